@@ -1,0 +1,110 @@
+//! Shared state of one compilation: where we are, and what has been found.
+
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::format::{Sp, Text};
+use crate::questionnaire::Texts;
+use crate::yaml::Limits;
+
+pub(crate) struct Ctx<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) source: &'a str,
+    pub(crate) limits: &'a Limits,
+    pub(crate) languages: Vec<String>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(file: &'a str, source: &'a str, limits: &'a Limits) -> Self {
+        Ctx {
+            file,
+            source,
+            limits,
+            languages: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub(crate) fn loc<T>(&self, at: &Sp<T>, path: &str) -> Location {
+        self.loc_at(at.line, at.column, path)
+    }
+
+    pub(crate) fn loc_at(&self, line: u32, column: u32, path: &str) -> Location {
+        Location {
+            file: self.file.to_owned(),
+            line,
+            column,
+            path: path.to_owned(),
+        }
+    }
+
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub(crate) fn error<T>(
+        &mut self,
+        code: Code,
+        at: &Sp<T>,
+        path: &str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::new(code, self.loc(at, path), message);
+        self.diagnostics.push(d);
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+
+    pub(crate) fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    }
+
+    /// Checks that a text exists in every declared language and in no other,
+    /// and converts it to declared-language order.
+    pub(crate) fn texts(&mut self, text: &Sp<Text>, path: &str) -> Texts {
+        let mut out = Vec::with_capacity(self.languages.len());
+        let mut missing = Vec::new();
+        for lang in &self.languages {
+            match text.value.get(lang) {
+                Some(t) if !t.trim().is_empty() => out.push((lang.clone(), t.clone())),
+                _ => missing.push(lang.clone()),
+            }
+        }
+        if !missing.is_empty() {
+            let langs = missing.join(", ");
+            self.error(
+                Code::MissingTranslation,
+                text,
+                path,
+                format!("the text has no {langs} version"),
+            )
+            .help = Some(format!(
+                "every text needs all declared languages; add `{}: ...`",
+                missing[0]
+            ));
+        }
+        for lang in text.value.keys() {
+            if !self.languages.contains(lang) {
+                let declared = self.languages.join(", ");
+                let help = crate::diagnostic::did_you_mean(lang, self.languages.iter().map(String::as_str))
+                    .map_or_else(
+                        || format!("declared languages are {declared}; add `{lang}` to `languages` or remove this text"),
+                        |m| format!("did you mean `{m}`? declared languages are {declared}"),
+                    );
+                self.error(
+                    Code::UnknownLanguage,
+                    text,
+                    path,
+                    format!("`{lang}` is not one of the declared languages"),
+                )
+                .help = Some(help);
+            }
+        }
+        Texts(out)
+    }
+
+    pub(crate) fn opt_texts(&mut self, text: Option<&Sp<Text>>, path: &str) -> Option<Texts> {
+        text.map(|t| self.texts(t, path))
+    }
+}

@@ -1,0 +1,624 @@
+//! Parsing and checking every expression of a document, with positions
+//! translated from expression offsets to file lines and columns.
+
+use std::collections::HashMap;
+
+use super::context::Ctx;
+use super::symbols::Symbols;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::expr::ast::{Ast, AstKind};
+use crate::expr::check::{self, Scope};
+use crate::expr::typed::{Domain, Symbol, Ty, Val};
+use crate::expr::{Expr, parse};
+use crate::format::{Document, ItemKind, Sp};
+use crate::questionnaire::{CategoryDef, DerivedDef, DerivedRule, ItemDef, Term, TriggerDef};
+
+/// A name read by an expression, and where it is written.
+#[derive(Debug, Clone)]
+pub(crate) struct Use {
+    pub(crate) symbol: Symbol,
+    pub(crate) location: Location,
+}
+
+/// A checked expression with what it reads.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckedExpr {
+    pub(crate) expr: Expr,
+    pub(crate) uses: Vec<Use>,
+    pub(crate) location: Location,
+}
+
+/// A checked score term.
+pub(crate) struct CheckedTerm {
+    pub(crate) term: Term,
+    pub(crate) uses: Vec<Use>,
+    pub(crate) location: Location,
+}
+
+/// An end condition, checked.
+pub(crate) struct CheckedEnd {
+    pub(crate) id: String,
+    pub(crate) text: crate::questionnaire::Texts,
+    pub(crate) when: Option<CheckedExpr>,
+}
+
+pub(crate) struct Checked {
+    pub(crate) section_when: Vec<Option<CheckedExpr>>,
+    pub(crate) item_when: Vec<Option<CheckedExpr>>,
+    pub(crate) derived: Vec<DerivedDef>,
+    pub(crate) derived_uses: Vec<Vec<Use>>,
+    pub(crate) score_terms: Vec<Vec<Option<CheckedTerm>>>,
+    pub(crate) triggers: Vec<TriggerDef>,
+    pub(crate) trigger_uses: Vec<Vec<Use>>,
+    pub(crate) trigger_at: Vec<Location>,
+    /// The section of each item.
+    pub(crate) item_section: Vec<u32>,
+    pub(crate) ends: Vec<CheckedEnd>,
+}
+
+/// Maps an offset inside an expression's text to a file position.
+fn position(ctx: &Ctx<'_>, at: &Sp<String>, offset: u32) -> (u32, u32) {
+    let Some(line_text) = ctx.source.lines().nth(at.line.saturating_sub(1) as usize) else {
+        return (at.line, at.column);
+    };
+    let start = line_text.chars().nth(at.column.saturating_sub(1) as usize);
+    let before = &at.value[..(offset as usize).min(at.value.len())];
+    let lines_before = before.matches('\n').count() as u32;
+    let col_in_line = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count() as u32;
+    match start {
+        Some('|' | '>') => {
+            // Block scalar: content starts on the next line at its indentation.
+            let next = ctx.source.lines().nth(at.line as usize).unwrap_or("");
+            let indent = (next.len() - next.trim_start().len()) as u32;
+            (at.line + 1 + lines_before, indent + col_in_line + 1)
+        }
+        Some('"' | '\'') if lines_before == 0 => (at.line, at.column + 1 + col_in_line),
+        _ if lines_before == 0 => (at.line, at.column + col_in_line),
+        _ => (at.line + lines_before, col_in_line + 1),
+    }
+}
+
+fn expr_loc(ctx: &Ctx<'_>, at: &Sp<String>, offset: u32, path: &str) -> Location {
+    let (line, column) = position(ctx, at, offset);
+    ctx.loc_at(line, column, path)
+}
+
+/// Parses one expression, reporting syntax errors.
+fn parse_at(ctx: &mut Ctx<'_>, at: &Sp<String>, path: &str) -> Option<Ast> {
+    match parse(&at.value, ctx.limits.expr) {
+        Ok(ast) => Some(ast),
+        Err(e) => {
+            let code = if e.limit {
+                Code::LimitExceeded
+            } else {
+                Code::ExpressionSyntax
+            };
+            let location = expr_loc(ctx, at, e.span.start, path);
+            ctx.report(Diagnostic::new(code, location, e.message).with_help_opt(e.help));
+            None
+        }
+    }
+}
+
+fn report_errors(ctx: &mut Ctx<'_>, at: &Sp<String>, path: &str, errors: Vec<check::ExprError>) {
+    for e in errors {
+        let location = expr_loc(ctx, at, e.span.start, path);
+        ctx.report(Diagnostic::new(e.code, location, e.message).with_help_opt(e.help));
+    }
+}
+
+fn uses(
+    ctx: &Ctx<'_>,
+    at: &Sp<String>,
+    path: &str,
+    refs: &[(Symbol, crate::expr::ast::Span)],
+) -> Vec<Use> {
+    refs.iter()
+        .map(|(symbol, span)| Use {
+            symbol: *symbol,
+            location: expr_loc(ctx, at, span.start, path),
+        })
+        .collect()
+}
+
+/// Parses and checks a condition.
+fn condition(
+    ctx: &mut Ctx<'_>,
+    symbols: &Symbols,
+    at: &Sp<String>,
+    path: &str,
+) -> Option<CheckedExpr> {
+    let ast = parse_at(ctx, at, path)?;
+    match check::check_condition(&ast, symbols) {
+        Ok(c) => Some(CheckedExpr {
+            uses: uses(ctx, at, path, &c.refs),
+            expr: c.expr,
+            location: ctx.loc(at, path),
+        }),
+        Err(errors) => {
+            report_errors(ctx, at, path, errors);
+            None
+        }
+    }
+}
+
+pub(super) fn check_all(
+    doc: &Document,
+    ctx: &mut Ctx<'_>,
+    symbols: &mut Symbols,
+    items: &mut [ItemDef],
+) -> Checked {
+    let (derived, derived_uses) = check_derived(doc, ctx, symbols);
+
+    let mut section_when = Vec::new();
+    let mut item_when = Vec::new();
+    let mut flat = 0usize;
+    for (s, section) in doc.sections.iter().enumerate() {
+        let sw = section
+            .when
+            .as_ref()
+            .and_then(|w| condition(ctx, symbols, w, &format!("sections[{s}].when")));
+        for (i, item) in section.items.iter().enumerate() {
+            let path = format!("sections[{s}].items[{i}]");
+            let iw = item
+                .when
+                .as_ref()
+                .and_then(|w| condition(ctx, symbols, w, &format!("{path}.when")));
+            items[flat].when = match (sw.as_ref(), iw.as_ref()) {
+                (Some(a), Some(b)) => Some(Expr::And(
+                    Box::new(a.expr.clone()),
+                    Box::new(b.expr.clone()),
+                )),
+                (Some(a), None) => Some(a.expr.clone()),
+                (None, Some(b)) => Some(b.expr.clone()),
+                (None, None) => None,
+            };
+            if let Some(s) = &item.suggested {
+                items[flat].suggested =
+                    suggestion(ctx, symbols, s, &format!("{path}.suggested"), &items[flat]);
+            }
+            item_when.push(iw);
+            flat += 1;
+        }
+        section_when.push(sw);
+    }
+
+    let score_terms = doc
+        .scores
+        .iter()
+        .enumerate()
+        .map(|(s, score)| {
+            score
+                .over
+                .value
+                .iter()
+                .enumerate()
+                .map(|(t, term)| {
+                    score_term(ctx, symbols, items, term, &format!("scores[{s}].over[{t}]"))
+                })
+                .collect()
+        })
+        .collect();
+
+    let mut triggers = Vec::new();
+    let mut trigger_uses = Vec::new();
+    let mut trigger_at = Vec::new();
+    for (t, trigger) in doc.triggers.iter().enumerate() {
+        let path = format!("triggers[{t}]");
+        let when = condition(ctx, symbols, &trigger.when, &format!("{path}.when"));
+        if trigger.refer_to.value.trim().is_empty() {
+            ctx.error(
+                Code::MissingField,
+                &trigger.refer_to,
+                &format!("{path}.refer_to"),
+                "`refer_to` is empty",
+            )
+            .help = Some("say where the person is referred, e.g. `social-services`".into());
+        }
+        trigger_at.push(ctx.loc(&trigger.when, &format!("{path}.when")));
+        trigger_uses.push(when.as_ref().map(|w| w.uses.clone()).unwrap_or_default());
+        triggers.push(TriggerDef {
+            id: trigger.id.value.clone(),
+            when: when.map_or(Expr::Lit(Val::Unknown), |w| w.expr),
+            urgency: trigger.urgency.value,
+            refer_to: trigger.refer_to.value.clone(),
+            text: ctx.texts(&trigger.text, &format!("{path}.text")),
+        });
+    }
+
+    let ends = doc
+        .end
+        .iter()
+        .enumerate()
+        .map(|(e, end)| CheckedEnd {
+            id: end.id.value.clone(),
+            text: ctx.texts(&end.text, &format!("end[{e}].text")),
+            when: condition(ctx, symbols, &end.when, &format!("end[{e}].when")),
+        })
+        .collect();
+
+    Checked {
+        section_when,
+        item_when,
+        derived,
+        derived_uses,
+        score_terms,
+        triggers,
+        trigger_uses,
+        trigger_at,
+        item_section: doc
+            .sections
+            .iter()
+            .enumerate()
+            .flat_map(|(s, section)| std::iter::repeat_n(s as u32, section.items.len()))
+            .collect(),
+        ends,
+    }
+}
+
+/// Derived values are checked in dependency order, so the type of a
+/// `value` expression is known before anything that reads it is checked.
+fn check_derived(
+    doc: &Document,
+    ctx: &mut Ctx<'_>,
+    symbols: &mut Symbols,
+) -> (Vec<DerivedDef>, Vec<Vec<Use>>) {
+    let n = doc.derived.len();
+    let mut defs: Vec<Option<DerivedDef>> = (0..n).map(|_| None).collect();
+    let mut all_uses: Vec<Vec<Use>> = vec![Vec::new(); n];
+
+    // Parse `value` expressions first and order them by the derived values they name.
+    let mut asts: Vec<Option<Ast>> = Vec::with_capacity(n);
+    let index: HashMap<&str, usize> = doc
+        .derived
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.value.as_str(), i))
+        .collect();
+    for (d, derived) in doc.derived.iter().enumerate() {
+        let path = format!("derived[{d}]");
+        let forms = [
+            derived.value.is_some(),
+            derived.cases.is_some(),
+            derived.flags.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if forms != 1 {
+            ctx.error(
+                Code::InvalidItem,
+                &derived.id,
+                &path,
+                format!(
+                    "the derived value `{}` needs exactly one of `value`, `cases` or `flags`",
+                    derived.id.value
+                ),
+            )
+            .help = Some(
+                "`value` for a yes/no or number, `cases` for a category, `flags` for a set".into(),
+            );
+        }
+        asts.push(
+            derived
+                .value
+                .as_ref()
+                .and_then(|v| parse_at(ctx, v, &format!("{path}.value"))),
+        );
+    }
+    let order = value_order(&asts, &index);
+
+    for d in order {
+        let derived = &doc.derived[d];
+        let path = format!("derived[{d}]");
+        let label = ctx.opt_texts(derived.label.as_ref(), &format!("{path}.label"));
+        if let (Some(at), Some(ast)) = (&derived.value, &asts[d]) {
+            match check::check(ast, &*symbols) {
+                Ok(c) if matches!(c.ty, Ty::Bool | Ty::Num) => {
+                    symbols.derived_ty[d] = Some(c.ty);
+                    all_uses[d] = uses(ctx, at, &format!("{path}.value"), &c.refs);
+                    defs[d] = Some(DerivedDef {
+                        id: derived.id.value.clone(),
+                        label,
+                        rule: DerivedRule::Value(c.expr),
+                        categories: Vec::new(),
+                    });
+                }
+                Ok(_) => {
+                    ctx.error(
+                        Code::TypeMismatch,
+                        at,
+                        &format!("{path}.value"),
+                        "a derived `value` must be a yes/no or a number",
+                    )
+                    .help = Some("for a category, use `cases:` with a `when` per value".into());
+                }
+                Err(errors) => report_errors(ctx, at, &format!("{path}.value"), errors),
+            }
+        }
+    }
+    for (d, derived) in doc.derived.iter().enumerate() {
+        let path = format!("derived[{d}]");
+        let (cases, is_flags) = match (&derived.cases, &derived.flags) {
+            (Some(c), _) => (c, false),
+            (None, Some(f)) => (f, true),
+            (None, None) => continue,
+        };
+        let field = if is_flags { "flags" } else { "cases" };
+        if cases.value.is_empty() {
+            ctx.error(
+                Code::EmptyList,
+                cases,
+                &format!("{path}.{field}"),
+                format!("`{field}` is empty"),
+            )
+            .help = Some("add at least one `value` with its `when`".into());
+        }
+        if cases.value.len() > super::items::MAX_OPTIONS {
+            ctx.error(
+                Code::LimitExceeded,
+                cases,
+                &format!("{path}.{field}"),
+                format!("at most {} values are allowed", super::items::MAX_OPTIONS),
+            );
+        }
+        let mut rules = Vec::new();
+        let mut categories = Vec::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (c, case) in cases.value.iter().enumerate() {
+            let cpath = format!("{path}.{field}[{c}]");
+            if let Some(prev) = seen.insert(&case.value.value, c) {
+                let related = ctx.loc(
+                    &cases.value[prev].value,
+                    &format!("{path}.{field}[{prev}].value"),
+                );
+                ctx.error(
+                    Code::DuplicateOption,
+                    &case.value,
+                    &format!("{cpath}.value"),
+                    format!("the value `{}` appears twice", case.value.value),
+                )
+                .related
+                .push(crate::diagnostic::Related {
+                    location: related,
+                    message: "first used here".into(),
+                });
+            }
+            if let Some(w) = condition(ctx, symbols, &case.when, &format!("{cpath}.when")) {
+                all_uses[d].extend(w.uses);
+                rules.push((w.expr, c as u32));
+            }
+            categories.push(CategoryDef {
+                value: case.value.value.clone(),
+                label: ctx.opt_texts(case.label.as_ref(), &format!("{cpath}.label")),
+            });
+        }
+        let label = ctx.opt_texts(derived.label.as_ref(), &format!("{path}.label"));
+        defs[d] = Some(DerivedDef {
+            id: derived.id.value.clone(),
+            label,
+            rule: if is_flags {
+                DerivedRule::Flags(rules)
+            } else {
+                DerivedRule::Cases(rules)
+            },
+            categories,
+        });
+    }
+    let defs = defs
+        .into_iter()
+        .enumerate()
+        .map(|(d, def)| {
+            def.unwrap_or_else(|| DerivedDef {
+                id: doc.derived[d].id.value.clone(),
+                label: None,
+                rule: DerivedRule::Value(Expr::Lit(Val::Unknown)),
+                categories: Vec::new(),
+            })
+        })
+        .collect();
+    (defs, all_uses)
+}
+
+/// Dependency order of `value` derived values by the names they mention;
+/// members of a cycle come last and fail their type check, and the cycle
+/// itself is reported by the dependency graph pass.
+fn value_order(asts: &[Option<Ast>], index: &HashMap<&str, usize>) -> Vec<usize> {
+    fn names(ast: &Ast, out: &mut Vec<String>) {
+        match &ast.kind {
+            AstKind::Ident(n) => out.push(n.clone()),
+            AstKind::List(xs) | AstKind::Call { args: xs, .. } => {
+                xs.iter().for_each(|x| names(x, out))
+            }
+            AstKind::Unary(_, a) => names(a, out),
+            AstKind::Binary(_, a, b) => {
+                names(a, out);
+                names(b, out);
+            }
+            _ => {}
+        }
+    }
+    let deps: Vec<Vec<usize>> = asts
+        .iter()
+        .map(|a| {
+            let mut out = Vec::new();
+            if let Some(a) = a {
+                names(a, &mut out);
+            }
+            out.iter()
+                .filter_map(|n| index.get(n.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    // 0 = unvisited, 1 = on the stack, 2 = done.
+    let mut state = vec![0u8; asts.len()];
+    let mut order = Vec::with_capacity(asts.len());
+    for start in 0..asts.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack = vec![(start, 0usize)];
+        state[start] = 1;
+        while let Some((node, next)) = stack.pop() {
+            if let Some(&dep) = deps[node].get(next) {
+                stack.push((node, next + 1));
+                if state[dep] == 0 {
+                    state[dep] = 1;
+                    stack.push((dep, 0));
+                }
+            } else {
+                state[node] = 2;
+                order.push(node);
+            }
+        }
+    }
+    order
+}
+
+fn suggestion(
+    ctx: &mut Ctx<'_>,
+    symbols: &Symbols,
+    at: &Sp<String>,
+    path: &str,
+    item: &ItemDef,
+) -> Option<u32> {
+    let Some(Symbol::Derived(d)) = symbols.lookup(&at.value) else {
+        let help = crate::diagnostic::did_you_mean(&at.value, symbols.names()).map_or_else(
+            || "name a derived value".to_owned(),
+            |m| format!("did you mean `{m}`?"),
+        );
+        ctx.error(
+            Code::UnknownReference,
+            at,
+            path,
+            format!("`{}` is not a derived value", at.value),
+        )
+        .help = Some(help);
+        return None;
+    };
+    let ty = symbols.ty(Symbol::Derived(d))?;
+    let fits = match (item.kind, ty) {
+        (ItemKind::YesNo, Ty::Bool) | (ItemKind::Number | ItemKind::Scale, Ty::Num) => true,
+        (ItemKind::SingleChoice, Ty::Choice(Domain::Derived(_))) => {
+            let missing: Vec<&String> = symbols.derived_values[d as usize]
+                .iter()
+                .filter(|v| !item.options.iter().any(|o| &o.value == *v))
+                .collect();
+            if !missing.is_empty() {
+                let list = missing
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                ctx.error(
+                    Code::BadSuggestion,
+                    at,
+                    path,
+                    format!(
+                        "the suggestion `{}` can give {list}, which `{}` has no option for",
+                        at.value, item.id
+                    ),
+                )
+                .help = Some(
+                    "give the item an option for every value the derived value can take".into(),
+                );
+                return None;
+            }
+            true
+        }
+        _ => false,
+    };
+    if !fits {
+        ctx.error(
+            Code::BadSuggestion,
+            at,
+            path,
+            format!("`{}` cannot suggest an answer to the {} item `{}`", at.value, super::items::kind_name(item.kind), item.id),
+        )
+        .help = Some("a yes/no item takes a yes/no value, a number or scale a number, a single choice a category".into());
+        return None;
+    }
+    Some(d)
+}
+
+fn score_term(
+    ctx: &mut Ctx<'_>,
+    symbols: &Symbols,
+    items: &[ItemDef],
+    at: &Sp<String>,
+    path: &str,
+) -> Option<CheckedTerm> {
+    let ast = parse_at(ctx, at, path)?;
+    let location = ctx.loc(at, path);
+    if let AstKind::Ident(name) = &ast.kind {
+        if let Some(Symbol::Item(i)) = symbols.lookup(name) {
+            let item = &items[i as usize];
+            let ok = match item.kind {
+                ItemKind::Info | ItemKind::Text | ItemKind::Date => {
+                    ctx.error(
+                        Code::TypeMismatch,
+                        at,
+                        path,
+                        format!(
+                            "the {} item `{name}` has no value a score can count",
+                            super::items::kind_name(item.kind)
+                        ),
+                    )
+                    .help = Some("score yes/no, choice, scale or number items".into());
+                    false
+                }
+                ItemKind::SingleChoice | ItemKind::MultipleChoice => {
+                    let missing: Vec<&str> = item
+                        .options
+                        .iter()
+                        .filter(|o| o.score.is_none())
+                        .map(|o| o.value.as_str())
+                        .collect();
+                    if !missing.is_empty() {
+                        ctx.error(
+                            Code::MissingWeight,
+                            at,
+                            path,
+                            format!(
+                                "`{name}` is scored, but its options {} have no `score`",
+                                missing.join(", ")
+                            ),
+                        )
+                        .help = Some("give every option of a scored item a `score` weight".into());
+                    }
+                    missing.is_empty()
+                }
+                _ => true,
+            };
+            let span = ast.span.clone();
+            return ok.then(|| CheckedTerm {
+                term: Term::Item(i),
+                uses: uses(ctx, at, path, &[(Symbol::Item(i), span)]),
+                location,
+            });
+        }
+    }
+    match check::check(&ast, symbols) {
+        Ok(c) if matches!(c.ty, Ty::Num | Ty::Bool) => Some(CheckedTerm {
+            uses: uses(ctx, at, path, &c.refs),
+            term: Term::Expr(c.expr),
+            location,
+        }),
+        Ok(_) => {
+            ctx.error(
+                Code::TypeMismatch,
+                at,
+                path,
+                "a score term must be an item id, a number or a condition",
+            )
+            .help = Some("a choice counts through its options' `score`; write its id alone".into());
+            None
+        }
+        Err(errors) => {
+            report_errors(ctx, at, path, errors);
+            None
+        }
+    }
+}

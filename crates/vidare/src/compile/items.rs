@@ -1,0 +1,316 @@
+//! Items: kind-specific fields, options and ranges.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::context::Ctx;
+use crate::diagnostic::Code;
+use crate::format::{Document, Item, ItemKind, Sp};
+use crate::questionnaire::{ItemDef, OptionDef};
+
+/// Multiple-choice answers are kept as a 64-bit mask.
+pub(crate) const MAX_OPTIONS: usize = 64;
+
+pub(super) fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Vec<ItemDef>> {
+    let total: usize = doc.sections.iter().map(|s| s.items.len()).sum();
+    if total > ctx.limits.max_items {
+        let first = doc.sections.first()?;
+        ctx.error(
+            Code::LimitExceeded,
+            &first.id,
+            "sections",
+            format!(
+                "the questionnaire has {total} items; the limit is {}",
+                ctx.limits.max_items
+            ),
+        )
+        .help = Some("split it, or raise `Limits::max_items`".into());
+        return None;
+    }
+    if doc.sections.is_empty() {
+        ctx.error(
+            Code::EmptyList,
+            &doc.id,
+            "sections",
+            "the questionnaire has no sections",
+        )
+        .help = Some("add a section with at least one item".into());
+    }
+    let mut items = Vec::with_capacity(total);
+    for (s, section) in doc.sections.iter().enumerate() {
+        if section.items.is_empty() {
+            ctx.error(
+                Code::EmptyList,
+                &section.id,
+                &format!("sections[{s}].items"),
+                format!("section `{}` has no items", section.id.value),
+            )
+            .help = Some("add items or remove the section".into());
+        }
+        for (i, item) in section.items.iter().enumerate() {
+            let path = format!("sections[{s}].items[{i}]");
+            items.push(build_item(item, s as u32, &path, ctx));
+        }
+    }
+    Some(items)
+}
+
+fn unused_field<T>(
+    ctx: &mut Ctx<'_>,
+    field: Option<&Sp<T>>,
+    name: &str,
+    kind: ItemKind,
+    path: &str,
+) {
+    if let Some(f) = field {
+        ctx.error(
+            Code::InvalidItem,
+            f,
+            &format!("{path}.{name}"),
+            format!("`{name}` does not apply to a {} item", kind_name(kind)),
+        )
+        .help = Some(format!("remove `{name}`, or change `kind`"));
+    }
+}
+
+pub(crate) fn kind_name(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Info => "info",
+        ItemKind::YesNo => "yes_no",
+        ItemKind::SingleChoice => "single_choice",
+        ItemKind::MultipleChoice => "multiple_choice",
+        ItemKind::Scale => "scale",
+        ItemKind::Number => "number",
+        ItemKind::Text => "text",
+        ItemKind::Date => "date",
+    }
+}
+
+fn build_item(item: &Item, section: u32, path: &str, ctx: &mut Ctx<'_>) -> ItemDef {
+    let kind = item.kind.value;
+    let is_choice = matches!(kind, ItemKind::SingleChoice | ItemKind::MultipleChoice);
+    let is_range = matches!(kind, ItemKind::Scale | ItemKind::Number);
+    if !is_choice {
+        unused_field(ctx, item.options.as_ref(), "options", kind, path);
+    }
+    if !is_range {
+        unused_field(ctx, item.min.as_ref(), "min", kind, path);
+        unused_field(ctx, item.max.as_ref(), "max", kind, path);
+    }
+    if kind != ItemKind::Number {
+        unused_field(ctx, item.integer.as_ref(), "integer", kind, path);
+        unused_field(ctx, item.unit.as_ref(), "unit", kind, path);
+    }
+    if kind != ItemKind::Scale {
+        unused_field(ctx, item.labels.as_ref(), "labels", kind, path);
+    }
+    if kind != ItemKind::Text {
+        unused_field(ctx, item.max_length.as_ref(), "max_length", kind, path);
+    }
+    if kind != ItemKind::YesNo {
+        unused_field(ctx, item.scores.as_ref(), "scores", kind, path);
+    }
+    if kind == ItemKind::Info {
+        for (field, name) in [
+            (item.required.as_ref(), "required"),
+            (item.allow_decline.as_ref(), "allow_decline"),
+            (item.allow_dont_know.as_ref(), "allow_dont_know"),
+            (item.protected.as_ref(), "protected"),
+        ] {
+            unused_field(ctx, field, name, kind, path);
+        }
+        unused_field(ctx, item.retention.as_ref(), "retention", kind, path);
+        unused_field(ctx, item.answered_by.as_ref(), "answered_by", kind, path);
+        unused_field(ctx, item.suggested.as_ref(), "suggested", kind, path);
+    }
+
+    let options = if is_choice {
+        build_options(item, path, ctx)
+    } else {
+        Vec::new()
+    };
+    let (min, max) = if is_range {
+        check_range(item, path, ctx)
+    } else {
+        (None, None)
+    };
+    let labels = item
+        .labels
+        .as_ref()
+        .map(|labels| {
+            labels
+                .value
+                .iter()
+                .enumerate()
+                .map(|(l, label)| {
+                    let lpath = format!("{path}.labels[{l}]");
+                    let v = label.value.value as f64;
+                    if min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m) {
+                        ctx.error(
+                            Code::InvalidItem,
+                            &label.value,
+                            &format!("{lpath}.value"),
+                            format!("label for {} lies outside the scale", label.value.value),
+                        )
+                        .help = Some("label only points between `min` and `max`".into());
+                    }
+                    (
+                        label.value.value,
+                        ctx.texts(&label.label, &format!("{lpath}.label")),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
+    ItemDef {
+        id: Arc::from(item.id.value.as_str()),
+        section,
+        kind,
+        text: ctx.texts(&item.text, &format!("{path}.text")),
+        help: ctx.opt_texts(item.help.as_ref(), &format!("{path}.help")),
+        answered_by: item
+            .answered_by
+            .as_ref()
+            .map(|a| a.value)
+            .unwrap_or_default(),
+        required: item.required.as_ref().is_none_or(|r| r.value),
+        allow_decline: item.allow_decline.as_ref().is_some_and(|r| r.value),
+        allow_dont_know: item.allow_dont_know.as_ref().is_some_and(|r| r.value),
+        protected: item.protected.as_ref().is_some_and(|r| r.value),
+        retention: item.retention.as_ref().map(|r| r.value).unwrap_or_default(),
+        when: None,
+        options,
+        min,
+        max,
+        integer: kind == ItemKind::Scale || item.integer.as_ref().is_some_and(|r| r.value),
+        unit: ctx.opt_texts(item.unit.as_ref(), &format!("{path}.unit")),
+        labels,
+        max_length: item.max_length.as_ref().map_or(2000, |m| m.value),
+        yes_no_scores: item
+            .scores
+            .as_ref()
+            .map_or((1.0, 0.0), |s| (s.value.yes, s.value.no)),
+        suggested: None,
+    }
+}
+
+fn build_options(item: &Item, path: &str, ctx: &mut Ctx<'_>) -> Vec<OptionDef> {
+    let Some(options) = &item.options else {
+        ctx.error(
+            Code::MissingField,
+            &item.kind,
+            &format!("{path}.options"),
+            format!("the choice item `{}` has no `options`", item.id.value),
+        )
+        .help = Some("add `options:` with at least two `value`/`label` pairs".into());
+        return Vec::new();
+    };
+    if options.value.is_empty() {
+        ctx.error(
+            Code::EmptyList,
+            options,
+            &format!("{path}.options"),
+            format!(
+                "the choice item `{}` has an empty list of options",
+                item.id.value
+            ),
+        )
+        .help = Some("add at least two options".into());
+    }
+    if item.kind.value == ItemKind::MultipleChoice && options.value.len() > MAX_OPTIONS {
+        ctx.error(
+            Code::LimitExceeded,
+            options,
+            &format!("{path}.options"),
+            format!("a multiple choice item may have at most {MAX_OPTIONS} options"),
+        )
+        .help = Some("split the item into several".into());
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(options.value.len());
+    for (o, option) in options.value.iter().enumerate() {
+        let opath = format!("{path}.options[{o}]");
+        let value = &option.value.value;
+        let value_ok = !value.is_empty()
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !value_ok {
+            ctx.error(
+                Code::InvalidId,
+                &option.value,
+                &format!("{opath}.value"),
+                format!("option value `{value}` is not a valid value"),
+            )
+            .help = Some("use letters, digits, `_` and `-`; the label holds the wording".into());
+        }
+        if let Some(prev) = seen.get(value.as_str()) {
+            let related = ctx.loc(
+                &options.value[*prev].value,
+                &format!("{path}.options[{prev}].value"),
+            );
+            let d = ctx.error(
+                Code::DuplicateOption,
+                &option.value,
+                &format!("{opath}.value"),
+                format!(
+                    "option value `{value}` appears twice in `{}`",
+                    item.id.value
+                ),
+            );
+            d.help = Some("each option needs its own value".into());
+            d.related.push(crate::diagnostic::Related {
+                location: related,
+                message: "first used here".into(),
+            });
+        } else {
+            seen.insert(value, o);
+        }
+        out.push(OptionDef {
+            value: value.clone(),
+            label: ctx.texts(&option.label, &format!("{opath}.label")),
+            score: option.score.as_ref().map(|s| s.value),
+        });
+    }
+    out
+}
+
+fn check_range(item: &Item, path: &str, ctx: &mut Ctx<'_>) -> (Option<f64>, Option<f64>) {
+    let min = item.min.as_ref().map(|m| m.value);
+    let max = item.max.as_ref().map(|m| m.value);
+    if item.kind.value == ItemKind::Scale {
+        if min.is_none() || max.is_none() {
+            ctx.error(
+                Code::MissingField,
+                &item.kind,
+                path,
+                format!("the scale `{}` needs both `min` and `max`", item.id.value),
+            )
+            .help = Some("e.g. `min: 1` and `max: 5`".into());
+        }
+        for bound in [item.min.as_ref(), item.max.as_ref()].into_iter().flatten() {
+            if bound.value.fract() != 0.0 {
+                ctx.error(
+                    Code::InvalidItem,
+                    bound,
+                    path,
+                    "the ends of a scale must be whole numbers",
+                )
+                .help = Some("use a `number` item for fractional values".into());
+            }
+        }
+    }
+    if let (Some(lo), Some(hi), Some(at)) = (min, max, item.max.as_ref()) {
+        if lo >= hi {
+            ctx.error(
+                Code::InvalidItem,
+                at,
+                &format!("{path}.max"),
+                format!("`max` ({hi}) must be greater than `min` ({lo})"),
+            )
+            .help = Some("swap them or fix the range".into());
+        }
+    }
+    (min, max)
+}

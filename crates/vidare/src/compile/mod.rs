@@ -1,0 +1,215 @@
+//! Document → checked, immutable [`Questionnaire`], or every problem at once.
+//!
+//! The passes run in a fixed order: header and texts, ids, items, symbol
+//! types, expressions, dependency graph (positions, cycles, protected
+//! attributes), bands and reachability. Each pass reports what it finds
+//! and carries on, so one load shows all problems.
+
+mod bands;
+mod context;
+mod exprs;
+mod graph;
+mod header;
+mod ids;
+mod items;
+mod reach;
+mod symbols;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use sha2::{Digest as _, Sha256};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::Error;
+use crate::format::Document;
+use crate::questionnaire::{Compiled, Questionnaire, SectionDef};
+use crate::yaml::{Limits, parse_document};
+use context::Ctx;
+
+/// Compiles questionnaires with configurable limits.
+///
+/// ```
+/// let compiler = vidare::Compiler::new();
+/// let source = std::fs::read_to_string("../../questionnaires/violence-seven/1.0.0.yaml")?;
+/// let questionnaire = compiler.compile(&source, "violence-seven/1.0.0.yaml")?;
+/// assert_eq!(questionnaire.id(), "violence-seven");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Compiler {
+    limits: Limits,
+}
+
+impl Compiler {
+    /// A compiler with the default limits.
+    #[must_use]
+    pub fn new() -> Self {
+        Compiler::default()
+    }
+
+    /// A compiler with these limits.
+    #[must_use]
+    pub fn with_limits(limits: Limits) -> Self {
+        Compiler { limits }
+    }
+
+    /// The limits in force.
+    #[must_use]
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Reads and compiles a questionnaire file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read, [`Error::Invalid`] with
+    /// every diagnostic when it does not compile.
+    pub fn load(&self, path: impl AsRef<Path>) -> Result<Questionnaire, Error> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: name.clone(),
+            source,
+        })?;
+        let source = match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+                let (line, column) = crate::yaml::line_col(&valid, offset);
+                let d = Diagnostic::new(
+                    crate::diagnostic::Code::YamlSyntax,
+                    crate::diagnostic::Location {
+                        file: name.clone(),
+                        line,
+                        column,
+                        path: String::new(),
+                    },
+                    "the file is not valid UTF-8",
+                )
+                .with_help("save the file as UTF-8 text");
+                return Err(Error::Invalid {
+                    file: name,
+                    source_text: valid,
+                    diagnostics: vec![d],
+                });
+            }
+        };
+        self.compile(&source, &name)
+    }
+
+    /// Compiles questionnaire YAML. `file` names the source in diagnostics.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every diagnostic (errors and warnings) when
+    /// there is at least one error.
+    pub fn compile(&self, source: &str, file: &str) -> Result<Questionnaire, Error> {
+        let (questionnaire, diagnostics) = self.check(source, file);
+        questionnaire.ok_or_else(|| Error::Invalid {
+            file: file.to_owned(),
+            source_text: source.to_owned(),
+            diagnostics,
+        })
+    }
+
+    /// Compiles and returns every diagnostic, with the questionnaire when
+    /// there were no errors (warnings are also kept on it).
+    #[must_use]
+    pub fn check(&self, source: &str, file: &str) -> (Option<Questionnaire>, Vec<Diagnostic>) {
+        // A byte order mark is legal at the start of a text file; the YAML
+        // parser would treat it as content.
+        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+        let document = match parse_document(source, file, &self.limits) {
+            Ok(d) => d,
+            Err(d) => return (None, vec![*d]),
+        };
+        let mut ctx = Ctx::new(file, source, &self.limits);
+        let compiled = build(&document, &mut ctx);
+        let mut diagnostics = std::mem::take(&mut ctx.diagnostics);
+        diagnostics.sort_by_key(|d| (d.location.line, d.location.column));
+        let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+        match compiled {
+            Some(mut compiled) if !has_errors => {
+                compiled.warnings.clone_from(&diagnostics);
+                (
+                    Some(Questionnaire {
+                        inner: Arc::new(compiled),
+                    }),
+                    diagnostics,
+                )
+            }
+            _ => (None, diagnostics),
+        }
+    }
+}
+
+/// Compiles questionnaire YAML with the default limits.
+///
+/// # Errors
+/// See [`Compiler::compile`].
+pub fn compile(source: &str, file: &str) -> Result<Questionnaire, Error> {
+    Compiler::new().compile(source, file)
+}
+
+/// Reads and compiles a questionnaire file with the default limits.
+///
+/// # Errors
+/// See [`Compiler::load`].
+pub fn load(path: impl AsRef<Path>) -> Result<Questionnaire, Error> {
+    Compiler::new().load(path)
+}
+
+fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
+    let header = header::check(doc, ctx);
+    ids::check_unique(doc, ctx);
+    let sections: Vec<SectionDef> = doc
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SectionDef {
+            id: s.id.value.clone(),
+            title: ctx.opt_texts(s.title.as_ref(), &format!("sections[{i}].title")),
+        })
+        .collect();
+    let mut items = items::build(doc, ctx)?;
+    let mut symbols = symbols::Symbols::new(doc, &items);
+    let checked = exprs::check_all(doc, ctx, &mut symbols, &mut items);
+    let item_index: HashMap<Arc<str>, u32> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| (it.id.clone(), i as u32))
+        .collect();
+    let graph = graph::analyse(doc, ctx, &symbols, &checked, &items);
+    let scores = bands::build_scores(doc, ctx, &checked, &items);
+    if ctx.has_errors() {
+        return None;
+    }
+    reach::warn_unreachable(ctx, &checked, &items);
+    let digest = format!(
+        "sha256:{:x}",
+        Sha256::digest(serde_json::to_vec(doc).unwrap_or_default())
+    );
+    let exprs::Checked {
+        derived, triggers, ..
+    } = checked;
+    let ends = graph.ends;
+    Some(Compiled {
+        id: doc.id.value.clone(),
+        version: doc.version.value.clone(),
+        title: header.title,
+        languages: ctx.languages.clone(),
+        default_language: doc.default_language.value.clone(),
+        digest,
+        sections,
+        items,
+        derived,
+        scores,
+        triggers,
+        ends,
+        item_index,
+        schedule: graph.schedule,
+        warnings: Vec::new(),
+    })
+}

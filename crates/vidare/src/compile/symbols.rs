@@ -1,0 +1,129 @@
+//! The names an expression can read, and their types.
+
+use std::collections::HashMap;
+
+use super::items::kind_name;
+use crate::expr::check::Scope;
+use crate::expr::typed::{Domain, Symbol, Ty};
+use crate::format::{Document, ItemKind};
+use crate::questionnaire::ItemDef;
+
+pub(crate) struct Symbols {
+    names: HashMap<String, Symbol>,
+    item_ty: Vec<Ty>,
+    item_kind: Vec<ItemKind>,
+    item_ids: Vec<String>,
+    item_values: Vec<Vec<String>>,
+    pub(crate) derived_ty: Vec<Option<Ty>>,
+    derived_ids: Vec<String>,
+    pub(crate) derived_values: Vec<Vec<String>>,
+    score_ids: Vec<String>,
+}
+
+impl Symbols {
+    pub(super) fn new(doc: &Document, items: &[ItemDef]) -> Self {
+        let mut names = HashMap::new();
+        let mut item_ty = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let i = i as u32;
+            names.entry(item.id.to_string()).or_insert(Symbol::Item(i));
+            item_ty.push(match item.kind {
+                ItemKind::YesNo => Ty::Bool,
+                ItemKind::SingleChoice => Ty::Choice(Domain::Item(i)),
+                ItemKind::MultipleChoice => Ty::Set(Domain::Item(i)),
+                ItemKind::Scale | ItemKind::Number => Ty::Num,
+                ItemKind::Info | ItemKind::Text | ItemKind::Date => Ty::Opaque,
+            });
+        }
+        let mut derived_ty = Vec::new();
+        let mut derived_values = Vec::new();
+        for (d, derived) in doc.derived.iter().enumerate() {
+            names
+                .entry(derived.id.value.clone())
+                .or_insert(Symbol::Derived(d as u32));
+            let domain = Domain::Derived(d as u32);
+            let (ty, values) = match (&derived.cases, &derived.flags) {
+                (Some(cases), _) => (
+                    Some(Ty::Choice(domain)),
+                    cases.value.iter().map(|c| c.value.value.clone()).collect(),
+                ),
+                (None, Some(flags)) => (
+                    Some(Ty::Set(domain)),
+                    flags.value.iter().map(|c| c.value.value.clone()).collect(),
+                ),
+                // A `value` expression's type is known once it is checked.
+                (None, None) => (None, Vec::new()),
+            };
+            derived_ty.push(ty);
+            derived_values.push(values);
+        }
+        for (s, score) in doc.scores.iter().enumerate() {
+            names
+                .entry(score.id.value.clone())
+                .or_insert(Symbol::Score(s as u32));
+        }
+        Symbols {
+            names,
+            item_ty,
+            item_kind: items.iter().map(|i| i.kind).collect(),
+            item_ids: items.iter().map(|i| i.id.to_string()).collect(),
+            item_values: items
+                .iter()
+                .map(|i| i.options.iter().map(|o| o.value.clone()).collect())
+                .collect(),
+            derived_ty,
+            derived_ids: doc.derived.iter().map(|d| d.id.value.clone()).collect(),
+            derived_values,
+            score_ids: doc.scores.iter().map(|s| s.id.value.clone()).collect(),
+        }
+    }
+
+    pub(crate) fn name(&self, symbol: Symbol) -> &str {
+        match symbol {
+            Symbol::Item(i) => &self.item_ids[i as usize],
+            Symbol::Derived(d) => &self.derived_ids[d as usize],
+            Symbol::Score(s) => &self.score_ids[s as usize],
+        }
+    }
+
+    pub(crate) fn item_ty(&self, item: u32) -> Ty {
+        self.item_ty[item as usize]
+    }
+}
+
+impl Scope for Symbols {
+    fn lookup(&self, name: &str) -> Option<Symbol> {
+        self.names.get(name).copied()
+    }
+
+    fn ty(&self, symbol: Symbol) -> Option<Ty> {
+        match symbol {
+            Symbol::Item(i) => Some(self.item_ty[i as usize]),
+            Symbol::Derived(d) => self.derived_ty[d as usize],
+            Symbol::Score(_) => Some(Ty::Num),
+        }
+    }
+
+    fn domain(&self, domain: Domain) -> &[String] {
+        match domain {
+            Domain::Item(i) => &self.item_values[i as usize],
+            Domain::Derived(d) => &self.derived_values[d as usize],
+        }
+    }
+
+    fn names(&self) -> Vec<&str> {
+        self.names.keys().map(String::as_str).collect()
+    }
+
+    fn describe(&self, symbol: Symbol) -> String {
+        match symbol {
+            Symbol::Item(i) => format!(
+                "the {} item `{}`",
+                kind_name(self.item_kind[i as usize]),
+                self.item_ids[i as usize]
+            ),
+            Symbol::Derived(d) => format!("the derived value `{}`", self.derived_ids[d as usize]),
+            Symbol::Score(s) => format!("the score `{}`", self.score_ids[s as usize]),
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! Problems found while loading a questionnaire: stable codes, locations,
+//! and rendering for a terminal and as JSON.
+
+use std::fmt;
+
+use serde::Serialize;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $name:ident = $code:literal, $sev:ident, $summary:literal; )*) => {
+        /// The stable code of a diagnostic. Codes are never reused.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[$doc])* #[serde(rename = $code)] $name, )*
+        }
+
+        impl Code {
+            /// Every code, in numeric order.
+            pub const ALL: &'static [Code] = &[$(Code::$name,)*];
+
+            /// The code as written, e.g. `V010`.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$name => $code,)* }
+            }
+
+            /// The severity this code always has.
+            #[must_use]
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$name => Severity::$sev,)* }
+            }
+
+            /// One line saying what the code is about.
+            #[must_use]
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$name => $summary,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The file is not valid YAML.
+    YamlSyntax = "V001", Error, "the file is not valid YAML";
+    /// A field that the format does not have.
+    UnknownField = "V002", Error, "unknown field";
+    /// A field the format requires is absent.
+    MissingField = "V003", Error, "missing field";
+    /// A value of the wrong shape or type (e.g. a list where text belongs).
+    WrongType = "V004", Error, "value has the wrong type";
+    /// The `format` number is not one this engine reads.
+    UnsupportedFormat = "V005", Error, "unsupported format version";
+    /// An id or version that does not follow the rules.
+    InvalidId = "V006", Error, "invalid id or version";
+    /// Two things share an id.
+    DuplicateId = "V010", Error, "duplicate id";
+    /// A name in an expression or field that refers to nothing.
+    UnknownReference = "V011", Error, "reference to something that does not exist";
+    /// A condition reads an item that comes later (or itself).
+    ForwardReference = "V012", Error, "reference to a later item";
+    /// A string compared with a choice is not one of its option values.
+    UnknownOption = "V013", Error, "value is not an option of the item";
+    /// Operand or result types do not agree.
+    TypeMismatch = "V014", Error, "types do not agree";
+    /// The expression text cannot be parsed.
+    ExpressionSyntax = "V015", Error, "expression syntax error";
+    /// A text lacks a declared language.
+    MissingTranslation = "V016", Error, "text is missing a language";
+    /// A text or setting names a language that is not declared.
+    UnknownLanguage = "V017", Error, "language is not declared";
+    /// A choice item without options, a score without terms, a section without items.
+    EmptyList = "V018", Error, "list must not be empty";
+    /// Two options of one item share a value.
+    DuplicateOption = "V019", Error, "duplicate option value";
+    /// Two bands of a score overlap.
+    BandOverlap = "V020", Error, "bands overlap";
+    /// Values between two bands belong to no band.
+    BandGap = "V021", Error, "gap between bands";
+    /// A trigger, score term or condition reads no answer at all.
+    ReferencesNothing = "V022", Error, "condition reads no answer";
+    /// An item whose condition can never hold.
+    Unreachable = "V023", Warning, "item can never be shown";
+    /// A protected attribute feeds a score, derived value, condition or trigger.
+    ProtectedDependency = "V024", Error, "protected attribute used as a rule input";
+    /// A size, nesting or length limit was exceeded.
+    LimitExceeded = "V025", Error, "limit exceeded";
+    /// A field that does not belong to the item's kind, or a bad range.
+    InvalidItem = "V026", Error, "field does not fit the item";
+    /// A choice item is used in a score but an option has no score weight.
+    MissingWeight = "V027", Error, "option has no score weight";
+    /// A `suggested` value does not fit the item it suggests an answer for.
+    BadSuggestion = "V028", Error, "suggestion does not fit the item";
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The questionnaire cannot be used.
+    Error,
+    /// The questionnaire works but something is likely wrong.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// A place in a questionnaire file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The file name given to the loader.
+    pub file: String,
+    /// 1-based line, 0 when unknown.
+    pub line: u32,
+    /// 1-based column, 0 when unknown.
+    pub column: u32,
+    /// Path inside the document, e.g. `sections[1].items[3].when`.
+    pub path: String,
+}
+
+/// A second place that belongs to a diagnostic, e.g. the first definition of a duplicate id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// Where.
+    pub location: Location,
+    /// What is there.
+    pub message: String,
+}
+
+/// One problem found while loading a questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable code.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where the problem is.
+    pub location: Location,
+    /// What is wrong, one sentence.
+    pub message: String,
+    /// What to do about it, including "did you mean ...".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Other places that belong to the problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's own severity.
+    #[must_use]
+    pub fn new(code: Code, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            location,
+            message: message.into(),
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Adds a help text.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a help text when there is one.
+    #[must_use]
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    /// Adds a related location.
+    #[must_use]
+    pub fn with_related(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a related location in place.
+    pub fn with_related_mut(
+        &mut self,
+        location: Location,
+        message: impl Into<String>,
+    ) -> &mut Self {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Renders the diagnostic for a terminal, quoting the source line with a
+    /// caret under the column. `source` is the text of the file.
+    #[must_use]
+    pub fn render(&self, source: &str) -> String {
+        let mut out = String::new();
+        let loc = &self.location;
+        out.push_str(&format!(
+            "{}[{}]: {}\n  --> {}:{}:{}",
+            self.severity,
+            self.code.as_str(),
+            self.message,
+            loc.file,
+            loc.line,
+            loc.column
+        ));
+        if !loc.path.is_empty() {
+            out.push_str(&format!(" (at {})", loc.path));
+        }
+        out.push('\n');
+        quote_line(&mut out, source, loc.line, loc.column);
+        for related in &self.related {
+            out.push_str(&format!(
+                "  note: {} at {}:{}:{}\n",
+                related.message,
+                related.location.file,
+                related.location.line,
+                related.location.column
+            ));
+            quote_line(
+                &mut out,
+                source,
+                related.location.line,
+                related.location.column,
+            );
+        }
+        if let Some(help) = &self.help {
+            out.push_str(&format!("  = help: {help}\n"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}[{}]: {}",
+            self.location.file,
+            self.location.line,
+            self.location.column,
+            self.severity,
+            self.code.as_str(),
+            self.message
+        )
+    }
+}
+
+fn quote_line(out: &mut String, source: &str, line: u32, column: u32) {
+    if line == 0 {
+        return;
+    }
+    let Some(text) = source.lines().nth(line as usize - 1) else {
+        return;
+    };
+    let text = text.trim_end_matches('\r');
+    // Very long lines (minified or hostile files) are cut so a diagnostic stays readable.
+    let shown: String = text.chars().take(200).collect();
+    let number = line.to_string();
+    let pad = " ".repeat(number.len());
+    out.push_str(&format!("{pad} |\n{number} | {shown}\n"));
+    let caret_at = (column.max(1) as usize - 1).min(shown.chars().count());
+    let indent: String = shown
+        .chars()
+        .take(caret_at)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    out.push_str(&format!("{pad} | {indent}^\n"));
+}
+
+/// Renders every diagnostic for a terminal, followed by a one-line summary.
+#[must_use]
+pub fn render_all(diagnostics: &[Diagnostic], source: &str) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&d.render(source));
+        out.push('\n');
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
+    out
+}
+
+/// Renders diagnostics as a JSON array.
+#[must_use]
+pub fn to_json(diagnostics: &[Diagnostic]) -> String {
+    serde_json::to_string_pretty(diagnostics).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// Ranks `candidates` by similarity to `name` and returns the best one
+/// above the threshold clap uses (Jaro-Winkler > 0.8).
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(name, candidate);
+        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(line: u32, column: u32) -> Location {
+        Location {
+            file: "q.yaml".into(),
+            line,
+            column,
+            path: "sections[0].id".into(),
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_and_ordered() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "{} twice", code.as_str());
+        }
+        let sorted: Vec<_> = seen.into_iter().collect();
+        let listed: Vec<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(sorted, listed);
+    }
+
+    #[test]
+    fn render_quotes_line_with_caret_and_related() {
+        let source = "a: 1\nid: framing\nother: 2\n";
+        let d = Diagnostic::new(Code::DuplicateId, loc(3, 8), "id `x` is used twice")
+            .with_related(loc(2, 5), "first defined here")
+            .with_help("rename one of them");
+        let text = d.render(source);
+        assert!(text.contains("error[V010]: id `x` is used twice"), "{text}");
+        assert!(text.contains("3 | other: 2\n  |        ^"), "{text}");
+        assert!(
+            text.contains("note: first defined here at q.yaml:2:5"),
+            "{text}"
+        );
+        assert!(text.contains("= help: rename one of them"), "{text}");
+    }
+
+    #[test]
+    fn json_has_code_and_location() {
+        let d = Diagnostic::new(Code::MissingField, loc(1, 1), "missing `id`");
+        let json: serde_json::Value = serde_json::from_str(&to_json(&[d])).unwrap();
+        assert_eq!(json[0]["code"], "V003");
+        assert_eq!(json[0]["severity"], "error");
+        assert_eq!(json[0]["location"]["line"], 1);
+    }
+
+    #[test]
+    fn did_you_mean_picks_closest_and_rejects_far() {
+        let ids = ["physical", "psychological", "sexual"];
+        assert_eq!(did_you_mean("phisical", ids), Some("physical"));
+        assert_eq!(did_you_mean("zzz", ids), None);
+    }
+}

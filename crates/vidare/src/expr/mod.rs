@@ -1,0 +1,16 @@
+//! The expression language of conditions, derived values and scores: a small
+//! subset of CEL, parsed and type-checked at load time.
+//!
+//! Text goes through `parse` (syntax tree with spans), then `check`
+//! (names resolved, types agreed, option strings turned into indices), and
+//! the result is evaluated by `eval` under three-valued logic.
+
+pub mod ast;
+pub(crate) mod check;
+pub(crate) mod eval;
+mod lexer;
+mod parser;
+pub(crate) mod typed;
+
+pub use parser::parse;
+pub(crate) use typed::Expr;

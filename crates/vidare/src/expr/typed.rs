@@ -1,0 +1,130 @@
+//! The resolved, type-checked form of an expression, and the values it
+//! evaluates to.
+
+/// Where a choice value comes from: an item's options or a derived
+/// category's cases. Values are indices into that list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Domain {
+    Item(u32),
+    Derived(u32),
+}
+
+/// Static type of an expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ty {
+    Bool,
+    Num,
+    /// One value of a domain.
+    Choice(Domain),
+    /// Several values of a domain (multiple choice, flags).
+    Set(Domain),
+    /// A string literal not yet resolved against a domain.
+    Str,
+    /// Free text or a date: only its answer state can be tested.
+    Opaque,
+}
+
+/// Something a name resolves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Symbol {
+    Item(u32),
+    Derived(u32),
+    Score(u32),
+}
+
+/// A runtime value. `Unknown` is the third truth value: the expression
+/// reads something that has no answer that counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Val {
+    Unknown,
+    Bool(bool),
+    Num(f64),
+    /// Index of an option or category.
+    Opt(u32),
+    /// Bit mask of options or categories (at most 64).
+    Set(u64),
+    /// An answered free-text or date item: present, but not comparable.
+    Opaque,
+}
+
+impl Val {
+    pub(crate) fn is_true(self) -> bool {
+        self == Val::Bool(true)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StateTest {
+    Answered,
+    Declined,
+    DontKnow,
+    Shown,
+}
+
+/// A resolved expression: names are indices, strings compared with
+/// choices are option indices, so evaluation never looks anything up.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Expr {
+    Lit(Val),
+    Sym(Symbol),
+    State(StateTest, u32),
+    Known(Symbol),
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Cmp(Cmp, Box<Expr>, Box<Expr>),
+    Arith(Arith, Box<Expr>, Box<Expr>),
+    /// A choice is one of the masked values.
+    OneOf(Box<Expr>, u64),
+    /// A set contains the value.
+    Has(Box<Expr>, u32),
+    /// A number is one of the listed numbers.
+    NumIn(Box<Expr>, Vec<f64>),
+    Count(Vec<Expr>),
+}
+
+impl Expr {
+    /// Every symbol the expression reads, in order of appearance.
+    pub(crate) fn symbols(&self, out: &mut Vec<Symbol>) {
+        match self {
+            Expr::Lit(_) => {}
+            Expr::Sym(s) | Expr::Known(s) => out.push(*s),
+            Expr::State(_, i) => out.push(Symbol::Item(*i)),
+            Expr::Not(e)
+            | Expr::Neg(e)
+            | Expr::OneOf(e, _)
+            | Expr::Has(e, _)
+            | Expr::NumIn(e, _) => {
+                e.symbols(out);
+            }
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+                a.symbols(out);
+                b.symbols(out);
+            }
+            Expr::Count(args) => {
+                for a in args {
+                    a.symbols(out);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! The YAML document types of questionnaire format v1, exactly as written.
+//!
+//! These types only describe shape; every rule that spans more than one
+//! field (ids, references, types, translations) is checked by `compile`.
+//! Kind-specific item fields are flat optional fields rather than a tagged
+//! enum because serde loses source positions inside tagged enums, and every
+//! diagnostic must point at a line.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+pub use crate::yaml::Sp;
+
+/// The only format version this crate reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A human text: language code → text, e.g. `{sv: "Bor du ensam?", en: "Do you live alone?"}`.
+pub type Text = BTreeMap<String, String>;
+
+/// A whole questionnaire file.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// Format version of this file; must be 1.
+    pub format: Sp<u32>,
+    /// Stable id of the questionnaire: lower-case letters, digits, `-` and `_`.
+    pub id: Sp<String>,
+    /// Semantic version `MAJOR.MINOR.PATCH` of this definition.
+    pub version: Sp<String>,
+    /// Title per language.
+    pub title: Sp<Text>,
+    /// Optional description per language.
+    #[serde(default)]
+    pub description: Option<Sp<Text>>,
+    /// Languages every text must exist in, e.g. `[sv, en]`.
+    pub languages: Sp<Vec<Sp<String>>>,
+    /// The language used when a caller asks for none; one of `languages`.
+    pub default_language: Sp<String>,
+    /// Sections with their items, in the order they are asked.
+    pub sections: Vec<Section>,
+    /// Named values computed from earlier answers.
+    #[serde(default)]
+    pub derived: Vec<Derived>,
+    /// Named scores over items or expressions.
+    #[serde(default)]
+    pub scores: Vec<Score>,
+    /// Referral triggers.
+    #[serde(default)]
+    pub triggers: Vec<Trigger>,
+    /// Conditions that end the interview early.
+    #[serde(default)]
+    pub end: Vec<EarlyEnd>,
+}
+
+/// A group of items shown together under one condition.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// Unique id.
+    pub id: Sp<String>,
+    /// Heading per language.
+    #[serde(default)]
+    pub title: Option<Sp<Text>>,
+    /// Condition on earlier items; the whole section is skipped unless it holds.
+    #[serde(default)]
+    pub when: Option<Sp<String>>,
+    /// The items in order.
+    pub items: Vec<Item>,
+}
+
+/// What kind of answer an item takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// Display only: a text read out, no answer.
+    Info,
+    /// Yes or no.
+    YesNo,
+    /// Exactly one of `options`.
+    SingleChoice,
+    /// Any number of `options`.
+    MultipleChoice,
+    /// An integer from `min` to `max`, optionally with `labels`.
+    Scale,
+    /// A number within `min`..`max`, optionally with a `unit`.
+    Number,
+    /// Free text (never usable in conditions or scores).
+    Text,
+    /// A calendar date `YYYY-MM-DD`.
+    Date,
+}
+
+/// Who gives the answer to an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AnsweredBy {
+    /// The person being interviewed.
+    #[default]
+    Person,
+    /// The practitioner: framing checks and professional conclusions.
+    Practitioner,
+}
+
+/// How long an answer may be kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Retention {
+    /// Kept in the stored result.
+    #[default]
+    Keep,
+    /// Used during the conversation only: left out of the stored result.
+    Conversation,
+}
+
+/// One question or text.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    /// Unique id, used in conditions, scores and recordings.
+    pub id: Sp<String>,
+    /// What kind of answer the item takes.
+    pub kind: Sp<ItemKind>,
+    /// The question or text per language.
+    pub text: Sp<Text>,
+    /// An optional help text per language.
+    #[serde(default)]
+    pub help: Option<Sp<Text>>,
+    /// Who answers: `person` (default) or `practitioner`.
+    #[serde(default)]
+    pub answered_by: Option<Sp<AnsweredBy>>,
+    /// Whether the item must be answered (default true); optional items can be skipped.
+    #[serde(default)]
+    pub required: Option<Sp<bool>>,
+    /// Whether "prefer not to answer" is offered (default false).
+    #[serde(default)]
+    pub allow_decline: Option<Sp<bool>>,
+    /// Whether "don't know" is offered (default false).
+    #[serde(default)]
+    pub allow_dont_know: Option<Sp<bool>>,
+    /// A protected attribute (such as gender): recorded, never a rule input.
+    #[serde(default)]
+    pub protected: Option<Sp<bool>>,
+    /// How long the answer may be kept (default `keep`).
+    #[serde(default)]
+    pub retention: Option<Sp<Retention>>,
+    /// Condition on earlier items; the item is asked only when it holds.
+    #[serde(default)]
+    pub when: Option<Sp<String>>,
+    /// Options of a single or multiple choice item.
+    #[serde(default)]
+    pub options: Option<Sp<Vec<ChoiceOption>>>,
+    /// Lowest value of a scale or number item.
+    #[serde(default)]
+    pub min: Option<Sp<f64>>,
+    /// Highest value of a scale or number item.
+    #[serde(default)]
+    pub max: Option<Sp<f64>>,
+    /// Whether a number item accepts only whole numbers (default false).
+    #[serde(default)]
+    pub integer: Option<Sp<bool>>,
+    /// Unit of a number item per language.
+    #[serde(default)]
+    pub unit: Option<Sp<Text>>,
+    /// Labels of some or all points of a scale.
+    #[serde(default)]
+    pub labels: Option<Sp<Vec<ScaleLabel>>>,
+    /// Longest accepted free text, in characters (default 2000).
+    #[serde(default)]
+    pub max_length: Option<Sp<u32>>,
+    /// Score weights of a yes/no item, default `{yes: 1, no: 0}`.
+    #[serde(default)]
+    pub scores: Option<Sp<YesNoScores>>,
+    /// A derived value offered as the suggested answer, which the
+    /// practitioner confirms or overrides.
+    #[serde(default)]
+    pub suggested: Option<Sp<String>>,
+}
+
+/// Score weights of the two answers of a yes/no item.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct YesNoScores {
+    /// Weight of "yes".
+    pub yes: f64,
+    /// Weight of "no".
+    pub no: f64,
+}
+
+/// One option of a choice item.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOption {
+    /// Stable value stored in answers and used in conditions.
+    pub value: Sp<String>,
+    /// Label per language.
+    pub label: Sp<Text>,
+    /// Weight of the option in scores.
+    #[serde(default)]
+    pub score: Option<Sp<f64>>,
+}
+
+/// The label of one point of a scale.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScaleLabel {
+    /// The scale point.
+    pub value: Sp<i64>,
+    /// Label per language.
+    pub label: Sp<Text>,
+}
+
+/// A named value computed from earlier answers.
+///
+/// Exactly one of `value` (a boolean or number expression), `cases`
+/// (a category: the first case whose condition holds) or `flags` (a set:
+/// every case whose condition holds) is given.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Derived {
+    /// Unique id.
+    pub id: Sp<String>,
+    /// Optional label per language.
+    #[serde(default)]
+    pub label: Option<Sp<Text>>,
+    /// An expression giving a boolean or a number.
+    #[serde(default)]
+    pub value: Option<Sp<String>>,
+    /// A category: the first case whose condition holds gives the value.
+    #[serde(default)]
+    pub cases: Option<Sp<Vec<Case>>>,
+    /// A set of categories: every case whose condition holds is included.
+    #[serde(default)]
+    pub flags: Option<Sp<Vec<Case>>>,
+}
+
+/// One possible value of a category or flag set.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// The category value.
+    pub value: Sp<String>,
+    /// The condition under which it holds.
+    pub when: Sp<String>,
+    /// Optional label per language.
+    #[serde(default)]
+    pub label: Option<Sp<Text>>,
+}
+
+/// How a score combines its terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Sum of the terms.
+    Sum,
+    /// Number of terms that are true or non-zero.
+    Count,
+    /// Mean of the terms that have a value.
+    Mean,
+    /// Smallest term.
+    Min,
+    /// Largest term.
+    Max,
+}
+
+/// How a declined or "don't know" answer counts in a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CountAs {
+    /// As a missing answer: the term is left out (default).
+    #[default]
+    Missing,
+    /// As zero.
+    Zero,
+}
+
+/// A named score.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Score {
+    /// Unique id.
+    pub id: Sp<String>,
+    /// Optional label per language.
+    #[serde(default)]
+    pub label: Option<Sp<Text>>,
+    /// How the terms combine.
+    pub method: Sp<Method>,
+    /// The terms: item ids (counting their option weights) or expressions.
+    pub over: Sp<Vec<Sp<String>>>,
+    /// Least number of terms with a value for the score to have one
+    /// (default: all terms).
+    #[serde(default)]
+    pub min_answered: Option<Sp<u32>>,
+    /// How declined answers count (default `missing`).
+    #[serde(default)]
+    pub declined: Option<Sp<CountAs>>,
+    /// How "don't know" counts (default `missing`).
+    #[serde(default)]
+    pub dont_know: Option<Sp<CountAs>>,
+    /// Labelled ranges of the score, ascending, without gaps or overlaps.
+    #[serde(default)]
+    pub bands: Option<Sp<Vec<Band>>>,
+}
+
+/// A labelled range of a score.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    /// Unique id within the score, e.g. `high`.
+    pub id: Sp<String>,
+    /// Lowest value in the band (inclusive).
+    pub min: Sp<f64>,
+    /// Highest value in the band (inclusive; for scores that can take
+    /// fractional values, the next band may start at this value and wins).
+    pub max: Sp<f64>,
+    /// Label per language.
+    pub label: Sp<Text>,
+}
+
+/// How soon a referral must be acted on.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// Act now, during this meeting.
+    Immediate,
+    /// Act within days.
+    Soon,
+    /// Part of ordinary planning.
+    Routine,
+}
+
+/// A referral trigger.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    /// Unique id.
+    pub id: Sp<String>,
+    /// Condition under which the trigger fires.
+    pub when: Sp<String>,
+    /// How soon the referral must be acted on.
+    pub urgency: Sp<Urgency>,
+    /// Where the person is referred: a stable key such as `social-services`.
+    pub refer_to: Sp<String>,
+    /// What the practitioner should do, per language.
+    pub text: Sp<Text>,
+}
+
+/// A condition that ends the interview before its last item.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EarlyEnd {
+    /// Unique id.
+    pub id: Sp<String>,
+    /// Condition; checked as soon as every item it reads has been passed.
+    pub when: Sp<String>,
+    /// What the practitioner is told, per language.
+    pub text: Sp<Text>,
+}

@@ -1,0 +1,81 @@
+//! Vidare runs structured screening interviews: it loads versioned YAML
+//! questionnaires, runs their branching logic one answer at a time, and
+//! gives a scored result with referral triggers that explain themselves.
+//!
+//! ```
+//! use vidare::{Session, Step};
+//!
+//! # fn main() -> Result<(), vidare::Error> {
+//! let questionnaire = vidare::load("../../questionnaires/violence-seven/1.0.0.yaml")?;
+//! let mut session = Session::new(&questionnaire);
+//!
+//! session.answer("alone", true)?;
+//! session.answer("interpreter", "none")?;
+//! session.answer("psychological", true)?;
+//! session.answer("psychological_when", "ongoing")?;
+//!
+//! // An immediate trigger is visible the moment its condition holds.
+//! assert!(session.immediate().any(|id| id == "ongoing_violence"));
+//!
+//! while let Step::Ask(item) = session.next() {
+//!     let id = item.id().to_owned();
+//!     session.answer(&id, false)?;
+//! }
+//! let result = session.result();
+//! let trigger = &result.triggers[0];
+//! assert_eq!(trigger.id, "ongoing_violence");
+//! assert!(trigger.evidence.iter().any(|e| e.id == "psychological_when"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Learn more
+//! - `docs/format.md`: the questionnaire format, every field, and the expression language.
+//! - [`Compiler`]: limits, and all diagnostics at once with [`Compiler::check`].
+//! - [`Session`]: answering, declining, changing, going back, resuming from a log.
+//! - [`Outcome`]: what a result holds and what it leaves out.
+//!
+//! # Errors
+//! Loading reports every problem as a [`Diagnostic`] with a stable code,
+//! a location (file, line, column, path in the document) and help; render
+//! them with [`Error::render`] or as JSON with [`diagnostic::to_json`].
+//! A bad answer is an [`Error`] naming the item and what it accepts, and
+//! leaves the session unchanged. No error ever contains an answer value.
+//!
+//! # Features
+//! - `schema` (default): JSON Schema of the questionnaire format via [`schema`].
+
+#![deny(missing_docs)]
+
+mod compile;
+pub mod diagnostic;
+mod error;
+pub mod expr;
+pub mod format;
+mod outcome;
+mod questionnaire;
+mod session;
+mod value;
+mod yaml;
+
+pub use compile::{Compiler, compile, load};
+pub use diagnostic::{Code, Diagnostic, Severity};
+pub use error::{Error, ErrorKind};
+pub use format::{AnsweredBy, ItemKind, Retention, Urgency};
+pub use outcome::{
+    AnswerRecord, BandRecord, DerivedRecord, Evidence, Outcome, QuestionnaireRef, ScoreRecord,
+    TriggerRecord,
+};
+pub use questionnaire::{ItemRef, OptionRef, Questionnaire};
+pub use session::{Session, Step};
+pub use value::{Event, Response, Value};
+pub use yaml::Limits;
+
+/// The JSON Schema of the questionnaire format, for editors.
+#[cfg(feature = "schema")]
+#[must_use]
+pub fn schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(format::Document);
+    schema.insert("title".into(), "Vidare questionnaire (format 1)".into());
+    schema.to_value()
+}

@@ -1,0 +1,340 @@
+//! The result of a session: answers that count (within their retention),
+//! derived values, scores with bands, and fired triggers with evidence.
+
+use serde::{Deserialize, Serialize};
+
+use crate::expr::eval::explain;
+use crate::expr::typed::{Symbol, Val};
+use crate::format::{Retention, Urgency};
+use crate::questionnaire::{Compiled, DerivedRule, Term};
+use crate::session::{Resp, Session};
+use crate::value::{Response, Value};
+
+/// The result of a session, serialisable to JSON with a stable field order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Outcome {
+    /// Which definition produced it.
+    pub questionnaire: QuestionnaireRef,
+    /// The language of the texts below.
+    pub language: String,
+    /// Whether every shown item has a response (or an end condition held).
+    pub finished: bool,
+    /// The end condition that ended the interview early, if any.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ended_by: Option<String>,
+    /// Responses to shown items, in document order. Answers kept only for
+    /// the conversation are listed without their value.
+    pub answers: Vec<AnswerRecord>,
+    /// Derived values; `null` when not known.
+    pub derived: Vec<DerivedRecord>,
+    /// Scores with their bands.
+    pub scores: Vec<ScoreRecord>,
+    /// Fired triggers, most urgent first, then in document order.
+    pub triggers: Vec<TriggerRecord>,
+}
+
+/// Id, version and digest of a questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct QuestionnaireRef {
+    /// Id.
+    pub id: String,
+    /// Semantic version.
+    pub version: String,
+    /// `sha256:` digest of the canonical definition.
+    pub digest: String,
+}
+
+/// A response in the result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AnswerRecord {
+    /// The item.
+    pub item: String,
+    /// `answered`, `declined`, `dont_know` or `skipped`.
+    pub response: String,
+    /// The answer, unless the item's retention keeps it out of the result.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub value: Option<Value>,
+}
+
+/// A derived value in the result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DerivedRecord {
+    /// Its id.
+    pub id: String,
+    /// Its value: yes/no, number, category or list of categories.
+    pub value: Option<Value>,
+}
+
+/// A score in the result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ScoreRecord {
+    /// Its id.
+    pub id: String,
+    /// The value, or `null` when too few terms have one.
+    pub value: Option<f64>,
+    /// Terms that had a value.
+    pub answered: u32,
+    /// Terms in all.
+    pub terms: u32,
+    /// The band the value falls in.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub band: Option<BandRecord>,
+    /// Why there is no value.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub missing_reason: Option<String>,
+}
+
+/// A band in the result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BandRecord {
+    /// Band id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+}
+
+/// A fired trigger in the result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TriggerRecord {
+    /// Trigger id.
+    pub id: String,
+    /// How soon to act.
+    pub urgency: Urgency,
+    /// Where the person is referred.
+    pub refer_to: String,
+    /// What to do.
+    pub text: String,
+    /// What made the condition true.
+    pub evidence: Vec<Evidence>,
+}
+
+/// One piece of evidence: an item's response, or a derived value or score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Evidence {
+    /// `item`, `derived` or `score`.
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+    /// For items: the kind of response.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub response: Option<String>,
+    /// The value, unless retention keeps an item's answer out of the result.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub value: Option<Value>,
+}
+
+impl Session {
+    /// The result in the questionnaire's default language.
+    #[must_use]
+    pub fn result(&self) -> Outcome {
+        self.result_in(self.questionnaire().default_language())
+    }
+
+    /// The result with texts in `lang` (the default language if not declared).
+    #[must_use]
+    pub fn result_in(&self, lang: &str) -> Outcome {
+        let q = self.questionnaire();
+        let c: &Compiled = &q.inner;
+        let lang = if c.languages.iter().any(|l| l == lang) {
+            lang
+        } else {
+            &c.default_language
+        };
+        let answers = (0..c.items.len() as u32)
+            .filter(|&i| self.visible_at(i))
+            .filter_map(|i| {
+                let response = self.response_at(i)?;
+                Some(AnswerRecord {
+                    item: c.items[i as usize].id.to_string(),
+                    response: response.kind().to_owned(),
+                    value: retained_value(c, i, &response),
+                })
+            })
+            .collect();
+        let derived = c
+            .derived
+            .iter()
+            .enumerate()
+            .map(|(d, def)| DerivedRecord {
+                id: def.id.clone(),
+                value: derived_value(c, d as u32, self.derived_value(d as u32)),
+            })
+            .collect();
+        let scores = c
+            .scores
+            .iter()
+            .enumerate()
+            .map(|(s, def)| {
+                let sv = self.score_value(s as u32);
+                let terms = def.terms.len() as u32;
+                let value = match sv.value {
+                    Val::Num(n) => Some(n),
+                    _ => None,
+                };
+                let band = value.and_then(|v| {
+                    def.bands
+                        .iter()
+                        .rev()
+                        .find(|b| b.min <= v && v <= b.max)
+                        .map(|b| BandRecord {
+                            id: b.id.clone(),
+                            label: b.label.get(lang).to_owned(),
+                        })
+                });
+                let missing_reason = value.is_none().then(|| {
+                    if sv.known < def.min_answered {
+                        format!(
+                            "only {} of {terms} terms have a value; at least {} are needed",
+                            sv.known, def.min_answered
+                        )
+                    } else {
+                        "no term has a value".to_owned()
+                    }
+                });
+                ScoreRecord {
+                    id: def.id.clone(),
+                    value,
+                    answered: sv.known,
+                    terms,
+                    band,
+                    missing_reason,
+                }
+            })
+            .collect();
+        let mut triggers: Vec<TriggerRecord> = c
+            .triggers
+            .iter()
+            .enumerate()
+            .filter(|(t, _)| self.is_fired(*t as u32))
+            .map(|(_, def)| TriggerRecord {
+                id: def.id.clone(),
+                urgency: def.urgency,
+                refer_to: def.refer_to.clone(),
+                text: def.text.get(lang).to_owned(),
+                evidence: self.evidence(c, &def.when),
+            })
+            .collect();
+        triggers.sort_by_key(|t| t.urgency);
+        Outcome {
+            questionnaire: QuestionnaireRef {
+                id: c.id.clone(),
+                version: c.version.clone(),
+                digest: c.digest.clone(),
+            },
+            language: lang.to_owned(),
+            finished: self.is_finished(),
+            ended_by: self.ended_by().map(str::to_owned),
+            answers,
+            derived,
+            scores,
+            triggers,
+        }
+    }
+
+    /// The items, derived values and scores that decided a condition, with
+    /// derived values and scores followed down to the items they read.
+    fn evidence(&self, c: &Compiled, when: &crate::expr::Expr) -> Vec<Evidence> {
+        let mut pending = Vec::new();
+        explain(when, self, &mut pending);
+        let mut seen: Vec<Symbol> = Vec::new();
+        while let Some(symbol) = pending.pop() {
+            if seen.contains(&symbol) {
+                continue;
+            }
+            seen.push(symbol);
+            match symbol {
+                Symbol::Item(_) => {}
+                Symbol::Derived(d) => match &c.derived[d as usize].rule {
+                    DerivedRule::Value(e) => {
+                        explain(e, self, &mut pending);
+                    }
+                    DerivedRule::Cases(cases) | DerivedRule::Flags(cases) => {
+                        for (w, _) in cases {
+                            if crate::expr::eval::eval(w, self).is_true() {
+                                explain(w, self, &mut pending);
+                            }
+                        }
+                    }
+                },
+                Symbol::Score(s) => {
+                    for term in &c.scores[s as usize].terms {
+                        match term {
+                            Term::Item(i) => pending.push(Symbol::Item(*i)),
+                            Term::Expr(e) => e.symbols(&mut pending),
+                        }
+                    }
+                }
+            }
+        }
+        // Items in document order first, then derived values and scores.
+        seen.sort();
+        seen.into_iter()
+            .filter_map(|symbol| match symbol {
+                Symbol::Item(i) => {
+                    let response = self.response_at(i).filter(|_| self.visible_at(i))?;
+                    Some(Evidence {
+                        kind: "item".into(),
+                        id: c.items[i as usize].id.to_string(),
+                        response: Some(response.kind().to_owned()),
+                        value: retained_value(c, i, &response),
+                    })
+                }
+                Symbol::Derived(d) => Some(Evidence {
+                    kind: "derived".into(),
+                    id: c.derived[d as usize].id.clone(),
+                    response: None,
+                    value: derived_value(c, d, self.derived_value(d)),
+                }),
+                Symbol::Score(s) => Some(Evidence {
+                    kind: "score".into(),
+                    id: c.scores[s as usize].id.clone(),
+                    response: None,
+                    value: match self.score_value(s).value {
+                        Val::Num(n) => Some(Value::Number(n)),
+                        _ => None,
+                    },
+                }),
+            })
+            .collect()
+    }
+
+    /// Whether the item has a response that counts.
+    pub(crate) fn counts(&self, i: u32) -> bool {
+        self.visible_at(i) && self.resp_at(i) != Resp::None
+    }
+}
+
+fn retained_value(c: &Compiled, i: u32, response: &Response) -> Option<Value> {
+    match (c.items[i as usize].retention, response) {
+        (Retention::Keep, Response::Answer(v)) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+fn derived_value(c: &Compiled, d: u32, v: Val) -> Option<Value> {
+    let categories = &c.derived[d as usize].categories;
+    match v {
+        Val::Bool(b) => Some(Value::Bool(b)),
+        Val::Num(n) => Some(Value::Number(n)),
+        Val::Opt(o) => categories
+            .get(o as usize)
+            .map(|c| Value::Text(c.value.clone())),
+        Val::Set(mask) => Some(Value::List(
+            categories
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, c)| c.value.clone())
+                .collect(),
+        )),
+        Val::Unknown | Val::Opaque => None,
+    }
+}

@@ -1,0 +1,409 @@
+//! The compiled, immutable form of a questionnaire: items in order, resolved
+//! expressions and the evaluation schedule the session runs.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::expr::Expr;
+use crate::format::{AnsweredBy, ItemKind, Method, Retention, Urgency};
+
+/// A checked questionnaire, ready to run sessions on. Cheap to clone.
+///
+/// Built by [`crate::load`] or [`crate::compile`]; after that nothing about it
+/// can fail at run time.
+#[derive(Clone)]
+pub struct Questionnaire {
+    pub(crate) inner: Arc<Compiled>,
+}
+
+impl fmt::Debug for Questionnaire {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Questionnaire")
+            .field("id", &self.inner.id)
+            .field("version", &self.inner.version)
+            .field("items", &self.inner.items.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Texts per language, in declared-language order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Texts(pub(crate) Vec<(String, String)>);
+
+impl Texts {
+    pub(crate) fn get(&self, lang: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(l, _)| l == lang)
+            .or_else(|| self.0.first())
+            .map_or("", |(_, t)| t.as_str())
+    }
+}
+
+pub(crate) struct Compiled {
+    pub(crate) id: String,
+    pub(crate) version: String,
+    pub(crate) title: Texts,
+    pub(crate) languages: Vec<String>,
+    pub(crate) default_language: String,
+    pub(crate) digest: String,
+    pub(crate) sections: Vec<SectionDef>,
+    pub(crate) items: Vec<ItemDef>,
+    pub(crate) derived: Vec<DerivedDef>,
+    pub(crate) scores: Vec<ScoreDef>,
+    pub(crate) triggers: Vec<TriggerDef>,
+    pub(crate) ends: Vec<EndDef>,
+    pub(crate) item_index: HashMap<Arc<str>, u32>,
+    pub(crate) schedule: Schedule,
+    pub(crate) warnings: Vec<crate::diagnostic::Diagnostic>,
+}
+
+pub(crate) struct SectionDef {
+    pub(crate) id: String,
+    pub(crate) title: Option<Texts>,
+}
+
+pub(crate) struct ItemDef {
+    pub(crate) id: Arc<str>,
+    pub(crate) section: u32,
+    pub(crate) kind: ItemKind,
+    pub(crate) text: Texts,
+    pub(crate) help: Option<Texts>,
+    pub(crate) answered_by: AnsweredBy,
+    pub(crate) required: bool,
+    pub(crate) allow_decline: bool,
+    pub(crate) allow_dont_know: bool,
+    pub(crate) protected: bool,
+    pub(crate) retention: Retention,
+    /// The section's and the item's condition joined with `&&`.
+    pub(crate) when: Option<Expr>,
+    pub(crate) options: Vec<OptionDef>,
+    pub(crate) min: Option<f64>,
+    pub(crate) max: Option<f64>,
+    pub(crate) integer: bool,
+    pub(crate) unit: Option<Texts>,
+    pub(crate) labels: Vec<(i64, Texts)>,
+    pub(crate) max_length: u32,
+    pub(crate) yes_no_scores: (f64, f64),
+    pub(crate) suggested: Option<u32>,
+}
+
+pub(crate) struct OptionDef {
+    pub(crate) value: String,
+    pub(crate) label: Texts,
+    pub(crate) score: Option<f64>,
+}
+
+pub(crate) enum DerivedRule {
+    Value(Expr),
+    Cases(Vec<(Expr, u32)>),
+    Flags(Vec<(Expr, u32)>),
+}
+
+pub(crate) struct DerivedDef {
+    pub(crate) id: String,
+    pub(crate) label: Option<Texts>,
+    pub(crate) rule: DerivedRule,
+    /// Category values of `cases`/`flags`.
+    pub(crate) categories: Vec<CategoryDef>,
+}
+
+pub(crate) struct CategoryDef {
+    pub(crate) value: String,
+    pub(crate) label: Option<Texts>,
+}
+
+pub(crate) enum Term {
+    /// An item's own contribution: option weight, yes/no weight or number.
+    Item(u32),
+    /// An expression giving a number or a boolean (true = 1).
+    Expr(Expr),
+}
+
+pub(crate) struct ScoreDef {
+    pub(crate) id: String,
+    pub(crate) label: Option<Texts>,
+    pub(crate) method: Method,
+    pub(crate) terms: Vec<Term>,
+    pub(crate) min_answered: u32,
+    pub(crate) declined_as_zero: bool,
+    pub(crate) dont_know_as_zero: bool,
+    pub(crate) bands: Vec<BandDef>,
+}
+
+pub(crate) struct BandDef {
+    pub(crate) id: String,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
+    pub(crate) label: Texts,
+}
+
+pub(crate) struct TriggerDef {
+    pub(crate) id: String,
+    pub(crate) when: Expr,
+    pub(crate) urgency: Urgency,
+    pub(crate) refer_to: String,
+    pub(crate) text: Texts,
+}
+
+pub(crate) struct EndDef {
+    pub(crate) id: String,
+    pub(crate) when: Expr,
+    pub(crate) text: Texts,
+    /// Items from this index on are cut off when the condition holds.
+    pub(crate) position: u32,
+}
+
+/// A node the session evaluates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Node {
+    Item(u32),
+    Derived(u32),
+    Score(u32),
+    Trigger(u32),
+    End(u32),
+}
+
+/// The order in which nodes are evaluated, and for each item the nodes a
+/// change of its answer can affect, so a step re-evaluates only those.
+pub(crate) struct Schedule {
+    pub(crate) order: Vec<Node>,
+    /// Per item: positions in `order` affected by its answer, ascending.
+    pub(crate) affected_by_item: Vec<Vec<u32>>,
+}
+
+impl Questionnaire {
+    /// The questionnaire's id.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    /// Its semantic version.
+    #[must_use]
+    pub fn version(&self) -> &str {
+        &self.inner.version
+    }
+
+    /// `sha256:` and the hex digest of the canonical definition.
+    #[must_use]
+    pub fn digest(&self) -> &str {
+        &self.inner.digest
+    }
+
+    /// The title in `lang` (the default language if `lang` is not declared).
+    #[must_use]
+    pub fn title(&self, lang: &str) -> &str {
+        self.inner.title.get(lang)
+    }
+
+    /// Declared languages.
+    #[must_use]
+    pub fn languages(&self) -> &[String] {
+        &self.inner.languages
+    }
+
+    /// The default language.
+    #[must_use]
+    pub fn default_language(&self) -> &str {
+        &self.inner.default_language
+    }
+
+    /// Every item in document order.
+    pub fn items(&self) -> impl ExactSizeIterator<Item = ItemRef<'_>> {
+        (0..self.inner.items.len()).map(|i| ItemRef {
+            q: &self.inner,
+            index: i as u32,
+        })
+    }
+
+    /// The item with this id.
+    #[must_use]
+    pub fn item(&self, id: &str) -> Option<ItemRef<'_>> {
+        self.inner.item_index.get(id).map(|&index| ItemRef {
+            q: &self.inner,
+            index,
+        })
+    }
+
+    pub(crate) fn item_at(&self, index: u32) -> ItemRef<'_> {
+        ItemRef {
+            q: &self.inner,
+            index,
+        }
+    }
+
+    /// Ids of the referral triggers, in document order.
+    pub fn trigger_ids(&self) -> impl Iterator<Item = &str> {
+        self.inner.triggers.iter().map(|t| t.id.as_str())
+    }
+
+    /// Ids of the scores, in document order.
+    pub fn score_ids(&self) -> impl Iterator<Item = &str> {
+        self.inner.scores.iter().map(|s| s.id.as_str())
+    }
+
+    /// Warnings found when it was compiled.
+    #[must_use]
+    pub fn warnings(&self) -> &[crate::diagnostic::Diagnostic] {
+        &self.inner.warnings
+    }
+
+    /// Ids of the derived values, in document order.
+    pub fn derived_ids(&self) -> impl Iterator<Item = &str> {
+        self.inner.derived.iter().map(|d| d.id.as_str())
+    }
+}
+
+/// A read-only view of one item, for frontends that show it.
+#[derive(Clone, Copy)]
+pub struct ItemRef<'q> {
+    q: &'q Compiled,
+    index: u32,
+}
+
+impl fmt::Debug for ItemRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemRef").field("id", &self.id()).finish()
+    }
+}
+
+/// One option of a choice item, as shown.
+#[derive(Debug, Clone, Copy)]
+pub struct OptionRef<'q> {
+    /// The stable value to answer with.
+    pub value: &'q str,
+    label: &'q Texts,
+}
+
+impl<'q> OptionRef<'q> {
+    /// The label in `lang`.
+    #[must_use]
+    pub fn label(&self, lang: &str) -> &'q str {
+        self.label.get(lang)
+    }
+}
+
+impl<'q> ItemRef<'q> {
+    fn def(&self) -> &'q ItemDef {
+        &self.q.items[self.index as usize]
+    }
+
+    /// Position in document order, from 0.
+    #[must_use]
+    pub fn index(&self) -> usize {
+        self.index as usize
+    }
+
+    /// The item's id.
+    #[must_use]
+    pub fn id(&self) -> &'q str {
+        &self.def().id
+    }
+
+    /// Its kind.
+    #[must_use]
+    pub fn kind(&self) -> ItemKind {
+        self.def().kind
+    }
+
+    /// The question or text in `lang`.
+    #[must_use]
+    pub fn text(&self, lang: &str) -> &'q str {
+        self.def().text.get(lang)
+    }
+
+    /// The help text in `lang`, if any.
+    #[must_use]
+    pub fn help(&self, lang: &str) -> Option<&'q str> {
+        self.def().help.as_ref().map(|t| t.get(lang))
+    }
+
+    /// The title of its section in `lang`, if the section has one.
+    #[must_use]
+    pub fn section_title(&self, lang: &str) -> Option<&'q str> {
+        self.q.sections[self.def().section as usize]
+            .title
+            .as_ref()
+            .map(|t| t.get(lang))
+    }
+
+    /// The id of its section.
+    #[must_use]
+    pub fn section_id(&self) -> &'q str {
+        &self.q.sections[self.def().section as usize].id
+    }
+
+    /// Who answers it.
+    #[must_use]
+    pub fn answered_by(&self) -> AnsweredBy {
+        self.def().answered_by
+    }
+
+    /// Whether it must be answered (optional items can be skipped).
+    #[must_use]
+    pub fn required(&self) -> bool {
+        self.def().required
+    }
+
+    /// Whether "prefer not to answer" is offered.
+    #[must_use]
+    pub fn allows_decline(&self) -> bool {
+        self.def().allow_decline
+    }
+
+    /// Whether "don't know" is offered.
+    #[must_use]
+    pub fn allows_dont_know(&self) -> bool {
+        self.def().allow_dont_know
+    }
+
+    /// Whether it is a protected attribute.
+    #[must_use]
+    pub fn protected(&self) -> bool {
+        self.def().protected
+    }
+
+    /// How long its answer may be kept.
+    #[must_use]
+    pub fn retention(&self) -> Retention {
+        self.def().retention
+    }
+
+    /// The options of a choice item (empty for other kinds).
+    pub fn options(&self) -> impl ExactSizeIterator<Item = OptionRef<'q>> + 'q {
+        self.def().options.iter().map(|o| OptionRef {
+            value: &o.value,
+            label: &o.label,
+        })
+    }
+
+    /// Lower and upper bound of a scale or number item.
+    #[must_use]
+    pub fn range(&self) -> (Option<f64>, Option<f64>) {
+        (self.def().min, self.def().max)
+    }
+
+    /// The unit of a number item in `lang`.
+    #[must_use]
+    pub fn unit(&self, lang: &str) -> Option<&'q str> {
+        self.def().unit.as_ref().map(|t| t.get(lang))
+    }
+
+    /// Labels of scale points in `lang`.
+    pub fn scale_labels(&self, lang: &'q str) -> impl Iterator<Item = (i64, &'q str)> + 'q {
+        self.def()
+            .labels
+            .iter()
+            .map(move |(v, t)| (*v, t.get(lang)))
+    }
+
+    /// The id of the derived value suggested as its answer, if any.
+    #[must_use]
+    pub fn suggested_from(&self) -> Option<&'q str> {
+        self.def()
+            .suggested
+            .map(|d| self.q.derived[d as usize].id.as_str())
+    }
+}

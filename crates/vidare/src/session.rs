@@ -1,0 +1,806 @@
+//! A session is its event log. The state kept here (responses that count,
+//! visibility, derived values, scores, fired triggers) is a cache of a
+//! pure function of (questionnaire, events), updated after each event by
+//! re-evaluating only the nodes the changed item can affect.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::error::Error;
+use crate::expr::eval::{Env, eval};
+use crate::expr::typed::{StateTest, Symbol, Val};
+use crate::format::{ItemKind, Method, Urgency};
+use crate::questionnaire::{
+    Compiled, DerivedRule, ItemDef, ItemRef, Node, Questionnaire, ScoreDef, Term,
+};
+use crate::value::{Event, Response, Value};
+
+/// The current response to an item, with the answer already resolved to
+/// an evaluable value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Resp {
+    None,
+    /// The answer and the index of the event that gave it.
+    Answer(Val, u32),
+    Declined,
+    DontKnow,
+    Skipped,
+}
+
+/// A score's value and how many of its terms had one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ScoreVal {
+    pub(crate) value: Val,
+    pub(crate) known: u32,
+}
+
+/// What comes next in an interview.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'q> {
+    /// Ask this item.
+    Ask(ItemRef<'q>),
+    /// Every visible item has a response.
+    Complete,
+    /// An end condition holds; its id.
+    Ended(&'q str),
+}
+
+/// A running interview over a [`Questionnaire`].
+///
+/// ```
+/// # fn main() -> Result<(), vidare::Error> {
+/// let q = vidare::load("../../questionnaires/violence-seven/1.0.0.yaml")?;
+/// let mut session = vidare::Session::new(&q);
+/// session.answer("alone", true)?;
+/// assert_eq!(session.events().len(), 1);
+/// // The state is a function of the events: resuming gives the same session.
+/// let resumed = vidare::Session::resume(&q, session.events().to_vec())?;
+/// assert_eq!(resumed.result(), session.result());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Session {
+    q: Questionnaire,
+    events: Vec<Event>,
+    resp: Vec<Resp>,
+    visible: Vec<bool>,
+    derived: Vec<Val>,
+    scores: Vec<ScoreVal>,
+    fired: Vec<bool>,
+    ends: Vec<bool>,
+    end_cut: u32,
+    cursor: u32,
+}
+
+/// Debug shows the shape of the session, never its answers.
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("questionnaire", &self.q.id())
+            .field("version", &self.q.version())
+            .field("events", &self.events.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Env for Session {
+    #[inline]
+    fn value(&self, symbol: Symbol) -> Val {
+        match symbol {
+            Symbol::Item(i) => match self.resp[i as usize] {
+                Resp::Answer(v, _) if self.visible[i as usize] => v,
+                _ => Val::Unknown,
+            },
+            Symbol::Derived(d) => self.derived[d as usize],
+            Symbol::Score(s) => self.scores[s as usize].value,
+        }
+    }
+
+    #[inline]
+    fn state(&self, test: StateTest, item: u32) -> bool {
+        let i = item as usize;
+        if !self.visible[i] {
+            return false;
+        }
+        match test {
+            StateTest::Shown => true,
+            StateTest::Answered => matches!(self.resp[i], Resp::Answer(..)),
+            StateTest::Declined => self.resp[i] == Resp::Declined,
+            StateTest::DontKnow => self.resp[i] == Resp::DontKnow,
+        }
+    }
+}
+
+impl Session {
+    /// Starts a session.
+    #[must_use]
+    pub fn new(questionnaire: &Questionnaire) -> Self {
+        let c = &questionnaire.inner;
+        let mut session = Session {
+            q: questionnaire.clone(),
+            events: Vec::new(),
+            resp: vec![Resp::None; c.items.len()],
+            visible: vec![false; c.items.len()],
+            derived: vec![Val::Unknown; c.derived.len()],
+            scores: vec![
+                ScoreVal {
+                    value: Val::Unknown,
+                    known: 0
+                };
+                c.scores.len()
+            ],
+            fired: vec![false; c.triggers.len()],
+            ends: vec![false; c.ends.len()],
+            end_cut: c.items.len() as u32,
+            cursor: 0,
+        };
+        let q = session.q.clone();
+        for &node in &q.inner.schedule.order {
+            session.evaluate(&q.inner, node);
+        }
+        session.cursor = session.find_next(0);
+        session
+    }
+
+    /// Rebuilds a session from its log. The result is identical to the
+    /// session that wrote the log.
+    ///
+    /// # Errors
+    /// [`Error::Replay`] naming the first event that cannot be applied.
+    pub fn resume(
+        questionnaire: &Questionnaire,
+        events: impl IntoIterator<Item = Event>,
+    ) -> Result<Self, Error> {
+        let mut session = Session::new(questionnaire);
+        for (index, event) in events.into_iter().enumerate() {
+            session.apply(event).map_err(|e| Error::Replay {
+                index,
+                source: Box::new(e),
+            })?;
+        }
+        Ok(session)
+    }
+
+    /// The questionnaire the session runs.
+    #[must_use]
+    pub fn questionnaire(&self) -> &Questionnaire {
+        &self.q
+    }
+
+    /// The log so far.
+    #[must_use]
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// What comes next: the first shown item without a response, or the end.
+    #[must_use]
+    pub fn next(&self) -> Step<'_> {
+        let n = self.q.inner.items.len() as u32;
+        if self.cursor < n {
+            return Step::Ask(self.q.item_at(self.cursor));
+        }
+        match self.ended_by() {
+            Some(id) => Step::Ended(id),
+            None => Step::Complete,
+        }
+    }
+
+    /// The id of the end condition that ended the interview, if one did.
+    #[must_use]
+    pub fn ended_by(&self) -> Option<&str> {
+        let c = &self.q.inner;
+        c.ends
+            .iter()
+            .zip(&self.ends)
+            .filter(|(_, holds)| **holds)
+            .min_by_key(|(e, _)| e.position)
+            .map(|(e, _)| e.id.as_str())
+    }
+
+    /// Whether nothing is left to ask.
+    #[must_use]
+    pub fn is_finished(&self) -> bool {
+        self.cursor as usize >= self.q.inner.items.len()
+    }
+
+    /// Information texts shown since the previous question and before `item`.
+    pub fn info_before(&self, item: &str) -> Vec<ItemRef<'_>> {
+        let Some(&end) = self.q.inner.item_index.get(item) else {
+            return Vec::new();
+        };
+        let items = &self.q.inner.items;
+        let mut start = end as usize;
+        while start > 0 && (items[start - 1].kind == ItemKind::Info || !self.visible[start - 1]) {
+            start -= 1;
+        }
+        (start..end as usize)
+            .filter(|&i| self.visible[i] && items[i].kind == ItemKind::Info)
+            .map(|i| self.q.item_at(i as u32))
+            .collect()
+    }
+
+    /// Information texts after the last shown question (e.g. a closing text).
+    pub fn closing_info(&self) -> Vec<ItemRef<'_>> {
+        let items = &self.q.inner.items;
+        let mut start = items.len();
+        while start > 0 && (items[start - 1].kind == ItemKind::Info || !self.visible[start - 1]) {
+            start -= 1;
+        }
+        (start..items.len())
+            .filter(|&i| self.visible[i] && items[i].kind == ItemKind::Info)
+            .map(|i| self.q.item_at(i as u32))
+            .collect()
+    }
+
+    /// (items with a response, items shown so far in all): "question k of
+    /// about n". The total can change as answers open or close branches.
+    #[must_use]
+    pub fn progress(&self) -> (usize, usize) {
+        let items = &self.q.inner.items;
+        let mut done = 0;
+        let mut total = 0;
+        for (i, item) in items.iter().enumerate() {
+            if item.kind != ItemKind::Info && self.visible[i] {
+                total += 1;
+                if self.resp[i] != Resp::None {
+                    done += 1;
+                }
+            }
+        }
+        (done, total)
+    }
+
+    /// Whether the item is shown now.
+    #[must_use]
+    pub fn is_shown(&self, item: &str) -> bool {
+        self.q
+            .inner
+            .item_index
+            .get(item)
+            .is_some_and(|&i| self.visible[i as usize])
+    }
+
+    /// The response to an item that counts now (shown items only).
+    #[must_use]
+    pub fn response(&self, item: &str) -> Option<Response> {
+        let &i = self.q.inner.item_index.get(item)?;
+        if !self.visible[i as usize] {
+            return None;
+        }
+        self.response_at(i)
+    }
+
+    pub(crate) fn response_at(&self, i: u32) -> Option<Response> {
+        match self.resp[i as usize] {
+            Resp::None => None,
+            Resp::Answer(_, event) => match &self.events[event as usize] {
+                Event::Respond { response, .. } | Event::Change { response, .. } => {
+                    Some(response.clone())
+                }
+                Event::Back { .. } => None,
+            },
+            Resp::Declined => Some(Response::Declined),
+            Resp::DontKnow => Some(Response::DontKnow),
+            Resp::Skipped => Some(Response::Skipped),
+        }
+    }
+
+    /// The suggested answer of an item whose definition names a derived
+    /// value as `suggested`, if that value is known now.
+    #[must_use]
+    pub fn suggestion(&self, item: &str) -> Option<Value> {
+        let &i = self.q.inner.item_index.get(item)?;
+        let def = &self.q.inner.items[i as usize];
+        let d = def.suggested?;
+        match self.derived[d as usize] {
+            Val::Bool(b) => Some(Value::Bool(b)),
+            Val::Num(n) => Some(Value::Number(n)),
+            Val::Opt(o) => Some(Value::Text(
+                self.q.inner.derived[d as usize]
+                    .categories
+                    .get(o as usize)?
+                    .value
+                    .clone(),
+            )),
+            _ => None,
+        }
+    }
+
+    /// Ids of the triggers whose condition holds now, in document order.
+    pub fn fired(&self) -> impl Iterator<Item = (&str, Urgency)> {
+        self.q
+            .inner
+            .triggers
+            .iter()
+            .zip(&self.fired)
+            .filter(|(_, f)| **f)
+            .map(|(t, _)| (t.id.as_str(), t.urgency))
+    }
+
+    /// Ids of the immediate triggers that hold now: shown to the
+    /// interviewer the moment they fire.
+    pub fn immediate(&self) -> impl Iterator<Item = &str> {
+        self.fired()
+            .filter(|(_, u)| *u == Urgency::Immediate)
+            .map(|(id, _)| id)
+    }
+
+    /// Answers the current item.
+    ///
+    /// # Errors
+    /// If the item is unknown, hidden, not the current item, already
+    /// answered, or the value does not fit it. The session is unchanged.
+    pub fn answer(&mut self, item: &str, value: impl Into<Value>) -> Result<(), Error> {
+        self.respond(item, Response::Answer(value.into()))
+    }
+
+    /// Records "prefer not to answer" for the current item.
+    ///
+    /// # Errors
+    /// As [`Session::answer`], and if the item does not offer declining.
+    pub fn decline(&mut self, item: &str) -> Result<(), Error> {
+        self.respond(item, Response::Declined)
+    }
+
+    /// Records "don't know" for the current item.
+    ///
+    /// # Errors
+    /// As [`Session::answer`], and if the item does not offer "don't know".
+    pub fn dont_know(&mut self, item: &str) -> Result<(), Error> {
+        self.respond(item, Response::DontKnow)
+    }
+
+    /// Passes over the current item if it is optional.
+    ///
+    /// # Errors
+    /// As [`Session::answer`], and if the item is required.
+    pub fn skip(&mut self, item: &str) -> Result<(), Error> {
+        self.respond(item, Response::Skipped)
+    }
+
+    /// Gives the current item a response.
+    ///
+    /// # Errors
+    /// As [`Session::answer`].
+    pub fn respond(&mut self, item: &str, response: Response) -> Result<(), Error> {
+        let id = self.item_id(item)?;
+        self.apply(Event::Respond { item: id, response })
+    }
+
+    /// Replaces the response to an earlier item. Everything after it is
+    /// re-evaluated: items that become hidden stop counting, and items that
+    /// become shown again are asked again.
+    ///
+    /// # Errors
+    /// If the item is unknown, hidden, has no response yet, or the new
+    /// response does not fit it. The session is unchanged.
+    pub fn change(&mut self, item: &str, response: Response) -> Result<(), Error> {
+        let id = self.item_id(item)?;
+        self.apply(Event::Change { item: id, response })
+    }
+
+    /// Goes back one question: withdraws the response of the last shown
+    /// item before the current one, which is then asked again.
+    ///
+    /// # Errors
+    /// [`Error::NothingToGoBack`] at the first question.
+    pub fn back(&mut self) -> Result<(), Error> {
+        let items = &self.q.inner.items;
+        let upto = (self.cursor as usize).min(items.len());
+        let previous = (0..upto)
+            .rev()
+            .find(|&i| self.visible[i] && self.resp[i] != Resp::None)
+            .ok_or(Error::NothingToGoBack)?;
+        let id = items[previous].id.clone();
+        self.apply(Event::Back { item: id })
+    }
+
+    fn item_id(&self, item: &str) -> Result<Arc<str>, Error> {
+        self.q
+            .inner
+            .item_index
+            .get_key_value(item)
+            .map(|(k, _)| k.clone())
+            .ok_or_else(|| Error::UnknownItem {
+                item: item.to_owned(),
+            })
+    }
+
+    /// Applies one event after checking it; on error nothing changes.
+    pub(crate) fn apply(&mut self, event: Event) -> Result<(), Error> {
+        let q = self.q.clone();
+        let c = &q.inner;
+        let &index = c
+            .item_index
+            .get(event.item())
+            .ok_or_else(|| Error::UnknownItem {
+                item: event.item().to_owned(),
+            })?;
+        let i = index as usize;
+        let def = &c.items[i];
+        if def.kind == ItemKind::Info {
+            return Err(Error::NotAQuestion {
+                item: def.id.to_string(),
+            });
+        }
+        let event_index = self.events.len() as u32;
+        let new = match &event {
+            Event::Respond { response, .. } => {
+                if self.cursor as usize >= c.items.len() {
+                    return Err(Error::Finished);
+                }
+                if !self.visible[i] {
+                    return Err(Error::Hidden {
+                        item: def.id.to_string(),
+                    });
+                }
+                if self.resp[i] != Resp::None {
+                    return Err(Error::AlreadyAnswered {
+                        item: def.id.to_string(),
+                    });
+                }
+                if index != self.cursor {
+                    return Err(Error::NotCurrent {
+                        item: def.id.to_string(),
+                        current: Some(c.items[self.cursor as usize].id.to_string()),
+                    });
+                }
+                resolve(def, response, event_index)?
+            }
+            Event::Change { response, .. } => {
+                if !self.visible[i] {
+                    return Err(Error::Hidden {
+                        item: def.id.to_string(),
+                    });
+                }
+                if self.resp[i] == Resp::None {
+                    return Err(Error::NotAnswered {
+                        item: def.id.to_string(),
+                    });
+                }
+                resolve(def, response, event_index)?
+            }
+            Event::Back { .. } => {
+                if !self.visible[i] || self.resp[i] == Resp::None {
+                    return Err(Error::NothingToGoBack);
+                }
+                Resp::None
+            }
+        };
+        let is_respond = matches!(event, Event::Respond { .. });
+        self.events.push(event);
+        self.resp[i] = new;
+        for &slot in &c.schedule.affected_by_item[i] {
+            self.evaluate(c, c.schedule.order[slot as usize]);
+        }
+        self.cursor = if is_respond {
+            self.find_next(index + 1)
+        } else {
+            self.find_next(0)
+        };
+        Ok(())
+    }
+
+    fn find_next(&self, from: u32) -> u32 {
+        let items = &self.q.inner.items;
+        (from as usize..items.len())
+            .find(|&i| {
+                self.visible[i] && items[i].kind != ItemKind::Info && self.resp[i] == Resp::None
+            })
+            .unwrap_or(items.len()) as u32
+    }
+
+    fn evaluate(&mut self, c: &Compiled, node: Node) {
+        match node {
+            Node::Item(i) => {
+                let def = &c.items[i as usize];
+                let shown =
+                    i < self.end_cut && def.when.as_ref().is_none_or(|w| eval(w, self).is_true());
+                if !shown {
+                    // A hidden item's answer is stale: if the item is shown
+                    // again, it is asked again rather than silently restored.
+                    self.resp[i as usize] = Resp::None;
+                }
+                self.visible[i as usize] = shown;
+            }
+            Node::Derived(d) => {
+                let value = match &c.derived[d as usize].rule {
+                    DerivedRule::Value(e) => eval(e, self),
+                    DerivedRule::Cases(cases) => cases
+                        .iter()
+                        .find(|(w, _)| eval(w, self).is_true())
+                        .map_or(Val::Unknown, |(_, v)| Val::Opt(*v)),
+                    DerivedRule::Flags(flags) => {
+                        let mut set = 0u64;
+                        let mut all_known = true;
+                        for (w, v) in flags {
+                            match eval(w, self) {
+                                Val::Bool(true) => set |= 1 << v,
+                                Val::Bool(false) => {}
+                                _ => all_known = false,
+                            }
+                        }
+                        if set == 0 && !all_known {
+                            Val::Unknown
+                        } else {
+                            Val::Set(set)
+                        }
+                    }
+                };
+                self.derived[d as usize] = value;
+            }
+            Node::Score(s) => {
+                self.scores[s as usize] = score(&c.scores[s as usize], &c.items, self);
+            }
+            Node::Trigger(t) => {
+                self.fired[t as usize] = eval(&c.triggers[t as usize].when, self).is_true();
+            }
+            Node::End(e) => {
+                self.ends[e as usize] = eval(&c.ends[e as usize].when, self).is_true();
+                self.end_cut = c
+                    .ends
+                    .iter()
+                    .zip(&self.ends)
+                    .filter(|(_, holds)| **holds)
+                    .map(|(end, _)| end.position)
+                    .min()
+                    .unwrap_or(c.items.len() as u32);
+            }
+        }
+    }
+
+    pub(crate) fn derived_value(&self, d: u32) -> Val {
+        self.derived[d as usize]
+    }
+
+    pub(crate) fn score_value(&self, s: u32) -> ScoreVal {
+        self.scores[s as usize]
+    }
+
+    pub(crate) fn is_fired(&self, t: u32) -> bool {
+        self.fired[t as usize]
+    }
+
+    pub(crate) fn visible_at(&self, i: u32) -> bool {
+        self.visible[i as usize]
+    }
+
+    pub(crate) fn resp_at(&self, i: u32) -> Resp {
+        self.resp[i as usize]
+    }
+}
+
+/// One term's contribution to a score.
+enum TermVal {
+    Value(f64),
+    Missing,
+    Declined,
+    DontKnow,
+}
+
+pub(crate) fn item_weight(def: &ItemDef, v: Val) -> Option<f64> {
+    match v {
+        Val::Bool(b) => Some(if b {
+            def.yes_no_scores.0
+        } else {
+            def.yes_no_scores.1
+        }),
+        Val::Num(n) => Some(n),
+        Val::Opt(o) => def.options.get(o as usize).and_then(|o| o.score),
+        Val::Set(mask) => Some(
+            def.options
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .filter_map(|(_, o)| o.score)
+                .sum(),
+        ),
+        Val::Unknown | Val::Opaque => None,
+    }
+}
+
+fn term_value(term: &Term, items: &[ItemDef], session: &Session) -> TermVal {
+    match term {
+        Term::Item(i) => {
+            if !session.visible[*i as usize] {
+                return TermVal::Missing;
+            }
+            match session.resp[*i as usize] {
+                Resp::Answer(v, _) => {
+                    item_weight(&items[*i as usize], v).map_or(TermVal::Missing, TermVal::Value)
+                }
+                Resp::Declined => TermVal::Declined,
+                Resp::DontKnow => TermVal::DontKnow,
+                Resp::None | Resp::Skipped => TermVal::Missing,
+            }
+        }
+        Term::Expr(e) => match eval(e, session) {
+            Val::Num(n) => TermVal::Value(n),
+            Val::Bool(b) => TermVal::Value(if b { 1.0 } else { 0.0 }),
+            _ => TermVal::Missing,
+        },
+    }
+}
+
+fn score(def: &ScoreDef, items: &[ItemDef], session: &Session) -> ScoreVal {
+    let mut known = 0u32;
+    let mut sum = 0.0;
+    let mut count = 0.0;
+    let mut min = f64::INFINITY;
+    let mut max = f64::NEG_INFINITY;
+    for term in &def.terms {
+        let v = match term_value(term, items, session) {
+            TermVal::Value(v) => v,
+            TermVal::Declined if def.declined_as_zero => 0.0,
+            TermVal::DontKnow if def.dont_know_as_zero => 0.0,
+            _ => continue,
+        };
+        known += 1;
+        sum += v;
+        if v != 0.0 {
+            count += 1.0;
+        }
+        min = min.min(v);
+        max = max.max(v);
+    }
+    let value = if known < def.min_answered {
+        Val::Unknown
+    } else {
+        match def.method {
+            Method::Sum => Val::Num(sum),
+            Method::Count => Val::Num(count),
+            Method::Mean if known > 0 => Val::Num(sum / f64::from(known)),
+            Method::Min if known > 0 => Val::Num(min),
+            Method::Max if known > 0 => Val::Num(max),
+            _ => Val::Unknown,
+        }
+    };
+    ScoreVal { value, known }
+}
+
+/// Checks a response against its item and resolves it to an evaluable value.
+fn resolve(def: &ItemDef, response: &Response, event: u32) -> Result<Resp, Error> {
+    let not_offered = |what: &'static str| Error::NotOffered {
+        item: def.id.to_string(),
+        response: what,
+    };
+    let value = match response {
+        Response::Declined if def.allow_decline => return Ok(Resp::Declined),
+        Response::Declined => return Err(not_offered("\"prefer not to answer\"")),
+        Response::DontKnow if def.allow_dont_know => return Ok(Resp::DontKnow),
+        Response::DontKnow => return Err(not_offered("\"don't know\"")),
+        Response::Skipped if !def.required => return Ok(Resp::Skipped),
+        Response::Skipped => return Err(not_offered("skipping (it is required)")),
+        Response::Answer(v) => v,
+    };
+    let invalid = |expected: String| Error::InvalidAnswer {
+        item: def.id.to_string(),
+        expected,
+    };
+    let options = || {
+        def.options
+            .iter()
+            .map(|o| format!("\"{}\"", o.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let val = match (def.kind, value) {
+        (ItemKind::YesNo, Value::Bool(b)) => Val::Bool(*b),
+        (ItemKind::YesNo, _) => return Err(invalid("yes or no (true or false)".into())),
+        (ItemKind::SingleChoice, Value::Text(s)) => {
+            let o = def
+                .options
+                .iter()
+                .position(|o| &o.value == s)
+                .ok_or_else(|| invalid(format!("one of {}", options())))?;
+            Val::Opt(o as u32)
+        }
+        (ItemKind::SingleChoice, _) => return Err(invalid(format!("one of {}", options()))),
+        (ItemKind::MultipleChoice, Value::List(values)) => {
+            let mut mask = 0u64;
+            for s in values {
+                let o = def
+                    .options
+                    .iter()
+                    .position(|o| &o.value == s)
+                    .ok_or_else(|| invalid(format!("a list of values from {}", options())))?;
+                if mask & (1 << o) != 0 {
+                    return Err(invalid("each value at most once".into()));
+                }
+                mask |= 1 << o;
+            }
+            Val::Set(mask)
+        }
+        (ItemKind::MultipleChoice, _) => {
+            return Err(invalid(format!("a list of values from {}", options())));
+        }
+        (ItemKind::Scale | ItemKind::Number, Value::Number(n)) => {
+            let range = describe_range(def);
+            if !n.is_finite()
+                || def.min.is_some_and(|m| *n < m)
+                || def.max.is_some_and(|m| *n > m)
+                || (def.integer && n.fract() != 0.0)
+            {
+                return Err(invalid(range));
+            }
+            Val::Num(*n)
+        }
+        (ItemKind::Scale | ItemKind::Number, _) => return Err(invalid(describe_range(def))),
+        (ItemKind::Text, Value::Text(s)) => {
+            let len = s.chars().count();
+            if s.trim().is_empty() || len > def.max_length as usize {
+                return Err(invalid(format!(
+                    "a text of 1 to {} characters",
+                    def.max_length
+                )));
+            }
+            Val::Opaque
+        }
+        (ItemKind::Text, _) => return Err(invalid("a text".into())),
+        (ItemKind::Date, Value::Text(s)) if valid_date(s) => Val::Opaque,
+        (ItemKind::Date, _) => return Err(invalid("a date written YYYY-MM-DD".into())),
+        (ItemKind::Info, _) => {
+            return Err(Error::NotAQuestion {
+                item: def.id.to_string(),
+            });
+        }
+    };
+    Ok(Resp::Answer(val, event))
+}
+
+fn describe_range(def: &ItemDef) -> String {
+    let what = if def.integer {
+        "a whole number"
+    } else {
+        "a number"
+    };
+    match (def.min, def.max) {
+        (Some(lo), Some(hi)) => format!("{what} from {lo} to {hi}"),
+        (Some(lo), None) => format!("{what} of at least {lo}"),
+        (None, Some(hi)) => format!("{what} of at most {hi}"),
+        (None, None) => what.to_owned(),
+    }
+}
+
+fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|p| p.parse::<u32>().ok());
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    if !s
+        .bytes()
+        .enumerate()
+        .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        return false;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_date;
+
+    #[test]
+    fn dates() {
+        assert!(valid_date("2024-02-29"));
+        assert!(!valid_date("2023-02-29"));
+        assert!(!valid_date("2023-13-01"));
+        assert!(!valid_date("2023-1-01"));
+        assert!(!valid_date("+023-01-01"));
+    }
+}

@@ -1,0 +1,151 @@
+//! Answers and the events of a session log, as callers write and store them.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// An answer value.
+///
+/// Yes/no items take `Bool`, scales and numbers `Number`, single choice
+/// items the option's value as `Text`, multiple choice items a `List` of
+/// option values, free text and dates (`YYYY-MM-DD`) `Text`.
+///
+/// `Debug` does not show the content: answers are sensitive and Debug
+/// output ends up in logs and panic messages.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum Value {
+    /// Yes (`true`) or no (`false`).
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// An option value, a date or free text.
+    Text(String),
+    /// Several option values.
+    List(Vec<String>),
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Value::Bool(_) => "Bool(..)",
+            Value::Number(_) => "Number(..)",
+            Value::Text(_) => "Text(..)",
+            Value::List(_) => "List(..)",
+        })
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(n: f64) -> Self {
+        Value::Number(n)
+    }
+}
+
+impl From<i32> for Value {
+    fn from(n: i32) -> Self {
+        Value::Number(f64::from(n))
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(s.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(s)
+    }
+}
+
+impl From<Vec<&str>> for Value {
+    fn from(v: Vec<&str>) -> Self {
+        Value::List(v.into_iter().map(str::to_owned).collect())
+    }
+}
+
+/// A response to an item: an answer, or one of the ways of not answering.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Response {
+    /// An answer.
+    Answer(Value),
+    /// "Prefer not to answer".
+    Declined,
+    /// "Don't know".
+    DontKnow,
+    /// An optional item passed over.
+    Skipped,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Response::Answer(v) => write!(f, "Answer({v:?})"),
+            Response::Declined => f.write_str("Declined"),
+            Response::DontKnow => f.write_str("DontKnow"),
+            Response::Skipped => f.write_str("Skipped"),
+        }
+    }
+}
+
+impl Response {
+    /// The kind of response, as a short word: `answered`, `declined`,
+    /// `dont_know` or `skipped`.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Response::Answer(_) => "answered",
+            Response::Declined => "declined",
+            Response::DontKnow => "dont_know",
+            Response::Skipped => "skipped",
+        }
+    }
+}
+
+/// One entry of a session's log. The log is the session: everything else
+/// is computed from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// The current item got a response.
+    Respond {
+        /// The item's id.
+        item: Arc<str>,
+        /// The response.
+        response: Response,
+    },
+    /// An earlier response was replaced.
+    Change {
+        /// The item's id.
+        item: Arc<str>,
+        /// The new response.
+        response: Response,
+    },
+    /// The person went back: the item's response was withdrawn and it is asked again.
+    Back {
+        /// The item's id.
+        item: Arc<str>,
+    },
+}
+
+impl Event {
+    /// The item the event concerns.
+    #[must_use]
+    pub fn item(&self) -> &str {
+        match self {
+            Event::Respond { item, .. } | Event::Change { item, .. } | Event::Back { item } => item,
+        }
+    }
+}
