@@ -1,1 +1,10 @@
-//! Workspace tests.
+//! Workspace-level tests: one binary, one module per area.
+
+// Every diagnostic code has an invalid fixture whose rendering is snapshotted.
+mod diagnostics;
+// Session behaviour: decline, don't know, changes, early end, triggers.
+mod sessions;
+// Properties over random answer sequences on the shipped questionnaires.
+mod properties;
+// The committed JSON Schema matches the format types.
+mod schema;

@@ -2,6 +2,7 @@
 //! and rendering for a terminal and as JSON.
 
 use std::fmt;
+use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -209,7 +210,8 @@ impl Diagnostic {
     pub fn render(&self, source: &str) -> String {
         let mut out = String::new();
         let loc = &self.location;
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "{}[{}]: {}\n  --> {}:{}:{}",
             self.severity,
             self.code.as_str(),
@@ -217,20 +219,21 @@ impl Diagnostic {
             loc.file,
             loc.line,
             loc.column
-        ));
+        );
         if !loc.path.is_empty() {
-            out.push_str(&format!(" (at {})", loc.path));
+            let _ = write!(out, " (at {})", loc.path);
         }
         out.push('\n');
         quote_line(&mut out, source, loc.line, loc.column);
         for related in &self.related {
-            out.push_str(&format!(
-                "  note: {} at {}:{}:{}\n",
+            let _ = writeln!(
+                out,
+                "  note: {} at {}:{}:{}",
                 related.message,
                 related.location.file,
                 related.location.line,
                 related.location.column
-            ));
+            );
             quote_line(
                 &mut out,
                 source,
@@ -239,7 +242,7 @@ impl Diagnostic {
             );
         }
         if let Some(help) = &self.help {
-            out.push_str(&format!("  = help: {help}\n"));
+            let _ = writeln!(out, "  = help: {help}");
         }
         out
     }
@@ -272,14 +275,14 @@ fn quote_line(out: &mut String, source: &str, line: u32, column: u32) {
     let shown: String = text.chars().take(200).collect();
     let number = line.to_string();
     let pad = " ".repeat(number.len());
-    out.push_str(&format!("{pad} |\n{number} | {shown}\n"));
+    let _ = write!(out, "{pad} |\n{number} | {shown}\n");
     let caret_at = (column.max(1) as usize - 1).min(shown.chars().count());
     let indent: String = shown
         .chars()
         .take(caret_at)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
-    out.push_str(&format!("{pad} | {indent}^\n"));
+    let _ = writeln!(out, "{pad} | {indent}^");
 }
 
 /// Renders every diagnostic for a terminal, followed by a one-line summary.
@@ -295,7 +298,7 @@ pub fn render_all(diagnostics: &[Diagnostic], source: &str) -> String {
         .filter(|d| d.severity == Severity::Error)
         .count();
     let warnings = diagnostics.len() - errors;
-    out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
+    let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
     out
 }
 

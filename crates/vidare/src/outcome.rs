@@ -7,7 +7,7 @@ use crate::expr::eval::explain;
 use crate::expr::typed::{Symbol, Val};
 use crate::format::{Retention, Urgency};
 use crate::questionnaire::{Compiled, DerivedRule, Term};
-use crate::session::{Resp, Session};
+use crate::session::Session;
 use crate::value::{Response, Value};
 
 /// The result of a session, serialisable to JSON with a stable field order.
@@ -22,7 +22,7 @@ pub struct Outcome {
     pub finished: bool,
     /// The end condition that ended the interview early, if any.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub ended_by: Option<String>,
+    pub ended_by: Option<EndRecord>,
     /// Responses to shown items, in document order. Answers kept only for
     /// the conversation are listed without their value.
     pub answers: Vec<AnswerRecord>,
@@ -59,14 +59,30 @@ pub struct AnswerRecord {
     pub value: Option<Value>,
 }
 
+/// The end condition that ended an interview early.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct EndRecord {
+    /// Its id.
+    pub id: String,
+    /// What the practitioner is told.
+    pub text: String,
+}
+
 /// A derived value in the result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DerivedRecord {
     /// Its id.
     pub id: String,
+    /// Its label, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub label: Option<String>,
     /// Its value: yes/no, number, category or list of categories.
     pub value: Option<Value>,
+    /// The label of a category value.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub value_label: Option<String>,
 }
 
 /// A score in the result.
@@ -75,6 +91,9 @@ pub struct DerivedRecord {
 pub struct ScoreRecord {
     /// Its id.
     pub id: String,
+    /// Its label, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub label: Option<String>,
     /// The value, or `null` when too few terms have one.
     pub value: Option<f64>,
     /// Terms that had a value.
@@ -163,9 +182,21 @@ impl Session {
             .derived
             .iter()
             .enumerate()
-            .map(|(d, def)| DerivedRecord {
-                id: def.id.clone(),
-                value: derived_value(c, d as u32, self.derived_value(d as u32)),
+            .map(|(d, def)| {
+                let v = self.derived_value(d as u32);
+                DerivedRecord {
+                    id: def.id.clone(),
+                    label: def.label.as_ref().map(|l| l.get(lang).to_owned()),
+                    value: derived_value(c, d as u32, v),
+                    value_label: match v {
+                        Val::Opt(o) => def
+                            .categories
+                            .get(o as usize)
+                            .and_then(|cat| cat.label.as_ref())
+                            .map(|l| l.get(lang).to_owned()),
+                        _ => None,
+                    },
+                }
             })
             .collect();
         let scores = c
@@ -201,6 +232,7 @@ impl Session {
                 });
                 ScoreRecord {
                     id: def.id.clone(),
+                    label: def.label.as_ref().map(|l| l.get(lang).to_owned()),
                     value,
                     answered: sv.known,
                     terms,
@@ -231,7 +263,13 @@ impl Session {
             },
             language: lang.to_owned(),
             finished: self.is_finished(),
-            ended_by: self.ended_by().map(str::to_owned),
+            ended_by: self.ended_by().and_then(|id| {
+                let end = c.ends.iter().find(|e| e.id == id)?;
+                Some(EndRecord {
+                    id: id.to_owned(),
+                    text: end.text.get(lang).to_owned(),
+                })
+            }),
             answers,
             derived,
             scores,
@@ -304,11 +342,6 @@ impl Session {
                 }),
             })
             .collect()
-    }
-
-    /// Whether the item has a response that counts.
-    pub(crate) fn counts(&self, i: u32) -> bool {
-        self.visible_at(i) && self.resp_at(i) != Resp::None
     }
 }
 

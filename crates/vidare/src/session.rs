@@ -566,10 +566,6 @@ impl Session {
     pub(crate) fn visible_at(&self, i: u32) -> bool {
         self.visible[i as usize]
     }
-
-    pub(crate) fn resp_at(&self, i: u32) -> Resp {
-        self.resp[i as usize]
-    }
 }
 
 /// One term's contribution to a score.

@@ -430,7 +430,9 @@ fn value_order(asts: &[Option<Ast>], index: &HashMap<&str, usize>) -> Vec<usize>
         match &ast.kind {
             AstKind::Ident(n) => out.push(n.clone()),
             AstKind::List(xs) | AstKind::Call { args: xs, .. } => {
-                xs.iter().for_each(|x| names(x, out))
+                for x in xs {
+                    names(x, out);
+                }
             }
             AstKind::Unary(_, a) => names(a, out),
             AstKind::Binary(_, a, b) => {

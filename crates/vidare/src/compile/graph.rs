@@ -398,7 +398,7 @@ fn report_protected(
 }
 
 fn references_nothing(ctx: &mut Ctx<'_>, checked: &Checked) {
-    let mut report = |ctx: &mut Ctx<'_>, uses: &[Use], location: &Location, what: String| {
+    let report = |ctx: &mut Ctx<'_>, uses: &[Use], location: &Location, what: String| {
         if uses.is_empty() {
             ctx.report(
                 Diagnostic::new(
@@ -483,7 +483,7 @@ fn schedule(
     let slot = |node: Node| slots.get(&node).copied();
 
     let mut readers: Vec<Vec<u32>> = vec![Vec::new(); order.len()];
-    let mut add = |readers: &mut Vec<Vec<u32>>, reader: Node, symbol: Symbol| {
+    let add = |readers: &mut Vec<Vec<u32>>, reader: Node, symbol: Symbol| {
         let read = match symbol {
             Symbol::Item(i) => Node::Item(i),
             other => computed.node(computed.index(other).unwrap_or(0)),

@@ -66,7 +66,7 @@ fn states_of(item: &ItemDef) -> Option<Vec<State>> {
             State::Answered(Val::Bool(false)),
         ]),
         ItemKind::SingleChoice => {
-            out.extend((0..item.options.len() as u32).map(|o| State::Answered(Val::Opt(o))))
+            out.extend((0..item.options.len() as u32).map(|o| State::Answered(Val::Opt(o))));
         }
         ItemKind::Text | ItemKind::Date | ItemKind::Info => out.push(State::Answered(Val::Opaque)),
         _ => return None,

@@ -85,10 +85,6 @@ impl Symbols {
             Symbol::Score(s) => &self.score_ids[s as usize],
         }
     }
-
-    pub(crate) fn item_ty(&self, item: u32) -> Ty {
-        self.item_ty[item as usize]
-    }
 }
 
 impl Scope for Symbols {

@@ -121,7 +121,7 @@ impl Default for ExprLimits {
     fn default() -> Self {
         ExprLimits {
             max_len: 4096,
-            max_depth: 64,
+            max_depth: 128,
         }
     }
 }

@@ -482,9 +482,10 @@ impl Checker<'_> {
                 (out.len() == args.len()).then_some((Expr::Count(out), Ty::Num))
             }
             _ => {
-                let help = did_you_mean(name, FUNCTIONS.iter().copied())
-                    .map(|m| format!("did you mean `{m}`?"))
-                    .unwrap_or_else(|| format!("the functions are {}", FUNCTIONS.join(", ")));
+                let help = did_you_mean(name, FUNCTIONS.iter().copied()).map_or_else(
+                    || format!("the functions are {}", FUNCTIONS.join(", ")),
+                    |m| format!("did you mean `{m}`?"),
+                );
                 self.error(
                     Code::UnknownReference,
                     name_span,
@@ -497,22 +498,17 @@ impl Checker<'_> {
     }
 
     fn single_name_arg(&mut self, name: &str, args: &[Ast], whole: &Ast) -> Option<Symbol> {
-        match args {
-            [
-                Ast {
-                    kind: AstKind::Ident(id),
-                    span,
-                },
-            ] => self.resolve(id, span),
-            _ => {
-                self.error(
-                    Code::TypeMismatch,
-                    &whole.span,
-                    format!("{name}() takes exactly one id"),
-                    Some(format!("write `{name}(item_id)`")),
-                );
-                None
+        if let [single] = args {
+            if let AstKind::Ident(id) = &single.kind {
+                return self.resolve(id, &single.span);
             }
         }
+        self.error(
+            Code::TypeMismatch,
+            &whole.span,
+            format!("{name}() takes exactly one id"),
+            Some(format!("write `{name}(item_id)`")),
+        );
+        None
     }
 }

@@ -170,6 +170,7 @@ mod tests {
         }
     }
 
+    #[allow(clippy::unnecessary_box_returns)] // the tests build boxed trees
     fn item(i: u32) -> Box<Expr> {
         Box::new(Expr::Sym(Symbol::Item(i)))
     }

@@ -1162,13 +1162,21 @@ mod tests {
     #[test]
     fn depth_limit_is_exact() {
         let nested = |n: usize| format!("{}a{}", "(".repeat(n), ")".repeat(n));
-        assert!(parse(&nested(63), ExprLimits::default()).is_ok());
-        assert_limit(parse(&nested(64), ExprLimits::default()), 63..64);
+        let depth = ExprLimits::default().max_depth;
+        assert!(parse(&nested(depth - 1), ExprLimits::default()).is_ok());
+        assert_limit(
+            parse(&nested(depth), ExprLimits::default()),
+            (depth - 1) as u32..depth as u32,
+        );
         // A chain of n operands is n levels deep: each operator holds the
         // chain before it.
         let chain = |n: usize| vec!["a"; n].join("+");
-        assert!(parse(&chain(64), ExprLimits::default()).is_ok());
-        assert_limit(parse(&chain(65), ExprLimits::default()), 127..128);
+        assert!(parse(&chain(depth), ExprLimits::default()).is_ok());
+        let end = (2 * depth) as u32;
+        assert_limit(
+            parse(&chain(depth + 1), ExprLimits::default()),
+            end - 1..end,
+        );
         assert_limit(parse("a", limits(10, 0)), 0..1);
         assert_limit(parse("a || b", limits(10, 1)), 2..4);
         assert!(parse("a || b", limits(10, 2)).is_ok());
