@@ -1,1 +1,188 @@
 //! See tests/workspace.rs.
+//!
+//! `tests/invalid/` holds one small questionnaire per diagnostic code, named
+//! `<code>-<short-name>.yaml`, each otherwise valid and triggering that code.
+//! Their terminal renderings are snapshotted, so a change in a message, a
+//! help text or a position shows up in review.
+
+use std::path::{Path, PathBuf};
+
+use vidare::diagnostic::{render_all, to_json};
+use vidare::{Code, Compiler, Diagnostic, Severity};
+
+const INVALID: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/invalid");
+const QUESTIONNAIRES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires");
+
+/// The bare file name, so diagnostics and snapshots hold no machine paths.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .expect("fixture names are UTF-8")
+        .to_owned()
+}
+
+/// The code a fixture is named after: `V010-duplicate-id.yaml` → `V010`.
+fn code_of(name: &str) -> &str {
+    name.split_once('-').map_or(name, |(code, _)| code)
+}
+
+/// The text of a fixture's first comment line, which says what it tests.
+fn description(source: &str) -> String {
+    source
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix('#'))
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(INVALID)
+        .expect("tests/invalid exists")
+        .map(|e| e.expect("readable directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    out.sort();
+    out
+}
+
+fn check(path: &Path) -> (String, Option<vidare::Questionnaire>, Vec<Diagnostic>) {
+    let source = std::fs::read_to_string(path).expect("fixture is readable");
+    let (questionnaire, diagnostics) = Compiler::new().check(&source, &file_name(path));
+    (source, questionnaire, diagnostics)
+}
+
+#[test]
+fn every_invalid_fixture_reports_its_code() {
+    // Problems are collected so one run shows (and snapshots) every fixture.
+    let mut problems: Vec<String> = Vec::new();
+    insta::glob!("invalid/*.yaml", |path| {
+        let name = file_name(path);
+        let source = std::fs::read_to_string(path).expect("fixture is readable");
+        let (questionnaire, diagnostics) = Compiler::new().check(&source, &name);
+        let expected = code_of(&name);
+        let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+        if has_errors && questionnaire.is_some() {
+            problems.push(format!("{name}: a questionnaire was returned despite errors"));
+        }
+        if !diagnostics.iter().any(|d| d.code.as_str() == expected) {
+            problems.push(format!(
+                "{name}: no {expected} diagnostic; got:\n{}",
+                render_all(&diagnostics, &source)
+            ));
+        }
+        if !description(&source).starts_with(&format!("{expected}:")) {
+            problems.push(format!(
+                "{name}: the first line should be a comment `# {expected}: what it tests`"
+            ));
+        }
+        insta::with_settings!({
+            description => description(&source),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(render_all(&diagnostics, &source));
+        });
+    });
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_code_has_a_fixture() {
+    let names: Vec<String> = fixtures().iter().map(|p| file_name(p)).collect();
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|code| !names.iter().any(|n| code_of(n) == *code))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a fixture in tests/invalid/: {}",
+        missing.join(", ")
+    );
+}
+
+#[test]
+fn fixture_names_are_known_codes() {
+    for path in fixtures() {
+        let name = file_name(&path);
+        assert!(
+            Code::ALL.iter().any(|c| c.as_str() == code_of(&name)),
+            "{name} is not named after a diagnostic code"
+        );
+    }
+}
+
+#[test]
+fn json_rendering_has_code_location_message_and_help() {
+    let (_, _, diagnostics) = check(&Path::new(INVALID).join("V010-duplicate-id.yaml"));
+    let json: serde_json::Value =
+        serde_json::from_str(&to_json(&diagnostics)).expect("to_json gives valid JSON");
+    let list = json.as_array().expect("a JSON array");
+    let d = list
+        .iter()
+        .find(|d| d["code"] == "V010")
+        .expect("the V010 diagnostic");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["location"]["file"], "V010-duplicate-id.yaml");
+    assert_eq!(d["location"]["line"], 14);
+    assert_eq!(d["location"]["column"], 13);
+    assert_eq!(d["location"]["path"], "sections[0].items[1].id");
+    assert!(
+        d["message"].as_str().is_some_and(|m| m.contains("alone")),
+        "{d}"
+    );
+    assert!(d["help"].as_str().is_some_and(|h| !h.is_empty()), "{d}");
+    assert_eq!(d["related"][0]["location"]["line"], 11, "{d}");
+}
+
+#[test]
+fn unreachable_is_a_warning_kept_on_the_questionnaire() {
+    let (_, questionnaire, diagnostics) = check(&Path::new(INVALID).join("V023-unreachable.yaml"));
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d.code == Code::Unreachable && d.severity == Severity::Warning),
+        "{diagnostics:?}"
+    );
+    let questionnaire = questionnaire.expect("a warning does not stop loading");
+    let warnings = questionnaire.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].code, Code::Unreachable);
+    assert_eq!(warnings[0].severity, Severity::Warning);
+}
+
+#[test]
+fn shipped_questionnaires_compile_without_diagnostics() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("readable directory") {
+            let path = entry.expect("readable directory entry").path();
+            if path.is_dir() {
+                // Each questionnaire's `tests/` holds its test cases, not definitions.
+                if path.file_name().is_some_and(|n| n != "tests") {
+                    walk(&path, out);
+                }
+            } else if path.extension().is_some_and(|e| e == "yaml") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(Path::new(QUESTIONNAIRES), &mut files);
+    assert!(!files.is_empty(), "no questionnaires found");
+    for path in files {
+        let source = std::fs::read_to_string(&path).expect("readable questionnaire");
+        let name = path
+            .strip_prefix(QUESTIONNAIRES)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let (questionnaire, diagnostics) = Compiler::new().check(&source, &name);
+        assert!(
+            diagnostics.is_empty(),
+            "{name}:\n{}",
+            render_all(&diagnostics, &source)
+        );
+        assert!(questionnaire.is_some(), "{name} did not compile");
+    }
+}

@@ -1,1 +1,193 @@
-//! See tests/workspace.rs.
+//! Properties of sessions under random operation sequences, on every
+//! shipped questionnaire: nothing panics, errors change nothing, the state
+//! is a pure function of the events, hidden items never count, results are
+//! deterministic, and a change followed by changing back restores the
+//! result unless the change hid answered items (which are then asked again).
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use vidare::{ItemKind, Questionnaire, Response, Session, Step, Value};
+
+fn shipped() -> &'static [Questionnaire] {
+    static ALL: OnceLock<Vec<Questionnaire>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("questionnaires");
+        let mut out = Vec::new();
+        let mut dirs: Vec<_> = std::fs::read_dir(root).unwrap().map(|d| d.unwrap().path()).collect();
+        dirs.sort();
+        for dir in dirs.into_iter().filter(|d| d.is_dir()) {
+            let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|f| f.unwrap().path()).collect();
+            files.sort();
+            for file in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "yaml")) {
+                out.push(vidare::load(&file).unwrap());
+            }
+        }
+        assert!(!out.is_empty());
+        out
+    })
+}
+
+/// One operation, with numbers that pick an item and a value.
+#[derive(Debug, Clone)]
+enum Op {
+    AnswerCurrent(u16),
+    Decline,
+    DontKnow,
+    Skip,
+    Change(u16, u16),
+    Back,
+    AnswerAny(u16, u16),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        6 => any::<u16>().prop_map(Op::AnswerCurrent),
+        1 => Just(Op::Decline),
+        1 => Just(Op::DontKnow),
+        1 => Just(Op::Skip),
+        2 => (any::<u16>(), any::<u16>()).prop_map(|(a, b)| Op::Change(a, b)),
+        1 => Just(Op::Back),
+        1 => (any::<u16>(), any::<u16>()).prop_map(|(a, b)| Op::AnswerAny(a, b)),
+    ]
+}
+
+/// A value for an item: usually valid, sometimes deliberately not.
+fn value_for(item: &vidare::ItemRef<'_>, pick: u16) -> Value {
+    let options: Vec<String> = item.options().map(|o| o.value.to_owned()).collect();
+    if pick % 11 == 0 {
+        // Wrong on purpose: a type no item of this kind accepts.
+        return match item.kind() {
+            ItemKind::YesNo => Value::Text("yes".into()),
+            _ => Value::Bool(true),
+        };
+    }
+    let (lo, hi) = item.range();
+    match item.kind() {
+        ItemKind::YesNo => Value::Bool(pick % 2 == 0),
+        ItemKind::SingleChoice => Value::Text(options[pick as usize % options.len()].clone()),
+        ItemKind::MultipleChoice => Value::List(
+            options
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| pick & (1 << (i % 16)) != 0)
+                .map(|(_, o)| o.clone())
+                .collect(),
+        ),
+        ItemKind::Scale | ItemKind::Number => {
+            let lo = lo.unwrap_or(0.0);
+            let hi = hi.unwrap_or(lo + 100.0);
+            Value::Number((lo + f64::from(pick % 7) * (hi - lo) / 6.0).round())
+        }
+        ItemKind::Date => Value::Text(format!("2026-{:02}-{:02}", 1 + pick % 12, 1 + pick % 28)),
+        ItemKind::Text | ItemKind::Info => Value::Text("some words".into()),
+    }
+}
+
+fn apply(s: &mut Session, op: &Op) -> Result<(), vidare::Error> {
+    let q = s.questionnaire().clone();
+    let current = match s.next() {
+        Step::Ask(item) => Some(item.id().to_owned()),
+        _ => None,
+    };
+    let cur = current.as_deref().unwrap_or("none");
+    match op {
+        Op::AnswerCurrent(pick) => {
+            let value = q.item(cur).map_or(Value::Bool(true), |i| value_for(&i, *pick));
+            s.answer(cur, value)
+        }
+        Op::Decline => s.decline(cur),
+        Op::DontKnow => s.dont_know(cur),
+        Op::Skip => s.skip(cur),
+        Op::Change(which, pick) => {
+            let item = q.items().nth(*which as usize % q.items().len()).unwrap();
+            s.change(item.id(), Response::Answer(value_for(&item, *pick)))
+        }
+        Op::Back => s.back(),
+        Op::AnswerAny(which, pick) => {
+            let item = q.items().nth(*which as usize % q.items().len()).unwrap();
+            s.answer(item.id(), value_for(&item, *pick))
+        }
+    }
+}
+
+fn snapshot(s: &Session) -> (String, Option<String>, (usize, usize), usize) {
+    let next = match s.next() {
+        Step::Ask(item) => Some(item.id().to_owned()),
+        Step::Complete => None,
+        Step::Ended(id) => Some(format!("ended:{id}")),
+    };
+    (serde_json::to_string(&s.result()).unwrap(), next, s.progress(), s.events().len())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn random_sessions_keep_every_invariant(which in any::<usize>(), ops in prop::collection::vec(op(), 0..60)) {
+        let q = &shipped()[which % shipped().len()];
+        let mut s = Session::new(q);
+        for op in &ops {
+            let before = snapshot(&s);
+            if apply(&mut s, op).is_err() {
+                prop_assert_eq!(&snapshot(&s), &before, "an error changed the session");
+            }
+            // Hidden items never count.
+            let result = s.result();
+            for answer in &result.answers {
+                prop_assert!(s.is_shown(&answer.item));
+            }
+            for item in q.items() {
+                if !s.is_shown(item.id()) {
+                    prop_assert!(s.response(item.id()).is_none());
+                }
+            }
+            for trigger in &result.triggers {
+                for e in trigger.evidence.iter().filter(|e| e.kind == "item") {
+                    prop_assert!(s.is_shown(&e.id));
+                }
+            }
+        }
+        // The state is a pure function of the events.
+        let resumed = Session::resume(q, s.events().to_vec()).unwrap();
+        prop_assert_eq!(snapshot(&resumed), snapshot(&s));
+        // Results are deterministic, down to the serialised bytes.
+        prop_assert_eq!(serde_json::to_string(&s.result()).unwrap(), serde_json::to_string(&resumed.result()).unwrap());
+    }
+
+    #[test]
+    fn change_and_change_back(which in any::<usize>(), ops in prop::collection::vec(op(), 0..40), target in any::<u16>(), pick in any::<u16>()) {
+        let q = &shipped()[which % shipped().len()];
+        let mut s = Session::new(q);
+        for op in &ops {
+            let _ = apply(&mut s, op);
+        }
+        let answered: Vec<String> = q
+            .items()
+            .filter(|i| matches!(s.response(i.id()), Some(Response::Answer(_))))
+            .map(|i| i.id().to_owned())
+            .collect();
+        prop_assume!(!answered.is_empty());
+        let id = &answered[target as usize % answered.len()];
+        let original = s.response(id).unwrap();
+        let before = s.result();
+        let item = q.item(id).unwrap();
+        let answered_before: Vec<String> = before.answers.iter().map(|a| a.item.clone()).collect();
+        if s.change(id, Response::Answer(value_for(&item, pick))).is_err() {
+            return Ok(());
+        }
+        let hid_answered = answered_before.iter().any(|a| !s.is_shown(a));
+        s.change(id, original).unwrap();
+        if hid_answered {
+            // Items the change hid are asked again when shown again.
+            for a in &answered_before {
+                if s.is_shown(a) && s.response(a).is_none() {
+                    prop_assert!(matches!(s.next(), Step::Ask(_)));
+                }
+            }
+        } else {
+            prop_assert_eq!(s.result(), before);
+        }
+    }
+}

@@ -7,7 +7,7 @@ use crate::expr::eval::explain;
 use crate::expr::typed::{Symbol, Val};
 use crate::format::{Retention, Urgency};
 use crate::questionnaire::{Compiled, DerivedRule, Term};
-use crate::session::Session;
+use crate::session::{Session, contribution};
 use crate::value::{Response, Value};
 
 /// The result of a session, serialisable to JSON with a stable field order.
@@ -303,7 +303,12 @@ impl Session {
                     }
                 },
                 Symbol::Score(s) => {
-                    for term in &c.scores[s as usize].terms {
+                    let def = &c.scores[s as usize];
+                    let counted = def
+                        .terms
+                        .iter()
+                        .filter(|t| contribution(def, t, &c.items, self).is_some());
+                    for term in counted {
                         match term {
                             Term::Item(i) => pending.push(Symbol::Item(*i)),
                             Term::Expr(e) => e.symbols(&mut pending),

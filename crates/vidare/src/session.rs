@@ -620,6 +620,17 @@ fn term_value(term: &Term, items: &[ItemDef], session: &Session) -> TermVal {
     }
 }
 
+/// What a term adds to its score under the score's missing-data policy;
+/// `None` when it is left out.
+pub(crate) fn contribution(def: &ScoreDef, term: &Term, items: &[ItemDef], session: &Session) -> Option<f64> {
+    match term_value(term, items, session) {
+        TermVal::Value(v) => Some(v),
+        TermVal::Declined if def.declined_as_zero => Some(0.0),
+        TermVal::DontKnow if def.dont_know_as_zero => Some(0.0),
+        _ => None,
+    }
+}
+
 fn score(def: &ScoreDef, items: &[ItemDef], session: &Session) -> ScoreVal {
     let mut known = 0u32;
     let mut sum = 0.0;
@@ -627,11 +638,8 @@ fn score(def: &ScoreDef, items: &[ItemDef], session: &Session) -> ScoreVal {
     let mut min = f64::INFINITY;
     let mut max = f64::NEG_INFINITY;
     for term in &def.terms {
-        let v = match term_value(term, items, session) {
-            TermVal::Value(v) => v,
-            TermVal::Declined if def.declined_as_zero => 0.0,
-            TermVal::DontKnow if def.dont_know_as_zero => 0.0,
-            _ => continue,
+        let Some(v) = contribution(def, term, items, session) else {
+            continue;
         };
         known += 1;
         sum += v;
