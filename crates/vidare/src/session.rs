@@ -622,7 +622,12 @@ fn term_value(term: &Term, items: &[ItemDef], session: &Session) -> TermVal {
 
 /// What a term adds to its score under the score's missing-data policy;
 /// `None` when it is left out.
-pub(crate) fn contribution(def: &ScoreDef, term: &Term, items: &[ItemDef], session: &Session) -> Option<f64> {
+pub(crate) fn contribution(
+    def: &ScoreDef,
+    term: &Term,
+    items: &[ItemDef],
+    session: &Session,
+) -> Option<f64> {
     match term_value(term, items, session) {
         TermVal::Value(v) => Some(v),
         TermVal::Declined if def.declined_as_zero => Some(0.0),

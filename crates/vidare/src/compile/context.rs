@@ -11,6 +11,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) limits: &'a Limits,
     pub(crate) languages: Vec<String>,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Byte offset where each line starts, for turning positions around.
+    line_starts: Vec<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -21,7 +23,29 @@ impl<'a> Ctx<'a> {
             limits,
             languages: Vec::new(),
             diagnostics: Vec::new(),
+            line_starts: std::iter::once(0)
+                .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
         }
+    }
+
+    /// Byte offset of a 1-based line and (character) column.
+    pub(crate) fn offset_of(&self, line: u32, column: u32) -> Option<usize> {
+        let start = *self.line_starts.get(line.checked_sub(1)? as usize)?;
+        let rest = &self.source[start..];
+        let skip = column.saturating_sub(1) as usize;
+        Some(start + rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i))
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub(crate) fn line_col(&self, offset: usize) -> (u32, u32) {
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts[line - 1];
+        let column = self.source[start..offset.min(self.source.len())]
+            .chars()
+            .count()
+            + 1;
+        (line as u32, column as u32)
     }
 
     pub(crate) fn loc<T>(&self, at: &Sp<T>, path: &str) -> Location {

@@ -57,27 +57,51 @@ pub(crate) struct Checked {
 }
 
 /// Maps an offset inside an expression's text to a file position.
+///
+/// The parsed text and the source differ where YAML folds or quotes it, but
+/// an expression's visible characters appear in the source in the same
+/// order; walking both and treating any run of whitespace as equal finds the
+/// place, whether the scalar is plain, quoted, literal or folded.
 fn position(ctx: &Ctx<'_>, at: &Sp<String>, offset: u32) -> (u32, u32) {
-    let Some(line_text) = ctx.source.lines().nth(at.line.saturating_sub(1) as usize) else {
+    let Some(mut pos) = ctx.offset_of(at.line, at.column) else {
         return (at.line, at.column);
     };
-    let start = line_text.chars().nth(at.column.saturating_sub(1) as usize);
-    let before = &at.value[..(offset as usize).min(at.value.len())];
-    let lines_before = before.matches('\n').count() as u32;
-    let col_in_line = before[before.rfind('\n').map_or(0, |i| i + 1)..]
-        .chars()
-        .count() as u32;
-    match start {
-        Some('|' | '>') => {
-            // Block scalar: content starts on the next line at its indentation.
-            let next = ctx.source.lines().nth(at.line as usize).unwrap_or("");
-            let indent = (next.len() - next.trim_start().len()) as u32;
-            (at.line + 1 + lines_before, indent + col_in_line + 1)
+    let source = ctx.source;
+    let skip_ws = |mut p: usize| {
+        while let Some(c) = source[p..].chars().next() {
+            if !c.is_whitespace() {
+                break;
+            }
+            p += c.len_utf8();
         }
-        Some('"' | '\'') if lines_before == 0 => (at.line, at.column + 1 + col_in_line),
-        _ if lines_before == 0 => (at.line, at.column + col_in_line),
-        _ => (at.line + lines_before, col_in_line + 1),
+        p
+    };
+    match source[pos..].chars().next() {
+        Some('|' | '>') => {
+            pos = source[pos..]
+                .find('\n')
+                .map_or(source.len(), |i| pos + i + 1)
+        }
+        Some('"' | '\'') => pos += 1,
+        _ => {}
     }
+    let target = (offset as usize).min(at.value.len());
+    for c in at.value[..target].chars() {
+        if c.is_whitespace() {
+            pos = skip_ws(pos);
+        } else {
+            pos = skip_ws(pos);
+            pos += source[pos..].chars().next().map_or(0, char::len_utf8);
+        }
+    }
+    if at.value[target..]
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_whitespace())
+    {
+        pos = skip_ws(pos);
+    }
+    ctx.line_col(pos)
 }
 
 fn expr_loc(ctx: &Ctx<'_>, at: &Sp<String>, offset: u32, path: &str) -> Location {
