@@ -3,6 +3,9 @@
 //!
 //! Run with `cargo run --example embed`.
 
+// An example is a frontend: printing is its job.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use vidare::{Session, Step};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -34,10 +37,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("ongoing", true.into()),
         ("children", false.into()),
     ];
+    let mut shown: Vec<String> = Vec::new();
     for (item, value) in script {
         session.answer(item, value.clone())?;
+        // Immediate triggers are shown the moment they fire.
         for id in session.immediate() {
-            eprintln!("IMMEDIATE: trigger `{id}` fired after `{item}`");
+            if !shown.iter().any(|s| s == id) {
+                eprintln!("IMMEDIATE: trigger `{id}` fired after `{item}`");
+                shown.push(id.to_owned());
+            }
         }
     }
     assert!(matches!(session.next(), Step::Complete));

@@ -15,12 +15,21 @@ fn shipped() -> &'static [Questionnaire] {
     ALL.get_or_init(|| {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("questionnaires");
         let mut out = Vec::new();
-        let mut dirs: Vec<_> = std::fs::read_dir(root).unwrap().map(|d| d.unwrap().path()).collect();
+        let mut dirs: Vec<_> = std::fs::read_dir(root)
+            .unwrap()
+            .map(|d| d.unwrap().path())
+            .collect();
         dirs.sort();
         for dir in dirs.into_iter().filter(|d| d.is_dir()) {
-            let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|f| f.unwrap().path()).collect();
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|f| f.unwrap().path())
+                .collect();
             files.sort();
-            for file in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "yaml")) {
+            for file in files
+                .into_iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "yaml"))
+            {
                 out.push(vidare::load(&file).unwrap());
             }
         }
@@ -94,7 +103,9 @@ fn apply(s: &mut Session, op: &Op) -> Result<(), vidare::Error> {
     let cur = current.as_deref().unwrap_or("none");
     match op {
         Op::AnswerCurrent(pick) => {
-            let value = q.item(cur).map_or(Value::Bool(true), |i| value_for(&i, *pick));
+            let value = q
+                .item(cur)
+                .map_or(Value::Bool(true), |i| value_for(&i, *pick));
             s.answer(cur, value)
         }
         Op::Decline => s.decline(cur),
@@ -118,7 +129,12 @@ fn snapshot(s: &Session) -> (String, Option<String>, (usize, usize), usize) {
         Step::Complete => None,
         Step::Ended(id) => Some(format!("ended:{id}")),
     };
-    (serde_json::to_string(&s.result()).unwrap(), next, s.progress(), s.events().len())
+    (
+        serde_json::to_string(&s.result()).unwrap(),
+        next,
+        s.progress(),
+        s.events().len(),
+    )
 }
 
 proptest! {
@@ -189,5 +205,116 @@ proptest! {
         } else {
             prop_assert_eq!(s.result(), before);
         }
+    }
+}
+
+fn shipped_sources() -> &'static [String] {
+    static ALL: OnceLock<Vec<String>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("questionnaires");
+        let mut out = Vec::new();
+        for dir in std::fs::read_dir(root).unwrap() {
+            let dir = dir.unwrap().path();
+            if dir.is_dir() {
+                for f in std::fs::read_dir(&dir).unwrap() {
+                    let f = f.unwrap().path();
+                    if f.extension().is_some_and(|e| e == "yaml") {
+                        out.push(std::fs::read_to_string(f).unwrap());
+                    }
+                }
+            }
+        }
+        out
+    })
+}
+
+/// An edit a person might make by mistake: drop, duplicate or retype a line,
+/// or put a stray character somewhere.
+#[derive(Debug, Clone)]
+enum Edit {
+    DropLine(usize),
+    DuplicateLine(usize),
+    SwapLines(usize, usize),
+    InsertChar(usize, char),
+    Truncate(usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        any::<usize>().prop_map(Edit::DropLine),
+        any::<usize>().prop_map(Edit::DuplicateLine),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::SwapLines(a, b)),
+        (
+            any::<usize>(),
+            prop::sample::select(vec![
+                '=', '"', '\'', ':', '-', '[', '{', '&', '*', '!', '\t', ' ', 'x', '\u{0}', '|',
+                '>'
+            ])
+        )
+            .prop_map(|(a, c)| Edit::InsertChar(a, c)),
+        any::<usize>().prop_map(Edit::Truncate),
+    ]
+}
+
+fn apply_edit(source: &str, edit: &Edit) -> String {
+    let mut lines: Vec<String> = source.lines().map(str::to_owned).collect();
+    let n = lines.len().max(1);
+    match edit {
+        Edit::DropLine(i) => {
+            lines.remove(i % n);
+        }
+        Edit::DuplicateLine(i) => {
+            let l = lines[i % n].clone();
+            lines.insert(i % n, l);
+        }
+        Edit::SwapLines(a, b) => lines.swap(a % n, b % n),
+        Edit::InsertChar(at, c) => {
+            let line = &mut lines[at % n];
+            let pos = line
+                .char_indices()
+                .map(|(i, _)| i)
+                .nth(at / n % (line.chars().count() + 1))
+                .unwrap_or(line.len());
+            line.insert(pos, *c);
+        }
+        Edit::Truncate(at) => {
+            let text = lines.join("\n");
+            let cut = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .nth(at % text.chars().count().max(1))
+                .unwrap_or(0);
+            return text[..cut].to_owned();
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Loading never panics: an edited file compiles or yields diagnostics
+    /// that point inside the file.
+    #[test]
+    fn edited_questionnaires_never_panic(which in any::<usize>(), edits in prop::collection::vec(edit(), 1..4)) {
+        let sources = shipped_sources();
+        let mut text = sources[which % sources.len()].clone();
+        for e in &edits {
+            text = apply_edit(&text, e);
+        }
+        let (q, diagnostics) = vidare::Compiler::new().check(&text, "edited.yaml");
+        let has_error = diagnostics.iter().any(|d| d.severity == vidare::Severity::Error);
+        prop_assert_eq!(q.is_none(), has_error);
+        let lines = text.lines().count() as u32 + 1;
+        for d in &diagnostics {
+            prop_assert!(d.location.line <= lines, "{d} is past the end");
+            prop_assert!(!d.message.is_empty());
+        }
+        let _ = vidare::diagnostic::render_all(&diagnostics, &text);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+        let _ = vidare::Compiler::new().check(&text, "random.yaml");
     }
 }

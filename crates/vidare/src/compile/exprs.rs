@@ -80,7 +80,7 @@ fn position(ctx: &Ctx<'_>, at: &Sp<String>, offset: u32) -> (u32, u32) {
         Some('|' | '>') => {
             pos = source[pos..]
                 .find('\n')
-                .map_or(source.len(), |i| pos + i + 1)
+                .map_or(source.len(), |i| pos + i + 1);
         }
         Some('"' | '\'') => pos += 1,
         _ => {}
