@@ -6,7 +6,11 @@
 use vidare::{ErrorKind, Questionnaire, Response, Session, Step, Urgency, Value};
 
 fn violence() -> Questionnaire {
-    vidare::load(concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires/violence-seven/1.0.0.yaml")).unwrap()
+    vidare::load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/questionnaires/violence-seven/1.0.0.yaml"
+    ))
+    .unwrap()
 }
 
 fn current(session: &Session) -> Option<String> {
@@ -17,13 +21,18 @@ fn current(session: &Session) -> Option<String> {
 }
 
 fn answered_ids(session: &Session) -> Vec<String> {
-    session.result().answers.into_iter().map(|a| a.item).collect()
+    session
+        .result()
+        .answers
+        .into_iter()
+        .map(|a| a.item)
+        .collect()
 }
 
 /// A small questionnaire exercising scores: three scale items that can be
 /// declined or answered "don't know", a sum that needs two of them, and a
 /// mean that counts declines as zero.
-const SCORED: &str = r#"
+const SCORED: &str = r"
 format: 1
 id: scored
 version: 1.0.0
@@ -72,7 +81,7 @@ triggers:
     urgency: soon
     refer_to: follow-up
     text: { sv: Följ upp, en: Follow up }
-"#;
+";
 
 fn scored() -> Questionnaire {
     vidare::compile(SCORED, "scored.yaml").unwrap()
@@ -105,8 +114,16 @@ fn declined_and_dont_know_follow_each_scores_policy() {
     assert_eq!(result.scores[0].band.as_ref().unwrap().id, "high");
     assert_eq!(result.scores[1].value, Some(7.0 / 3.0));
     assert_eq!(result.triggers[0].id, "high_total");
-    let evidence: Vec<&str> = result.triggers[0].evidence.iter().map(|e| e.id.as_str()).collect();
-    assert_eq!(evidence, ["a", "c", "total"], "the declined item did not count and is no evidence");
+    let evidence: Vec<&str> = result.triggers[0]
+        .evidence
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!(
+        evidence,
+        ["a", "c", "total"],
+        "the declined item did not count and is no evidence"
+    );
 }
 
 #[test]
@@ -121,10 +138,18 @@ fn changing_an_early_answer_hides_later_answers_and_asks_them_again() {
     assert!(s.immediate().any(|t| t == "ongoing_violence"));
     assert_eq!(current(&s).as_deref(), Some("sexual"));
 
-    s.change("physical", Response::Answer(false.into())).unwrap();
+    s.change("physical", Response::Answer(false.into()))
+        .unwrap();
     assert!(!s.is_shown("physical_when"));
-    assert!(!answered_ids(&s).contains(&"physical_when".to_owned()), "a hidden answer no longer counts");
-    assert_eq!(s.immediate().count(), 0, "the trigger that depended on it is gone");
+    assert!(
+        !answered_ids(&s).contains(&"physical_when".to_owned()),
+        "a hidden answer no longer counts"
+    );
+    assert_eq!(
+        s.immediate().count(),
+        0,
+        "the trigger that depended on it is gone"
+    );
     assert_eq!(current(&s).as_deref(), Some("sexual"));
 
     // Shown again: asked again, the stale answer is not restored.
@@ -144,7 +169,10 @@ fn not_alone_ends_early_and_says_to_ask_again() {
     s.answer("alone", false).unwrap();
     assert!(matches!(s.next(), Step::Ended("not_alone")));
     assert!(s.is_finished());
-    assert_eq!(s.answer("psychological", true).unwrap_err().kind(), ErrorKind::Finished);
+    assert_eq!(
+        s.answer("psychological", true).unwrap_err().kind(),
+        ErrorKind::Finished
+    );
     let result = s.result_in("en");
     assert_eq!(result.ended_by.as_ref().unwrap().id, "not_alone");
     assert_eq!(result.triggers.len(), 1);
@@ -174,13 +202,22 @@ fn immediate_triggers_fire_mid_session_with_evidence() {
     for (item, value) in [("alone", Value::Bool(true)), ("interpreter", "none".into())] {
         s.answer(item, value).unwrap();
     }
-    for item in ["psychological", "physical", "sexual", "childhood", "used_violence"] {
+    for item in [
+        "psychological",
+        "physical",
+        "sexual",
+        "childhood",
+        "used_violence",
+    ] {
         s.answer(item, false).unwrap();
     }
     assert_eq!(s.immediate().count(), 0);
     s.answer("ongoing", true).unwrap();
     assert_eq!(s.immediate().collect::<Vec<_>>(), ["ongoing_violence"]);
-    assert!(!s.is_finished(), "the trigger is visible before the interview ends");
+    assert!(
+        !s.is_finished(),
+        "the trigger is visible before the interview ends"
+    );
     s.answer("children", true).unwrap();
     s.answer("children_when", "last_year").unwrap();
     let result = s.result_in("en");
@@ -188,13 +225,23 @@ fn immediate_triggers_fire_mid_session_with_evidence() {
     assert_eq!(ids, ["ongoing_violence", "children_exposed"]);
     let children = &result.triggers[1];
     assert_eq!(children.refer_to, "social-services");
-    assert!(children.text.contains("duty to report"), "{}", children.text);
+    assert!(
+        children.text.contains("duty to report"),
+        "{}",
+        children.text
+    );
     assert_eq!(children.evidence.len(), 1);
     assert_eq!(children.evidence[0].id, "children");
     // Retention: the answer is for the conversation, not the stored result.
     assert_eq!(children.evidence[0].value, None);
     assert_eq!(children.evidence[0].response.as_deref(), Some("answered"));
-    assert!(result.answers.iter().filter(|a| a.item == "children").all(|a| a.value.is_none()));
+    assert!(
+        result
+            .answers
+            .iter()
+            .filter(|a| a.item == "children")
+            .all(|a| a.value.is_none())
+    );
     // Framing answers are kept.
     assert_eq!(result.answers[0].value, Some(Value::Bool(true)));
 }
@@ -217,9 +264,16 @@ fn categories_allow_several_paths_at_once() {
     assert!(matches!(s.next(), Step::Complete));
     let result = s.result();
     let category = result.derived.iter().find(|d| d.id == "category").unwrap();
-    assert_eq!(category.value, Some(Value::List(vec!["earlier".into(), "has_used".into()])));
+    assert_eq!(
+        category.value,
+        Some(Value::List(vec!["earlier".into(), "has_used".into()]))
+    );
     let ids: Vec<&str> = result.triggers.iter().map(|t| t.id.as_str()).collect();
-    assert_eq!(ids, ["used_violence", "earlier_experience"], "sorted by urgency");
+    assert_eq!(
+        ids,
+        ["used_violence", "earlier_experience"],
+        "sorted by urgency"
+    );
 
     let mut none = Session::new(&q);
     none.answer("alone", true).unwrap();
@@ -231,7 +285,11 @@ fn categories_allow_several_paths_at_once() {
     let result = none.result();
     assert!(result.triggers.is_empty());
     let category = result.derived.iter().find(|d| d.id == "category").unwrap();
-    assert_eq!(category.value, Some(Value::List(vec!["no_experience".into()])), "the result says the questions were asked");
+    assert_eq!(
+        category.value,
+        Some(Value::List(vec!["no_experience".into()])),
+        "the result says the questions were asked"
+    );
 }
 
 #[test]
@@ -242,21 +300,64 @@ fn bad_input_is_a_typed_error_and_leaves_the_session_unchanged() {
     let before = s.result();
     let events = s.events().len();
     let cases: Vec<(Result<(), vidare::Error>, ErrorKind, &str)> = vec![
-        (s.clone().answer("nope", true), ErrorKind::UnknownItem, "there is no item `nope`"),
-        (s.clone().answer("interpreter", true), ErrorKind::InvalidAnswer, "expected one of \"none\", \"professional\", \"relative\""),
-        (s.clone().answer("interpreter", "cousin"), ErrorKind::InvalidAnswer, "invalid answer to `interpreter`"),
-        (s.clone().answer("physical_when", "ongoing"), ErrorKind::Hidden, "`physical_when` is not shown now"),
-        (s.clone().answer("psychological", true), ErrorKind::NotCurrent, "the current item is `interpreter`"),
-        (s.clone().answer("alone", false), ErrorKind::AlreadyAnswered, "change it instead"),
-        (s.clone().decline("interpreter"), ErrorKind::NotOffered, "does not offer \"prefer not to answer\""),
-        (s.clone().skip("interpreter"), ErrorKind::NotOffered, "it is required"),
-        (s.clone().change("interpreter", Response::Declined), ErrorKind::NotAnswered, "has no response to change"),
-        (s.clone().answer("intro", true), ErrorKind::NotAQuestion, "information text"),
+        (
+            s.clone().answer("nope", true),
+            ErrorKind::UnknownItem,
+            "there is no item `nope`",
+        ),
+        (
+            s.clone().answer("interpreter", true),
+            ErrorKind::InvalidAnswer,
+            "expected one of \"none\", \"professional\", \"relative\"",
+        ),
+        (
+            s.clone().answer("interpreter", "cousin"),
+            ErrorKind::InvalidAnswer,
+            "invalid answer to `interpreter`",
+        ),
+        (
+            s.clone().answer("physical_when", "ongoing"),
+            ErrorKind::Hidden,
+            "`physical_when` is not shown now",
+        ),
+        (
+            s.clone().answer("psychological", true),
+            ErrorKind::NotCurrent,
+            "the current item is `interpreter`",
+        ),
+        (
+            s.clone().answer("alone", false),
+            ErrorKind::AlreadyAnswered,
+            "change it instead",
+        ),
+        (
+            s.clone().decline("interpreter"),
+            ErrorKind::NotOffered,
+            "does not offer \"prefer not to answer\"",
+        ),
+        (
+            s.clone().skip("interpreter"),
+            ErrorKind::NotOffered,
+            "it is required",
+        ),
+        (
+            s.clone().change("interpreter", Response::Declined),
+            ErrorKind::NotAnswered,
+            "has no response to change",
+        ),
+        (
+            s.clone().answer("intro", true),
+            ErrorKind::NotAQuestion,
+            "information text",
+        ),
     ];
     for (result, kind, text) in cases {
         let err = result.unwrap_err();
         assert_eq!(err.kind(), kind, "{err}");
-        assert!(err.to_string().contains(text), "`{err}` should contain `{text}`");
+        assert!(
+            err.to_string().contains(text),
+            "`{err}` should contain `{text}`"
+        );
     }
     // The real session is untouched by errors on it too.
     assert!(s.answer("interpreter", 7).is_err());
@@ -269,7 +370,7 @@ fn bad_input_is_a_typed_error_and_leaves_the_session_unchanged() {
 #[test]
 fn answers_never_appear_in_debug_or_errors() {
     let q = vidare::compile(
-        r#"
+        r"
 format: 1
 id: private
 version: 1.0.0
@@ -289,7 +390,7 @@ sections:
         max: 64
         integer: true
         text: { en: Age }
-"#,
+",
         "private.yaml",
     )
     .unwrap();
@@ -297,7 +398,10 @@ sections:
     let secret = "my neighbour Kalle hits me";
     s.answer("note", secret).unwrap();
     let too_long = "x".repeat(41) + secret;
-    let err = s.clone().change("note", Response::Answer(too_long.into())).unwrap_err();
+    let err = s
+        .clone()
+        .change("note", Response::Answer(too_long.into()))
+        .unwrap_err();
     let err_age = s.answer("age", 70.5).unwrap_err();
     for text in [
         format!("{s:?}"),
@@ -308,9 +412,15 @@ sections:
         assert!(!text.contains("Kalle"), "leaked: {text}");
         assert!(!text.contains("70.5"), "leaked: {text}");
     }
-    assert_eq!(err_age.to_string(), "invalid answer to `age`: expected a whole number from 16 to 64");
+    assert_eq!(
+        err_age.to_string(),
+        "invalid answer to `age`: expected a whole number from 16 to 64"
+    );
     // The result, which the caller asked for, does hold the text.
-    assert_eq!(s.result().answers[0].value, Some(Value::Text(secret.into())));
+    assert_eq!(
+        s.result().answers[0].value,
+        Some(Value::Text(secret.into()))
+    );
 }
 
 #[test]
@@ -345,7 +455,11 @@ fn resume_reports_the_event_that_cannot_be_applied() {
     });
     let err = Session::resume(&q, events).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Replay);
-    assert!(err.to_string().starts_with("event 1 of the log cannot be applied"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("event 1 of the log cannot be applied"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -355,7 +469,8 @@ fn events_round_trip_through_json() {
     s.answer("alone", true).unwrap();
     s.answer("interpreter", "none").unwrap();
     s.decline("psychological").unwrap();
-    s.change("interpreter", Response::Answer("professional".into())).unwrap();
+    s.change("interpreter", Response::Answer("professional".into()))
+        .unwrap();
     let json = serde_json::to_string(s.events()).unwrap();
     assert_eq!(
         json,
