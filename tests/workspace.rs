@@ -8,3 +8,5 @@ mod sessions;
 mod properties;
 // The committed JSON Schema matches the format types.
 mod schema;
+// Every shipped questionnaire's YAML test cases pass and cover it fully.
+mod questionnaire_cases;

@@ -55,6 +55,7 @@ pub mod format;
 mod outcome;
 mod questionnaire;
 mod session;
+pub mod testing;
 mod value;
 mod yaml;
 

@@ -1,0 +1,1 @@
+//! Questionnaire test cases written in YAML, and coverage over them.
