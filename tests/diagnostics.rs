@@ -8,7 +8,17 @@
 use std::path::{Path, PathBuf};
 
 use vidare::diagnostic::{render_all, to_json};
-use vidare::{Code, Compiler, Diagnostic, Severity};
+use vidare::{Code, Compiler, Diagnostic, Limits, Severity};
+
+/// Fixtures that do not (yet) report the code they are named after because
+/// of a problem in the engine. Their snapshots record what the engine says
+/// today; when it is fixed, the fixture reports its code, this test fails,
+/// and the entry is removed (and the snapshot reviewed).
+const KNOWN_WRONG_CODE: &[(&str, &str)] = &[];
+
+fn known_wrong_code(name: &str) -> bool {
+    KNOWN_WRONG_CODE.iter().any(|(n, _)| *n == name)
+}
 
 const INVALID: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/invalid");
 const QUESTIONNAIRES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires");
@@ -64,9 +74,18 @@ fn every_invalid_fixture_reports_its_code() {
         let expected = code_of(&name);
         let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
         if has_errors && questionnaire.is_some() {
-            problems.push(format!("{name}: a questionnaire was returned despite errors"));
+            problems.push(format!(
+                "{name}: a questionnaire was returned despite errors"
+            ));
         }
-        if !diagnostics.iter().any(|d| d.code.as_str() == expected) {
+        let reported = diagnostics.iter().any(|d| d.code.as_str() == expected);
+        if known_wrong_code(&name) {
+            if reported {
+                problems.push(format!(
+                    "{name} now reports {expected}: remove it from KNOWN_WRONG_CODE"
+                ));
+            }
+        } else if !reported {
             problems.push(format!(
                 "{name}: no {expected} diagnostic; got:\n{}",
                 render_all(&diagnostics, &source)
@@ -89,7 +108,11 @@ fn every_invalid_fixture_reports_its_code() {
 
 #[test]
 fn every_code_has_a_fixture() {
-    let names: Vec<String> = fixtures().iter().map(|p| file_name(p)).collect();
+    let names: Vec<String> = fixtures()
+        .iter()
+        .map(|p| file_name(p))
+        .filter(|n| !known_wrong_code(n))
+        .collect();
     let missing: Vec<&str> = Code::ALL
         .iter()
         .map(|c| c.as_str())
@@ -109,6 +132,57 @@ fn fixture_names_are_known_codes() {
         assert!(
             Code::ALL.iter().any(|c| c.as_str() == code_of(&name)),
             "{name} is not named after a diagnostic code"
+        );
+    }
+}
+
+#[test]
+fn known_wrong_code_entries_exist() {
+    for (name, _) in KNOWN_WRONG_CODE {
+        assert!(
+            Path::new(INVALID).join(name).is_file(),
+            "KNOWN_WRONG_CODE names a missing fixture {name}"
+        );
+    }
+}
+
+#[test]
+fn lowered_yaml_limits_are_reported_as_limit_exceeded() {
+    // The YAML limits cannot be reached by a well-typed document with the
+    // defaults, so they are tested on the shipped questionnaire with lower ones.
+    let path = Path::new(QUESTIONNAIRES).join("violence-seven/1.0.0.yaml");
+    let source = std::fs::read_to_string(path).expect("readable questionnaire");
+    let cases = [
+        (
+            "depth",
+            Limits {
+                max_yaml_depth: 4,
+                ..Limits::default()
+            },
+        ),
+        (
+            "aliases",
+            Limits {
+                max_aliases: 3,
+                ..Limits::default()
+            },
+        ),
+        (
+            "file size",
+            Limits {
+                max_file_bytes: 100,
+                ..Limits::default()
+            },
+        ),
+    ];
+    for (what, limits) in cases {
+        let (questionnaire, diagnostics) =
+            Compiler::with_limits(limits).check(&source, "violence-seven/1.0.0.yaml");
+        assert!(questionnaire.is_none(), "{what}");
+        assert!(
+            diagnostics.iter().any(|d| d.code == Code::LimitExceeded),
+            "{what}: {}",
+            render_all(&diagnostics, &source)
         );
     }
 }

@@ -32,14 +32,31 @@ fn schema_describes_the_format() {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    for field in ["format", "id", "version", "title", "languages", "default_language", "sections"] {
+    for field in [
+        "format",
+        "id",
+        "version",
+        "title",
+        "languages",
+        "default_language",
+        "sections",
+    ] {
         assert!(required.contains(&field), "{field} should be required");
     }
     // Unknown fields are rejected by the loader, so the schema says so too.
     assert_eq!(schema["additionalProperties"], false);
     let kinds = &schema["$defs"]["ItemKind"];
     let text = kinds.to_string();
-    for kind in ["yes_no", "single_choice", "multiple_choice", "scale", "number", "text", "date", "info"] {
+    for kind in [
+        "yes_no",
+        "single_choice",
+        "multiple_choice",
+        "scale",
+        "number",
+        "text",
+        "date",
+        "info",
+    ] {
         assert!(text.contains(kind), "ItemKind lacks {kind}: {text}");
     }
 }
@@ -58,7 +75,9 @@ fn shipped_questionnaires_point_editors_at_the_schema() {
             if file.extension().is_some_and(|e| e == "yaml") {
                 let text = std::fs::read_to_string(&file).unwrap();
                 assert!(
-                    text.starts_with("# yaml-language-server: $schema=../../schema/questionnaire.schema.json"),
+                    text.starts_with(
+                        "# yaml-language-server: $schema=../../schema/questionnaire.schema.json"
+                    ),
                     "{} does not start with the schema comment",
                     file.display()
                 );

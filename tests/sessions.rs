@@ -101,7 +101,7 @@ fn declined_and_dont_know_follow_each_scores_policy() {
     assert_eq!(total.answered, 1);
     assert_eq!(
         total.missing_reason.as_deref(),
-        Some("only 1 of 3 terms have a value; at least 2 are needed")
+        Some("only 1 of 3 terms has a value; at least 2 are needed")
     );
     // The mean counts the decline as zero but not the "don't know", and needs all three.
     let mean = &result.scores[1];

@@ -316,7 +316,12 @@ pub(crate) fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
-        let score = strsim::jaro_winkler(name, candidate);
+        let mut score = strsim::jaro_winkler(name, candidate);
+        // Jaro-Winkler punishes one wrong letter in a very short word (a
+        // language code, say) too hard; one edit away is close enough there.
+        if name.len() <= 4 && strsim::levenshtein(name, candidate) == 1 {
+            score = score.max(0.81);
+        }
         if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));
         }
@@ -378,5 +383,6 @@ mod tests {
         let ids = ["physical", "psychological", "sexual"];
         assert_eq!(did_you_mean("phisical", ids), Some("physical"));
         assert_eq!(did_you_mean("zzz", ids), None);
+        assert_eq!(did_you_mean("se", ["sv", "en"]), Some("sv"));
     }
 }

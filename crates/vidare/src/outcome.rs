@@ -222,10 +222,15 @@ impl Session {
                 });
                 let missing_reason = value.is_none().then(|| {
                     if sv.known < def.min_answered {
-                        format!(
-                            "only {} of {terms} terms have a value; at least {} are needed",
-                            sv.known, def.min_answered
-                        )
+                        let needed = match def.min_answered {
+                            1 => "at least 1 is needed".to_owned(),
+                            n => format!("at least {n} are needed"),
+                        };
+                        let have = match sv.known {
+                            1 => format!("only 1 of {terms} terms has a value"),
+                            k => format!("only {k} of {terms} terms have a value"),
+                        };
+                        format!("{have}; {needed}")
                     } else {
                         "no term has a value".to_owned()
                     }

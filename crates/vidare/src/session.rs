@@ -508,10 +508,7 @@ impl Session {
             Node::Derived(d) => {
                 let value = match &c.derived[d as usize].rule {
                     DerivedRule::Value(e) => eval(e, self),
-                    DerivedRule::Cases(cases) => cases
-                        .iter()
-                        .find(|(w, _)| eval(w, self).is_true())
-                        .map_or(Val::Unknown, |(_, v)| Val::Opt(*v)),
+                    DerivedRule::Cases(cases) => first_case(cases, self),
                     DerivedRule::Flags(flags) => {
                         let mut set = 0u64;
                         let mut all_known = true;
@@ -566,6 +563,20 @@ impl Session {
     pub(crate) fn visible_at(&self, i: u32) -> bool {
         self.visible[i as usize]
     }
+}
+
+/// The first case whose condition holds. A case that cannot be decided yet
+/// stops the search: a later case must not win while an earlier one may
+/// still turn out true.
+pub(crate) fn first_case<E: Env>(cases: &[(crate::expr::Expr, u32)], env: &E) -> Val {
+    for (when, value) in cases {
+        match eval(when, env) {
+            Val::Bool(true) => return Val::Opt(*value),
+            Val::Bool(false) => {}
+            _ => return Val::Unknown,
+        }
+    }
+    Val::Unknown
 }
 
 /// One term's contribution to a score.

@@ -134,6 +134,27 @@ pub(crate) fn parse_document(
     budget.max_events = limits.max_yaml_events;
     budget.max_aliases = limits.max_aliases;
     budget.max_anchors = limits.max_aliases;
+    // A first pass over the raw events enforces the budget before the
+    // document types are filled in, so a hostile file is named for what it
+    // is rather than for the first type error inside it.
+    if let Ok(report) = serde_saphyr::budget::check_yaml_budget(
+        source,
+        budget.clone(),
+        serde_saphyr::budget::EnforcingPolicy::AllContent,
+    ) {
+        // Other breaches are caught, with their position, by the main pass.
+        if let Some(breach @ serde_saphyr::budget::BudgetBreach::Depth { .. }) = report.breached {
+            let (line, column) = deepest_point(source, limits.max_yaml_depth);
+            return Err(Box::new(
+                Diagnostic::new(
+                    Code::LimitExceeded,
+                    at(file, line, column, ""),
+                    budget_message(&format!("{breach:?}")),
+                )
+                .with_help("questionnaires are written out plainly: no deep nesting and few aliases; change `Limits` if this file is genuine"),
+            ));
+        }
+    }
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
@@ -152,11 +173,40 @@ fn structural(error: &serde_saphyr::Error, path: &str, file: &str) -> Diagnostic
     let (line, column) = error
         .location()
         .map_or((0, 0), |l| (l.line() as u32, l.column() as u32));
-    let path = if path == "." { "" } else { path };
-    let location = at(file, line, column, path);
+    let location = at(file, line, column, &document_path(path));
     let text = plain_message(error);
-    let (code, help) = classify(error, &text);
-    Diagnostic::new(code, location, text).with_help_opt(help)
+    let (code, message, help) = classify(error, &text);
+    Diagnostic::new(code, location, message).with_help_opt(help)
+}
+
+/// Fields read without a position wrapper; every other field is wrapped in
+/// `Sp`, which adds a `value` step to the raw path that means nothing to a
+/// reader of the YAML.
+const UNWRAPPED: &[&str] = &["sections", "items", "derived", "scores", "triggers", "end"];
+
+/// Turns serde's path (`sections[0].items[1].kind.value`) into the path a
+/// methodologist reads (`sections[0].items[1].kind`).
+fn document_path(raw: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut expect_wrapper = false;
+    for segment in raw.split('.') {
+        if segment.is_empty() || segment == "?" {
+            continue;
+        }
+        if expect_wrapper {
+            expect_wrapper = false;
+            if let Some(index) = segment.strip_prefix("value") {
+                if let Some(last) = out.last_mut() {
+                    last.push_str(index);
+                }
+                continue;
+            }
+        }
+        let name = segment.split('[').next().unwrap_or(segment);
+        expect_wrapper = !UNWRAPPED.contains(&name);
+        out.push(segment.to_owned());
+    }
+    out.join(".")
 }
 
 /// serde-saphyr appends the position to its message; ours carries it separately.
@@ -169,42 +219,133 @@ fn plain_message(error: &serde_saphyr::Error) -> String {
     text.trim().to_owned()
 }
 
-fn classify(error: &serde_saphyr::Error, text: &str) -> (Code, Option<String>) {
-    use serde_saphyr::Error as E;
-    match error {
-        E::Budget { .. } => (
-            Code::LimitExceeded,
-            Some(
-                "the file nests too deeply or repeats aliases too often; write it out plainly"
-                    .into(),
-            ),
-        ),
-        E::DuplicateMappingKey { .. } => (
-            Code::YamlSyntax,
-            Some("each key may appear once in a mapping; remove or rename the second one".into()),
-        ),
-        _ if text.contains("unknown field") => {
-            (Code::UnknownField, Some(expected_fields_help(text)))
-        }
-        _ if text.contains("missing field") => (
-            Code::MissingField,
-            Some("add the field; docs/format.md lists what each part needs".into()),
-        ),
-        _ if text.contains("unknown variant") => {
-            (Code::WrongType, Some(expected_fields_help(text)))
-        }
-        _ if text.contains("invalid type") || text.contains("invalid value") => {
-            (Code::WrongType, None)
-        }
-        _ => (Code::YamlSyntax, None),
+/// What a breached parser budget means, in the reader's terms.
+fn budget_message(text: &str) -> String {
+    let number = text
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|p| !p.is_empty())
+        .unwrap_or("many");
+    if text.contains("Depth") {
+        format!("the YAML nests {number} levels deep, deeper than the limit")
+    } else if text.contains("Alias") {
+        format!("the file uses aliases (`*name`) {number} times, more than the limit")
+    } else if text.contains("Anchor") {
+        format!("the file defines {number} anchors (`&name`), more than the limit")
+    } else if text.contains("Nodes") || text.contains("Events") || text.contains("Recorded") {
+        format!("the file expands to {number} YAML nodes, far more than any questionnaire needs")
+    } else {
+        "the file exceeds a size limit of the YAML reader".to_owned()
     }
 }
 
-fn expected_fields_help(text: &str) -> String {
-    match text.find("expected") {
-        Some(i) => format!("{}; check the spelling", &text[i..]),
-        None => "check the spelling against docs/format.md".into(),
+/// Splits serde's "unknown field `x`, expected one of `a`, `b`" into the
+/// name and the choices.
+fn unknown_and_expected(text: &str) -> Option<(String, Vec<String>)> {
+    let start = text.find('`')? + 1;
+    let end = start + text[start..].find('`')?;
+    let name = text[start..end].to_owned();
+    let rest = &text[end..];
+    let choices = rest
+        .find("expected")
+        .map(|i| {
+            let list = rest[i..]
+                .trim_start_matches("expected")
+                .trim_start()
+                .trim_start_matches("one of")
+                .trim_start_matches("either");
+            list.split(&[',', ' '][..])
+                .map(|c| c.trim_matches(|ch: char| ch == '`' || ch.is_whitespace()))
+                .filter(|c| !c.is_empty() && *c != "or")
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    Some((name, choices))
+}
+
+fn classify(error: &serde_saphyr::Error, text: &str) -> (Code, String, Option<String>) {
+    use serde_saphyr::Error as E;
+    if matches!(error, E::Budget { .. }) || text.contains("budget breached") {
+        return (
+            Code::LimitExceeded,
+            budget_message(text),
+            Some(
+                "write the questionnaire out plainly; repeated structure belongs in a template"
+                    .into(),
+            ),
+        );
     }
+    if let E::DuplicateMappingKey { key, .. } = error {
+        let what = key
+            .as_deref()
+            .map_or_else(|| "a key".to_owned(), |k| format!("the key `{k}`"));
+        return (
+            Code::YamlSyntax,
+            format!("{what} appears twice in the same mapping"),
+            Some("each key may appear once; remove or rename the second one".into()),
+        );
+    }
+    for (needle, code, what) in [
+        ("unknown field", Code::UnknownField, "field"),
+        ("unknown variant", Code::WrongType, "value"),
+    ] {
+        if text.contains(needle) {
+            let Some((name, choices)) = unknown_and_expected(text) else {
+                return (code, text.to_owned(), None);
+            };
+            let list = choices
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let help =
+                match crate::diagnostic::did_you_mean(&name, choices.iter().map(String::as_str)) {
+                    Some(m) => format!("did you mean `{m}`? the {what}s allowed here are {list}"),
+                    None => format!("the {what}s allowed here are {list}"),
+                };
+            return (code, format!("unknown {what} `{name}`"), Some(help));
+        }
+    }
+    if text.contains("missing field") {
+        return (
+            Code::MissingField,
+            text.to_owned(),
+            Some("add the field; docs/format.md lists what each part needs".into()),
+        );
+    }
+    if text.contains("expected mapping") {
+        return (
+            Code::WrongType,
+            "expected a mapping (`key: value` lines) here".into(),
+            Some("texts are written per language, e.g. `text: { sv: ..., en: ... }`; options and items are mappings too".into()),
+        );
+    }
+    if text.contains("expected sequence") {
+        return (
+            Code::WrongType,
+            "expected a list here".into(),
+            Some("write a list with `- ` on each line, or `[a, b]`".into()),
+        );
+    }
+    if text.contains("invalid boolean")
+        || text.contains("invalid type")
+        || text.contains("invalid value")
+        || text.contains("invalid") && text.contains("expected")
+    {
+        if text.contains("boolean") {
+            return (
+                Code::WrongType,
+                "this setting is yes or no".into(),
+                Some("write `true` or `false`".into()),
+            );
+        }
+        return (
+            Code::WrongType,
+            text.to_owned(),
+            Some("check the value against docs/format.md".into()),
+        );
+    }
+    (Code::YamlSyntax, text.to_owned(), None)
 }
 
 fn at(file: &str, line: u32, column: u32, path: &str) -> Location {
@@ -216,6 +357,48 @@ fn at(file: &str, line: u32, column: u32, path: &str) -> Location {
     }
 }
 
+/// Where nesting first goes deeper than `limit`, counting block indentation
+/// steps and open flow brackets; an estimate for pointing at the problem,
+/// the exact check is the parser's.
+fn deepest_point(source: &str, limit: usize) -> (u32, u32) {
+    let mut flow = 0usize;
+    let mut indents: Vec<usize> = Vec::new();
+    for (l, line) in source.lines().enumerate() {
+        let content = line.trim_start();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - content.len();
+        if flow == 0 {
+            while indents.last().is_some_and(|&i| i >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+        }
+        let mut quote: Option<char> = None;
+        for (c, ch) in line.chars().enumerate() {
+            match (quote, ch) {
+                (Some(q), ch) if ch == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(ch),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    flow += 1;
+                    if indents.len() + flow > limit {
+                        return (l as u32 + 1, c as u32 + 1);
+                    }
+                }
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if indents.len() + flow > limit {
+            return (l as u32 + 1, indent as u32 + 1);
+        }
+    }
+    (1, 1)
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub(crate) fn line_col(source: &str, offset: usize) -> (u32, u32) {
     let before = &source[..offset.min(source.len())];
@@ -223,4 +406,41 @@ pub(crate) fn line_col(source: &str, offset: usize) -> (u32, u32) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
     (line as u32, column as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_drop_the_position_wrapper() {
+        assert_eq!(
+            document_path("sections[0].items[1].kind.value"),
+            "sections[0].items[1].kind"
+        );
+        assert_eq!(
+            document_path("sections[0].items[1].options.value[2].value.value"),
+            "sections[0].items[1].options[2].value"
+        );
+        assert_eq!(
+            document_path("sections[0].items[0].?"),
+            "sections[0].items[0]"
+        );
+        assert_eq!(document_path("."), "");
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_closest() {
+        let (name, choices) =
+            unknown_and_expected("unknown field `whenn`, expected one of `id`, `when`, `text`")
+                .unwrap();
+        assert_eq!(name, "whenn");
+        assert_eq!(choices, ["id", "when", "text"]);
+        let (_, choices) =
+            unknown_and_expected("unknown variant `yesno`, expected one of info, yes_no, date")
+                .unwrap();
+        assert_eq!(choices, ["info", "yes_no", "date"]);
+        let (_, choices) = unknown_and_expected("unknown field `x`, expected `a` or `b`").unwrap();
+        assert_eq!(choices, ["a", "b"]);
+    }
 }

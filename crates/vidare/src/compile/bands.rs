@@ -146,14 +146,33 @@ fn check_bands(score: &Score, path: &str, integral: bool, ctx: &mut Ctx<'_>) -> 
                     Code::BandGap,
                     &band.min,
                     &format!("{bpath}.min"),
-                    format!(
-                        "scores between {} and {} belong to no band (`{}` ends at {}, `{}` starts at {})",
-                        prev.max, band.min.value, prev.id, prev.max, band.id.value, band.min.value
-                    ),
+                    if integral {
+                        let (lo, hi) = (prev.max + 1.0, band.min.value - 1.0);
+                        let range = if lo >= hi {
+                            format!("the score {lo} belongs")
+                        } else {
+                            format!("scores from {lo} to {hi} belong")
+                        };
+                        format!("{range} to no band (`{}` ends at {}, `{}` starts at {})", prev.id, prev.max, band.id.value, band.min.value)
+                    } else {
+                        format!(
+                            "scores between {} and {} belong to no band (`{}` ends at {}, `{}` starts at {})",
+                            prev.max, band.min.value, prev.id, prev.max, band.id.value, band.min.value
+                        )
+                    },
                 )
                 .with_related_mut(related, "the earlier band ends here")
                 .help = Some(format!("start `{}` at {expected}", band.id.value));
             }
+        }
+        if !super::header::valid_id(&band.id.value) {
+            ctx.error(
+                Code::InvalidId,
+                &band.id,
+                &format!("{bpath}.id"),
+                format!("`{}` is not a valid band id", band.id.value),
+            )
+            .help = Some("use lower-case letters, digits and `_`, starting with a letter".into());
         }
         if out.iter().any(|o| o.id == band.id.value) {
             ctx.error(

@@ -116,16 +116,37 @@ impl<'a> Ctx<'a> {
                         || format!("declared languages are {declared}; add `{lang}` to `languages` or remove this text"),
                         |m| format!("did you mean `{m}`? declared languages are {declared}"),
                     );
-                self.error(
-                    Code::UnknownLanguage,
-                    text,
-                    path,
-                    format!("`{lang}` is not one of the declared languages"),
-                )
-                .help = Some(help);
+                let (line, column) = self.find_key(text.line, text.column, lang);
+                let location = self.loc_at(line, column, &format!("{path}.{lang}"));
+                self.report(
+                    Diagnostic::new(
+                        Code::UnknownLanguage,
+                        location,
+                        format!("`{lang}` is not one of the declared languages"),
+                    )
+                    .with_help(help),
+                );
             }
         }
         Texts(out)
+    }
+
+    /// Where `key:` is written in the mapping that starts at (line, column):
+    /// the mapping's own start if the key cannot be found nearby.
+    fn find_key(&self, line: u32, column: u32, key: &str) -> (u32, u32) {
+        let Some(start) = self.offset_of(line, column) else {
+            return (line, column);
+        };
+        // A text mapping is a few lines long; look no further than that.
+        let window: String = self.source[start..].chars().take(4000).collect();
+        let needle = format!("{key}:");
+        let found = window.match_indices(&needle).find(|(i, _)| {
+            window[..*i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| c.is_whitespace() || c == '{' || c == ',')
+        });
+        found.map_or((line, column), |(i, _)| self.line_col(start + i))
     }
 
     pub(crate) fn opt_texts(&mut self, text: Option<&Sp<Text>>, path: &str) -> Option<Texts> {

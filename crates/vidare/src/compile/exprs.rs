@@ -295,12 +295,6 @@ fn check_derived(
 
     // Parse `value` expressions first and order them by the derived values they name.
     let mut asts: Vec<Option<Ast>> = Vec::with_capacity(n);
-    let index: HashMap<&str, usize> = doc
-        .derived
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.value.as_str(), i))
-        .collect();
     for (d, derived) in doc.derived.iter().enumerate() {
         let path = format!("derived[{d}]");
         let forms = [
@@ -332,7 +326,28 @@ fn check_derived(
                 .and_then(|v| parse_at(ctx, v, &format!("{path}.value"))),
         );
     }
-    let order = value_order(&asts, &index);
+    let (order, cycles) = value_order(&asts, symbols);
+    for cycle in cycles {
+        let first = cycle[0];
+        let names: Vec<String> = cycle
+            .iter()
+            .chain(std::iter::once(&first))
+            .map(|&d| format!("`{}`", doc.derived[d].id.value))
+            .collect();
+        if let Some(at) = &doc.derived[first].value {
+            ctx.error(
+                Code::ForwardReference,
+                at,
+                &format!("derived[{first}].value"),
+                format!(
+                    "the derived value `{}` depends on itself: {}",
+                    doc.derived[first].id.value,
+                    names.join(" → ")
+                ),
+            )
+            .help = Some("break the cycle: a value cannot be computed from itself".into());
+        }
+    }
 
     for d in order {
         let derived = &doc.derived[d];
@@ -393,6 +408,16 @@ fn check_derived(
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (c, case) in cases.value.iter().enumerate() {
             let cpath = format!("{path}.{field}[{c}]");
+            if !super::items::valid_value(&case.value.value) {
+                ctx.error(
+                    Code::InvalidId,
+                    &case.value,
+                    &format!("{cpath}.value"),
+                    format!("`{}` is not a valid value", case.value.value),
+                )
+                .help =
+                    Some("use letters, digits, `_` and `-`; the label holds the wording".into());
+            }
             if let Some(prev) = seen.insert(&case.value.value, c) {
                 let related = ctx.loc(
                     &cases.value[prev].value,
@@ -446,10 +471,9 @@ fn check_derived(
     (defs, all_uses)
 }
 
-/// Dependency order of `value` derived values by the names they mention;
-/// members of a cycle come last and fail their type check, and the cycle
-/// itself is reported by the dependency graph pass.
-fn value_order(asts: &[Option<Ast>], index: &HashMap<&str, usize>) -> Vec<usize> {
+/// Dependency order of `value` derived values by the names they mention,
+/// and the cycles among them (each as the list of members in order).
+fn value_order(asts: &[Option<Ast>], symbols: &Symbols) -> (Vec<usize>, Vec<Vec<usize>>) {
     fn names(ast: &Ast, out: &mut Vec<String>) {
         match &ast.kind {
             AstKind::Ident(n) => out.push(n.clone()),
@@ -473,34 +497,50 @@ fn value_order(asts: &[Option<Ast>], index: &HashMap<&str, usize>) -> Vec<usize>
             if let Some(a) = a {
                 names(a, &mut out);
             }
+            // Only other `value` derived values matter for typing order.
             out.iter()
-                .filter_map(|n| index.get(n.as_str()).copied())
+                .filter_map(|n| match symbols.lookup(n) {
+                    Some(Symbol::Derived(d)) => Some(d as usize),
+                    _ => None,
+                })
+                .filter(|&d| asts[d].is_some())
                 .collect()
         })
         .collect();
     // 0 = unvisited, 1 = on the stack, 2 = done.
     let mut state = vec![0u8; asts.len()];
     let mut order = Vec::with_capacity(asts.len());
+    let mut cycles = Vec::new();
     for start in 0..asts.len() {
         if state[start] != 0 {
             continue;
         }
         let mut stack = vec![(start, 0usize)];
         state[start] = 1;
-        while let Some((node, next)) = stack.pop() {
+        while let Some(&(node, next)) = stack.last() {
             if let Some(&dep) = deps[node].get(next) {
-                stack.push((node, next + 1));
-                if state[dep] == 0 {
-                    state[dep] = 1;
-                    stack.push((dep, 0));
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                }
+                match state[dep] {
+                    0 => {
+                        state[dep] = 1;
+                        stack.push((dep, 0));
+                    }
+                    1 => {
+                        let from = stack.iter().position(|(x, _)| *x == dep).unwrap_or(0);
+                        cycles.push(stack[from..].iter().map(|(x, _)| *x).collect());
+                    }
+                    _ => {}
                 }
             } else {
                 state[node] = 2;
                 order.push(node);
+                stack.pop();
             }
         }
     }
-    order
+    (order, cycles)
 }
 
 fn suggestion(

@@ -237,6 +237,10 @@ fn forward_refs(
             continue;
         }
         let (message, help) = match u.symbol {
+            Symbol::Item(_) if owner.starts_with("section") => (
+                format!("the condition of {owner} reads {}, which is inside the section or after it", what(symbols, u.symbol)),
+                "a section's condition may only read items that come before the section".to_owned(),
+            ),
             Symbol::Item(i) if i == at => (
                 format!("the condition of {owner} reads the item itself"),
                 "a condition decides whether the item is asked, so it cannot read its answer".to_owned(),

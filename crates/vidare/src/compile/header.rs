@@ -9,9 +9,15 @@ pub(super) struct Header {
     pub(super) title: Texts,
 }
 
+/// Words of the expression language, which an id would shadow.
+pub(crate) const RESERVED: &[&str] = &["true", "false", "in", "null"];
+
 /// Ids are written by hand in conditions and stored in recordings, so they
 /// are kept to a small, unambiguous alphabet.
 pub(crate) fn valid_id(id: &str) -> bool {
+    if RESERVED.contains(&id) {
+        return false;
+    }
     let mut chars = id.chars();
     matches!(chars.next(), Some('a'..='z'))
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_' | '.'))
@@ -151,6 +157,8 @@ mod tests {
         assert!(!valid_id("Working"));
         assert!(!valid_id("a..b"));
         assert!(!valid_id("a."));
+        assert!(!valid_id("true"));
+        assert!(!valid_id("in"));
         assert!(valid_version("1.0.0"));
         assert!(valid_version("10.20.30"));
         assert!(!valid_version("1.0"));

@@ -45,10 +45,14 @@ pub(super) fn check_unique(doc: &Document, ctx: &mut Ctx<'_>) {
                 &path,
                 format!("`{}` is not a valid id", id.value),
             )
-            .help = Some(
-                "use lower-case letters, digits and `_`, starting with a letter; `.` separates parts"
-                    .into(),
-            );
+            .help = Some(if super::header::RESERVED.contains(&id.value.as_str()) {
+                format!(
+                    "`{}` is a word of the expression language; choose another id",
+                    id.value
+                )
+            } else {
+                "use lower-case letters, digits and `_`, starting with a letter; `.` separates parts".into()
+            });
             continue;
         }
         let namespace = match what {

@@ -232,11 +232,7 @@ fn build_options(item: &Item, path: &str, ctx: &mut Ctx<'_>) -> Vec<OptionDef> {
     for (o, option) in options.value.iter().enumerate() {
         let opath = format!("{path}.options[{o}]");
         let value = &option.value.value;
-        let value_ok = !value.is_empty()
-            && value
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if !value_ok {
+        if !valid_value(value) {
             ctx.error(
                 Code::InvalidId,
                 &option.value,
@@ -274,6 +270,16 @@ fn build_options(item: &Item, path: &str, ctx: &mut Ctx<'_>) -> Vec<OptionDef> {
         });
     }
     out
+}
+
+/// Option and category values are stored in results and written in
+/// conditions, so they are kept to a plain alphabet.
+pub(crate) fn valid_value(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 64
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 fn check_range(item: &Item, path: &str, ctx: &mut Ctx<'_>) -> (Option<f64>, Option<f64>) {

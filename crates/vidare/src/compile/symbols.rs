@@ -26,7 +26,10 @@ impl Symbols {
         let mut item_ty = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let i = i as u32;
-            names.entry(item.id.to_string()).or_insert(Symbol::Item(i));
+            // Information texts have no answer, so their ids name nothing in expressions.
+            if item.kind != ItemKind::Info {
+                names.entry(item.id.to_string()).or_insert(Symbol::Item(i));
+            }
             item_ty.push(match item.kind {
                 ItemKind::YesNo => Ty::Bool,
                 ItemKind::SingleChoice => Ty::Choice(Domain::Item(i)),
@@ -105,6 +108,16 @@ impl Scope for Symbols {
             Domain::Item(i) => &self.item_values[i as usize],
             Domain::Derived(d) => &self.derived_values[d as usize],
         }
+    }
+
+    fn note(&self, name: &str) -> Option<String> {
+        self.item_ids
+            .iter()
+            .zip(&self.item_kind)
+            .any(|(id, kind)| id == name && *kind == ItemKind::Info)
+            .then(|| {
+                format!("`{name}` is an information text: it has no answer a condition could read")
+            })
     }
 
     fn names(&self) -> Vec<&str> {

@@ -16,6 +16,12 @@ pub(crate) trait Scope {
     fn ty(&self, symbol: Symbol) -> Option<Ty>;
     /// The values of a choice domain, by index.
     fn domain(&self, domain: Domain) -> &[String];
+    /// A hint about a name that does not resolve, when the scope knows
+    /// more than "unknown" (e.g. it names an information text).
+    fn note(&self, name: &str) -> Option<String> {
+        let _ = name;
+        None
+    }
     /// Names offered by "did you mean".
     fn names(&self) -> Vec<&str>;
     /// What the symbol is, for messages: "yes/no item `alone`".
@@ -158,6 +164,15 @@ impl Checker<'_> {
         if let Some(symbol) = self.scope.lookup(name) {
             self.refs.push((symbol, span.clone()));
             return Some(symbol);
+        }
+        if let Some(note) = self.scope.note(name) {
+            self.error(
+                Code::UnknownReference,
+                span,
+                note,
+                Some("refer to a question instead".into()),
+            );
+            return None;
         }
         let names = self.scope.names();
         let help = did_you_mean(name, names.iter().copied())
