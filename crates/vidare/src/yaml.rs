@@ -379,7 +379,6 @@ fn deepest_point(source: &str, limit: usize) -> (u32, u32) {
         for (c, ch) in line.chars().enumerate() {
             match (quote, ch) {
                 (Some(q), ch) if ch == q => quote = None,
-                (Some(_), _) => {}
                 (None, '"' | '\'') => quote = Some(ch),
                 (None, '#') => break,
                 (None, '[' | '{') => {
@@ -389,6 +388,7 @@ fn deepest_point(source: &str, limit: usize) -> (u32, u32) {
                     }
                 }
                 (None, ']' | '}') => flow = flow.saturating_sub(1),
+                // Inside quotes, and ordinary characters.
                 _ => {}
             }
         }
