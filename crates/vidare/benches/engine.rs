@@ -245,6 +245,15 @@ fn benches_answer_step(c: &mut Criterion) {
     let mut group = c.benchmark_group("answer-step");
     // Setting up the session (`positioned`) and dropping it afterwards are
     // outside the timing: only `answer` is measured.
+    // What the harness itself costs per step: the same setup, moving the
+    // session in and out, and no answer. Subtract it to read the others.
+    group.bench_function("no-op-baseline", |b| {
+        b.iter_batched(
+            || positioned(&framed),
+            std::convert::identity,
+            BatchSize::SmallInput,
+        );
+    });
     group.bench_function("violence-seven", |b| {
         b.iter_batched(
             || positioned(&framed),

@@ -38,7 +38,12 @@ pub struct Document {
     pub languages: Sp<Vec<Sp<String>>>,
     /// The language used when a caller asks for none; one of `languages`.
     pub default_language: Sp<String>,
-    /// Sections with their items, in the order they are asked.
+    /// Section templates, expanded where a section says `use:`.
+    #[serde(default)]
+    pub templates: Vec<Template>,
+    /// Sections with their items, in the order they are asked. An entry may
+    /// instead `use:` a template for a list of keys, or `include:` sections
+    /// of another questionnaire.
     pub sections: Vec<Section>,
     /// Named values computed from earlier answers.
     #[serde(default)]
@@ -54,12 +59,15 @@ pub struct Document {
     pub end: Vec<EarlyEnd>,
 }
 
-/// A group of items shown together under one condition.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+/// A group of items shown together under one condition; or, in the
+/// document as written, a `use:` of a template or an `include:` of another
+/// questionnaire's sections, which loading expands into plain sections.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Section {
-    /// Unique id.
+    /// Unique id (not given for `use:` and `include:` entries).
+    #[serde(default, skip_serializing_if = "is_unset")]
     pub id: Sp<String>,
     /// Heading per language.
     #[serde(default)]
@@ -68,6 +76,118 @@ pub struct Section {
     #[serde(default)]
     pub when: Option<Sp<String>>,
     /// The items in order.
+    #[serde(default)]
+    pub items: Vec<Item>,
+    /// The id of a template to expand once per entry of `for_each`.
+    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
+    pub use_template: Option<Sp<String>>,
+    /// The instances of the template: each gives a key and its variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_each: Option<Sp<Vec<Instance>>>,
+    /// `id@version` of a questionnaire whose sections are included here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Sp<String>>,
+    /// The prefix of every included id (`as: violence` gives `violence.alone`).
+    #[serde(default, rename = "as", skip_serializing_if = "Option::is_none")]
+    pub alias: Option<Sp<String>>,
+    /// Which sections of the included questionnaire (default: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Sp<Vec<Sp<String>>>>,
+    /// Where names in this section's expressions resolve first (set by expansion).
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub scope: Option<std::sync::Arc<LocalScope>>,
+    /// Conditions that must also hold: the negated end conditions of an
+    /// included questionnaire (set by expansion).
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub guards: Vec<Guard>,
+}
+
+fn is_unset(id: &Sp<String>) -> bool {
+    id.value.is_empty()
+}
+
+/// Names that resolve inside an expanded template instance or included
+/// questionnaire: a local name `n` means `prefix.n`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LocalScope {
+    /// The prefix of the instance or inclusion.
+    pub prefix: String,
+    /// The names declared inside it.
+    pub locals: std::collections::BTreeSet<String>,
+}
+
+/// A further condition on an expanded section: the `when` of the `use:` or
+/// `include:` entry it came from, or an end condition of an included
+/// questionnaire, which skips the rest of the included part instead of
+/// ending the whole interview.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    /// The condition.
+    pub condition: Sp<String>,
+    /// Whether it must hold (a `when`) or must not hold (an end condition).
+    pub must_hold: bool,
+    /// Where its names resolve.
+    pub scope: Option<std::sync::Arc<LocalScope>>,
+}
+
+/// One expansion of a template.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Instance {
+    /// The key: the section's id and the prefix of every id inside it.
+    pub key: Sp<String>,
+    /// Values for `{name}` placeholders in the template's texts.
+    #[serde(default)]
+    pub vars: BTreeMap<String, Var>,
+}
+
+/// The value of a template placeholder.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum Var {
+    /// The same in every language (also usable in `refer_to`).
+    Plain(String),
+    /// Per language.
+    Text(Text),
+}
+
+/// A block declared once and expanded for a list of keys: a section, and
+/// the derived values, scores and triggers that belong to it.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    /// The template's id, named by `use:`.
+    pub id: Sp<String>,
+    /// The section each instance becomes.
+    pub section: TemplateSection,
+    /// Derived values of each instance.
+    #[serde(default)]
+    pub derived: Vec<Derived>,
+    /// Scores of each instance.
+    #[serde(default)]
+    pub scores: Vec<Score>,
+    /// Triggers of each instance.
+    #[serde(default)]
+    pub triggers: Vec<Trigger>,
+}
+
+/// The section part of a template.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSection {
+    /// Heading per language; `{name}` placeholders are filled per instance.
+    #[serde(default)]
+    pub title: Option<Sp<Text>>,
+    /// Condition of each instance's section.
+    #[serde(default)]
+    pub when: Option<Sp<String>>,
+    /// The items; their ids get the instance key as prefix.
     pub items: Vec<Item>,
 }
 
@@ -228,6 +348,10 @@ pub struct ScaleLabel {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Derived {
+    /// Where names in its expressions resolve first (set by expansion).
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub scope: Option<std::sync::Arc<LocalScope>>,
     /// Unique id.
     pub id: Sp<String>,
     /// Optional label per language.
@@ -292,6 +416,10 @@ pub enum CountAs {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Score {
+    /// Where names in its expressions resolve first (set by expansion).
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub scope: Option<std::sync::Arc<LocalScope>>,
     /// Unique id.
     pub id: Sp<String>,
     /// Optional label per language.
@@ -352,6 +480,10 @@ pub enum Urgency {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Trigger {
+    /// Where names in its expressions resolve first (set by expansion).
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub scope: Option<std::sync::Arc<LocalScope>>,
     /// Unique id.
     pub id: Sp<String>,
     /// Condition under which the trigger fires.
@@ -369,6 +501,10 @@ pub struct Trigger {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EarlyEnd {
+    /// Where names in its expressions resolve first (set by expansion).
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub scope: Option<std::sync::Arc<LocalScope>>,
     /// Unique id.
     pub id: Sp<String>,
     /// Condition; checked as soon as every item it reads has been passed.

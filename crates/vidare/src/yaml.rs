@@ -49,6 +49,12 @@ pub struct Sp<T> {
     pub column: u32,
 }
 
+impl<T: Default> Default for Sp<T> {
+    fn default() -> Self {
+        Sp::unplaced(T::default())
+    }
+}
+
 impl<T> Sp<T> {
     /// A value without a known position.
     pub fn unplaced(value: T) -> Self {

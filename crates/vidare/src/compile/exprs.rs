@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 
 use super::context::Ctx;
-use super::symbols::Symbols;
+use super::symbols::{Scoped, Symbols};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::expr::ast::{Ast, AstKind};
 use crate::expr::check::{self, Scope};
 use crate::expr::typed::{Domain, Symbol, Ty, Val};
 use crate::expr::{Expr, parse};
-use crate::format::{Document, ItemKind, Sp};
+use crate::format::{Document, ItemKind, LocalScope, Section, Sp};
 use crate::questionnaire::{CategoryDef, DerivedDef, DerivedRule, ItemDef, Term, TriggerDef};
 
 /// A name read by an expression, and where it is written.
@@ -150,12 +150,12 @@ fn uses(
 /// Parses and checks a condition.
 fn condition(
     ctx: &mut Ctx<'_>,
-    symbols: &Symbols,
+    scope: &dyn Scope,
     at: &Sp<String>,
     path: &str,
 ) -> Option<CheckedExpr> {
     let ast = parse_at(ctx, at, path)?;
-    match check::check_condition(&ast, symbols) {
+    match check::check_condition(&ast, scope) {
         Ok(c) => Some(CheckedExpr {
             uses: uses(ctx, at, path, &c.refs),
             expr: c.expr,
@@ -166,6 +166,46 @@ fn condition(
             None
         }
     }
+}
+
+/// A section's own condition and its guards, joined with `&&`.
+fn section_condition(
+    ctx: &mut Ctx<'_>,
+    symbols: &Symbols,
+    section: &Section,
+    s: usize,
+) -> Option<CheckedExpr> {
+    let own_scope = Scoped::new(symbols, section.scope.as_deref());
+    let mut parts: Vec<CheckedExpr> = Vec::new();
+    if let Some(w) = &section.when {
+        parts.extend(condition(
+            ctx,
+            &own_scope,
+            w,
+            &format!("sections[{s}].when"),
+        ));
+    }
+    for guard in &section.guards {
+        let scope = Scoped::new(symbols, guard.scope.as_deref());
+        if let Some(mut c) = condition(
+            ctx,
+            &scope,
+            &guard.condition,
+            &format!("sections[{s}].when"),
+        ) {
+            if !guard.must_hold {
+                c.expr = Expr::Not(Box::new(c.expr));
+            }
+            parts.push(c);
+        }
+    }
+    let mut parts = parts.into_iter();
+    let first = parts.next()?;
+    Some(parts.fold(first, |acc, next| CheckedExpr {
+        expr: Expr::And(Box::new(acc.expr), Box::new(next.expr)),
+        uses: acc.uses.into_iter().chain(next.uses).collect(),
+        location: acc.location,
+    }))
 }
 
 pub(super) fn check_all(
@@ -180,16 +220,14 @@ pub(super) fn check_all(
     let mut item_when = Vec::new();
     let mut flat = 0usize;
     for (s, section) in doc.sections.iter().enumerate() {
-        let sw = section
-            .when
-            .as_ref()
-            .and_then(|w| condition(ctx, symbols, w, &format!("sections[{s}].when")));
+        let scope = Scoped::new(symbols, section.scope.as_deref());
+        let sw = section_condition(ctx, symbols, section, s);
         for (i, item) in section.items.iter().enumerate() {
             let path = format!("sections[{s}].items[{i}]");
             let iw = item
                 .when
                 .as_ref()
-                .and_then(|w| condition(ctx, symbols, w, &format!("{path}.when")));
+                .and_then(|w| condition(ctx, &scope, w, &format!("{path}.when")));
             items[flat].when = match (sw.as_ref(), iw.as_ref()) {
                 (Some(a), Some(b)) => Some(Expr::And(
                     Box::new(a.expr.clone()),
@@ -200,8 +238,14 @@ pub(super) fn check_all(
                 (None, None) => None,
             };
             if let Some(s) = &item.suggested {
-                items[flat].suggested =
-                    suggestion(ctx, symbols, s, &format!("{path}.suggested"), &items[flat]);
+                items[flat].suggested = suggestion(
+                    ctx,
+                    symbols,
+                    &scope,
+                    s,
+                    &format!("{path}.suggested"),
+                    &items[flat],
+                );
             }
             item_when.push(iw);
             flat += 1;
@@ -220,7 +264,13 @@ pub(super) fn check_all(
                 .iter()
                 .enumerate()
                 .map(|(t, term)| {
-                    score_term(ctx, symbols, items, term, &format!("scores[{s}].over[{t}]"))
+                    score_term(
+                        ctx,
+                        &Scoped::new(symbols, score.scope.as_deref()),
+                        items,
+                        term,
+                        &format!("scores[{s}].over[{t}]"),
+                    )
                 })
                 .collect()
         })
@@ -231,7 +281,8 @@ pub(super) fn check_all(
     let mut trigger_at = Vec::new();
     for (t, trigger) in doc.triggers.iter().enumerate() {
         let path = format!("triggers[{t}]");
-        let when = condition(ctx, symbols, &trigger.when, &format!("{path}.when"));
+        let scope = Scoped::new(symbols, trigger.scope.as_deref());
+        let when = condition(ctx, &scope, &trigger.when, &format!("{path}.when"));
         if trigger.refer_to.value.trim().is_empty() {
             ctx.error(
                 Code::MissingField,
@@ -259,7 +310,12 @@ pub(super) fn check_all(
         .map(|(e, end)| CheckedEnd {
             id: end.id.value.clone(),
             text: ctx.texts(&end.text, &format!("end[{e}].text")),
-            when: condition(ctx, symbols, &end.when, &format!("end[{e}].when")),
+            when: condition(
+                ctx,
+                &Scoped::new(symbols, end.scope.as_deref()),
+                &end.when,
+                &format!("end[{e}].when"),
+            ),
         })
         .collect();
 
@@ -326,7 +382,8 @@ fn check_derived(
                 .and_then(|v| parse_at(ctx, v, &format!("{path}.value"))),
         );
     }
-    let (order, cycles) = value_order(&asts, symbols);
+    let scopes: Vec<Option<&LocalScope>> = doc.derived.iter().map(|d| d.scope.as_deref()).collect();
+    let (order, cycles) = value_order(&asts, symbols, &scopes);
     for cycle in cycles {
         let first = cycle[0];
         let names: Vec<String> = cycle
@@ -354,7 +411,7 @@ fn check_derived(
         let path = format!("derived[{d}]");
         let label = ctx.opt_texts(derived.label.as_ref(), &format!("{path}.label"));
         if let (Some(at), Some(ast)) = (&derived.value, &asts[d]) {
-            match check::check(ast, &*symbols) {
+            match check::check(ast, &Scoped::new(symbols, derived.scope.as_deref())) {
                 Ok(c) if matches!(c.ty, Ty::Bool | Ty::Num) => {
                     symbols.derived_ty[d] = Some(c.ty);
                     all_uses[d] = uses(ctx, at, &format!("{path}.value"), &c.refs);
@@ -435,7 +492,12 @@ fn check_derived(
                     message: "first used here".into(),
                 });
             }
-            if let Some(w) = condition(ctx, symbols, &case.when, &format!("{cpath}.when")) {
+            if let Some(w) = condition(
+                ctx,
+                &Scoped::new(symbols, derived.scope.as_deref()),
+                &case.when,
+                &format!("{cpath}.when"),
+            ) {
                 all_uses[d].extend(w.uses);
                 rules.push((w.expr, c as u32));
             }
@@ -473,7 +535,11 @@ fn check_derived(
 
 /// Dependency order of `value` derived values by the names they mention,
 /// and the cycles among them (each as the list of members in order).
-fn value_order(asts: &[Option<Ast>], symbols: &Symbols) -> (Vec<usize>, Vec<Vec<usize>>) {
+fn value_order(
+    asts: &[Option<Ast>],
+    symbols: &Symbols,
+    scopes: &[Option<&LocalScope>],
+) -> (Vec<usize>, Vec<Vec<usize>>) {
     fn names(ast: &Ast, out: &mut Vec<String>) {
         match &ast.kind {
             AstKind::Ident(n) => out.push(n.clone()),
@@ -492,14 +558,16 @@ fn value_order(asts: &[Option<Ast>], symbols: &Symbols) -> (Vec<usize>, Vec<Vec<
     }
     let deps: Vec<Vec<usize>> = asts
         .iter()
-        .map(|a| {
+        .zip(scopes)
+        .map(|(a, scope)| {
+            let scope = Scoped::new(symbols, *scope);
             let mut out = Vec::new();
             if let Some(a) = a {
                 names(a, &mut out);
             }
             // Only other `value` derived values matter for typing order.
             out.iter()
-                .filter_map(|n| match symbols.lookup(n) {
+                .filter_map(|n| match scope.lookup(n) {
                     Some(Symbol::Derived(d)) => Some(d as usize),
                     _ => None,
                 })
@@ -546,12 +614,13 @@ fn value_order(asts: &[Option<Ast>], symbols: &Symbols) -> (Vec<usize>, Vec<Vec<
 fn suggestion(
     ctx: &mut Ctx<'_>,
     symbols: &Symbols,
+    scope: &dyn Scope,
     at: &Sp<String>,
     path: &str,
     item: &ItemDef,
 ) -> Option<u32> {
-    let Some(Symbol::Derived(d)) = symbols.lookup(&at.value) else {
-        let help = crate::diagnostic::did_you_mean(&at.value, symbols.names()).map_or_else(
+    let Some(Symbol::Derived(d)) = scope.lookup(&at.value) else {
+        let help = crate::diagnostic::did_you_mean(&at.value, scope.names()).map_or_else(
             || "name a derived value".to_owned(),
             |m| format!("did you mean `{m}`?"),
         );
@@ -611,7 +680,7 @@ fn suggestion(
 
 fn score_term(
     ctx: &mut Ctx<'_>,
-    symbols: &Symbols,
+    scope: &dyn Scope,
     items: &[ItemDef],
     at: &Sp<String>,
     path: &str,
@@ -619,7 +688,7 @@ fn score_term(
     let ast = parse_at(ctx, at, path)?;
     let location = ctx.loc(at, path);
     if let AstKind::Ident(name) = &ast.kind {
-        if let Some(Symbol::Item(i)) = symbols.lookup(name) {
+        if let Some(Symbol::Item(i)) = scope.lookup(name) {
             let item = &items[i as usize];
             let ok = match item.kind {
                 ItemKind::Info | ItemKind::Text | ItemKind::Date => {
@@ -666,7 +735,7 @@ fn score_term(
             });
         }
     }
-    match check::check(&ast, symbols) {
+    match check::check(&ast, scope) {
         Ok(c) if matches!(c.ty, Ty::Num | Ty::Bool) => Some(CheckedTerm {
             uses: uses(ctx, at, path, &c.refs),
             term: Term::Expr(c.expr),

@@ -7,6 +7,7 @@
 
 mod bands;
 mod context;
+mod expand;
 mod exprs;
 mod graph;
 mod header;
@@ -16,7 +17,7 @@ mod reach;
 mod symbols;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sha2::{Digest as _, Sha256};
@@ -40,6 +41,7 @@ use context::Ctx;
 #[derive(Debug, Clone, Default)]
 pub struct Compiler {
     limits: Limits,
+    include_root: Option<PathBuf>,
 }
 
 impl Compiler {
@@ -52,7 +54,24 @@ impl Compiler {
     /// A compiler with these limits.
     #[must_use]
     pub fn with_limits(limits: Limits) -> Self {
-        Compiler { limits }
+        Compiler {
+            limits,
+            include_root: None,
+        }
+    }
+
+    /// Sets the folder that holds one subfolder per questionnaire, where
+    /// `include: <id>@<version>` finds `<id>/<version>.yaml`. [`Compiler::load`]
+    /// uses the folder two levels above the file unless this is set.
+    #[must_use]
+    pub fn with_include_root(mut self, root: impl Into<PathBuf>) -> Self {
+        self.include_root = Some(root.into());
+        self
+    }
+
+    pub(crate) fn with_include_root_opt(mut self, root: Option<PathBuf>) -> Self {
+        self.include_root = root;
+        self
     }
 
     /// The limits in force.
@@ -97,7 +116,13 @@ impl Compiler {
                 });
             }
         };
-        self.compile(&source, &name)
+        let compiler = if self.include_root.is_some() {
+            self.clone()
+        } else {
+            self.clone()
+                .with_include_root_opt(path.parent().and_then(Path::parent).map(Path::to_path_buf))
+        };
+        compiler.compile(&source, &name)
     }
 
     /// Compiles questionnaire YAML. `file` names the source in diagnostics.
@@ -118,6 +143,19 @@ impl Compiler {
     /// there were no errors (warnings are also kept on it).
     #[must_use]
     pub fn check(&self, source: &str, file: &str) -> (Option<Questionnaire>, Vec<Diagnostic>) {
+        let includes = expand::Includes {
+            root: self.include_root.clone(),
+            stack: Vec::new(),
+        };
+        self.check_nested(source, file, &includes)
+    }
+
+    pub(crate) fn check_nested(
+        &self,
+        source: &str,
+        file: &str,
+        includes: &expand::Includes,
+    ) -> (Option<Questionnaire>, Vec<Diagnostic>) {
         // A byte order mark is legal at the start of a text file; the YAML
         // parser would treat it as content.
         let source = source.strip_prefix('\u{feff}').unwrap_or(source);
@@ -126,7 +164,12 @@ impl Compiler {
             Err(d) => return (None, vec![*d]),
         };
         let mut ctx = Ctx::new(file, source, &self.limits);
-        let compiled = build(&document, &mut ctx);
+        let mut includes = includes.clone();
+        includes
+            .stack
+            .push(format!("{}@{}", document.id.value, document.version.value));
+        let expanded = expand::expand(&document, &mut ctx, &includes);
+        let compiled = build(&expanded, &mut ctx);
         let mut diagnostics = std::mem::take(&mut ctx.diagnostics);
         diagnostics.sort_by_key(|d| (d.location.line, d.location.column));
         let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);

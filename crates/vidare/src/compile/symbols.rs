@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::items::kind_name;
 use crate::expr::check::Scope;
 use crate::expr::typed::{Domain, Symbol, Ty};
-use crate::format::{Document, ItemKind};
+use crate::format::{Document, ItemKind, LocalScope};
 use crate::questionnaire::ItemDef;
 
 pub(crate) struct Symbols {
@@ -134,5 +134,63 @@ impl Scope for Symbols {
             Symbol::Derived(d) => format!("the derived value `{}`", self.derived_ids[d as usize]),
             Symbol::Score(s) => format!("the score `{}`", self.score_ids[s as usize]),
         }
+    }
+}
+
+/// The scope of one expression: inside a template instance or an included
+/// questionnaire, a local name `n` means `prefix.n`; everything else is
+/// looked up as written.
+pub(crate) struct Scoped<'a> {
+    symbols: &'a Symbols,
+    local: Option<&'a LocalScope>,
+}
+
+impl<'a> Scoped<'a> {
+    pub(crate) fn new(symbols: &'a Symbols, local: Option<&'a LocalScope>) -> Self {
+        Scoped { symbols, local }
+    }
+
+    fn qualified(&self, name: &str) -> Option<String> {
+        let local = self.local?;
+        local
+            .locals
+            .contains(name)
+            .then(|| format!("{}.{name}", local.prefix))
+    }
+}
+
+impl Scope for Scoped<'_> {
+    fn lookup(&self, name: &str) -> Option<Symbol> {
+        match self.qualified(name) {
+            Some(q) => self.symbols.lookup(&q),
+            None => self.symbols.lookup(name),
+        }
+    }
+
+    fn ty(&self, symbol: Symbol) -> Option<Ty> {
+        self.symbols.ty(symbol)
+    }
+
+    fn domain(&self, domain: Domain) -> &[String] {
+        self.symbols.domain(domain)
+    }
+
+    fn note(&self, name: &str) -> Option<String> {
+        match self.qualified(name) {
+            Some(q) => self.symbols.note(&q),
+            None => self.symbols.note(name),
+        }
+    }
+
+    fn names(&self) -> Vec<&str> {
+        let mut names = self.symbols.names();
+        if let Some(local) = self.local {
+            names.extend(local.locals.iter().map(String::as_str));
+        }
+        names
+    }
+
+    fn describe(&self, symbol: Symbol) -> String {
+        self.symbols.describe(symbol)
     }
 }

@@ -1,0 +1,726 @@
+//! Expansion of `use:` (templates) and `include:` (sections of another
+//! questionnaire) into plain sections, before anything else is checked.
+//!
+//! Expanded parts keep the positions of what they were made from, so a
+//! diagnostic inside a template points at the template's line. Ids inside
+//! an instance get its key as prefix (`working.need_for_change`), and names
+//! in its expressions resolve to the instance's own ids first.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::context::Ctx;
+use super::header::{valid_id, valid_version};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::expr::ast::{Ast, AstKind};
+use crate::format::{
+    Derived, Document, Guard, Instance, Item, LocalScope, Score, Section, Sp, Template, Text,
+    Trigger, Var,
+};
+
+/// How deep includes may nest (a includes b includes c ...).
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// Where included questionnaires are found: `<root>/<id>/<version>.yaml`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Includes {
+    pub(crate) root: Option<PathBuf>,
+    /// `id@version` of the files being expanded, outermost first.
+    pub(crate) stack: Vec<String>,
+}
+
+/// Expands templates and includes; returns the document as the rest of
+/// the compiler sees it.
+pub(crate) fn expand(doc: &Document, ctx: &mut Ctx<'_>, includes: &Includes) -> Document {
+    let mut out = doc.clone();
+    out.templates = Vec::new();
+    out.sections = Vec::new();
+    for (s, section) in doc.sections.iter().enumerate() {
+        let path = format!("sections[{s}]");
+        match (&section.use_template, &section.include) {
+            (Some(_), Some(at)) => {
+                ctx.error(
+                    Code::InvalidItem,
+                    at,
+                    &path,
+                    "a section entry cannot both `use:` a template and `include:` a questionnaire",
+                )
+                .help = Some("split it into two entries".into());
+            }
+            (Some(name), None) => use_template(doc, section, name, &path, ctx, &mut out),
+            (None, Some(spec)) => include(section, spec, &path, ctx, includes, &mut out),
+            (None, None) => {
+                if section.id.value.is_empty() {
+                    ctx.report(
+                        Diagnostic::new(Code::MissingField, ctx.loc_at(section_line(section), 0, &path), "the section has no `id`")
+                            .with_help("give the section an id, or `use:` a template, or `include:` a questionnaire"),
+                    );
+                }
+                for (field, present) in [
+                    ("for_each", section.for_each.is_some()),
+                    ("as", section.alias.is_some()),
+                    ("sections", section.sections.is_some()),
+                ] {
+                    if present {
+                        ctx.error(
+                            Code::InvalidItem,
+                            &section.id,
+                            &format!("{path}.{field}"),
+                            format!("`{field}` only belongs to a `use:` or `include:` entry"),
+                        )
+                        .help = Some(format!("remove `{field}`"));
+                    }
+                }
+                out.sections.push(section.clone());
+            }
+        }
+    }
+    out
+}
+
+fn section_line(section: &Section) -> u32 {
+    section
+        .items
+        .first()
+        .map_or(section.id.line, |i| i.id.line.saturating_sub(1))
+}
+
+// ---------------------------------------------------------------- templates
+
+fn use_template(
+    doc: &Document,
+    section: &Section,
+    name: &Sp<String>,
+    path: &str,
+    ctx: &mut Ctx<'_>,
+    out: &mut Document,
+) {
+    let Some(template) = doc.templates.iter().find(|t| t.id.value == name.value) else {
+        let help = did_you_mean(
+            &name.value,
+            doc.templates.iter().map(|t| t.id.value.as_str()),
+        )
+        .map_or_else(
+            || "declare it under `templates:`".to_owned(),
+            |m| format!("did you mean `{m}`?"),
+        );
+        ctx.error(
+            Code::UnknownReference,
+            name,
+            &format!("{path}.use"),
+            format!("there is no template `{}`", name.value),
+        )
+        .help = Some(help);
+        return;
+    };
+    if !section.id.value.is_empty() || !section.items.is_empty() || section.include.is_some() {
+        ctx.error(
+            Code::InvalidItem,
+            name,
+            path,
+            "a `use:` entry takes only `for_each` (and optionally `when`)",
+        )
+        .help = Some("the template declares the section's items".into());
+    }
+    let Some(instances) = &section.for_each else {
+        ctx.error(
+            Code::MissingField,
+            name,
+            &format!("{path}.for_each"),
+            "`use:` needs `for_each:`, the list of keys to expand for",
+        )
+        .help = Some("e.g. `for_each: [{key: living}, {key: working}]`".into());
+        return;
+    };
+    if instances.value.is_empty() {
+        ctx.error(
+            Code::EmptyList,
+            instances,
+            &format!("{path}.for_each"),
+            "`for_each` is empty",
+        )
+        .help = Some("list at least one key".into());
+    }
+    let locals = template_locals(template);
+    for (k, instance) in instances.value.iter().enumerate() {
+        let ipath = format!("{path}.for_each[{k}]");
+        if !valid_id(&instance.key.value) || instance.key.value.contains('.') {
+            ctx.error(
+                Code::InvalidId,
+                &instance.key,
+                &format!("{ipath}.key"),
+                format!("`{}` is not a valid key", instance.key.value),
+            )
+            .help = Some("use lower-case letters, digits and `_`, starting with a letter".into());
+            continue;
+        }
+        instantiate(template, section, instance, &locals, &ipath, ctx, out);
+    }
+}
+
+fn template_locals(template: &Template) -> BTreeSet<String> {
+    template
+        .section
+        .items
+        .iter()
+        .map(|i| i.id.value.clone())
+        .chain(template.derived.iter().map(|d| d.id.value.clone()))
+        .chain(template.scores.iter().map(|s| s.id.value.clone()))
+        .collect()
+}
+
+fn instantiate(
+    template: &Template,
+    usage: &Section,
+    instance: &Instance,
+    locals: &BTreeSet<String>,
+    path: &str,
+    ctx: &mut Ctx<'_>,
+    out: &mut Document,
+) {
+    let key = &instance.key.value;
+    let scope = Arc::new(LocalScope {
+        prefix: key.clone(),
+        locals: locals.clone(),
+    });
+    let fill = Filler { instance, path };
+    let mut section = Section {
+        id: instance.key.clone(),
+        title: template.section.title.clone(),
+        // The usage's condition applies to every instance; the template's own one too.
+        when: template.section.when.clone(),
+        items: template.section.items.clone(),
+        scope: Some(scope.clone()),
+        ..Section::default()
+    };
+    if let Some(extra) = &usage.when {
+        section.guards.push(Guard {
+            condition: extra.clone(),
+            must_hold: true,
+            scope: None,
+        });
+    }
+    if let Some(title) = &mut section.title {
+        fill.text(title, ctx);
+    }
+    for item in &mut section.items {
+        item.id.value = format!("{key}.{}", item.id.value);
+        fill.item(item, ctx);
+    }
+    out.sections.push(section);
+    for d in &template.derived {
+        let mut d = d.clone();
+        d.id.value = format!("{key}.{}", d.id.value);
+        d.scope = Some(scope.clone());
+        fill.derived(&mut d, ctx);
+        out.derived.push(d);
+    }
+    for s in &template.scores {
+        let mut s = s.clone();
+        s.id.value = format!("{key}.{}", s.id.value);
+        s.scope = Some(scope.clone());
+        fill.score(&mut s, ctx);
+        out.scores.push(s);
+    }
+    for t in &template.triggers {
+        let mut t = t.clone();
+        t.id.value = format!("{key}.{}", t.id.value);
+        t.scope = Some(scope.clone());
+        fill.text(&mut t.text, ctx);
+        fill.plain(&mut t.refer_to, ctx);
+        out.triggers.push(t);
+    }
+}
+
+/// Fills `{name}` placeholders of one instance.
+struct Filler<'a> {
+    instance: &'a Instance,
+    path: &'a str,
+}
+
+impl Filler<'_> {
+    fn lookup(&self, name: &str, lang: Option<&str>) -> Option<String> {
+        if name == "key" {
+            return Some(self.instance.key.value.clone());
+        }
+        match self.instance.vars.get(name)? {
+            Var::Plain(p) => Some(p.clone()),
+            Var::Text(t) => lang.and_then(|l| t.get(l).cloned()),
+        }
+    }
+
+    fn fill(&self, text: &str, lang: Option<&str>, missing: &mut Vec<String>) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after.find('}') {
+                Some(close)
+                    if after[..close]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        && close > 0 =>
+                {
+                    let name = &after[..close];
+                    if let Some(v) = self.lookup(name, lang) {
+                        out.push_str(&v);
+                    } else {
+                        missing.push(name.to_owned());
+                        out.push_str(&rest[open..=open + close + 1]);
+                    }
+                    rest = &after[close + 1..];
+                }
+                _ => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn report(&self, missing: &[String], at_line: u32, at_column: u32, ctx: &mut Ctx<'_>) {
+        for name in missing {
+            let vars: Vec<&str> = self.instance.vars.keys().map(String::as_str).collect();
+            let help = did_you_mean(name, vars.iter().copied()).map_or_else(
+                || {
+                    format!(
+                        "add `{name}` to the `vars` of key `{}`",
+                        self.instance.key.value
+                    )
+                },
+                |m| format!("did you mean `{{{m}}}`?"),
+            );
+            ctx.report(
+                Diagnostic::new(
+                    Code::UnknownReference,
+                    ctx.loc_at(at_line, at_column, self.path),
+                    format!(
+                        "the placeholder `{{{name}}}` has no value for key `{}`",
+                        self.instance.key.value
+                    ),
+                )
+                .with_help(help),
+            );
+        }
+    }
+
+    fn text(&self, text: &mut Sp<Text>, ctx: &mut Ctx<'_>) {
+        let mut missing = Vec::new();
+        for (lang, value) in &mut text.value {
+            *value = self.fill(value, Some(lang), &mut missing);
+        }
+        missing.sort();
+        missing.dedup();
+        self.report(&missing, text.line, text.column, ctx);
+    }
+
+    fn opt_text(&self, text: Option<&mut Sp<Text>>, ctx: &mut Ctx<'_>) {
+        if let Some(t) = text {
+            self.text(t, ctx);
+        }
+    }
+
+    fn plain(&self, value: &mut Sp<String>, ctx: &mut Ctx<'_>) {
+        let mut missing = Vec::new();
+        value.value = self.fill(&value.value, None, &mut missing);
+        self.report(&missing, value.line, value.column, ctx);
+    }
+
+    fn item(&self, item: &mut Item, ctx: &mut Ctx<'_>) {
+        self.text(&mut item.text, ctx);
+        self.opt_text(item.help.as_mut(), ctx);
+        self.opt_text(item.unit.as_mut(), ctx);
+        if let Some(options) = &mut item.options {
+            for o in &mut options.value {
+                self.text(&mut o.label, ctx);
+            }
+        }
+        if let Some(labels) = &mut item.labels {
+            for l in &mut labels.value {
+                self.text(&mut l.label, ctx);
+            }
+        }
+    }
+
+    fn derived(&self, d: &mut Derived, ctx: &mut Ctx<'_>) {
+        self.opt_text(d.label.as_mut(), ctx);
+        for cases in [d.cases.as_mut(), d.flags.as_mut()].into_iter().flatten() {
+            for c in &mut cases.value {
+                self.opt_text(c.label.as_mut(), ctx);
+            }
+        }
+    }
+
+    fn score(&self, s: &mut Score, ctx: &mut Ctx<'_>) {
+        self.opt_text(s.label.as_mut(), ctx);
+        if let Some(bands) = &mut s.bands {
+            for b in &mut bands.value {
+                self.text(&mut b.label, ctx);
+            }
+        }
+    }
+}
+
+// ----------------------------------------------------------------- includes
+
+fn include(
+    section: &Section,
+    spec: &Sp<String>,
+    path: &str,
+    ctx: &mut Ctx<'_>,
+    includes: &Includes,
+    out: &mut Document,
+) {
+    let Some((id, version)) = spec
+        .value
+        .split_once('@')
+        .filter(|(i, v)| !i.is_empty() && valid_version(v))
+    else {
+        ctx.error(
+            Code::InvalidId,
+            spec,
+            &format!("{path}.include"),
+            format!("`{}` does not name a questionnaire version", spec.value),
+        )
+        .help =
+            Some("write `include: <id>@<version>`, e.g. `include: violence-seven@1.0.0`".into());
+        return;
+    };
+    let Some(alias) = &section.alias else {
+        ctx.error(
+            Code::MissingField,
+            spec,
+            &format!("{path}.as"),
+            "`include:` needs `as:`, the prefix of the included ids",
+        )
+        .help = Some(
+            "e.g. `as: violence` makes the included item `alone` into `violence.alone`".into(),
+        );
+        return;
+    };
+    if !valid_id(&alias.value) || alias.value.contains('.') {
+        ctx.error(
+            Code::InvalidId,
+            alias,
+            &format!("{path}.as"),
+            format!("`{}` is not a valid prefix", alias.value),
+        )
+        .help = Some("use lower-case letters, digits and `_`, starting with a letter".into());
+        return;
+    }
+    let Some(root) = &includes.root else {
+        ctx.error(Code::UnknownReference, spec, &format!("{path}.include"), format!("cannot find `{}`: the questionnaire folder is not known", spec.value))
+            .help = Some("load the questionnaire from its file (vidare::load), or set the folder with `Compiler::with_include_root`".into());
+        return;
+    };
+    if includes.stack.contains(&spec.value) || includes.stack.len() >= MAX_INCLUDE_DEPTH {
+        ctx.error(
+            Code::ForwardReference,
+            spec,
+            &format!("{path}.include"),
+            format!(
+                "`{}` includes itself, directly or through others",
+                spec.value
+            ),
+        )
+        .help = Some(format!(
+            "the chain is {} → {}",
+            includes.stack.join(" → "),
+            spec.value
+        ));
+        return;
+    }
+    let file = root.join(id).join(format!("{version}.yaml"));
+    let Some(included) = load_included(&file, spec, path, ctx, includes) else {
+        return;
+    };
+    splice(section, &included, alias, spec, path, ctx, out);
+}
+
+/// Reads, expands and checks an included questionnaire; reports a problem
+/// with it at the `include:` line.
+fn load_included(
+    file: &Path,
+    spec: &Sp<String>,
+    path: &str,
+    ctx: &mut Ctx<'_>,
+    includes: &Includes,
+) -> Option<Document> {
+    let name = file.display().to_string();
+    let Ok(source) = std::fs::read_to_string(file) else {
+        let (id, _) = spec.value.split_once('@').unwrap_or((&spec.value, ""));
+        let versions = list_versions(file.parent().unwrap_or(file));
+        let help = if versions.is_empty() {
+            format!("there is no questionnaire folder `{id}` next to this one")
+        } else {
+            format!("the versions of `{id}` are {}", versions.join(", "))
+        };
+        ctx.error(
+            Code::UnknownReference,
+            spec,
+            &format!("{path}.include"),
+            format!("cannot read `{name}`"),
+        )
+        .help = Some(help);
+        return None;
+    };
+    let mut inner_includes = includes.clone();
+    inner_includes.stack.push(spec.value.clone());
+    let compiler =
+        super::Compiler::with_limits(*ctx.limits).with_include_root_opt(includes.root.clone());
+    let (checked, diagnostics) = compiler.check_nested(&source, &name, &inner_includes);
+    if checked.is_none() {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .count();
+        ctx.error(
+            Code::UnknownReference,
+            spec,
+            &format!("{path}.include"),
+            format!(
+                "the included questionnaire `{}` has {errors} error(s)",
+                spec.value
+            ),
+        )
+        .help = Some(format!("check `{name}` on its own and fix it first"));
+        return None;
+    }
+    let doc = crate::yaml::parse_document(
+        source.strip_prefix('\u{feff}').unwrap_or(&source),
+        &name,
+        ctx.limits,
+    )
+    .ok()?;
+    // Expand the included file's own templates and includes, with a context
+    // of its own so positions refer to its text.
+    let mut inner = Ctx::new(&name, &source, ctx.limits);
+    Some(expand(&doc, &mut inner, &inner_includes))
+}
+
+fn list_versions(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "yaml").then(|| p.file_stem()?.to_str().map(str::to_owned))?
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Names an expression reads, written as in its text.
+fn names(text: &str, ctx: &Ctx<'_>) -> Vec<String> {
+    fn walk(ast: &Ast, out: &mut Vec<String>) {
+        match &ast.kind {
+            AstKind::Ident(n) => out.push(n.clone()),
+            AstKind::List(xs) | AstKind::Call { args: xs, .. } => {
+                for x in xs {
+                    walk(x, out);
+                }
+            }
+            AstKind::Unary(_, a) => walk(a, out),
+            AstKind::Binary(_, a, b) => {
+                walk(a, out);
+                walk(b, out);
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(ast) = crate::expr::parse(text, ctx.limits.expr) {
+        walk(&ast, &mut out);
+    }
+    out
+}
+
+/// Copies the chosen sections of an included questionnaire into `out`,
+/// with prefixed ids, and the derived values, scores and triggers that only
+/// read what was included. Its end conditions become guards on the included
+/// sections that follow what they read.
+fn splice(
+    section: &Section,
+    included: &Document,
+    alias: &Sp<String>,
+    spec: &Sp<String>,
+    path: &str,
+    ctx: &mut Ctx<'_>,
+    out: &mut Document,
+) {
+    let prefix = &alias.value;
+    let chosen: Vec<&Section> = match &section.sections {
+        None => included.sections.iter().collect(),
+        Some(wanted) => {
+            let mut chosen = Vec::new();
+            for w in &wanted.value {
+                if let Some(s) = included.sections.iter().find(|s| s.id.value == w.value) {
+                    chosen.push(s);
+                } else {
+                    let help = did_you_mean(
+                        &w.value,
+                        included.sections.iter().map(|s| s.id.value.as_str()),
+                    )
+                    .map_or_else(
+                        || {
+                            format!(
+                                "its sections are {}",
+                                included
+                                    .sections
+                                    .iter()
+                                    .map(|s| format!("`{}`", s.id.value))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        },
+                        |m| format!("did you mean `{m}`?"),
+                    );
+                    ctx.error(
+                        Code::UnknownReference,
+                        w,
+                        &format!("{path}.sections"),
+                        format!("`{}` has no section `{}`", spec.value, w.value),
+                    )
+                    .help = Some(help);
+                }
+            }
+            // Document order of the included questionnaire, whatever order they were listed in.
+            chosen.sort_by_key(|s| {
+                included
+                    .sections
+                    .iter()
+                    .position(|x| x.id.value == s.id.value)
+            });
+            chosen
+        }
+    };
+
+    // What is available inside the inclusion, grown to a fixpoint over
+    // derived values and scores that only read available names.
+    let mut locals: BTreeSet<String> = chosen
+        .iter()
+        .flat_map(|s| s.items.iter().map(|i| i.id.value.clone()))
+        .collect();
+    let mut derived: Vec<&Derived> = Vec::new();
+    let mut scores: Vec<&Score> = Vec::new();
+    loop {
+        let before = derived.len() + scores.len();
+        for d in &included.derived {
+            if !derived.iter().any(|x| x.id.value == d.id.value)
+                && derived_reads(d, ctx).iter().all(|n| locals.contains(n))
+            {
+                locals.insert(d.id.value.clone());
+                derived.push(d);
+            }
+        }
+        for s in &included.scores {
+            if !scores.iter().any(|x| x.id.value == s.id.value)
+                && s.over
+                    .value
+                    .iter()
+                    .flat_map(|t| names(&t.value, ctx))
+                    .all(|n| locals.contains(&n))
+            {
+                locals.insert(s.id.value.clone());
+                scores.push(s);
+            }
+        }
+        if derived.len() + scores.len() == before {
+            break;
+        }
+    }
+    let scope = Arc::new(LocalScope {
+        prefix: prefix.clone(),
+        locals: locals.clone(),
+    });
+    let reads_only_locals = |text: &str| names(text, ctx).iter().all(|n| locals.contains(n));
+
+    let section_of = |name: &str| {
+        chosen
+            .iter()
+            .position(|s| s.items.iter().any(|i| i.id.value == name))
+    };
+    let guards: Vec<(usize, Guard)> = included
+        .end
+        .iter()
+        .filter(|e| reads_only_locals(&e.when.value))
+        .map(|e| {
+            let last = names(&e.when.value, ctx)
+                .iter()
+                .filter_map(|n| section_of(n))
+                .max()
+                .unwrap_or(0);
+            (
+                last,
+                Guard {
+                    condition: e.when.clone(),
+                    must_hold: false,
+                    scope: Some(scope.clone()),
+                },
+            )
+        })
+        .collect();
+
+    for (k, s) in chosen.iter().enumerate() {
+        let mut s = (*s).clone();
+        s.id.value = format!("{prefix}.{}", s.id.value);
+        s.scope = Some(scope.clone());
+        for item in &mut s.items {
+            item.id.value = format!("{prefix}.{}", item.id.value);
+        }
+        s.guards.extend(
+            guards
+                .iter()
+                .filter(|(last, _)| *last < k)
+                .map(|(_, g)| g.clone()),
+        );
+        if let Some(extra) = &section.when {
+            s.guards.push(Guard {
+                condition: extra.clone(),
+                must_hold: true,
+                scope: None,
+            });
+        }
+        out.sections.push(s);
+    }
+    for d in derived {
+        let mut d = d.clone();
+        d.id.value = format!("{prefix}.{}", d.id.value);
+        d.scope = Some(scope.clone());
+        out.derived.push(d);
+    }
+    for s in scores {
+        let mut s = s.clone();
+        s.id.value = format!("{prefix}.{}", s.id.value);
+        s.scope = Some(scope.clone());
+        out.scores.push(s);
+    }
+    for t in included
+        .triggers
+        .iter()
+        .filter(|t| reads_only_locals(&t.when.value))
+    {
+        let mut t: Trigger = t.clone();
+        t.id.value = format!("{prefix}.{}", t.id.value);
+        t.scope = Some(scope.clone());
+        out.triggers.push(t);
+    }
+}
+
+fn derived_reads(d: &Derived, ctx: &Ctx<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(v) = &d.value {
+        out.extend(names(&v.value, ctx));
+    }
+    for cases in [d.cases.as_ref(), d.flags.as_ref()].into_iter().flatten() {
+        for c in &cases.value {
+            out.extend(names(&c.when.value, ctx));
+        }
+    }
+    out
+}
