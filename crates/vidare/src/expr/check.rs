@@ -298,6 +298,36 @@ impl Checker<'_> {
                 Expr::Cmp(cmp, Box::new(Expr::Lit(Val::Opt(i))), Box::new(eb))
             }
             (Ty::Choice(x), Ty::Choice(y)) if x == y => Expr::Cmp(cmp, Box::new(ea), Box::new(eb)),
+            (Ty::Choice(x), Ty::Choice(y)) => {
+                let target = self.scope.domain(y);
+                let table: Vec<u32> = self
+                    .scope
+                    .domain(x)
+                    .iter()
+                    .map(|v| {
+                        target
+                            .iter()
+                            .position(|t| t == v)
+                            .map_or(u32::MAX, |p| p as u32)
+                    })
+                    .collect();
+                if table.iter().all(|&t| t == u32::MAX) {
+                    return self.mismatch(
+                        &whole.span,
+                        format!(
+                            "{} and {} have no value in common, so they are never equal",
+                            self.describe_ty(a, ta),
+                            self.describe_ty(b, tb)
+                        ),
+                        Some("compare each with one of its own values instead".into()),
+                    );
+                }
+                Expr::Cmp(
+                    cmp,
+                    Box::new(Expr::Translate(Box::new(ea), table)),
+                    Box::new(eb),
+                )
+            }
             (Ty::Bool, Ty::Bool) | (Ty::Num, Ty::Num) => Expr::Cmp(cmp, Box::new(ea), Box::new(eb)),
             (Ty::Set(_), _) | (_, Ty::Set(_)) => {
                 return self.mismatch(

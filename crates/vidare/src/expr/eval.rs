@@ -41,6 +41,10 @@ pub(crate) fn eval<E: Env + ?Sized>(expr: &Expr, env: &E) -> Val {
             Val::Num(n) => Val::Bool(list.contains(&n)),
             _ => Val::Unknown,
         },
+        Expr::Translate(e, table) => match eval(e, env) {
+            Val::Opt(i) => Val::Opt(table.get(i as usize).copied().unwrap_or(u32::MAX)),
+            _ => Val::Unknown,
+        },
         Expr::Count(args) => {
             Val::Num(args.iter().filter(|a| eval(a, env).is_true()).count() as f64)
         }

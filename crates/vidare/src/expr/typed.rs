@@ -99,6 +99,9 @@ pub(crate) enum Expr {
     Has(Box<Expr>, u32),
     /// A number is one of the listed numbers.
     NumIn(Box<Expr>, Vec<f64>),
+    /// A choice re-indexed into another domain with the same value names,
+    /// so an item's answer can be compared with a derived category.
+    Translate(Box<Expr>, Vec<u32>),
     Count(Vec<Expr>),
 }
 
