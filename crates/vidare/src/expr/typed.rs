@@ -116,7 +116,8 @@ impl Expr {
             | Expr::Neg(e)
             | Expr::OneOf(e, _)
             | Expr::Has(e, _)
-            | Expr::NumIn(e, _) => {
+            | Expr::NumIn(e, _)
+            | Expr::Translate(e, _) => {
                 e.symbols(out);
             }
             Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
