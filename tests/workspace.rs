@@ -10,3 +10,5 @@ mod properties;
 mod schema;
 // Every shipped questionnaire's YAML test cases pass and cover it fully.
 mod questionnaire_cases;
+// Templates and includes expand into plain sections.
+mod expansion;

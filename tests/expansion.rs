@@ -1,0 +1,252 @@
+//! Templates expanded per key and includes of another questionnaire:
+//! ids, texts, name resolution, diagnostics that point into the template,
+//! and included end conditions that skip only the included part.
+
+use std::path::PathBuf;
+
+use vidare::{Code, Compiler, Questionnaire, Response, Session, Step, Value};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn compiler() -> Compiler {
+    Compiler::new().with_include_root(root().join("questionnaires"))
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(root().join("tests/expansion").join(name)).unwrap()
+}
+
+fn compile(name: &str) -> Questionnaire {
+    let source = fixture(name);
+    let (q, diagnostics) = compiler().check(&source, name);
+    assert!(
+        diagnostics.is_empty(),
+        "{}",
+        vidare::diagnostic::render_all(&diagnostics, &source)
+    );
+    q.unwrap()
+}
+
+fn ask(s: &Session) -> String {
+    match s.next() {
+        Step::Ask(item) => item.id().to_owned(),
+        other => panic!("expected a question, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_template_expands_per_key_with_prefixed_ids_and_filled_texts() {
+    let q = compile("areas.yaml");
+    let ids: Vec<&str> = q.items().map(|i| i.id()).collect();
+    assert_eq!(
+        ids,
+        [
+            "consent",
+            "living.satisfaction",
+            "living.wants_change",
+            "living.need",
+            "working.satisfaction",
+            "working.wants_change",
+            "working.need"
+        ]
+    );
+    let item = q.item("working.satisfaction").unwrap();
+    assert_eq!(item.text("en"), "How satisfied are you with work?");
+    assert_eq!(item.text("sv"), "Hur nöjd är du med arbetet?");
+    assert_eq!(item.section_id(), "working");
+    assert_eq!(item.section_title("en"), Some("Area: work"));
+    assert_eq!(
+        q.trigger_ids().collect::<Vec<_>>(),
+        ["living.referral", "working.referral"]
+    );
+}
+
+#[test]
+fn names_inside_an_instance_mean_the_instance_own_items() {
+    let q = compile("areas.yaml");
+    let mut s = Session::new(&q);
+    s.answer("consent", true).unwrap();
+    s.answer("living.satisfaction", 2).unwrap();
+    s.answer("living.wants_change", false).unwrap();
+    // `need` is shown only when this instance's `wants_change` is yes.
+    assert_eq!(ask(&s), "working.satisfaction");
+    s.answer("working.satisfaction", 4).unwrap();
+    s.answer("working.wants_change", true).unwrap();
+    s.answer("working.need", 4).unwrap();
+    let result = s.result_in("en");
+    let strategy = |id: &str| {
+        result
+            .derived
+            .iter()
+            .find(|d| d.id == id)
+            .unwrap()
+            .value
+            .clone()
+    };
+    assert_eq!(
+        strategy("working.strategy"),
+        Some(Value::Text("goal".into()))
+    );
+    assert_eq!(strategy("living.strategy"), None);
+    assert_eq!(result.triggers.len(), 1);
+    assert_eq!(result.triggers[0].id, "working.referral");
+    assert_eq!(result.triggers[0].refer_to, "ips");
+    assert_eq!(result.triggers[0].text, "Refer: work");
+    let readiness = result
+        .scores
+        .iter()
+        .find(|s| s.id == "working.readiness")
+        .unwrap();
+    assert_eq!(readiness.value, Some(8.0));
+}
+
+#[test]
+fn the_when_of_a_use_entry_applies_to_every_instance() {
+    let q = compile("areas.yaml");
+    let mut s = Session::new(&q);
+    s.answer("consent", false).unwrap();
+    assert!(matches!(s.next(), Step::Complete));
+    assert!(!s.is_shown("living.satisfaction") && !s.is_shown("working.satisfaction"));
+}
+
+#[test]
+fn a_mistake_inside_a_template_points_at_the_template_line() {
+    let source =
+        fixture("areas.yaml").replace("when: wants_change == true", "when: wants_chnage == true");
+    let (q, diagnostics) = compiler().check(&source, "areas.yaml");
+    assert!(q.is_none());
+    // Reported once per instance, each at the template's line, with a suggestion.
+    let unknown: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::UnknownReference)
+        .collect();
+    assert_eq!(unknown.len(), 2, "{diagnostics:#?}");
+    let line = source
+        .lines()
+        .position(|l| l.contains("wants_chnage"))
+        .unwrap() as u32
+        + 1;
+    for d in unknown {
+        assert_eq!(d.location.line, line);
+        assert_eq!(d.location.column, 17);
+        assert_eq!(d.help.as_deref(), Some("did you mean `wants_change`?"));
+    }
+}
+
+#[test]
+fn a_missing_template_variable_is_named() {
+    let source = fixture("areas.yaml").replace("referral: ips", "refferal: ips");
+    let (_, diagnostics) = compiler().check(&source, "areas.yaml");
+    let d = diagnostics
+        .iter()
+        .find(|d| d.message.contains("{referral}"))
+        .unwrap_or_else(|| panic!("{diagnostics:#?}"));
+    assert_eq!(d.code, Code::UnknownReference);
+    assert!(d.message.contains("key `working`"), "{}", d.message);
+}
+
+#[test]
+fn an_unknown_template_gets_a_suggestion() {
+    let source = fixture("areas.yaml").replace("use: area", "use: aera");
+    let (_, diagnostics) = compiler().check(&source, "areas.yaml");
+    assert!(diagnostics.iter().any(|d| d.code == Code::UnknownReference
+        && d.message == "there is no template `aera`"
+        && d.help.as_deref() == Some("did you mean `area`?")));
+}
+
+#[test]
+fn an_include_brings_sections_derived_values_and_triggers_with_a_prefix() {
+    let q = compile("includes-violence.yaml");
+    let ids: Vec<&str> = q.items().map(|i| i.id()).collect();
+    assert_eq!(ids.first(), Some(&"sleep"));
+    assert_eq!(ids.last(), Some(&"done"));
+    assert!(ids.contains(&"violence.psychological_when"));
+    assert!(q.trigger_ids().any(|t| t == "violence.children_exposed"));
+    assert!(q.derived_ids().any(|d| d == "violence.category"));
+
+    let mut s = Session::new(&q);
+    s.answer("sleep", true).unwrap();
+    s.answer("violence.alone", true).unwrap();
+    s.answer("violence.interpreter", "none").unwrap();
+    s.answer("violence.psychological", false).unwrap();
+    s.answer("violence.physical", true).unwrap();
+    s.answer("violence.physical_when", "ongoing").unwrap();
+    assert_eq!(
+        s.immediate().collect::<Vec<_>>(),
+        ["violence.ongoing_violence"]
+    );
+}
+
+#[test]
+fn an_included_end_condition_skips_only_the_included_part() {
+    let q = compile("includes-violence.yaml");
+    let mut s = Session::new(&q);
+    s.answer("sleep", false).unwrap();
+    s.answer("violence.alone", false).unwrap();
+    // The violence questions are skipped; the interview goes on.
+    assert_eq!(ask(&s), "done");
+    assert!(!s.is_shown("violence.psychological"));
+    s.answer("done", true).unwrap();
+    assert!(matches!(s.next(), Step::Complete));
+    let result = s.result();
+    assert_eq!(result.ended_by, None);
+    assert_eq!(result.triggers[0].id, "violence.ask_again_alone");
+    // Changing the answer opens the included part again.
+    s.change("violence.alone", Response::Answer(true.into()))
+        .unwrap();
+    assert_eq!(ask(&s), "violence.interpreter");
+}
+
+#[test]
+fn includes_fail_clearly() {
+    let source = fixture("includes-violence.yaml");
+    let cases = [
+        (
+            source.replace("violence-seven@1.0.0", "violence-seven@9.9.9"),
+            "cannot read",
+            "the versions of `violence-seven` are 1.0.0",
+        ),
+        (
+            source.replace("    as: violence\n", ""),
+            "`include:` needs `as:`",
+            "e.g. `as: violence`",
+        ),
+        (
+            source.replace("violence-seven@1.0.0", "violence-seven"),
+            "does not name a questionnaire version",
+            "write `include: <id>@<version>`",
+        ),
+    ];
+    for (text, message, help) in cases {
+        let (q, diagnostics) = compiler().check(&text, "includes.yaml");
+        assert!(q.is_none());
+        let d = diagnostics
+            .iter()
+            .find(|d| d.message.contains(message))
+            .unwrap_or_else(|| panic!("no `{message}` in {diagnostics:#?}"));
+        assert!(d.help.as_deref().unwrap_or("").contains(help), "{d:?}");
+        assert!(d.location.line > 0);
+    }
+    // Without a folder to look in, the message says how to give one.
+    let (_, diagnostics) = Compiler::new().check(&source, "includes.yaml");
+    assert!(
+        diagnostics[0]
+            .message
+            .contains("the questionnaire folder is not known")
+    );
+}
+
+#[test]
+fn an_include_of_itself_is_a_cycle() {
+    let dir = std::env::temp_dir().join(format!("vidare-cycle-{}", std::process::id()));
+    let folder = dir.join("loop");
+    std::fs::create_dir_all(&folder).unwrap();
+    let text = "format: 1\nid: loop\nversion: 1.0.0\ntitle: { en: Loop }\nlanguages: [en]\ndefault_language: en\nsections:\n  - include: loop@1.0.0\n    as: again\n";
+    std::fs::write(folder.join("1.0.0.yaml"), text).unwrap();
+    let err = vidare::load(folder.join("1.0.0.yaml")).unwrap_err();
+    let rendered = err.render();
+    assert!(rendered.contains("includes itself"), "{rendered}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
