@@ -251,7 +251,9 @@ fn shipped_questionnaires_compile_without_diagnostics() {
             .unwrap_or(&path)
             .display()
             .to_string();
-        let (questionnaire, diagnostics) = Compiler::new().check(&source, &name);
+        let (questionnaire, diagnostics) = Compiler::new()
+            .with_include_root(QUESTIONNAIRES)
+            .check(&source, &name);
         assert!(
             diagnostics.is_empty(),
             "{name}:\n{}",

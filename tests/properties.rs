@@ -302,7 +302,9 @@ proptest! {
         for e in &edits {
             text = apply_edit(&text, e);
         }
-        let (q, diagnostics) = vidare::Compiler::new().check(&text, "edited.yaml");
+        let (q, diagnostics) = vidare::Compiler::new()
+            .with_include_root(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("questionnaires"))
+            .check(&text, "edited.yaml");
         let has_error = diagnostics.iter().any(|d| d.severity == vidare::Severity::Error);
         prop_assert_eq!(q.is_none(), has_error);
         let lines = text.lines().count() as u32 + 1;
