@@ -47,6 +47,7 @@
 
 #![deny(missing_docs)]
 
+pub mod analysis;
 mod compile;
 pub mod diagnostic;
 mod error;

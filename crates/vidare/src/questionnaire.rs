@@ -57,6 +57,8 @@ pub(crate) struct Compiled {
     pub(crate) item_index: HashMap<Arc<str>, u32>,
     pub(crate) schedule: Schedule,
     pub(crate) warnings: Vec<crate::diagnostic::Diagnostic>,
+    /// The document after templates and includes were expanded.
+    pub(crate) document: crate::format::Document,
 }
 
 pub(crate) struct SectionDef {
@@ -242,6 +244,14 @@ impl Questionnaire {
     /// Ids of the scores, in document order.
     pub fn score_ids(&self) -> impl Iterator<Item = &str> {
         self.inner.scores.iter().map(|s| s.id.as_str())
+    }
+
+    /// The definition as written, after templates and includes were
+    /// expanded: every text and every expression's source, for tools that
+    /// document, draw or compare questionnaires.
+    #[must_use]
+    pub fn document(&self) -> &crate::format::Document {
+        &self.inner.document
     }
 
     /// Warnings found when it was compiled.

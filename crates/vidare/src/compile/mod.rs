@@ -254,5 +254,6 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
         item_index,
         schedule: graph.schedule,
         warnings: Vec::new(),
+        document: doc.clone(),
     })
 }

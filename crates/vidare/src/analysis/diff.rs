@@ -1,0 +1,1 @@
+//! Semantic diff between two versions of a questionnaire.
