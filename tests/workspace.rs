@@ -12,3 +12,5 @@ mod schema;
 mod questionnaire_cases;
 // Templates and includes expand into plain sections.
 mod expansion;
+// Semantic diff between versions: one fixture pair per change kind.
+mod diff;
