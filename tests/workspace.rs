@@ -14,3 +14,5 @@ mod questionnaire_cases;
 mod expansion;
 // Semantic diff between versions: one fixture pair per change kind.
 mod diff;
+// Registry, recording format, replay, digest checks and impact.
+mod replay;

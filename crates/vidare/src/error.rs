@@ -88,6 +88,61 @@ pub enum Error {
     /// There is no earlier response to go back to.
     #[error("there is nothing to go back to")]
     NothingToGoBack,
+    /// No questionnaire with this id is known.
+    #[error("there is no questionnaire `{id}`; known: {}", list(known))]
+    UnknownQuestionnaire {
+        /// The id asked for.
+        id: String,
+        /// The ids that exist.
+        known: Vec<String>,
+    },
+    /// The questionnaire exists, but not in this version.
+    #[error("`{id}` has no version {version}; its versions are {}", list(known))]
+    UnknownVersion {
+        /// The questionnaire.
+        id: String,
+        /// The version asked for.
+        version: String,
+        /// The versions that exist.
+        known: Vec<String>,
+    },
+    /// A recording was made on a different definition than the one on disk.
+    #[error(
+        "the recording was made on {id}@{version} with digest {recorded}, but that version now has digest {actual}: \
+         the file was changed after release; restore it, or replay explicitly allowing the mismatch"
+    )]
+    DigestMismatch {
+        /// Questionnaire id.
+        id: String,
+        /// Its version.
+        version: String,
+        /// The digest in the recording.
+        recorded: String,
+        /// The digest of the definition loaded now.
+        actual: String,
+    },
+    /// A file's name or folder does not match the id and version inside it.
+    #[error(
+        "{path}: the file says {id}@{version}, but its place says {expected}; a version lives in <id>/<version>.yaml"
+    )]
+    Misplaced {
+        /// The file.
+        path: String,
+        /// Id in the file.
+        id: String,
+        /// Version in the file.
+        version: String,
+        /// What the path says.
+        expected: String,
+    },
+    /// A recording file could not be read as a recording.
+    #[error("{file}: {message}")]
+    InvalidRecording {
+        /// The file name.
+        file: String,
+        /// What is wrong and where, without quoting the file's content.
+        message: String,
+    },
     /// An event of a stored log could not be applied.
     #[error("event {index} of the log cannot be applied: {source}")]
     Replay {
@@ -109,6 +164,14 @@ impl std::fmt::Debug for Error {
             }
         }
         Ok(())
+    }
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
     }
 }
 
@@ -150,6 +213,16 @@ pub enum ErrorKind {
     NothingToGoBack,
     /// See [`Error::Replay`].
     Replay,
+    /// See [`Error::UnknownQuestionnaire`].
+    UnknownQuestionnaire,
+    /// See [`Error::UnknownVersion`].
+    UnknownVersion,
+    /// See [`Error::DigestMismatch`].
+    DigestMismatch,
+    /// See [`Error::Misplaced`].
+    Misplaced,
+    /// See [`Error::InvalidRecording`].
+    InvalidRecording,
 }
 
 impl Error {
@@ -170,6 +243,11 @@ impl Error {
             Error::Finished => ErrorKind::Finished,
             Error::NothingToGoBack => ErrorKind::NothingToGoBack,
             Error::Replay { .. } => ErrorKind::Replay,
+            Error::UnknownQuestionnaire { .. } => ErrorKind::UnknownQuestionnaire,
+            Error::UnknownVersion { .. } => ErrorKind::UnknownVersion,
+            Error::DigestMismatch { .. } => ErrorKind::DigestMismatch,
+            Error::Misplaced { .. } => ErrorKind::Misplaced,
+            Error::InvalidRecording { .. } => ErrorKind::InvalidRecording,
         }
     }
 

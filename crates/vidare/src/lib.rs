@@ -55,6 +55,8 @@ pub mod expr;
 pub mod format;
 mod outcome;
 mod questionnaire;
+mod recording;
+mod registry;
 mod session;
 pub mod testing;
 mod value;
@@ -69,9 +71,18 @@ pub use outcome::{
     TriggerRecord,
 };
 pub use questionnaire::{ItemRef, OptionRef, Questionnaire};
+pub use recording::{RECORDING_FORMAT, RecordedEvent, Recording};
+pub use registry::{Registry, SemVer};
 pub use session::{Session, Step};
 pub use value::{Event, Response, Value};
 pub use yaml::Limits;
+
+/// The JSON Schema of the recording format.
+#[cfg(feature = "schema")]
+#[must_use]
+pub fn recording_schema() -> serde_json::Value {
+    recording::schema()
+}
 
 /// The JSON Schema of the questionnaire format, for editors.
 #[cfg(feature = "schema")]

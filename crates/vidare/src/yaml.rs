@@ -312,6 +312,13 @@ fn classify(error: &serde_saphyr::Error, text: &str) -> (Code, String, Option<St
             return (code, format!("unknown {what} `{name}`"), Some(help));
         }
     }
+    if text.contains("untagged enum Var") {
+        return (
+            Code::WrongType,
+            "a template variable must be plain text or a text per language".into(),
+            Some("write `name: housing-support` or `name: { sv: boende, en: housing }`".into()),
+        );
+    }
     if text.contains("missing field") {
         return (
             Code::MissingField,

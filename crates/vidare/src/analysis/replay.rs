@@ -1,0 +1,431 @@
+//! Replay of recorded sessions, and the structured difference between a
+//! recorded result and a replayed one.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::format::Urgency;
+use crate::outcome::{Outcome, QuestionnaireRef};
+use crate::questionnaire::Questionnaire;
+use crate::recording::Recording;
+use crate::registry::Registry;
+use crate::session::Session;
+use crate::value::Value;
+
+/// Whether a digest mismatch between recording and definition is accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DigestPolicy {
+    /// A mismatch is an error (the default): the definition was edited after release.
+    #[default]
+    Require,
+    /// Replay anyway, e.g. to see what an unreleased edit does.
+    Allow,
+}
+
+/// What replaying a recording gave.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReplayReport {
+    /// The definition it was replayed on.
+    pub questionnaire: QuestionnaireRef,
+    /// The replayed result, unless an event was rejected.
+    pub outcome: Option<Outcome>,
+    /// The first event the definition no longer accepts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<Rejected>,
+    /// Items of the recording that the definition does not have: their
+    /// events were left out (a later version removed them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<String>,
+    /// How the replayed result differs from the recorded one.
+    pub differences: Vec<Difference>,
+}
+
+/// An event that could not be applied on replay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rejected {
+    /// Its position in the log, from 0.
+    pub event: usize,
+    /// The item it concerns.
+    pub item: String,
+    /// Why the engine rejected it (names the item and what it accepts, never the answer).
+    pub reason: String,
+}
+
+/// One way a replayed result differs from the recorded one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Difference {
+    /// Whether every shown item has a response changed.
+    Finished {
+        /// Recorded.
+        before: bool,
+        /// Replayed.
+        after: bool,
+    },
+    /// The end condition that ended the interview changed.
+    EndedBy {
+        /// Recorded.
+        before: Option<String>,
+        /// Replayed.
+        after: Option<String>,
+    },
+    /// An answer counts in one result but not the other.
+    Answer {
+        /// The item.
+        item: String,
+        /// Recorded response kind, if it counted.
+        before: Option<String>,
+        /// Replayed response kind, if it counts.
+        after: Option<String>,
+    },
+    /// A score's value changed.
+    Score {
+        /// The score.
+        id: String,
+        /// Recorded value.
+        before: Option<f64>,
+        /// Replayed value.
+        after: Option<f64>,
+    },
+    /// A score's band changed.
+    Band {
+        /// The score.
+        id: String,
+        /// Recorded band id.
+        before: Option<String>,
+        /// Replayed band id.
+        after: Option<String>,
+    },
+    /// A derived value changed.
+    Derived {
+        /// The derived value.
+        id: String,
+        /// Recorded value.
+        before: Option<Value>,
+        /// Replayed value.
+        after: Option<Value>,
+    },
+    /// A trigger fires now that did not.
+    TriggerAdded {
+        /// The trigger.
+        id: String,
+        /// Its urgency.
+        urgency: Urgency,
+    },
+    /// A trigger that fired no longer does.
+    TriggerRemoved {
+        /// The trigger.
+        id: String,
+        /// Its urgency.
+        urgency: Urgency,
+    },
+    /// A trigger fires with another urgency.
+    TriggerUrgency {
+        /// The trigger.
+        id: String,
+        /// Recorded urgency.
+        before: Urgency,
+        /// Replayed urgency.
+        after: Urgency,
+    },
+}
+
+impl ReplayReport {
+    /// Whether the replay reproduced the recorded result.
+    #[must_use]
+    pub fn is_equal(&self) -> bool {
+        self.rejected.is_none() && self.dropped.is_empty() && self.differences.is_empty()
+    }
+}
+
+/// Replays a recording on the version it pins, found in `registry`.
+///
+/// # Errors
+/// [`Error::UnknownQuestionnaire`] / [`Error::UnknownVersion`] when the
+/// pinned version is not there, [`Error::DigestMismatch`] when its
+/// definition changed since the recording (unless allowed).
+pub fn replay(
+    registry: &Registry,
+    recording: &Recording,
+    policy: DigestPolicy,
+) -> Result<ReplayReport, Error> {
+    let pinned = &recording.questionnaire;
+    let q = registry.get(&pinned.id, &pinned.version)?;
+    if q.digest() != pinned.digest && policy == DigestPolicy::Require {
+        return Err(Error::DigestMismatch {
+            id: pinned.id.clone(),
+            version: pinned.version.clone(),
+            recorded: pinned.digest.clone(),
+            actual: q.digest().to_owned(),
+        });
+    }
+    Ok(replay_on(q, recording))
+}
+
+/// Replays a recording's events on `questionnaire`, whatever version it
+/// was made on (events are matched by item id), and compares results.
+#[must_use]
+pub fn replay_on(questionnaire: &Questionnaire, recording: &Recording) -> ReplayReport {
+    let target = QuestionnaireRef {
+        id: questionnaire.id().to_owned(),
+        version: questionnaire.version().to_owned(),
+        digest: questionnaire.digest().to_owned(),
+    };
+    // Events are matched by item id; an item a later version removed has
+    // nothing to match, so its events are left out and reported.
+    let mut dropped: Vec<String> = Vec::new();
+    let mut kept: Vec<(usize, crate::value::Event)> = Vec::new();
+    for (index, recorded) in recording.events.iter().enumerate() {
+        let item = recorded.event.item();
+        if questionnaire.item(item).is_some() {
+            kept.push((index, recorded.event.clone()));
+        } else if !dropped.iter().any(|d| d == item) {
+            dropped.push(item.to_owned());
+        }
+    }
+    let mut session = Session::new(questionnaire);
+    for (index, event) in kept {
+        let item = event.item().to_owned();
+        if let Err(e) = session.apply(event) {
+            return ReplayReport {
+                questionnaire: target,
+                outcome: None,
+                rejected: Some(Rejected {
+                    event: index,
+                    item,
+                    reason: e.to_string(),
+                }),
+                dropped,
+                differences: Vec::new(),
+            };
+        }
+    }
+    let outcome = session.result_in(&recording.result.language);
+    let differences = compare(&recording.result, &outcome);
+    ReplayReport {
+        questionnaire: target,
+        outcome: Some(outcome),
+        rejected: None,
+        dropped,
+        differences,
+    }
+}
+
+/// The differences between two results, ignoring texts (which depend on
+/// the language and may be reworded between versions).
+#[must_use]
+pub fn compare(before: &Outcome, after: &Outcome) -> Vec<Difference> {
+    let mut out = Vec::new();
+    if before.finished != after.finished {
+        out.push(Difference::Finished {
+            before: before.finished,
+            after: after.finished,
+        });
+    }
+    let ended = |o: &Outcome| o.ended_by.as_ref().map(|e| e.id.clone());
+    if ended(before) != ended(after) {
+        out.push(Difference::EndedBy {
+            before: ended(before),
+            after: ended(after),
+        });
+    }
+    let answer_keys = |o: &Outcome| -> Vec<(String, String)> {
+        o.answers
+            .iter()
+            .map(|a| (a.item.clone(), a.response.clone()))
+            .collect()
+    };
+    let (ab, aa) = (answer_keys(before), answer_keys(after));
+    for (item, _) in ab.iter().chain(&aa) {
+        let find = |list: &[(String, String)]| {
+            list.iter().find(|(i, _)| i == item).map(|(_, r)| r.clone())
+        };
+        let (b, a) = (find(&ab), find(&aa));
+        let already = out
+            .iter()
+            .any(|d| matches!(d, Difference::Answer { item: i, .. } if i == item));
+        if b != a && !already {
+            out.push(Difference::Answer {
+                item: item.clone(),
+                before: b,
+                after: a,
+            });
+        }
+    }
+    for id in union(
+        before.scores.iter().map(|s| &s.id),
+        after.scores.iter().map(|s| &s.id),
+    ) {
+        let find = |o: &Outcome| o.scores.iter().find(|s| s.id == id).cloned();
+        let (b, a) = (find(before), find(after));
+        let value = |s: &Option<crate::outcome::ScoreRecord>| s.as_ref().and_then(|s| s.value);
+        let band = |s: &Option<crate::outcome::ScoreRecord>| {
+            s.as_ref()
+                .and_then(|s| s.band.as_ref().map(|b| b.id.clone()))
+        };
+        if value(&b) != value(&a) {
+            out.push(Difference::Score {
+                id: id.clone(),
+                before: value(&b),
+                after: value(&a),
+            });
+        }
+        if band(&b) != band(&a) {
+            out.push(Difference::Band {
+                id: id.clone(),
+                before: band(&b),
+                after: band(&a),
+            });
+        }
+    }
+    for id in union(
+        before.derived.iter().map(|d| &d.id),
+        after.derived.iter().map(|d| &d.id),
+    ) {
+        let find = |o: &Outcome| {
+            o.derived
+                .iter()
+                .find(|d| d.id == id)
+                .and_then(|d| d.value.clone())
+        };
+        let (b, a) = (find(before), find(after));
+        if b != a {
+            out.push(Difference::Derived {
+                id: id.clone(),
+                before: b,
+                after: a,
+            });
+        }
+    }
+    for t in &after.triggers {
+        match before.triggers.iter().find(|b| b.id == t.id) {
+            None => out.push(Difference::TriggerAdded {
+                id: t.id.clone(),
+                urgency: t.urgency,
+            }),
+            Some(b) if b.urgency != t.urgency => out.push(Difference::TriggerUrgency {
+                id: t.id.clone(),
+                before: b.urgency,
+                after: t.urgency,
+            }),
+            Some(_) => {}
+        }
+    }
+    for b in &before.triggers {
+        if !after.triggers.iter().any(|t| t.id == b.id) {
+            out.push(Difference::TriggerRemoved {
+                id: b.id.clone(),
+                urgency: b.urgency,
+            });
+        }
+    }
+    out
+}
+
+fn union<'a>(
+    a: impl Iterator<Item = &'a String>,
+    b: impl Iterator<Item = &'a String>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in a.chain(b) {
+        if !out.contains(id) {
+            out.push(id.clone());
+        }
+    }
+    out
+}
+
+fn opt<T: fmt::Display>(v: Option<&T>) -> String {
+    v.map_or_else(|| "none".to_owned(), ToString::to_string)
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Difference::Finished { before, after } => write!(f, "finished: {before} → {after}"),
+            Difference::EndedBy { before, after } => {
+                write!(
+                    f,
+                    "ended by: {} → {}",
+                    opt(before.as_ref()),
+                    opt(after.as_ref())
+                )
+            }
+            Difference::Answer {
+                item,
+                before,
+                after,
+            } => write!(
+                f,
+                "answer `{item}`: {} → {}",
+                opt(before.as_ref()),
+                opt(after.as_ref())
+            ),
+            Difference::Score { id, before, after } => {
+                write!(
+                    f,
+                    "score `{id}`: {} → {}",
+                    opt(before.as_ref()),
+                    opt(after.as_ref())
+                )
+            }
+            Difference::Band { id, before, after } => {
+                write!(
+                    f,
+                    "band of `{id}`: {} → {}",
+                    opt(before.as_ref()),
+                    opt(after.as_ref())
+                )
+            }
+            // Derived values can be categories read from answers; show that
+            // they changed, not what they are.
+            Difference::Derived { id, .. } => write!(f, "derived value `{id}` changed"),
+            Difference::TriggerAdded { id, urgency } => {
+                write!(f, "trigger `{id}` now fires ({urgency:?})")
+            }
+            Difference::TriggerRemoved { id, urgency } => {
+                write!(f, "trigger `{id}` no longer fires ({urgency:?})")
+            }
+            Difference::TriggerUrgency { id, before, after } => {
+                write!(f, "trigger `{id}`: urgency {before:?} → {after:?}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for ReplayReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let q = &self.questionnaire;
+        if let Some(r) = &self.rejected {
+            return write!(
+                f,
+                "on {}@{}: event {} (`{}`) rejected: {}",
+                q.id, q.version, r.event, r.item, r.reason
+            );
+        }
+        if !self.dropped.is_empty() {
+            write!(
+                f,
+                "on {}@{}: items no longer there: {}; ",
+                q.id,
+                q.version,
+                self.dropped.join(", ")
+            )?;
+        } else if self.differences.is_empty() {
+            return write!(f, "on {}@{}: same result", q.id, q.version);
+        }
+        write!(
+            f,
+            "on {}@{}: {} difference(s)",
+            q.id,
+            q.version,
+            self.differences.len()
+        )?;
+        for d in &self.differences {
+            write!(f, "\n  - {d}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,168 @@
+//! The recording file format: a session's log pinned to the definition it
+//! ran on, with the result the engine produced, so it can be replayed on
+//! that version forever and on later versions to see what would change.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::outcome::{Outcome, QuestionnaireRef};
+use crate::session::Session;
+use crate::value::Event;
+
+/// The only recording format version this crate reads and writes.
+pub const RECORDING_FORMAT: u32 = 1;
+
+/// A recorded session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Recording {
+    /// Recording format version; must be 1.
+    pub format: u32,
+    /// A short description, e.g. what a hand-written recording tests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The definition the session ran on.
+    pub questionnaire: QuestionnaireRef,
+    /// The log, in order.
+    pub events: Vec<RecordedEvent>,
+    /// The result the engine produced.
+    pub result: Outcome,
+}
+
+/// One event of a recording, with an optional time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RecordedEvent {
+    /// The event.
+    #[serde(flatten)]
+    pub event: Event,
+    /// When it happened (RFC 3339), if the recorder knew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
+impl Session {
+    /// Records the session: its log and its current result.
+    #[must_use]
+    pub fn record(&self) -> Recording {
+        let q = self.questionnaire();
+        Recording {
+            format: RECORDING_FORMAT,
+            note: None,
+            questionnaire: QuestionnaireRef {
+                id: q.id().to_owned(),
+                version: q.version().to_owned(),
+                digest: q.digest().to_owned(),
+            },
+            events: self
+                .events()
+                .iter()
+                .map(|event| RecordedEvent {
+                    event: event.clone(),
+                    at: None,
+                })
+                .collect(),
+            result: self.result(),
+        }
+    }
+}
+
+impl Recording {
+    /// The events without their times.
+    pub fn events(&self) -> impl Iterator<Item = Event> + '_ {
+        self.events.iter().map(|e| e.event.clone())
+    }
+
+    /// The recording as pretty JSON.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Reads a JSON recording. `file` names it in errors.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRecording`] saying where the text is wrong; the
+    /// message never quotes the content, which may hold answers.
+    pub fn from_json(text: &str, file: &str) -> Result<Self, Error> {
+        let recording: Recording = serde_json::from_str(text).map_err(|e| {
+            let what = match e.classify() {
+                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                    "is not valid JSON"
+                }
+                _ => "does not have the shape of a recording",
+            };
+            Error::InvalidRecording {
+                file: file.to_owned(),
+                message: format!(
+                    "the recording {what} at line {} column {}",
+                    e.line(),
+                    e.column()
+                ),
+            }
+        })?;
+        recording.checked(file)
+    }
+
+    /// Reads a YAML recording (for hand-written ones).
+    ///
+    /// # Errors
+    /// As [`Recording::from_json`].
+    pub fn from_yaml(text: &str, file: &str) -> Result<Self, Error> {
+        let recording: Recording = serde_saphyr::from_str(text).map_err(|e| {
+            let at = e
+                .location()
+                .map(|l| format!(" at line {} column {}", l.line(), l.column()))
+                .unwrap_or_default();
+            Error::InvalidRecording {
+                file: file.to_owned(),
+                message: format!("the recording is not valid YAML of the right shape{at}"),
+            }
+        })?;
+        recording.checked(file)
+    }
+
+    /// Reads a recording file, JSON or YAML by its extension.
+    ///
+    /// # Errors
+    /// [`Error::Io`] or [`Error::InvalidRecording`].
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: name.clone(),
+            source,
+        })?;
+        if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            Recording::from_yaml(&text, &name)
+        } else {
+            Recording::from_json(&text, &name)
+        }
+    }
+
+    fn checked(self, file: &str) -> Result<Self, Error> {
+        if self.format == RECORDING_FORMAT {
+            Ok(self)
+        } else {
+            Err(Error::InvalidRecording {
+                file: file.to_owned(),
+                message: format!(
+                    "recording format {} is not supported; this engine reads format {RECORDING_FORMAT}",
+                    self.format
+                ),
+            })
+        }
+    }
+}
+
+/// The JSON Schema of the recording format.
+#[cfg(feature = "schema")]
+#[must_use]
+pub fn schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(Recording);
+    schema.insert("title".into(), "Vidare recording (format 1)".into());
+    schema.to_value()
+}
