@@ -7,8 +7,11 @@
 //! ```sh
 //! cargo run --example generate_recordings -- [sessions-per-questionnaire] [seed]
 //! ```
-//! (defaults: 20 sessions, seed 2026). The output is committed; the
-//! workspace test `recordings` replays every file.
+//! (defaults: 20 sessions, seed 2026). It also turns the hand-written
+//! edge cases in `tests/recordings/hand/scenarios.yaml` (events written by
+//! hand) into recordings under `tests/recordings/hand/`, with the result
+//! the engine gives, for review. The output is committed; the workspace
+//! test `recordings` replays every file.
 
 // An example is a frontend: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -43,7 +46,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     println!("wrote {written} recordings to {}", out.display());
+    let hand = write_scenarios(&registry, &root.join("tests/recordings/hand"))?;
+    println!("wrote {hand} hand-written recordings");
     Ok(())
+}
+
+/// A hand-written edge case: a questionnaire version and the events.
+#[derive(serde::Deserialize)]
+struct Scenario {
+    name: String,
+    questionnaire: String,
+    note: String,
+    events: Vec<vidare::Event>,
+}
+
+fn write_scenarios(registry: &Registry, dir: &Path) -> Result<usize, Box<dyn std::error::Error>> {
+    let source = std::fs::read_to_string(dir.join("scenarios.yaml"))?;
+    let scenarios: Vec<Scenario> = serde_saphyr::from_str(&source)?;
+    for old in std::fs::read_dir(dir)? {
+        let old = old?.path();
+        if old.extension().is_some_and(|e| e == "json") {
+            std::fs::remove_file(old)?;
+        }
+    }
+    for scenario in &scenarios {
+        let q = registry.resolve(&scenario.questionnaire)?;
+        let session = Session::resume(q, scenario.events.clone())
+            .map_err(|e| format!("scenario `{}`: {e}", scenario.name))?;
+        let mut recording = session.record();
+        recording.note = Some(scenario.note.clone());
+        write(
+            &dir.join(format!("{}.json", scenario.name)),
+            &recording.to_json(),
+        )?;
+    }
+    Ok(scenarios.len())
 }
 
 fn write(path: &Path, text: &str) -> std::io::Result<()> {

@@ -250,3 +250,85 @@ fn an_include_of_itself_is_a_cycle() {
     assert!(rendered.contains("includes itself"), "{rendered}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+fn folder_with(files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "vidare-expansion-{}-{}",
+        std::process::id(),
+        files.len() * 31 + files[0].1.len()
+    ));
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const INNER: &str = "format: 1\nid: inner\nversion: 1.0.0\ntitle: {en: Inner, sv: Inre}\nlanguages: [en, sv]\ndefault_language: en\nsections:\n  - id: s1\n    items:\n      - {id: a, kind: yes_no, text: {en: A, sv: A}}\n      - {id: b, kind: yes_no, text: {en: B, sv: B}}\n  - id: s2\n    items:\n      - {id: c, kind: yes_no, text: {en: C, sv: C}}\nend:\n  - {id: stop, when: a == false, text: {en: Stop, sv: Stopp}}\n";
+
+#[test]
+fn an_included_end_condition_also_skips_the_rest_of_its_own_section() {
+    let outer = "format: 1\nid: outer\nversion: 1.0.0\ntitle: {en: Outer, sv: Yttre}\nlanguages: [en, sv]\ndefault_language: en\nsections:\n  - include: inner@1.0.0\n    as: inn\n  - id: after\n    items:\n      - {id: z, kind: yes_no, text: {en: Z, sv: Z}}\n";
+    let dir = folder_with(&[("inner/1.0.0.yaml", INNER), ("outer/1.0.0.yaml", outer)]);
+    let q = vidare::load(dir.join("outer/1.0.0.yaml")).unwrap_or_else(|e| panic!("{}", e.render()));
+    let mut s = Session::new(&q);
+    s.answer("inn.a", false).unwrap();
+    // `inn.b` sits in the same section as `inn.a`, after it: skipped too.
+    assert_eq!(ask(&s), "z");
+    s.change("inn.a", Response::Answer(true.into())).unwrap();
+    assert_eq!(ask(&s), "inn.b");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_include_in_other_languages_is_refused_at_the_include() {
+    let outer = "format: 1\nid: outer\nversion: 1.0.0\ntitle: {en: Outer, de: Außen}\nlanguages: [en, de]\ndefault_language: en\nsections:\n  - include: inner@1.0.0\n    as: inn\n";
+    let dir = folder_with(&[("inner/1.0.0.yaml", INNER), ("outer/1.0.0.yaml", outer)]);
+    let err = vidare::load(dir.join("outer/1.0.0.yaml")).unwrap_err();
+    let diagnostics = err.diagnostics();
+    assert_eq!(diagnostics.len(), 1, "{}", err.render());
+    assert_eq!(diagnostics[0].code, Code::MissingTranslation);
+    assert_eq!(diagnostics[0].location.line, 8);
+    assert!(
+        diagnostics[0].message.contains("has no texts in de"),
+        "{}",
+        diagnostics[0].message
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn fields_an_entry_does_not_use_are_reported() {
+    let source = fixture("areas.yaml").replace(
+        "  - use: area\n",
+        "  - use: area\n    title: { sv: X, en: X }\n",
+    );
+    let (_, diagnostics) = compiler().check(&source, "areas.yaml");
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.code == Code::InvalidItem && d.message.contains("takes only `for_each`")),
+        "{diagnostics:#?}"
+    );
+}
+
+#[test]
+fn the_digest_covers_what_expansion_adds() {
+    let a = compile("areas.yaml");
+    let source = fixture("areas.yaml").replace("when: consent == true", "when: consent == false");
+    let b = compiler().compile(&source, "areas.yaml").unwrap();
+    assert_ne!(
+        a.digest(),
+        b.digest(),
+        "the `when` of a use entry changes the flow, so the digest"
+    );
+    let again = compiler()
+        .compile(&fixture("areas.yaml"), "elsewhere.yaml")
+        .unwrap();
+    assert_eq!(
+        a.digest(),
+        again.digest(),
+        "the digest does not depend on the file name"
+    );
+}

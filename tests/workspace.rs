@@ -16,3 +16,5 @@ mod expansion;
 mod diff;
 // Registry, recording format, replay, digest checks and impact.
 mod replay;
+// The recorded-session corpus replays exactly.
+mod recordings;

@@ -184,6 +184,14 @@ fn generated_at(q: &Questionnaire, items: &[ItemRef<'_>], at: usize) -> Session 
     panic!("q{at} is never asked");
 }
 
+/// The id of the item the session asks next.
+fn current(session: &Session) -> Option<&str> {
+    match session.next() {
+        Step::Ask(item) => Some(item.id()),
+        Step::Complete | Step::Ended(_) => None,
+    }
+}
+
 /// A copy of `session` in the same state whose log has room for the next
 /// event.
 ///
@@ -242,11 +250,17 @@ fn benches_answer_step(c: &mut Criterion) {
         .answer("psychological", true)
         .expect("psychological");
 
-    let mut group = c.benchmark_group("answer-step");
+    assert_eq!(current(&positioned(&framed)), Some("psychological"));
+    assert_eq!(
+        current(&positioned(&after_psychological)),
+        Some("psychological_when")
+    );
+
     // Setting up the session (`positioned`) and dropping it afterwards are
     // outside the timing: only `answer` is measured.
+    let mut group = c.benchmark_group("answer-step");
     // What the harness itself costs per step: the same setup, moving the
-    // session in and out, and no answer. Subtract it to read the others.
+    // session in and out, and no answer.
     group.bench_function("no-op-baseline", |b| {
         b.iter_batched(
             || positioned(&framed),
@@ -284,6 +298,7 @@ fn benches_answer_step(c: &mut Criterion) {
     // q500 is a yes/no item in the middle, itself conditional on q496,
     // and the gate of q503.
     let middle = generated_at(&big, &items, 500);
+    assert_eq!(current(&positioned(&middle)), Some("q500"));
     group.bench_function("generated-1000", |b| {
         b.iter_batched(
             || positioned(&middle),

@@ -31,16 +31,15 @@ fn logs(q: &Questionnaire) -> Vec<Vec<Event>> {
             let mut bits = n.wrapping_mul(2_654_435_761) >> 3;
             while let Step::Ask(item) = s.next() {
                 let id = item.id().to_owned();
-                let value = match item.kind() {
-                    ItemKind::YesNo => Value::Bool(if id == "alone" {
+                let value = if item.kind() == ItemKind::YesNo {
+                    Value::Bool(if id == "alone" {
                         bits % 16 != 0
                     } else {
                         bits % 3 == 0
-                    }),
-                    _ => {
-                        let options: Vec<&str> = item.options().map(|o| o.value).collect();
-                        Value::Text(options[bits % options.len()].to_owned())
-                    }
+                    })
+                } else {
+                    let options: Vec<&str> = item.options().map(|o| o.value).collect();
+                    Value::Text(options[bits % options.len()].to_owned())
                 };
                 bits = bits / 3 + n;
                 s.answer(&id, value).unwrap();

@@ -19,7 +19,7 @@ pub const FORMAT_VERSION: u32 = 1;
 pub type Text = BTreeMap<String, String>;
 
 /// A whole questionnaire file.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Document {
@@ -93,13 +93,15 @@ pub struct Section {
     /// Which sections of the included questionnaire (default: all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sections: Option<Sp<Vec<Sp<String>>>>,
-    /// Where names in this section's expressions resolve first (set by expansion).
-    #[serde(skip)]
+    /// Where names in this section's expressions resolve first (set by
+    /// expansion; part of the digest, never read from YAML).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub scope: Option<std::sync::Arc<LocalScope>>,
-    /// Conditions that must also hold: the negated end conditions of an
-    /// included questionnaire (set by expansion).
-    #[serde(skip)]
+    /// Conditions that must also hold: the `when` of the entry it was
+    /// expanded from, and the end conditions of an included questionnaire
+    /// (set by expansion; part of the digest, never read from YAML).
+    #[serde(skip_deserializing, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub guards: Vec<Guard>,
 }
@@ -110,7 +112,7 @@ fn is_unset(id: &Sp<String>) -> bool {
 
 /// Names that resolve inside an expanded template instance or included
 /// questionnaire: a local name `n` means `prefix.n`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct LocalScope {
     /// The prefix of the instance or inclusion.
     pub prefix: String,
@@ -122,7 +124,7 @@ pub struct LocalScope {
 /// `include:` entry it came from, or an end condition of an included
 /// questionnaire, which skips the rest of the included part instead of
 /// ending the whole interview.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Guard {
     /// The condition.
     pub condition: Sp<String>,
@@ -301,6 +303,11 @@ pub struct Item {
     /// practitioner confirms or overrides.
     #[serde(default)]
     pub suggested: Option<Sp<String>>,
+    /// Further conditions from expansion: end conditions of an included
+    /// questionnaire (part of the digest, never read from YAML).
+    #[serde(skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub guards: Vec<Guard>,
 }
 
 /// Score weights of the two answers of a yes/no item.
@@ -348,8 +355,9 @@ pub struct ScaleLabel {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Derived {
-    /// Where names in its expressions resolve first (set by expansion).
-    #[serde(skip)]
+    /// Where names in its expressions resolve first (set by expansion;
+    /// part of the digest, never read from YAML).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub scope: Option<std::sync::Arc<LocalScope>>,
     /// Unique id.
@@ -416,8 +424,9 @@ pub enum CountAs {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Score {
-    /// Where names in its expressions resolve first (set by expansion).
-    #[serde(skip)]
+    /// Where names in its expressions resolve first (set by expansion;
+    /// part of the digest, never read from YAML).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub scope: Option<std::sync::Arc<LocalScope>>,
     /// Unique id.
@@ -480,8 +489,9 @@ pub enum Urgency {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Trigger {
-    /// Where names in its expressions resolve first (set by expansion).
-    #[serde(skip)]
+    /// Where names in its expressions resolve first (set by expansion;
+    /// part of the digest, never read from YAML).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub scope: Option<std::sync::Arc<LocalScope>>,
     /// Unique id.
@@ -501,8 +511,9 @@ pub struct Trigger {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EarlyEnd {
-    /// Where names in its expressions resolve first (set by expansion).
-    #[serde(skip)]
+    /// Where names in its expressions resolve first (set by expansion;
+    /// part of the digest, never read from YAML).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub scope: Option<std::sync::Arc<LocalScope>>,
     /// Unique id.

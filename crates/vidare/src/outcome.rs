@@ -312,7 +312,7 @@ impl Session {
                     let counted = def
                         .terms
                         .iter()
-                        .filter(|t| contribution(def, t, &c.items, self).is_some());
+                        .filter(|t| contribution(def, t, &c.items, self.state()).is_some());
                     for term in counted {
                         match term {
                             Term::Item(i) => pending.push(Symbol::Item(*i)),

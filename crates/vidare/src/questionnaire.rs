@@ -1,7 +1,6 @@
 //! The compiled, immutable form of a questionnaire: items in order, resolved
 //! expressions and the evaluation schedule the session runs.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -54,7 +53,9 @@ pub(crate) struct Compiled {
     pub(crate) scores: Vec<ScoreDef>,
     pub(crate) triggers: Vec<TriggerDef>,
     pub(crate) ends: Vec<EndDef>,
-    pub(crate) item_index: HashMap<Arc<str>, u32>,
+    /// Item id → position. Looked up on every answer, so a fast hasher;
+    /// ids come from the questionnaire author, not from attackers.
+    pub(crate) item_index: rustc_hash::FxHashMap<Arc<str>, u32>,
     pub(crate) schedule: Schedule,
     pub(crate) warnings: Vec<crate::diagnostic::Diagnostic>,
     /// The document after templates and includes were expanded.

@@ -4,7 +4,6 @@
 //! re-evaluating only the nodes the changed item can affect.
 
 use std::fmt;
-use std::sync::Arc;
 
 use crate::error::Error;
 use crate::expr::eval::{Env, eval};
@@ -63,6 +62,13 @@ pub enum Step<'q> {
 pub struct Session {
     q: Questionnaire,
     events: Vec<Event>,
+    st: State,
+}
+
+/// Everything computed from the events, kept apart from the questionnaire
+/// so a step can read the definition while it updates the state.
+#[derive(Clone)]
+pub(crate) struct State {
     resp: Vec<Resp>,
     visible: Vec<bool>,
     derived: Vec<Val>,
@@ -85,6 +91,18 @@ impl fmt::Debug for Session {
 }
 
 impl Env for Session {
+    #[inline]
+    fn value(&self, symbol: Symbol) -> Val {
+        self.st.value(symbol)
+    }
+
+    #[inline]
+    fn state(&self, test: StateTest, item: u32) -> bool {
+        self.st.state(test, item)
+    }
+}
+
+impl Env for State {
     #[inline]
     fn value(&self, symbol: Symbol) -> Val {
         match symbol {
@@ -117,9 +135,7 @@ impl Session {
     #[must_use]
     pub fn new(questionnaire: &Questionnaire) -> Self {
         let c = &questionnaire.inner;
-        let mut session = Session {
-            q: questionnaire.clone(),
-            events: Vec::new(),
+        let mut st = State {
             resp: vec![Resp::None; c.items.len()],
             visible: vec![false; c.items.len()],
             derived: vec![Val::Unknown; c.derived.len()],
@@ -135,12 +151,15 @@ impl Session {
             end_cut: c.items.len() as u32,
             cursor: 0,
         };
-        let q = session.q.clone();
-        for &node in &q.inner.schedule.order {
-            session.evaluate(&q.inner, node);
+        for &node in &c.schedule.order {
+            st.evaluate(c, node);
         }
-        session.cursor = session.find_next(0);
-        session
+        st.cursor = st.find_next(c, 0);
+        Session {
+            q: questionnaire.clone(),
+            events: Vec::new(),
+            st,
+        }
     }
 
     /// Rebuilds a session from its log. The result is identical to the
@@ -178,8 +197,8 @@ impl Session {
     #[must_use]
     pub fn next(&self) -> Step<'_> {
         let n = self.q.inner.items.len() as u32;
-        if self.cursor < n {
-            return Step::Ask(self.q.item_at(self.cursor));
+        if self.st.cursor < n {
+            return Step::Ask(self.q.item_at(self.st.cursor));
         }
         match self.ended_by() {
             Some(id) => Step::Ended(id),
@@ -193,7 +212,7 @@ impl Session {
         let c = &self.q.inner;
         c.ends
             .iter()
-            .zip(&self.ends)
+            .zip(&self.st.ends)
             .filter(|(_, holds)| **holds)
             .min_by_key(|(e, _)| e.position)
             .map(|(e, _)| e.id.as_str())
@@ -202,7 +221,7 @@ impl Session {
     /// Whether nothing is left to ask.
     #[must_use]
     pub fn is_finished(&self) -> bool {
-        self.cursor as usize >= self.q.inner.items.len()
+        self.st.cursor as usize >= self.q.inner.items.len()
     }
 
     /// Information texts shown since the previous question and before `item`.
@@ -212,11 +231,12 @@ impl Session {
         };
         let items = &self.q.inner.items;
         let mut start = end as usize;
-        while start > 0 && (items[start - 1].kind == ItemKind::Info || !self.visible[start - 1]) {
+        while start > 0 && (items[start - 1].kind == ItemKind::Info || !self.st.visible[start - 1])
+        {
             start -= 1;
         }
         (start..end as usize)
-            .filter(|&i| self.visible[i] && items[i].kind == ItemKind::Info)
+            .filter(|&i| self.st.visible[i] && items[i].kind == ItemKind::Info)
             .map(|i| self.q.item_at(i as u32))
             .collect()
     }
@@ -225,11 +245,12 @@ impl Session {
     pub fn closing_info(&self) -> Vec<ItemRef<'_>> {
         let items = &self.q.inner.items;
         let mut start = items.len();
-        while start > 0 && (items[start - 1].kind == ItemKind::Info || !self.visible[start - 1]) {
+        while start > 0 && (items[start - 1].kind == ItemKind::Info || !self.st.visible[start - 1])
+        {
             start -= 1;
         }
         (start..items.len())
-            .filter(|&i| self.visible[i] && items[i].kind == ItemKind::Info)
+            .filter(|&i| self.st.visible[i] && items[i].kind == ItemKind::Info)
             .map(|i| self.q.item_at(i as u32))
             .collect()
     }
@@ -242,9 +263,9 @@ impl Session {
         let mut done = 0;
         let mut total = 0;
         for (i, item) in items.iter().enumerate() {
-            if item.kind != ItemKind::Info && self.visible[i] {
+            if item.kind != ItemKind::Info && self.st.visible[i] {
                 total += 1;
-                if self.resp[i] != Resp::None {
+                if self.st.resp[i] != Resp::None {
                     done += 1;
                 }
             }
@@ -259,21 +280,21 @@ impl Session {
             .inner
             .item_index
             .get(item)
-            .is_some_and(|&i| self.visible[i as usize])
+            .is_some_and(|&i| self.st.visible[i as usize])
     }
 
     /// The response to an item that counts now (shown items only).
     #[must_use]
     pub fn response(&self, item: &str) -> Option<Response> {
         let &i = self.q.inner.item_index.get(item)?;
-        if !self.visible[i as usize] {
+        if !self.st.visible[i as usize] {
             return None;
         }
         self.response_at(i)
     }
 
     pub(crate) fn response_at(&self, i: u32) -> Option<Response> {
-        match self.resp[i as usize] {
+        match self.st.resp[i as usize] {
             Resp::None => None,
             Resp::Answer(_, event) => match &self.events[event as usize] {
                 Event::Respond { response, .. } | Event::Change { response, .. } => {
@@ -294,7 +315,7 @@ impl Session {
         let &i = self.q.inner.item_index.get(item)?;
         let def = &self.q.inner.items[i as usize];
         let d = def.suggested?;
-        match self.derived[d as usize] {
+        match self.st.derived[d as usize] {
             Val::Bool(b) => Some(Value::Bool(b)),
             Val::Num(n) => Some(Value::Number(n)),
             Val::Opt(o) => Some(Value::Text(
@@ -314,7 +335,7 @@ impl Session {
             .inner
             .triggers
             .iter()
-            .zip(&self.fired)
+            .zip(&self.st.fired)
             .filter(|(_, f)| **f)
             .map(|(t, _)| (t.id.as_str(), t.urgency))
     }
@@ -365,8 +386,9 @@ impl Session {
     /// # Errors
     /// As [`Session::answer`].
     pub fn respond(&mut self, item: &str, response: Response) -> Result<(), Error> {
-        let id = self.item_id(item)?;
-        self.apply(Event::Respond { item: id, response })
+        let index = self.index_of(item)?;
+        let id = self.q.inner.items[index as usize].id.clone();
+        self.apply_at(index, Event::Respond { item: id, response })
     }
 
     /// Replaces the response to an earlier item. Everything after it is
@@ -377,8 +399,9 @@ impl Session {
     /// If the item is unknown, hidden, has no response yet, or the new
     /// response does not fit it. The session is unchanged.
     pub fn change(&mut self, item: &str, response: Response) -> Result<(), Error> {
-        let id = self.item_id(item)?;
-        self.apply(Event::Change { item: id, response })
+        let index = self.index_of(item)?;
+        let id = self.q.inner.items[index as usize].id.clone();
+        self.apply_at(index, Event::Change { item: id, response })
     }
 
     /// Goes back one question: withdraws the response of the last shown
@@ -388,36 +411,35 @@ impl Session {
     /// [`Error::NothingToGoBack`] at the first question.
     pub fn back(&mut self) -> Result<(), Error> {
         let items = &self.q.inner.items;
-        let upto = (self.cursor as usize).min(items.len());
+        let upto = (self.st.cursor as usize).min(items.len());
         let previous = (0..upto)
             .rev()
-            .find(|&i| self.visible[i] && self.resp[i] != Resp::None)
+            .find(|&i| self.st.visible[i] && self.st.resp[i] != Resp::None)
             .ok_or(Error::NothingToGoBack)?;
         let id = items[previous].id.clone();
-        self.apply(Event::Back { item: id })
+        self.apply_at(previous as u32, Event::Back { item: id })
     }
 
-    fn item_id(&self, item: &str) -> Result<Arc<str>, Error> {
+    /// Applies one event after checking it; on error nothing changes.
+    pub(crate) fn apply(&mut self, event: Event) -> Result<(), Error> {
+        let index = self.index_of(event.item())?;
+        self.apply_at(index, event)
+    }
+
+    fn index_of(&self, item: &str) -> Result<u32, Error> {
         self.q
             .inner
             .item_index
-            .get_key_value(item)
-            .map(|(k, _)| k.clone())
+            .get(item)
+            .copied()
             .ok_or_else(|| Error::UnknownItem {
                 item: item.to_owned(),
             })
     }
 
-    /// Applies one event after checking it; on error nothing changes.
-    pub(crate) fn apply(&mut self, event: Event) -> Result<(), Error> {
-        let q = self.q.clone();
-        let c = &q.inner;
-        let &index = c
-            .item_index
-            .get(event.item())
-            .ok_or_else(|| Error::UnknownItem {
-                item: event.item().to_owned(),
-            })?;
+    /// Applies an event for the item at `index`, which the caller looked up.
+    fn apply_at(&mut self, index: u32, event: Event) -> Result<(), Error> {
+        let c: &Compiled = &self.q.inner;
         let i = index as usize;
         let def = &c.items[i];
         if def.kind == ItemKind::Info {
@@ -428,34 +450,34 @@ impl Session {
         let event_index = self.events.len() as u32;
         let new = match &event {
             Event::Respond { response, .. } => {
-                if self.cursor as usize >= c.items.len() {
+                if self.st.cursor as usize >= c.items.len() {
                     return Err(Error::Finished);
                 }
-                if !self.visible[i] {
+                if !self.st.visible[i] {
                     return Err(Error::Hidden {
                         item: def.id.to_string(),
                     });
                 }
-                if self.resp[i] != Resp::None {
+                if self.st.resp[i] != Resp::None {
                     return Err(Error::AlreadyAnswered {
                         item: def.id.to_string(),
                     });
                 }
-                if index != self.cursor {
+                if index != self.st.cursor {
                     return Err(Error::NotCurrent {
                         item: def.id.to_string(),
-                        current: Some(c.items[self.cursor as usize].id.to_string()),
+                        current: Some(c.items[self.st.cursor as usize].id.to_string()),
                     });
                 }
                 resolve(def, response, event_index)?
             }
             Event::Change { response, .. } => {
-                if !self.visible[i] {
+                if !self.st.visible[i] {
                     return Err(Error::Hidden {
                         item: def.id.to_string(),
                     });
                 }
-                if self.resp[i] == Resp::None {
+                if self.st.resp[i] == Resp::None {
                     return Err(Error::NotAnswered {
                         item: def.id.to_string(),
                     });
@@ -463,7 +485,7 @@ impl Session {
                 resolve(def, response, event_index)?
             }
             Event::Back { .. } => {
-                if !self.visible[i] || self.resp[i] == Resp::None {
+                if !self.st.visible[i] || self.st.resp[i] == Resp::None {
                     return Err(Error::NothingToGoBack);
                 }
                 Resp::None
@@ -471,20 +493,42 @@ impl Session {
         };
         let is_respond = matches!(event, Event::Respond { .. });
         self.events.push(event);
-        self.resp[i] = new;
+        self.st.resp[i] = new;
         for &slot in &c.schedule.affected_by_item[i] {
-            self.evaluate(c, c.schedule.order[slot as usize]);
+            self.st.evaluate(c, c.schedule.order[slot as usize]);
         }
-        self.cursor = if is_respond {
-            self.find_next(index + 1)
+        self.st.cursor = if is_respond {
+            self.st.find_next(c, index + 1)
         } else {
-            self.find_next(0)
+            self.st.find_next(c, 0)
         };
         Ok(())
     }
 
-    fn find_next(&self, from: u32) -> u32 {
-        let items = &self.q.inner.items;
+    pub(crate) fn state(&self) -> &State {
+        &self.st
+    }
+
+    pub(crate) fn derived_value(&self, d: u32) -> Val {
+        self.st.derived[d as usize]
+    }
+
+    pub(crate) fn score_value(&self, s: u32) -> ScoreVal {
+        self.st.scores[s as usize]
+    }
+
+    pub(crate) fn is_fired(&self, t: u32) -> bool {
+        self.st.fired[t as usize]
+    }
+
+    pub(crate) fn visible_at(&self, i: u32) -> bool {
+        self.st.visible[i as usize]
+    }
+}
+
+impl State {
+    fn find_next(&self, c: &Compiled, from: u32) -> u32 {
+        let items = &c.items;
         (from as usize..items.len())
             .find(|&i| {
                 self.visible[i] && items[i].kind != ItemKind::Info && self.resp[i] == Resp::None
@@ -547,22 +591,6 @@ impl Session {
             }
         }
     }
-
-    pub(crate) fn derived_value(&self, d: u32) -> Val {
-        self.derived[d as usize]
-    }
-
-    pub(crate) fn score_value(&self, s: u32) -> ScoreVal {
-        self.scores[s as usize]
-    }
-
-    pub(crate) fn is_fired(&self, t: u32) -> bool {
-        self.fired[t as usize]
-    }
-
-    pub(crate) fn visible_at(&self, i: u32) -> bool {
-        self.visible[i as usize]
-    }
 }
 
 /// The first case whose condition holds. A case that cannot be decided yet
@@ -608,7 +636,7 @@ pub(crate) fn item_weight(def: &ItemDef, v: Val) -> Option<f64> {
     }
 }
 
-fn term_value(term: &Term, items: &[ItemDef], session: &Session) -> TermVal {
+fn term_value(term: &Term, items: &[ItemDef], session: &State) -> TermVal {
     match term {
         Term::Item(i) => {
             if !session.visible[*i as usize] {
@@ -637,7 +665,7 @@ pub(crate) fn contribution(
     def: &ScoreDef,
     term: &Term,
     items: &[ItemDef],
-    session: &Session,
+    session: &State,
 ) -> Option<f64> {
     match term_value(term, items, session) {
         TermVal::Value(v) => Some(v),
@@ -647,7 +675,7 @@ pub(crate) fn contribution(
     }
 }
 
-fn score(def: &ScoreDef, items: &[ItemDef], session: &Session) -> ScoreVal {
+fn score(def: &ScoreDef, items: &[ItemDef], session: &State) -> ScoreVal {
     let mut known = 0u32;
     let mut sum = 0.0;
     let mut count = 0.0;

@@ -140,15 +140,24 @@ pub(crate) fn parse_document(
     budget.max_events = limits.max_yaml_events;
     budget.max_aliases = limits.max_aliases;
     budget.max_anchors = limits.max_aliases;
-    // A first pass over the raw events enforces the budget before the
-    // document types are filled in, so a hostile file is named for what it
-    // is rather than for the first type error inside it.
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget.clone());
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    options.with_snippet = false;
+    // The common case, a file that reads, takes one plain pass; the slower
+    // passes that explain a failure run only when there is one.
+    let error = match serde_saphyr::from_str_with_options::<Document>(source, options.clone()) {
+        Ok(document) => return Ok(document),
+        Err(e) => e,
+    };
+    // A hostile file is named for what it is (too deep) rather than for
+    // the first type error inside it.
     if let Ok(report) = serde_saphyr::budget::check_yaml_budget(
         source,
-        budget.clone(),
+        budget,
         serde_saphyr::budget::EnforcingPolicy::AllContent,
     ) {
-        // Other breaches are caught, with their position, by the main pass.
+        // Other breaches are reported, with their position, by the parse itself.
         if let Some(breach @ serde_saphyr::budget::BudgetBreach::Depth { .. }) = report.breached {
             let (line, column) = deepest_point(source, limits.max_yaml_depth);
             return Err(Box::new(
@@ -161,10 +170,7 @@ pub(crate) fn parse_document(
             ));
         }
     }
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
-    options.with_snippet = false;
+    // Parse again tracking the path inside the document, for the diagnostic.
     let mut path = String::new();
     let result = serde_saphyr::with_deserializer_from_str_with_options(source, options, |de| {
         serde_path_to_error::deserialize::<_, Document>(de).map_err(|e| {
@@ -172,7 +178,8 @@ pub(crate) fn parse_document(
             e.into_inner()
         })
     });
-    result.map_err(|e| Box::new(structural(&e, &path, file)))
+    let error = result.err().unwrap_or(error);
+    Err(Box::new(structural(&error, &path, file)))
 }
 
 fn structural(error: &serde_saphyr::Error, path: &str, file: &str) -> Diagnostic {
@@ -311,6 +318,13 @@ fn classify(error: &serde_saphyr::Error, text: &str) -> (Code, String, Option<St
                 };
             return (code, format!("unknown {what} `{name}`"), Some(help));
         }
+    }
+    if text.contains("null into string") || text.contains("cannot deserialize null") {
+        return (
+            Code::WrongType,
+            "a text is missing here".into(),
+            Some("inside `{ ... }`, a text with a comma or colon must be in quotes: `{ sv: \"Ja, ofta\", en: \"Yes, often\" }`".into()),
+        );
     }
     if text.contains("untagged enum Var") {
         return (

@@ -10,6 +10,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) source: &'a str,
     pub(crate) limits: &'a Limits,
     pub(crate) languages: Vec<String>,
+    /// The languages the document declares, known before expansion.
+    pub(crate) languages_declared: Vec<String>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Byte offset where each line starts, for turning positions around.
     line_starts: Vec<usize>,
@@ -22,6 +24,7 @@ impl<'a> Ctx<'a> {
             source,
             limits,
             languages: Vec::new(),
+            languages_declared: Vec::new(),
             diagnostics: Vec::new(),
             line_starts: std::iter::once(0)
                 .chain(source.match_indices('\n').map(|(i, _)| i + 1))

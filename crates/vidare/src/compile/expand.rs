@@ -32,11 +32,12 @@ pub(crate) struct Includes {
 
 /// Expands templates and includes; returns the document as the rest of
 /// the compiler sees it.
-pub(crate) fn expand(doc: &Document, ctx: &mut Ctx<'_>, includes: &Includes) -> Document {
-    let mut out = doc.clone();
-    out.templates = Vec::new();
-    out.sections = Vec::new();
-    for (s, section) in doc.sections.iter().enumerate() {
+pub(crate) fn expand(mut doc: Document, ctx: &mut Ctx<'_>, includes: &Includes) -> Document {
+    let templates = std::mem::take(&mut doc.templates);
+    let sections = std::mem::take(&mut doc.sections);
+    let mut out = doc;
+    out.sections.reserve(sections.len());
+    for (s, section) in sections.into_iter().enumerate() {
         let path = format!("sections[{s}]");
         match (&section.use_template, &section.include) {
             (Some(_), Some(at)) => {
@@ -48,12 +49,12 @@ pub(crate) fn expand(doc: &Document, ctx: &mut Ctx<'_>, includes: &Includes) -> 
                 )
                 .help = Some("split it into two entries".into());
             }
-            (Some(name), None) => use_template(doc, section, name, &path, ctx, &mut out),
-            (None, Some(spec)) => include(section, spec, &path, ctx, includes, &mut out),
+            (Some(name), None) => use_template(&templates, &section, name, &path, ctx, &mut out),
+            (None, Some(spec)) => include(&section, spec, &path, ctx, includes, &mut out),
             (None, None) => {
                 if section.id.value.is_empty() {
                     ctx.report(
-                        Diagnostic::new(Code::MissingField, ctx.loc_at(section_line(section), 0, &path), "the section has no `id`")
+                        Diagnostic::new(Code::MissingField, ctx.loc_at(section_line(&section), 0, &path), "the section has no `id`")
                             .with_help("give the section an id, or `use:` a template, or `include:` a questionnaire"),
                     );
                 }
@@ -72,7 +73,7 @@ pub(crate) fn expand(doc: &Document, ctx: &mut Ctx<'_>, includes: &Includes) -> 
                         .help = Some(format!("remove `{field}`"));
                     }
                 }
-                out.sections.push(section.clone());
+                out.sections.push(section);
             }
         }
     }
@@ -89,22 +90,19 @@ fn section_line(section: &Section) -> u32 {
 // ---------------------------------------------------------------- templates
 
 fn use_template(
-    doc: &Document,
+    templates: &[Template],
     section: &Section,
     name: &Sp<String>,
     path: &str,
     ctx: &mut Ctx<'_>,
     out: &mut Document,
 ) {
-    let Some(template) = doc.templates.iter().find(|t| t.id.value == name.value) else {
-        let help = did_you_mean(
-            &name.value,
-            doc.templates.iter().map(|t| t.id.value.as_str()),
-        )
-        .map_or_else(
-            || "declare it under `templates:`".to_owned(),
-            |m| format!("did you mean `{m}`?"),
-        );
+    let Some(template) = templates.iter().find(|t| t.id.value == name.value) else {
+        let help = did_you_mean(&name.value, templates.iter().map(|t| t.id.value.as_str()))
+            .map_or_else(
+                || "declare it under `templates:`".to_owned(),
+                |m| format!("did you mean `{m}`?"),
+            );
         ctx.error(
             Code::UnknownReference,
             name,
@@ -114,14 +112,22 @@ fn use_template(
         .help = Some(help);
         return;
     };
-    if !section.id.value.is_empty() || !section.items.is_empty() || section.include.is_some() {
+    if !section.id.value.is_empty()
+        || !section.items.is_empty()
+        || section.title.is_some()
+        || section.alias.is_some()
+        || section.sections.is_some()
+    {
         ctx.error(
             Code::InvalidItem,
             name,
             path,
             "a `use:` entry takes only `for_each` (and optionally `when`)",
         )
-        .help = Some("the template declares the section's items".into());
+        .help = Some(
+            "the template declares the section's id, title and items; remove the other fields"
+                .into(),
+        );
     }
     let Some(instances) = &section.for_each else {
         ctx.error(
@@ -327,7 +333,24 @@ impl Filler<'_> {
     fn plain(&self, value: &mut Sp<String>, ctx: &mut Ctx<'_>) {
         let mut missing = Vec::new();
         value.value = self.fill(&value.value, None, &mut missing);
-        self.report(&missing, value.line, value.column, ctx);
+        let (per_language, unknown): (Vec<String>, Vec<String>) = missing
+            .into_iter()
+            .partition(|name| matches!(self.instance.vars.get(name), Some(Var::Text(_))));
+        for name in per_language {
+            ctx.report(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    ctx.loc_at(value.line, value.column, self.path),
+                    format!(
+                        "`{{{name}}}` is a text per language, but this field takes one plain value"
+                    ),
+                )
+                .with_help(format!(
+                    "give `{name}` one value for all languages, e.g. `{name}: housing-support`"
+                )),
+            );
+        }
+        self.report(&unknown, value.line, value.column, ctx);
     }
 
     fn item(&self, item: &mut Item, ctx: &mut Ctx<'_>) {
@@ -390,6 +413,19 @@ fn include(
             Some("write `include: <id>@<version>`, e.g. `include: violence-seven@1.0.0`".into());
         return;
     };
+    if !section.id.value.is_empty()
+        || !section.items.is_empty()
+        || section.title.is_some()
+        || section.for_each.is_some()
+    {
+        ctx.error(
+            Code::InvalidItem,
+            spec,
+            path,
+            "an `include:` entry takes only `as`, `sections` and `when`",
+        )
+        .help = Some("the included questionnaire declares its own ids, titles and items; remove the other fields".into());
+    }
     let Some(alias) = &section.alias else {
         ctx.error(
             Code::MissingField,
@@ -438,6 +474,36 @@ fn include(
     let Some(included) = load_included(&file, spec, path, ctx, includes) else {
         return;
     };
+    let theirs: Vec<&str> = included
+        .languages
+        .value
+        .iter()
+        .map(|l| l.value.as_str())
+        .collect();
+    let missing: Vec<&str> = ctx
+        .languages_declared
+        .iter()
+        .map(String::as_str)
+        .filter(|l| !theirs.contains(l))
+        .collect();
+    if !missing.is_empty() {
+        ctx.error(
+            Code::MissingTranslation,
+            spec,
+            &format!("{path}.include"),
+            format!(
+                "`{}` has no texts in {}, which this questionnaire declares",
+                spec.value,
+                missing.join(", ")
+            ),
+        )
+        .help = Some(format!(
+            "include a version written in {}, or declare only its languages ({})",
+            missing.join(", "),
+            theirs.join(", ")
+        ));
+        return;
+    }
     splice(section, &included, alias, spec, path, ctx, out);
 }
 
@@ -499,7 +565,7 @@ fn load_included(
     // Expand the included file's own templates and includes, with a context
     // of its own so positions refer to its text.
     let mut inner = Ctx::new(&name, &source, ctx.limits);
-    Some(expand(&doc, &mut inner, &inner_includes))
+    Some(expand(doc, &mut inner, &inner_includes))
 }
 
 fn list_versions(dir: &Path) -> Vec<String> {
@@ -640,23 +706,39 @@ fn splice(
     });
     let reads_only_locals = |text: &str| names(text, ctx).iter().all(|n| locals.contains(n));
 
-    let section_of = |name: &str| {
-        chosen
-            .iter()
-            .position(|s| s.items.iter().any(|i| i.id.value == name))
+    // Included items in their order, and for each name the last of them
+    // it depends on (through derived values and scores too).
+    let order: Vec<&str> = chosen
+        .iter()
+        .flat_map(|s| s.items.iter().map(|i| i.id.value.as_str()))
+        .collect();
+    let last_item_read = |text: &str| -> Option<usize> {
+        let mut pending = names(text, ctx);
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut last = None;
+        while let Some(name) = pending.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(p) = order.iter().position(|i| *i == name) {
+                last = last.max(Some(p));
+            } else if let Some(d) = derived.iter().find(|d| d.id.value == name) {
+                pending.extend(derived_reads(d, ctx));
+            } else if let Some(sc) = scores.iter().find(|sc| sc.id.value == name) {
+                pending.extend(sc.over.value.iter().flat_map(|t| names(&t.value, ctx)));
+            }
+        }
+        last
     };
+    // An end condition of the included questionnaire skips the included
+    // items after the last one it reads, instead of ending the interview.
     let guards: Vec<(usize, Guard)> = included
         .end
         .iter()
         .filter(|e| reads_only_locals(&e.when.value))
         .map(|e| {
-            let last = names(&e.when.value, ctx)
-                .iter()
-                .filter_map(|n| section_of(n))
-                .max()
-                .unwrap_or(0);
             (
-                last,
+                last_item_read(&e.when.value).unwrap_or(0),
                 Guard {
                     condition: e.when.clone(),
                     must_hold: false,
@@ -666,19 +748,21 @@ fn splice(
         })
         .collect();
 
-    for (k, s) in chosen.iter().enumerate() {
+    let mut position = 0usize;
+    for s in &chosen {
         let mut s = (*s).clone();
         s.id.value = format!("{prefix}.{}", s.id.value);
         s.scope = Some(scope.clone());
         for item in &mut s.items {
             item.id.value = format!("{prefix}.{}", item.id.value);
+            item.guards.extend(
+                guards
+                    .iter()
+                    .filter(|(last, _)| *last < position)
+                    .map(|(_, g)| g.clone()),
+            );
+            position += 1;
         }
-        s.guards.extend(
-            guards
-                .iter()
-                .filter(|(last, _)| *last < k)
-                .map(|(_, g)| g.clone()),
-        );
         if let Some(extra) = &section.when {
             s.guards.push(Guard {
                 condition: extra.clone(),

@@ -10,7 +10,7 @@ use crate::expr::ast::{Ast, AstKind};
 use crate::expr::check::{self, Scope};
 use crate::expr::typed::{Domain, Symbol, Ty, Val};
 use crate::expr::{Expr, parse};
-use crate::format::{Document, ItemKind, LocalScope, Section, Sp};
+use crate::format::{Document, ItemKind, LocalScope, Sp};
 use crate::questionnaire::{CategoryDef, DerivedDef, DerivedRule, ItemDef, Term, TriggerDef};
 
 /// A name read by an expression, and where it is written.
@@ -168,31 +168,22 @@ fn condition(
     }
 }
 
-/// A section's own condition and its guards, joined with `&&`.
-fn section_condition(
+/// A condition and the guards expansion added to it, joined with `&&`.
+fn joined_condition(
     ctx: &mut Ctx<'_>,
     symbols: &Symbols,
-    section: &Section,
-    s: usize,
+    own: Option<&Sp<String>>,
+    own_scope: Option<&LocalScope>,
+    guards: &[crate::format::Guard],
+    path: &str,
 ) -> Option<CheckedExpr> {
-    let own_scope = Scoped::new(symbols, section.scope.as_deref());
     let mut parts: Vec<CheckedExpr> = Vec::new();
-    if let Some(w) = &section.when {
-        parts.extend(condition(
-            ctx,
-            &own_scope,
-            w,
-            &format!("sections[{s}].when"),
-        ));
+    if let Some(w) = own {
+        parts.extend(condition(ctx, &Scoped::new(symbols, own_scope), w, path));
     }
-    for guard in &section.guards {
+    for guard in guards {
         let scope = Scoped::new(symbols, guard.scope.as_deref());
-        if let Some(mut c) = condition(
-            ctx,
-            &scope,
-            &guard.condition,
-            &format!("sections[{s}].when"),
-        ) {
+        if let Some(mut c) = condition(ctx, &scope, &guard.condition, path) {
             if !guard.must_hold {
                 c.expr = Expr::Not(Box::new(c.expr));
             }
@@ -221,13 +212,24 @@ pub(super) fn check_all(
     let mut flat = 0usize;
     for (s, section) in doc.sections.iter().enumerate() {
         let scope = Scoped::new(symbols, section.scope.as_deref());
-        let sw = section_condition(ctx, symbols, section, s);
+        let sw = joined_condition(
+            ctx,
+            symbols,
+            section.when.as_ref(),
+            section.scope.as_deref(),
+            &section.guards,
+            &format!("sections[{s}].when"),
+        );
         for (i, item) in section.items.iter().enumerate() {
             let path = format!("sections[{s}].items[{i}]");
-            let iw = item
-                .when
-                .as_ref()
-                .and_then(|w| condition(ctx, &scope, w, &format!("{path}.when")));
+            let iw = joined_condition(
+                ctx,
+                symbols,
+                item.when.as_ref(),
+                section.scope.as_deref(),
+                &item.guards,
+                &format!("{path}.when"),
+            );
             items[flat].when = match (sw.as_ref(), iw.as_ref()) {
                 (Some(a), Some(b)) => Some(Expr::And(
                     Box::new(a.expr.clone()),

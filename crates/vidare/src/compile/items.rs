@@ -27,7 +27,9 @@ pub(super) fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Vec<ItemDef>> {
         .help = Some("split it, or raise `Limits::max_items`".into());
         return None;
     }
-    if doc.sections.is_empty() {
+    // No sections after a failed include or template is that failure's
+    // consequence, already reported.
+    if doc.sections.is_empty() && !ctx.has_errors() {
         ctx.error(
             Code::EmptyList,
             &doc.id,

@@ -16,7 +16,6 @@ mod items;
 mod reach;
 mod symbols;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -168,8 +167,17 @@ impl Compiler {
         includes
             .stack
             .push(format!("{}@{}", document.id.value, document.version.value));
-        let expanded = expand::expand(&document, &mut ctx, &includes);
-        let compiled = build(&expanded, &mut ctx);
+        ctx.languages_declared = document
+            .languages
+            .value
+            .iter()
+            .map(|l| l.value.clone())
+            .collect();
+        let expanded = expand::expand(document, &mut ctx, &includes);
+        let compiled = build(&expanded, &mut ctx).map(|mut c| {
+            c.document = expanded;
+            c
+        });
         let mut diagnostics = std::mem::take(&mut ctx.diagnostics);
         diagnostics.sort_by_key(|d| (d.location.line, d.location.column));
         let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
@@ -219,7 +227,7 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
     let mut items = items::build(doc, ctx)?;
     let mut symbols = symbols::Symbols::new(doc, &items);
     let checked = exprs::check_all(doc, ctx, &mut symbols, &mut items);
-    let item_index: HashMap<Arc<str>, u32> = items
+    let item_index: rustc_hash::FxHashMap<Arc<str>, u32> = items
         .iter()
         .enumerate()
         .map(|(i, it)| (it.id.clone(), i as u32))
@@ -254,6 +262,7 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
         item_index,
         schedule: graph.schedule,
         warnings: Vec::new(),
-        document: doc.clone(),
+        // Filled in by the caller, which owns the document.
+        document: Document::default(),
     })
 }

@@ -52,7 +52,7 @@ pub(crate) fn eval<E: Env + ?Sized>(expr: &Expr, env: &E) -> Val {
 }
 
 fn and(a: Val, b: impl FnOnce() -> Val) -> Val {
-    if a == Val::Bool(false) {
+    if matches!(a, Val::Bool(false)) {
         return a;
     }
     match (a, b()) {
@@ -63,7 +63,7 @@ fn and(a: Val, b: impl FnOnce() -> Val) -> Val {
 }
 
 fn or(a: Val, b: impl FnOnce() -> Val) -> Val {
-    if a == Val::Bool(true) {
+    if matches!(a, Val::Bool(true)) {
         return a;
     }
     match (a, b()) {

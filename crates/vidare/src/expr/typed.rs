@@ -49,7 +49,7 @@ pub(crate) enum Val {
 
 impl Val {
     pub(crate) fn is_true(self) -> bool {
-        self == Val::Bool(true)
+        matches!(self, Val::Bool(true))
     }
 }
 

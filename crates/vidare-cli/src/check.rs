@@ -1,0 +1,101 @@
+//! `vidare check`: compile files and print their diagnostics.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use vidare::{Diagnostic, Severity, diagnostic};
+
+use crate::{CheckArgs, Format};
+
+pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let mut files = Vec::new();
+    for path in &args.paths {
+        files.extend(expand(path)?);
+    }
+    let mut out = std::io::stdout().lock();
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut unreadable = false;
+    for file in &files {
+        let (diagnostics, source) = match vidare::load(file) {
+            Ok(q) => {
+                if args.format == Format::Human && q.warnings().is_empty() {
+                    writeln!(out, "{}: ok ({} {})", file.display(), q.id(), q.version())?;
+                    continue;
+                }
+                // The source is only needed to quote lines under warnings.
+                let source = std::fs::read_to_string(file).unwrap_or_default();
+                (q.warnings().to_vec(), source)
+            }
+            Err(error @ vidare::Error::Invalid { .. }) => {
+                if args.format == Format::Human {
+                    write!(out, "{}", error.render())?;
+                }
+                all.extend_from_slice(error.diagnostics());
+                continue;
+            }
+            Err(error) => {
+                eprintln!("error: {error}; check the path and that the file is readable");
+                unreadable = true;
+                continue;
+            }
+        };
+        if args.format == Format::Human {
+            write!(out, "{}", diagnostic::render_all(&diagnostics, &source))?;
+        }
+        all.extend(diagnostics);
+    }
+    if args.format == Format::Json {
+        writeln!(out, "{}", diagnostic::to_json(&all))?;
+    }
+    let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = all.len() - errors;
+    if args.format == Format::Human && files.len() > 1 {
+        writeln!(
+            out,
+            "checked {} files: {errors} error(s), {warnings} warning(s)",
+            files.len()
+        )?;
+    }
+    Ok(if errors > 0 || unreadable {
+        ExitCode::from(2)
+    } else if warnings > 0 && args.deny_warnings {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// A file as given, or the questionnaire files of a directory:
+/// `<folder>/<file>.yaml`, sorted, leaving out folders named `tests`.
+fn expand(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    let cannot = || format!("cannot list the directory {}", path.display());
+    for folder in std::fs::read_dir(path).with_context(cannot)? {
+        let folder = folder.with_context(cannot)?.path();
+        if !folder.is_dir() || folder.file_name().is_some_and(|n| n == "tests") {
+            continue;
+        }
+        let listing = std::fs::read_dir(&folder)
+            .with_context(|| format!("cannot list the directory {}", folder.display()))?;
+        for file in listing.flatten() {
+            let file = file.path();
+            if file.is_file() && file.extension().is_some_and(|e| e == "yaml") {
+                files.push(file);
+            }
+        }
+    }
+    if files.is_empty() {
+        anyhow::bail!(
+            "{} holds no questionnaire files (<folder>/<version>.yaml); \
+             give a questionnaire file or the folder that holds one folder per questionnaire",
+            path.display()
+        );
+    }
+    files.sort();
+    Ok(files)
+}

@@ -1,0 +1,313 @@
+//! `vidare run`: the interview loop. It asks the core what comes next,
+//! shows it, passes the response back, and prints what the core reports
+//! (refusals, immediate triggers, the result). Two front ends read the
+//! responses: prompts on a terminal, or one line each from piped input.
+
+mod input;
+mod interactive;
+mod scripted;
+
+use std::io::{IsTerminal as _, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use vidare::{ItemRef, Questionnaire, Session, Step, Value};
+
+use crate::RunArgs;
+use crate::show;
+use crate::ui::{self, Ui};
+
+/// A response, or a move through the interview.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Command {
+    Answer(Value),
+    Back,
+    Decline,
+    DontKnow,
+    Skip,
+    Quit,
+}
+
+/// Everything a front end needs to ask for one item.
+pub(crate) struct Asking<'a> {
+    pub(crate) item: ItemRef<'a>,
+    pub(crate) lang: &'a str,
+    pub(crate) ui: &'static Ui,
+    pub(crate) suggestion: Option<Value>,
+    pub(crate) progress: (usize, usize),
+    /// The previous response to this item was not accepted.
+    pub(crate) again: bool,
+}
+
+/// What to do when the interview is quit without a `--save` file.
+pub(crate) enum Unsaved {
+    Continue,
+    SaveTo(PathBuf),
+    Discard,
+}
+
+/// Reads responses.
+pub(crate) trait Frontend {
+    /// The response to the item; `None` when the input has ended.
+    fn ask(&mut self, out: &mut dyn Write, asking: &Asking<'_>) -> anyhow::Result<Option<Command>>;
+
+    /// The choice when quitting without a save file; `suggested` is a path
+    /// to offer.
+    fn unsaved_quit(&mut self, ui: &Ui, suggested: Option<&Path>) -> anyhow::Result<Unsaved>;
+}
+
+/// What the user has seen, so it is shown once.
+#[derive(Default)]
+struct Shown {
+    /// The immediate triggers already announced that still hold.
+    immediate: Vec<String>,
+    /// The section whose title was printed last.
+    section: Option<String>,
+}
+
+/// How the loop ended.
+enum End {
+    Done,
+    Quit,
+    InputEnded(String),
+}
+
+pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let questionnaire = load(&args.questionnaire)?;
+    let lang = match &args.lang {
+        Some(lang) if questionnaire.languages().contains(lang) => lang.clone(),
+        Some(lang) => bail!(
+            "{} has no texts in `{lang}`; use --lang with one of: {}",
+            args.questionnaire.display(),
+            questionnaire.languages().join(", ")
+        ),
+        None => questionnaire.default_language().to_owned(),
+    };
+    let ui = ui::for_language(&lang);
+    let mut session = match &args.resume {
+        Some(path) => crate::log::resume(&questionnaire, path)?,
+        None => Session::new(&questionnaire),
+    };
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    let mut frontend: Box<dyn Frontend> = if interactive {
+        Box::new(interactive::Interactive)
+    } else {
+        Box::new(scripted::Scripted::new(stdin.lock()))
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} ({} {})",
+        questionnaire.title(&lang),
+        questionnaire.id(),
+        questionnaire.version()
+    )?;
+    if let Some(path) = &args.resume {
+        eprintln!(
+            "resumed from {} ({} events)",
+            path.display(),
+            session.events().len()
+        );
+    }
+
+    let mut shown = Shown::default();
+    'interview: loop {
+        match interview(
+            &mut session,
+            frontend.as_mut(),
+            &mut out,
+            &mut shown,
+            &lang,
+            ui,
+        )? {
+            End::Done => return done(args, &session, &mut out, &lang, ui),
+            End::InputEnded(item) => {
+                let kept = match &args.save {
+                    Some(path) => {
+                        save(&session, path, &args.questionnaire, false)?;
+                        format!("the answers so far were saved to {}", path.display())
+                    }
+                    None => "the answers so far were not kept (no --save file)".to_owned(),
+                };
+                bail!(
+                    "the input ended at `{item}`, before the interview was finished; {kept}; \
+                     give one line per question, or end the input with :quit"
+                )
+            }
+            End::Quit => {
+                let mut target = args.save.clone();
+                if target.is_none() {
+                    eprintln!("{}", ui.quit_unsaved);
+                }
+                loop {
+                    let path = match target.take() {
+                        Some(path) => path,
+                        None => match frontend.unsaved_quit(ui, args.resume.as_deref())? {
+                            Unsaved::SaveTo(path) => path,
+                            Unsaved::Discard => return Ok(ExitCode::SUCCESS),
+                            Unsaved::Continue => continue 'interview,
+                        },
+                    };
+                    match save(&session, &path, &args.questionnaire, false) {
+                        Ok(()) => return Ok(ExitCode::SUCCESS),
+                        // On a terminal the person can choose another place.
+                        Err(error) if interactive => eprintln!("error: {error:#}"),
+                        Err(error) => return Err(error),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The end of the interview: closing texts, the result, the files asked for.
+fn done(
+    args: &RunArgs,
+    session: &Session,
+    out: &mut dyn Write,
+    lang: &str,
+    ui: &Ui,
+) -> anyhow::Result<ExitCode> {
+    for info in session.closing_info() {
+        writeln!(out, "\n{}", info.text(lang))?;
+    }
+    let outcome = session.result_in(lang);
+    let title = session.questionnaire().title(lang);
+    write!(out, "{}", show::result(&outcome, title, ui))?;
+    out.flush()?;
+    if let Some(path) = &args.save {
+        save(session, path, &args.questionnaire, true)?;
+    }
+    if let Some(path) = &args.result {
+        let mut json = serde_json::to_string_pretty(&outcome)?;
+        json.push('\n');
+        crate::log::write_private(path, &json).with_context(|| {
+            format!(
+                "cannot write the result to {}; choose a writable path with --result",
+                path.display()
+            )
+        })?;
+    }
+    Ok(if outcome.triggers.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Asks until the interview ends, is quit, or the input runs out.
+fn interview(
+    session: &mut Session,
+    frontend: &mut dyn Frontend,
+    out: &mut dyn Write,
+    shown: &mut Shown,
+    lang: &str,
+    ui: &'static Ui,
+) -> anyhow::Result<End> {
+    let mut refused: Option<String> = None;
+    loop {
+        announce(session, &mut shown.immediate, out, lang, ui)?;
+        let Step::Ask(item) = session.next() else {
+            return Ok(End::Done);
+        };
+        let id = item.id().to_owned();
+        let again = refused.as_deref() == Some(id.as_str());
+        if !again {
+            if shown.section.as_deref() != Some(item.section_id()) {
+                shown.section = Some(item.section_id().to_owned());
+                if let Some(title) = item.section_title(lang) {
+                    writeln!(out, "\n== {title} ==")?;
+                }
+            }
+            for info in session.info_before(&id) {
+                writeln!(out, "\n{}", info.text(lang))?;
+            }
+        }
+        let asking = Asking {
+            item,
+            lang,
+            ui,
+            suggestion: session.suggestion(&id),
+            progress: session.progress(),
+            again,
+        };
+        out.flush()?;
+        let Some(command) = frontend.ask(out, &asking)? else {
+            return Ok(End::InputEnded(id));
+        };
+        let applied = match command {
+            Command::Answer(value) => session.answer(&id, value),
+            Command::Back => session.back(),
+            Command::Decline => session.decline(&id),
+            Command::DontKnow => session.dont_know(&id),
+            Command::Skip => session.skip(&id),
+            Command::Quit => return Ok(End::Quit),
+        };
+        refused = match applied {
+            Ok(()) => None,
+            Err(error) => {
+                eprintln!("not accepted: {error}");
+                Some(id)
+            }
+        };
+    }
+}
+
+/// Shows the immediate triggers that fired since the last look, and
+/// forgets those that no longer hold so they are shown again if they do.
+fn announce(
+    session: &Session,
+    announced: &mut Vec<String>,
+    out: &mut dyn Write,
+    lang: &str,
+    ui: &Ui,
+) -> anyhow::Result<()> {
+    let now: Vec<String> = session.immediate().map(str::to_owned).collect();
+    if now.iter().any(|id| !announced.contains(id)) {
+        let outcome = session.result_in(lang);
+        for trigger in &outcome.triggers {
+            if now.contains(&trigger.id) && !announced.contains(&trigger.id) {
+                write!(out, "{}", show::immediate(trigger, ui))?;
+            }
+        }
+    }
+    *announced = now;
+    Ok(())
+}
+
+fn load(path: &Path) -> anyhow::Result<Questionnaire> {
+    match vidare::load(path) {
+        Ok(q) => Ok(q),
+        Err(error @ vidare::Error::Invalid { .. }) => {
+            eprint!("{}", error.render());
+            bail!(
+                "{} does not compile; fix the errors above (`vidare check` shows them again)",
+                path.display()
+            )
+        }
+        Err(error) => bail!("{error}; check the path to the questionnaire"),
+    }
+}
+
+fn save(
+    session: &Session,
+    path: &Path,
+    questionnaire: &Path,
+    finished: bool,
+) -> anyhow::Result<()> {
+    crate::log::save(session, path)?;
+    if finished {
+        eprintln!("the session log was saved to {}", path.display());
+    } else {
+        eprintln!(
+            "the session log was saved to {}; continue with: vidare run {} --resume {}",
+            path.display(),
+            questionnaire.display(),
+            path.display()
+        );
+    }
+    eprintln!("it holds every answer given: delete it when it is no longer needed");
+    Ok(())
+}

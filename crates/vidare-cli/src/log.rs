@@ -1,0 +1,84 @@
+//! The session log written by `--save` and read by `--resume`: the core's
+//! recording format (the questionnaire's id, version and digest, the
+//! events, and the result so far), as JSON.
+//!
+//! The log holds every answer, including those the questionnaire keeps
+//! for the conversation only, so it is written only where the user asks,
+//! readable by the owner only.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use vidare::{Questionnaire, Recording, Session};
+
+/// Writes the session's recording to `path`, replacing the file as a whole.
+pub(crate) fn save(session: &Session, path: &Path) -> anyhow::Result<()> {
+    let mut text = session.record().to_json();
+    text.push('\n');
+    write_private(path, &text).with_context(|| {
+        format!(
+            "cannot write the session log to {}; choose a writable path",
+            path.display()
+        )
+    })
+}
+
+/// Rebuilds a session from the recording at `path`, refusing one made on
+/// another questionnaire, version or definition.
+pub(crate) fn resume(questionnaire: &Questionnaire, path: &Path) -> anyhow::Result<Session> {
+    let shown = path.display();
+    let recording = Recording::load(path).with_context(|| {
+        format!("cannot resume from {shown}; give a log written by `vidare run --save`")
+    })?;
+    let made_on = &recording.questionnaire;
+    if made_on.id != questionnaire.id() || made_on.version != questionnaire.version() {
+        bail!(
+            "the session log {shown} belongs to {} {}, not to {} {}; \
+             resume it with that questionnaire",
+            made_on.id,
+            made_on.version,
+            questionnaire.id(),
+            questionnaire.version()
+        );
+    }
+    if made_on.digest != questionnaire.digest() {
+        bail!(
+            "the session log {shown} was written against another definition of {} {} \
+             (digest {}, this file has {}); resume it with the file it was recorded with",
+            made_on.id,
+            made_on.version,
+            made_on.digest,
+            questionnaire.digest()
+        );
+    }
+    Session::resume(questionnaire, recording.events())
+        .with_context(|| format!("the session log {shown} cannot be resumed"))
+}
+
+/// Writes a result or log through a temporary file and a rename, so an
+/// interrupted write never leaves half a file; on Unix only the owner can
+/// read it.
+pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".part");
+    let partial = path.with_file_name(name);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let written = options
+        .open(&partial)
+        .and_then(|mut file| {
+            file.write_all(text.as_bytes())
+                .and_then(|()| file.sync_all())
+        })
+        .and_then(|()| std::fs::rename(&partial, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}

@@ -1,0 +1,300 @@
+//! Printing: questions for scripted input, immediate triggers, the result.
+//! Nothing here decides anything; it lays out what the core returned.
+
+use std::fmt::Write as _;
+
+use vidare::{Evidence, ItemKind, ItemRef, Outcome, TriggerRecord, Urgency, Value};
+
+use crate::interview::Command;
+use crate::ui::Ui;
+
+/// A value as a person reads it.
+pub(crate) fn value(v: &Value, ui: &Ui) -> String {
+    match v {
+        Value::Bool(true) => ui.yes.to_owned(),
+        Value::Bool(false) => ui.no.to_owned(),
+        Value::Number(n) => number(*n),
+        Value::Text(s) => s.clone(),
+        Value::List(list) => list.join(", "),
+    }
+}
+
+/// A number without a trailing `.0`.
+pub(crate) fn number(n: f64) -> String {
+    format!("{n}")
+}
+
+/// The commands offered at an item, with their scripted spelling and label.
+pub(crate) fn commands(item: ItemRef<'_>, ui: &Ui) -> Vec<(Command, &'static str, &'static str)> {
+    let mut list = vec![(Command::Back, ":back", ui.back)];
+    if item.allows_decline() {
+        list.push((Command::Decline, ":decline", ui.decline));
+    }
+    if item.allows_dont_know() {
+        list.push((Command::DontKnow, ":dontknow", ui.dont_know));
+    }
+    if !item.required() {
+        list.push((Command::Skip, ":skip", ui.skip));
+    }
+    list.push((Command::Quit, ":quit", ui.quit));
+    list
+}
+
+/// "Question 3 of about 10", with who answers when it is the practitioner.
+pub(crate) fn progress(item: ItemRef<'_>, progress: (usize, usize), ui: &Ui) -> String {
+    let (done, total) = progress;
+    let mut line = format!(
+        "{} {} {} {}",
+        ui.question,
+        (done + 1).min(total.max(1)),
+        ui.of_about,
+        total
+    );
+    if item.answered_by() == vidare::AnsweredBy::Practitioner {
+        let _ = write!(line, " ({})", ui.by_practitioner);
+    }
+    line
+}
+
+/// What an item accepts, in a few words, for a typed answer.
+pub(crate) fn accepts(item: ItemRef<'_>, lang: &str, ui: &Ui) -> String {
+    let (min, max) = item.range();
+    let range = match (min, max) {
+        (Some(lo), Some(hi)) => format!(" {} – {}", number(lo), number(hi)),
+        (Some(lo), None) => format!(" ≥ {}", number(lo)),
+        (None, Some(hi)) => format!(" ≤ {}", number(hi)),
+        (None, None) => String::new(),
+    };
+    match item.kind() {
+        ItemKind::YesNo => ui.accepts_yes_no.to_owned(),
+        ItemKind::Scale => format!("{}{range}", ui.accepts_scale),
+        ItemKind::Number => {
+            let unit = item
+                .unit(lang)
+                .map(|u| format!(" ({u})"))
+                .unwrap_or_default();
+            format!("{}{range}{unit}", ui.accepts_number)
+        }
+        ItemKind::Text => ui.accepts_text.to_owned(),
+        ItemKind::Date => ui.accepts_date.to_owned(),
+        ItemKind::SingleChoice => ui.accepts_one.to_owned(),
+        ItemKind::MultipleChoice => ui.accepts_many.to_owned(),
+        ItemKind::Info => String::new(),
+    }
+}
+
+/// The question as printed in scripted mode: progress, text, help, what
+/// it accepts, the suggestion and the commands.
+pub(crate) fn question(
+    item: ItemRef<'_>,
+    lang: &str,
+    ui: &Ui,
+    progress_now: (usize, usize),
+    suggestion: Option<&Value>,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "\n{}", progress(item, progress_now, ui));
+    let _ = writeln!(s, "{}", item.text(lang));
+    if let Some(help) = item.help(lang) {
+        let _ = writeln!(s, "  {help}");
+    }
+    for (n, option) in item.options().enumerate() {
+        let _ = writeln!(s, "  {}. {} – {}", n + 1, option.value, option.label(lang));
+    }
+    for (point, label) in item.scale_labels(lang) {
+        let _ = writeln!(s, "  {point} = {label}");
+    }
+    let _ = writeln!(s, "  [{}]", accepts(item, lang, ui));
+    if let Some(v) = suggestion {
+        let _ = writeln!(
+            s,
+            "  {}: {} ({})",
+            ui.suggested,
+            value(v, ui),
+            ui.empty_accepts
+        );
+    }
+    let spelled: Vec<&str> = commands(item, ui).iter().map(|(_, c, _)| *c).collect();
+    let _ = writeln!(s, "  {}", spelled.join(" "));
+    s
+}
+
+/// An immediate trigger, boxed so it cannot be missed.
+pub(crate) fn immediate(trigger: &TriggerRecord, ui: &Ui) -> String {
+    const WIDTH: usize = 70;
+    let head = format!("+-- {} ", ui.immediate);
+    let mut s = format!(
+        "\n{head}{}\n",
+        "-".repeat(WIDTH.saturating_sub(head.chars().count()))
+    );
+    let _ = writeln!(s, "| {} ({} {})", trigger.id, ui.refer_to, trigger.refer_to);
+    for line in wrap(&trigger.text, WIDTH - 2) {
+        let _ = writeln!(s, "| {line}");
+    }
+    let _ = writeln!(s, "+{}", "-".repeat(WIDTH - 1));
+    s
+}
+
+/// The result for a person: status, referrals by urgency with evidence,
+/// scores with bands, derived values.
+pub(crate) fn result(outcome: &Outcome, title: &str, ui: &Ui) -> String {
+    let mut s = String::new();
+    let q = &outcome.questionnaire;
+    let _ = writeln!(s, "\n== {}: {title} ({} {}) ==", ui.result, q.id, q.version);
+    let mut status = format!(
+        "{} · {} {}",
+        if outcome.finished {
+            ui.finished
+        } else {
+            ui.not_finished
+        },
+        outcome.answers.len(),
+        ui.answers
+    );
+    let counts: Vec<String> = [
+        ("declined", ui.declined),
+        ("dont_know", ui.dont_know_count),
+        ("skipped", ui.skipped),
+    ]
+    .into_iter()
+    .filter_map(|(kind, word)| {
+        let n = outcome
+            .answers
+            .iter()
+            .filter(|a| a.response == kind)
+            .count();
+        (n > 0).then(|| format!("{n} {word}"))
+    })
+    .collect();
+    if !counts.is_empty() {
+        let _ = write!(status, " ({})", counts.join(", "));
+    }
+    let _ = writeln!(s, "{status}");
+    if let Some(end) = &outcome.ended_by {
+        let _ = writeln!(s, "{} ({}): {}", ui.ended_early, end.id, end.text);
+    }
+
+    let _ = writeln!(s, "\n{}", ui.triggers);
+    if outcome.triggers.is_empty() {
+        let _ = writeln!(s, "  {}", ui.no_triggers);
+    }
+    for (n, urgency) in [Urgency::Immediate, Urgency::Soon, Urgency::Routine]
+        .into_iter()
+        .enumerate()
+    {
+        let group: Vec<&TriggerRecord> = outcome
+            .triggers
+            .iter()
+            .filter(|t| t.urgency == urgency)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "  {}", ui.urgency[n]);
+        for t in group {
+            let _ = writeln!(s, "    {} ({} {})", t.id, ui.refer_to, t.refer_to);
+            for line in wrap(&t.text, 70) {
+                let _ = writeln!(s, "      {line}");
+            }
+            let _ = writeln!(s, "      {}:", ui.because);
+            for e in &t.evidence {
+                let _ = writeln!(s, "        - {}", evidence(e, ui));
+            }
+        }
+    }
+
+    if !outcome.scores.is_empty() {
+        let _ = writeln!(s, "\n{}", ui.scores);
+        for score in &outcome.scores {
+            let name = labelled(score.label.as_deref(), &score.id);
+            let shown = match (score.value, &score.band) {
+                (Some(v), Some(band)) => format!("{} – {}", number(v), band.label),
+                (Some(v), None) => number(v),
+                (None, _) => format!(
+                    "{}: {}",
+                    ui.no_value,
+                    score.missing_reason.as_deref().unwrap_or_default()
+                ),
+            };
+            let _ = writeln!(
+                s,
+                "  {name}: {shown} ({}/{} {})",
+                score.answered, score.terms, ui.of_terms
+            );
+        }
+    }
+
+    if !outcome.derived.is_empty() {
+        let _ = writeln!(s, "\n{}", ui.derived);
+        for d in &outcome.derived {
+            let name = labelled(d.label.as_deref(), &d.id);
+            let shown = match (&d.value, &d.value_label) {
+                (Some(_), Some(label)) => label.clone(),
+                (Some(v), None) => value(v, ui),
+                (None, _) => ui.unknown.to_owned(),
+            };
+            let _ = writeln!(s, "  {name}: {shown}");
+        }
+    }
+    s
+}
+
+fn labelled(label: Option<&str>, id: &str) -> String {
+    match label {
+        Some(label) => format!("{label} ({id})"),
+        None => id.to_owned(),
+    }
+}
+
+fn evidence(e: &Evidence, ui: &Ui) -> String {
+    let shown = match (&e.value, e.response.as_deref()) {
+        (Some(v), _) => value(v, ui),
+        (None, Some("declined")) => ui.decline.to_owned(),
+        (None, Some("dont_know")) => ui.dont_know.to_owned(),
+        (None, Some("skipped")) => ui.skip.to_owned(),
+        (None, Some(_)) => ui.answer_kept_out.to_owned(),
+        (None, None) => ui.unknown.to_owned(),
+    };
+    if e.kind == "item" {
+        format!("{}: {shown}", e.id)
+    } else {
+        format!("{} ({}): {shown}", e.id, e.kind)
+    }
+}
+
+/// Splits text into lines of at most `width` characters at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_words_whole() {
+        assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
+        assert_eq!(wrap("", 5), Vec::<String>::new());
+        assert_eq!(wrap("toolongword x", 4), ["toolongword", "x"]);
+    }
+
+    #[test]
+    fn numbers_drop_trailing_zero() {
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(2.5), "2.5");
+    }
+}

@@ -1,0 +1,362 @@
+//! The `vidare` binary end to end: `check`, `schema`, and `run` with
+//! scripted input on the shipped violence questionnaire. Outputs are
+//! snapshotted with temporary paths replaced by `[TMP]`.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+const VIOLENCE: &str = "questionnaires/violence-seven/1.0.0.yaml";
+
+/// The workspace root: commands run there so paths in output are short.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn vidare() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vidare"));
+    command.current_dir(root());
+    command
+}
+
+/// Runs `vidare` and returns (exit code, stdout, stderr).
+fn output(command: &mut Command) -> (i32, String, String) {
+    let out = command.output().expect("vidare runs");
+    (
+        out.status.code().expect("vidare exits with a code"),
+        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    )
+}
+
+/// Snapshot settings that replace the temporary folder with `[TMP]`.
+fn settings(tmp: &Path) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    let shown = tmp.display().to_string();
+    settings.add_filter(&regex_escape(&shown), "[TMP]");
+    settings
+}
+
+fn regex_escape(text: &str) -> String {
+    let mut escaped = String::new();
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// A copy of the shipped questionnaire in `<tmp>/violence-seven/1.0.0.yaml`
+/// with one edit.
+fn broken_copy(tmp: &Path) -> PathBuf {
+    let source = std::fs::read_to_string(root().join(VIOLENCE)).unwrap();
+    let edited = source.replacen(
+        r#"physical_when == "ongoing")"#,
+        r#"physical_when == "ongoin")"#,
+        1,
+    );
+    assert_ne!(source, edited, "the edit applies");
+    let dir = tmp.join("violence-seven");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("1.0.0.yaml");
+    std::fs::write(&path, edited).unwrap();
+    path
+}
+
+/// A full interview: alone, no interpreter, earlier psychological violence
+/// declined on its time frame, physical violence going on now, children
+/// not exposed.
+const FULL: &[&str] = &[
+    "yes", "none", "yes", ":decline", "yes", "ongoing", "no", "no", "no", "no", "no",
+];
+
+fn script(lines: &[&str]) -> String {
+    lines.iter().flat_map(|l| [l, "\n"]).collect()
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn check_a_shipped_questionnaire() {
+    let (code, stdout, stderr) = output(vidare().args(["check", VIOLENCE]));
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stdout, @"questionnaires/violence-seven/1.0.0.yaml: ok (violence-seven 1.0.0)");
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn check_a_directory_skips_tests_folders() {
+    let (code, stdout, stderr) = output(vidare().args(["check", "questionnaires"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("questionnaires/violence-seven/1.0.0.yaml: ok"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("/tests/"), "{stdout}");
+}
+
+#[test]
+fn check_a_broken_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = broken_copy(tmp.path());
+    let (code, stdout, stderr) = output(vidare().arg("check").arg(&path));
+    assert_eq!(code, 2);
+    assert_eq!(stderr, "");
+    settings(tmp.path()).bind(|| insta::assert_snapshot!(stdout));
+}
+
+#[test]
+fn check_as_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = broken_copy(tmp.path());
+    let (code, stdout, _) = output(vidare().arg("check").arg(&path).args(["--format", "json"]));
+    assert_eq!(code, 2);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_eq!(json[0]["code"], "V013");
+    assert_eq!(json[0]["severity"], "error");
+    settings(tmp.path()).bind(|| insta::assert_snapshot!(stdout));
+
+    let (code, stdout, _) = output(vidare().args(["check", VIOLENCE, "--format", "json"]));
+    assert_eq!((code, stdout.as_str()), (0, "[]\n"));
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("unreachable.yaml");
+    std::fs::write(
+        &path,
+        "format: 1\nid: fixture\nversion: 1.0.0\ntitle: { sv: Test, en: Test }\n\
+         languages: [sv, en]\ndefault_language: sv\nsections:\n  - id: main\n    items:\n\
+         \x20     - id: alone\n        kind: yes_no\n        text: { sv: Ensam?, en: Alone? }\n\
+         \x20     - id: children\n        kind: yes_no\n        when: alone == true && alone == false\n\
+         \x20       text: { sv: Barn?, en: Children? }\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = output(vidare().arg("check").arg(&path));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("warning[V023]"), "{stdout}");
+    let (code, _, _) = output(vidare().arg("check").arg(&path).arg("--deny-warnings"));
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn check_a_missing_file() {
+    let (code, stdout, stderr) = output(vidare().args(["check", "no/such.yaml"]));
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(
+        stderr.starts_with("error: cannot read no/such.yaml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn schema_is_the_core_schema() {
+    let (code, stdout, _) = output(vidare().arg("schema"));
+    assert_eq!(code, 0);
+    let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(printed, vidare::schema());
+}
+
+#[test]
+fn help_lists_the_exit_codes() {
+    let (code, stdout, _) = output(vidare().args(["run", "--help"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Exit codes:"), "{stdout}");
+    assert!(
+        stdout.contains(":back :decline :dontknow :skip :quit"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn scripted_interview_shows_the_immediate_trigger() {
+    let tmp = tempfile::tempdir().unwrap();
+    let result = tmp.path().join("result.json");
+    let (code, stdout, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "en", "--result"])
+            .arg(&result)
+            .write_stdin(script(FULL)),
+    );
+    // 1: a referral was triggered.
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stderr, "");
+    insta::assert_snapshot!(stdout);
+
+    let json = read_json(&result);
+    let trigger = &json["triggers"][0];
+    assert_eq!(trigger["id"], "ongoing_violence");
+    assert_eq!(trigger["urgency"], "immediate");
+    assert!(
+        trigger["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == "physical_when")
+    );
+    let declined = json["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["item"] == "psychological_when")
+        .unwrap();
+    assert_eq!(declined["response"], "declined");
+    // Answers kept for the conversation only never reach the result file.
+    assert!(json["answers"].as_array().unwrap().iter().all(|a| {
+        a["item"] == "alone" || a["item"] == "interpreter" || a.get("value").is_none()
+    }));
+}
+
+#[test]
+fn back_and_refused_answers_are_asked_again() {
+    // `maybe` is refused by the core, `:decline` is not offered at `alone`,
+    // `:back` withdraws `interpreter`, which is then answered again.
+    let lines = [
+        "maybe",
+        ":decline",
+        "yes",
+        "professional",
+        ":back",
+        "none",
+        "no",
+        "no",
+        "no",
+        "no",
+        "no",
+        "no",
+        "no",
+    ];
+    let (code, stdout, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "en"])
+            .write_stdin(script(&lines)),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stderr, @r#"
+    not accepted: invalid answer to `alone`: expected yes or no (true or false)
+    not accepted: `alone` does not offer "prefer not to answer"
+    "#);
+    assert!(stdout.contains("No referral was triggered."), "{stdout}");
+    assert!(
+        stdout.contains("Follow-up path (category): no_experience"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn quit_save_and_resume_give_the_same_result() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole.json");
+    let resumed = tmp.path().join("resumed.json");
+    let log = tmp.path().join("session.json");
+
+    let (code, _, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "en", "--result"])
+            .arg(&whole)
+            .write_stdin(script(FULL)),
+    );
+    assert_eq!(code, 1, "{stderr}");
+
+    // Stop after the fifth line, with a detour back and forth first.
+    let mut first: Vec<&str> = FULL[..3].to_vec();
+    first.extend([":back", "yes"]);
+    first.extend(&FULL[3..5]);
+    first.push(":quit");
+    let (code, stdout, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "en", "--save"])
+            .arg(&log)
+            .write_stdin(script(&first)),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains("Result"), "{stdout}");
+    settings(tmp.path()).bind(|| insta::assert_snapshot!(stderr));
+    let saved = read_json(&log);
+    assert_eq!(saved["format"], 1);
+    assert_eq!(saved["questionnaire"]["id"], "violence-seven");
+    assert_eq!(saved["events"].as_array().unwrap().len(), 7);
+
+    let (code, stdout, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "en", "--resume"])
+            .arg(&log)
+            .arg("--result")
+            .arg(&resumed)
+            .write_stdin(script(&FULL[5..])),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    // It continues at the sixth question: physical violence's time frame.
+    let first_question = stdout.lines().find(|l| l.starts_with("Question")).unwrap();
+    assert_eq!(first_question, "Question 6 of about 11");
+    assert_eq!(read_json(&whole), read_json(&resumed));
+}
+
+#[test]
+fn resume_refuses_a_log_of_another_definition() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("session.json");
+    let (code, _, _) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--save"])
+            .arg(&log)
+            .write_stdin("yes\n:quit\n"),
+    );
+    assert_eq!(code, 0);
+    let mut saved = read_json(&log);
+    saved["questionnaire"]["digest"] = "sha256:0000".into();
+    std::fs::write(&log, saved.to_string()).unwrap();
+
+    let (code, stdout, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--resume"])
+            .arg(&log)
+            .write_stdin("none\n"),
+    );
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    let mut settings = settings(tmp.path());
+    settings.add_filter(r"sha256:[0-9a-f]{64}", "sha256:[DIGEST]");
+    settings.bind(|| insta::assert_snapshot!(stderr));
+}
+
+#[test]
+fn input_that_ends_early_is_an_error() {
+    let (code, _, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "en"])
+            .write_stdin("yes\n"),
+    );
+    assert_eq!(code, 2);
+    insta::assert_snapshot!(stderr, @"error: the input ended at `interpreter`, before the interview was finished; the answers so far were not kept (no --save file); give one line per question, or end the input with :quit");
+}
+
+#[test]
+fn an_undeclared_language_is_refused() {
+    let (code, _, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "de"])
+            .write_stdin(""),
+    );
+    assert_eq!(code, 2);
+    insta::assert_snapshot!(stderr, @"error: questionnaires/violence-seven/1.0.0.yaml has no texts in `de`; use --lang with one of: sv, en");
+}
+
+#[test]
+fn a_broken_questionnaire_is_not_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = broken_copy(tmp.path());
+    let (code, stdout, stderr) = output(vidare().arg("run").arg(&path).write_stdin("yes\n"));
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(stderr.contains("error[V013]"), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "does not compile; fix the errors above (`vidare check` shows them again)\n"
+        ),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,56 @@
+//! The recorded-session corpus: every recording under tests/recordings/
+//! replays on the version it pins with exactly the recorded result, and
+//! that result is snapshotted for review.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use vidare::analysis::{DigestPolicy, replay};
+use vidare::{Recording, Registry};
+
+fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        Registry::load_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("questionnaires"))
+            .unwrap()
+    })
+}
+
+#[test]
+fn every_recording_replays_to_its_recorded_result() {
+    insta::glob!("recordings/**/*.json", |path| {
+        let recording = Recording::load(path).unwrap();
+        let report = replay(registry(), &recording, DigestPolicy::Require)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(report.is_equal(), "{}: {report}", path.display());
+        insta::with_settings!({
+            description => recording.note.clone().unwrap_or_default(),
+            omit_expression => true,
+        }, {
+            insta::assert_json_snapshot!(report.outcome, {
+                ".questionnaire.digest" => "[digest]",
+            });
+        });
+    });
+}
+
+#[test]
+fn the_corpus_is_large_enough_and_covers_every_questionnaire() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/recordings");
+    let mut files = Vec::new();
+    for sub in ["hand", "generated"] {
+        for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                files.push(Recording::load(&path).unwrap());
+            }
+        }
+    }
+    assert!(files.len() >= 60, "only {} recordings", files.len());
+    for id in registry().ids() {
+        assert!(
+            files.iter().filter(|r| r.questionnaire.id == id).count() >= 10,
+            "too few recordings of {id}"
+        );
+    }
+}
