@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::expr::eval::explain;
+use crate::expr::eval::{eval, explain};
 use crate::expr::typed::{Symbol, Val};
 use crate::format::{Retention, Urgency};
 use crate::questionnaire::{Compiled, DerivedRule, Term};
@@ -287,6 +287,8 @@ impl Session {
     fn evidence(&self, c: &Compiled, when: &crate::expr::Expr) -> Vec<Evidence> {
         let mut pending = Vec::new();
         explain(when, self, &mut pending);
+        let mut tested = Vec::new();
+        when.set_tests(&mut tested);
         let mut seen: Vec<Symbol> = Vec::new();
         while let Some(symbol) = pending.pop() {
             if seen.contains(&symbol) {
@@ -299,9 +301,21 @@ impl Session {
                     DerivedRule::Value(e) => {
                         explain(e, self, &mut pending);
                     }
-                    DerivedRule::Cases(cases) | DerivedRule::Flags(cases) => {
-                        for (w, _) in cases {
-                            if crate::expr::eval::eval(w, self).is_true() {
+                    // A category is decided by its first case that holds.
+                    DerivedRule::Cases(cases) => {
+                        if let Some((w, _)) = cases.iter().find(|(w, _)| eval(w, self).is_true()) {
+                            explain(w, self, &mut pending);
+                        }
+                    }
+                    // For `"x" in flags`, only the case for `x` is evidence.
+                    DerivedRule::Flags(flags) => {
+                        let focus: Vec<u32> = tested
+                            .iter()
+                            .filter(|(s, _)| *s == symbol)
+                            .map(|(_, i)| *i)
+                            .collect();
+                        for (w, value) in flags {
+                            if (focus.is_empty() || focus.contains(value)) && eval(w, self).is_true() {
                                 explain(w, self, &mut pending);
                             }
                         }

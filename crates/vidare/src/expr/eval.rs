@@ -112,26 +112,27 @@ fn arith(op: Arith, a: Val, b: Val) -> Val {
 }
 
 /// Evaluates `expr` and collects the symbols that decided its value: for
-/// `a || b` that is true only the true side counts, for `a && b` that is
-/// false only the false side.
+/// `a || b` that is true, the sides that are true (each alone would have
+/// decided it); for `a && b` that is false, the sides that are false.
 pub(crate) fn explain<E: Env + ?Sized>(expr: &Expr, env: &E, out: &mut Vec<Symbol>) -> Val {
     match expr {
         Expr::And(a, b) | Expr::Or(a, b) => {
             let decisive = Val::Bool(matches!(expr, Expr::Or(..)));
-            let mut left = Vec::new();
+            let (mut left, mut right) = (Vec::new(), Vec::new());
             let va = explain(a, env, &mut left);
-            if va == decisive {
-                out.extend(left);
-                return va;
-            }
-            let mut right = Vec::new();
             let vb = explain(b, env, &mut right);
             let v = eval(expr, env);
-            if vb == decisive {
-                out.extend(right);
-            } else {
-                out.extend(left);
-                out.extend(right);
+            match (va == decisive, vb == decisive) {
+                (true, true) => {
+                    out.extend(left);
+                    out.extend(right);
+                }
+                (true, false) => out.extend(left),
+                (false, true) => out.extend(right),
+                (false, false) => {
+                    out.extend(left);
+                    out.extend(right);
+                }
             }
             v
         }
@@ -212,6 +213,9 @@ mod tests {
         let v = explain(&Expr::Or(item(1), item(2)), &env, &mut refs);
         assert_eq!(v, Val::Bool(true));
         assert_eq!(refs, vec![Symbol::Item(2)]);
+        refs.clear();
+        explain(&Expr::Or(item(0), item(2)), &env, &mut refs);
+        assert_eq!(refs, vec![Symbol::Item(0), Symbol::Item(2)], "every true side");
         refs.clear();
         explain(&Expr::And(item(0), item(2)), &env, &mut refs);
         assert_eq!(refs, vec![Symbol::Item(0), Symbol::Item(2)]);
