@@ -315,7 +315,9 @@ impl Session {
                             .map(|(_, i)| *i)
                             .collect();
                         for (w, value) in flags {
-                            if (focus.is_empty() || focus.contains(value)) && eval(w, self).is_true() {
+                            if (focus.is_empty() || focus.contains(value))
+                                && eval(w, self).is_true()
+                            {
                                 explain(w, self, &mut pending);
                             }
                         }

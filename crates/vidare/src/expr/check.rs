@@ -55,6 +55,27 @@ const FUNCTIONS: &[&str] = &[
     "count",
 ];
 
+/// A comparison, as one `SymIs` node when it compares a name with a literal.
+fn compare(cmp: Cmp, a: Expr, b: Expr) -> Expr {
+    let equal = match cmp {
+        Cmp::Eq => true,
+        Cmp::Ne => false,
+        _ => return Expr::Cmp(cmp, Box::new(a), Box::new(b)),
+    };
+    match (a, b) {
+        (Expr::Sym(symbol), Expr::Lit(value)) | (Expr::Lit(value), Expr::Sym(symbol))
+            if value != Val::Unknown =>
+        {
+            Expr::SymIs {
+                symbol,
+                value,
+                equal,
+            }
+        }
+        (a, b) => Expr::Cmp(cmp, Box::new(a), Box::new(b)),
+    }
+}
+
 /// Checks `ast` in `scope`.
 pub(crate) fn check(ast: &Ast, scope: &dyn Scope) -> Result<Checked, Vec<ExprError>> {
     let mut checker = Checker {
@@ -291,11 +312,11 @@ impl Checker<'_> {
         let expr = match (ta, tb) {
             (Ty::Choice(d), Ty::Str) => {
                 let i = self.option_index(d, b)?;
-                Expr::Cmp(cmp, Box::new(ea), Box::new(Expr::Lit(Val::Opt(i))))
+                compare(cmp, ea, Expr::Lit(Val::Opt(i)))
             }
             (Ty::Str, Ty::Choice(d)) => {
                 let i = self.option_index(d, a)?;
-                Expr::Cmp(cmp, Box::new(Expr::Lit(Val::Opt(i))), Box::new(eb))
+                compare(cmp, Expr::Lit(Val::Opt(i)), eb)
             }
             (Ty::Choice(x), Ty::Choice(y)) if x == y => Expr::Cmp(cmp, Box::new(ea), Box::new(eb)),
             (Ty::Choice(x), Ty::Choice(y)) => {

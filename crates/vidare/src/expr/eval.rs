@@ -15,6 +15,14 @@ pub(crate) fn eval<E: Env + ?Sized>(expr: &Expr, env: &E) -> Val {
     match expr {
         Expr::Lit(v) => *v,
         Expr::Sym(s) => env.value(*s),
+        Expr::SymIs {
+            symbol,
+            value,
+            equal,
+        } => match env.value(*symbol) {
+            Val::Unknown | Val::Opaque => Val::Unknown,
+            v => Val::Bool((v == *value) == *equal),
+        },
         Expr::State(t, i) => Val::Bool(env.state(*t, *i)),
         Expr::Known(s) => Val::Bool(env.value(*s) != Val::Unknown),
         Expr::Not(e) => match eval(e, env) {
@@ -215,7 +223,11 @@ mod tests {
         assert_eq!(refs, vec![Symbol::Item(2)]);
         refs.clear();
         explain(&Expr::Or(item(0), item(2)), &env, &mut refs);
-        assert_eq!(refs, vec![Symbol::Item(0), Symbol::Item(2)], "every true side");
+        assert_eq!(
+            refs,
+            vec![Symbol::Item(0), Symbol::Item(2)],
+            "every true side"
+        );
         refs.clear();
         explain(&Expr::And(item(0), item(2)), &env, &mut refs);
         assert_eq!(refs, vec![Symbol::Item(0), Symbol::Item(2)]);

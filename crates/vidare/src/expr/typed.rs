@@ -103,6 +103,13 @@ pub(crate) enum Expr {
     /// so an item's answer can be compared with a derived category.
     Translate(Box<Expr>, Vec<u32>),
     Count(Vec<Expr>),
+    /// `name == literal` (or `!=` when `equal` is false): the most common
+    /// condition, kept as one node so evaluating it is one lookup.
+    SymIs {
+        symbol: Symbol,
+        value: Val,
+        equal: bool,
+    },
 }
 
 impl Expr {
@@ -116,7 +123,11 @@ impl Expr {
                 }
                 e.set_tests(out);
             }
-            Expr::Not(e) | Expr::Neg(e) | Expr::OneOf(e, _) | Expr::NumIn(e, _) | Expr::Translate(e, _) => {
+            Expr::Not(e)
+            | Expr::Neg(e)
+            | Expr::OneOf(e, _)
+            | Expr::NumIn(e, _)
+            | Expr::Translate(e, _) => {
                 e.set_tests(out);
             }
             Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
@@ -128,7 +139,8 @@ impl Expr {
                     a.set_tests(out);
                 }
             }
-            Expr::Lit(_) | Expr::Sym(_) | Expr::State(..) | Expr::Known(_) => {}
+            Expr::Lit(_) | Expr::Sym(_) | Expr::State(..) | Expr::Known(_) | Expr::SymIs { .. } => {
+            }
         }
     }
 
@@ -136,7 +148,7 @@ impl Expr {
     pub(crate) fn symbols(&self, out: &mut Vec<Symbol>) {
         match self {
             Expr::Lit(_) => {}
-            Expr::Sym(s) | Expr::Known(s) => out.push(*s),
+            Expr::Sym(s) | Expr::Known(s) | Expr::SymIs { symbol: s, .. } => out.push(*s),
             Expr::State(_, i) => out.push(Symbol::Item(*i)),
             Expr::Not(e)
             | Expr::Neg(e)
