@@ -130,14 +130,11 @@ pub(crate) fn explain<E: Env + ?Sized>(expr: &Expr, env: &E, out: &mut Vec<Symbo
             let va = explain(a, env, &mut left);
             let vb = explain(b, env, &mut right);
             let v = eval(expr, env);
+            // One decisive side alone explains the value; otherwise both do.
             match (va == decisive, vb == decisive) {
-                (true, true) => {
-                    out.extend(left);
-                    out.extend(right);
-                }
                 (true, false) => out.extend(left),
                 (false, true) => out.extend(right),
-                (false, false) => {
+                _ => {
                     out.extend(left);
                     out.extend(right);
                 }
