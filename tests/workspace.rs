@@ -18,3 +18,5 @@ mod diff;
 mod replay;
 // The recorded-session corpus replays exactly.
 mod recordings;
+// Need, not gender: the static rule, the counterfactual check and the audit.
+mod equality;
