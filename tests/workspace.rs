@@ -20,3 +20,5 @@ mod replay;
 mod recordings;
 // Need, not gender: the static rule, the counterfactual check and the audit.
 mod equality;
+// The examples in the documentation are real.
+mod docs;
