@@ -340,3 +340,32 @@ fn the_recording_schema_is_committed_and_current() {
          `VIDARE_UPDATE_SCHEMA=1 cargo test --test workspace` and commit it"
     );
 }
+
+#[test]
+fn a_recording_resumes_on_its_pinned_version_only() {
+    let q = violence();
+    let mut s = Session::new(&q);
+    s.answer("alone", true).unwrap();
+    let recording = s.record();
+    let mut resumed = recording
+        .resume(&registry(), DigestPolicy::Require)
+        .unwrap();
+    resumed.answer("interpreter", "none").unwrap();
+    assert_eq!(resumed.events().len(), 2);
+
+    let mut tampered = recording.clone();
+    tampered.questionnaire.digest = "sha256:1234".into();
+    let err = tampered
+        .resume(&registry(), DigestPolicy::Require)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DigestMismatch);
+    assert!(tampered.resume(&registry(), DigestPolicy::Allow).is_ok());
+    let other = registry().resolve("boston-life-areas").unwrap().clone();
+    assert_eq!(
+        recording
+            .resume_on(&other, DigestPolicy::Allow)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::UnknownVersion
+    );
+}

@@ -109,7 +109,7 @@ pub enum Error {
     /// A recording was made on a different definition than the one on disk.
     #[error(
         "the recording was made on {id}@{version} with digest {recorded}, but that version now has digest {actual}: \
-         the file was changed after release; restore it, or replay explicitly allowing the mismatch"
+         the file was changed after release; restore it, or explicitly allow the mismatch"
     )]
     DigestMismatch {
         /// Questionnaire id.

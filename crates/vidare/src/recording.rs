@@ -71,6 +71,59 @@ impl Session {
 }
 
 impl Recording {
+    /// Continues the recorded session on the version it pins, found in
+    /// `registry`: what a frontend does to resume a saved interview.
+    ///
+    /// # Errors
+    /// [`Error::UnknownQuestionnaire`] / [`Error::UnknownVersion`] when the
+    /// pinned version is not there, [`Error::DigestMismatch`] when its
+    /// definition changed since (unless `policy` allows it), and
+    /// [`Error::Replay`] when an event no longer applies.
+    pub fn resume(
+        &self,
+        registry: &crate::registry::Registry,
+        policy: crate::analysis::DigestPolicy,
+    ) -> Result<Session, Error> {
+        let pinned = &self.questionnaire;
+        let q = registry.get(&pinned.id, &pinned.version)?;
+        self.resume_on(q, policy)
+    }
+
+    /// Continues the recorded session on `questionnaire`, which must be the
+    /// version it pins (same id, version and, unless allowed, digest).
+    ///
+    /// # Errors
+    /// As [`Recording::resume`].
+    pub fn resume_on(
+        &self,
+        questionnaire: &crate::questionnaire::Questionnaire,
+        policy: crate::analysis::DigestPolicy,
+    ) -> Result<Session, Error> {
+        let pinned = &self.questionnaire;
+        if pinned.id != questionnaire.id() || pinned.version != questionnaire.version() {
+            return Err(Error::UnknownVersion {
+                id: pinned.id.clone(),
+                version: pinned.version.clone(),
+                known: vec![format!(
+                    "{}@{}",
+                    questionnaire.id(),
+                    questionnaire.version()
+                )],
+            });
+        }
+        if pinned.digest != questionnaire.digest()
+            && policy == crate::analysis::DigestPolicy::Require
+        {
+            return Err(Error::DigestMismatch {
+                id: pinned.id.clone(),
+                version: pinned.version.clone(),
+                recorded: pinned.digest.clone(),
+                actual: questionnaire.digest().to_owned(),
+            });
+        }
+        Session::resume(questionnaire, self.events())
+    }
+
     /// The events without their times.
     pub fn events(&self) -> impl Iterator<Item = Event> + '_ {
         self.events.iter().map(|e| e.event.clone())
