@@ -22,3 +22,5 @@ mod recordings;
 mod equality;
 // The examples in the documentation are real.
 mod docs;
+// Hostile and oversized input gets a located error quickly.
+mod hostile;
