@@ -1,0 +1,133 @@
+//! The Vidare HTTP service: a JSON API and a server-rendered web page over
+//! the core engine, with sessions kept durably in SQLite and scoped to the
+//! tenant of a bearer token.
+//!
+//! This crate is glue. Every rule about questionnaires, answers, scores,
+//! triggers and retention lives in [`vidare`]; here requests are parsed,
+//! sessions are rebuilt from their stored event log with
+//! [`vidare::Session::resume`], the core is called, and the new event is
+//! committed before the answer is acknowledged.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use vidare_server::{Access, AppState, Options, store::SqliteStore};
+//!
+//! let registry = vidare::Registry::load_dir("questionnaires")?;
+//! let store = SqliteStore::open("data/vidare.sqlite3")?;
+//! let state = AppState::new(registry, store, Access::Local, Options::default());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! axum::serve(listener, vidare_server::app(state)).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Learn more
+//! - `docs/server.md`: endpoints with examples, configuration, tokens and
+//!   the retention policy.
+//! - [`api`]: the JSON endpoints; [`openapi_json`] describes them.
+//! - [`store::Store`]: what a persistence backend provides.
+
+// A problem becomes an HTTP response once per request; its size does not
+// matter, and boxing it would only add noise to every handler.
+#![allow(clippy::result_large_err)]
+
+pub mod access;
+pub mod api;
+mod logging;
+mod openapi;
+mod pages;
+pub mod problem;
+mod service;
+pub mod store;
+
+use std::sync::Arc;
+
+use axum::Router;
+
+pub use access::{Access, Principal};
+pub use openapi::openapi_json;
+pub use problem::Problem;
+pub use service::close_idle;
+
+/// Settings of the service that are not about access or storage.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where the web page's quick-exit button leads.
+    pub quick_exit_url: String,
+    /// Whether the login cookie is marked `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            quick_exit_url: "https://www.google.com/".to_owned(),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    registry: vidare::Registry,
+    store: Arc<dyn store::Store>,
+    access: Access,
+    options: Options,
+}
+
+impl AppState {
+    /// Builds the state from a registry of questionnaires, a store, the
+    /// access configuration and options.
+    pub fn new(
+        registry: vidare::Registry,
+        store: impl store::Store,
+        access: Access,
+        options: Options,
+    ) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                registry,
+                store: Arc::new(store),
+                access,
+                options,
+            }),
+        }
+    }
+
+    /// The questionnaires the service runs.
+    #[must_use]
+    pub fn registry(&self) -> &vidare::Registry {
+        &self.inner.registry
+    }
+
+    /// The access configuration.
+    #[must_use]
+    pub fn access(&self) -> &Access {
+        &self.inner.access
+    }
+
+    pub(crate) fn store(&self) -> Arc<dyn store::Store> {
+        Arc::clone(&self.inner.store)
+    }
+
+    pub(crate) fn options(&self) -> &Options {
+        &self.inner.options
+    }
+}
+
+/// The whole service: the JSON API under `/api/v1`, `/openapi.json`, the
+/// web page, and request logging.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(api::router())
+        .merge(pages::router())
+        .route("/openapi.json", axum::routing::get(openapi::serve))
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .layer(axum::middleware::from_fn(logging::log_requests))
+        .with_state(state)
+}

@@ -1,0 +1,517 @@
+//! The web page: server-rendered HTML that works without JavaScript
+//! (forms and POST-redirect-GET), one item per page. A small script only
+//! adds the quick exit's history handling and keeps the interview in one
+//! browser history entry. Every text is escaped by `maud`.
+
+mod render;
+mod ui;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::access::{Principal, bearer};
+use crate::problem::Problem;
+use crate::service::{self, Action};
+
+const COOKIE: &str = "vidare_token";
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(start_page))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/resume", get(resume))
+        .route("/s", post(create))
+        .route("/s/{id}", get(interview_page).post(step))
+        .route("/s/{id}/result", get(result_page))
+        .route("/s/{id}/close", post(close))
+        .route("/s/{id}/delete", post(delete))
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+}
+
+/// Headers of every page: no caching (the pages hold answers), no
+/// referrer, no framing, and only our own script and style.
+fn page(status: StatusCode, markup: maud::Markup) -> Response {
+    let mut response = (status, markup).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    response
+}
+
+fn see_other(location: &str) -> Response {
+    let mut response = Redirect::to(location).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// The caller of a page: the bearer token, or the login cookie; without
+/// one (in token mode) the browser is sent to the login form.
+pub(crate) struct PageUser(Principal);
+
+fn cookie_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .and_then(|(_, value)| {
+            form_urlencoded::parse(format!("t={value}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+        })
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let token = bearer(parts)
+            .map(str::to_owned)
+            .or_else(|| cookie_token(parts));
+        if let Ok(principal) = state.access().authenticate(token.as_deref()) {
+            return Ok(PageUser(principal));
+        }
+        let next = parts
+            .uri
+            .path_and_query()
+            .map_or("/", axum::http::uri::PathAndQuery::as_str);
+        Err(see_other(&format!("/login?next={}", encode(next))))
+    }
+}
+
+/// Refuses form posts made by another site (the browser says so in
+/// `Origin` or `Sec-Fetch-Site`): in local-only mode there is no cookie
+/// for `SameSite` to protect.
+fn cross_site(headers: &HeaderMap) -> bool {
+    let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if value("sec-fetch-site").is_some_and(|s| s == "cross-site") {
+        return true;
+    }
+    match (value("origin"), value("host")) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => {
+            let origin_host = origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                .unwrap_or(origin);
+            origin_host != host
+        }
+        _ => false,
+    }
+}
+
+fn forbidden(lang: &str) -> Response {
+    let ui = ui::ui(lang);
+    page(
+        StatusCode::FORBIDDEN,
+        render::message(ui, "/", ui.forbidden),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct PageQuery {
+    lang: Option<String>,
+    problem: Option<String>,
+}
+
+fn page_lang(q: &PageQuery) -> &'static str {
+    ui::ui(q.lang.as_deref().unwrap_or("sv")).lang
+}
+
+/// Maps a problem from a step to the `?problem=` of the redirect, or to a
+/// page of its own for problems no redirect can show.
+fn problem_page(p: &Problem, lang: &str) -> Response {
+    let ui = ui::ui(lang);
+    match p.status {
+        404 => page(
+            StatusCode::NOT_FOUND,
+            render::message(ui, "/", ui.not_found),
+        ),
+        _ => page(
+            StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            render::message(ui, "/", &p.detail),
+        ),
+    }
+}
+
+async fn start_page(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let lang = page_lang(&q);
+    let ui = ui::ui(lang);
+    let list = crate::api::questionnaire_list(state.registry());
+    page(
+        StatusCode::OK,
+        render::start(ui, &state, &list, &who, q.problem.as_deref()),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct LoginQuery {
+    next: Option<String>,
+    error: Option<String>,
+    lang: Option<String>,
+}
+
+/// A redirect target inside this site: a path, never `//host`.
+fn local_path(next: Option<&str>) -> &str {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or("/")
+}
+
+async fn login_page(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
+    let ui = ui::ui(q.lang.as_deref().unwrap_or("sv"));
+    page(
+        if q.error.is_some() {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::OK
+        },
+        render::login(ui, &state, local_path(q.next.as_deref()), q.error.is_some()),
+    )
+}
+
+fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let fields = form_fields(&body);
+    let lang = ui::ui(field(&fields, "lang").unwrap_or("sv")).lang;
+    if cross_site(&headers) {
+        return forbidden(lang);
+    }
+    let next = local_path(field(&fields, "next")).to_owned();
+    let token = field(&fields, "token").map(str::trim).unwrap_or_default();
+    if state.access().authenticate(Some(token)).is_err() || state.access().is_local() {
+        if state.access().is_local() {
+            return see_other(&next);
+        }
+        return see_other(&format!(
+            "/login?error=1&lang={lang}&next={}",
+            encode(&next)
+        ));
+    }
+    let secure = if state.options().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200{secure}",
+        encode(token)
+    );
+    let mut response = see_other(&next);
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+async fn logout(headers: HeaderMap) -> Response {
+    if cross_site(&headers) {
+        return forbidden("sv");
+    }
+    let mut response = see_other("/login");
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("vidare_token=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    response
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ResumeQuery {
+    link: Option<String>,
+    lang: Option<String>,
+}
+
+/// Takes a pasted link (or a bare id) and goes to that interview.
+async fn resume(PageUser(_): PageUser, Query(q): Query<ResumeQuery>) -> Response {
+    let lang = ui::ui(q.lang.as_deref().unwrap_or("sv")).lang;
+    let link = q.link.unwrap_or_default();
+    let id = link
+        .split(['/', '?', '#'])
+        .map(str::trim)
+        .find(|part| service::valid_id(part));
+    match id {
+        Some(id) => see_other(&format!("/s/{id}?lang={lang}")),
+        None => see_other(&format!("/?lang={lang}&problem=unknown-session")),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let fields = form_fields(&body);
+    let lang = ui::ui(field(&fields, "lang").unwrap_or("sv")).lang;
+    if cross_site(&headers) {
+        return forbidden(lang);
+    }
+    let spec = field(&fields, "questionnaire").unwrap_or_default();
+    match service::create(&state, &who, spec, Some(lang)).await {
+        Ok(live) => see_other(&format!("/s/{}?lang={lang}", live.row.id)),
+        Err(p) if p.status == 422 => see_other(&format!("/?lang={lang}&problem={}", p.kind())),
+        Err(p) => problem_page(&p, lang),
+    }
+}
+
+async fn interview_page(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let live = match service::load(&state, &who, &id).await {
+        Ok(live) => live,
+        Err(p) => return problem_page(&p, page_lang(&q)),
+    };
+    let lang = live.language(q.lang.as_deref());
+    if live.session.is_none() {
+        return see_other(&format!("/s/{id}/result?lang={lang}"));
+    }
+    let view = crate::api::state_view(&live, &lang);
+    let outcome: Option<vidare::Outcome> = serde_json::from_value(live.result(&lang)).ok();
+    page(
+        StatusCode::OK,
+        render::interview(
+            ui::ui(&lang),
+            &state,
+            &live.questionnaire,
+            &view,
+            outcome.as_ref(),
+            q.problem.as_deref(),
+        ),
+    )
+}
+
+/// Turns the form's `value` fields into an answer for an item of `kind`;
+/// `Err` names the problem shown on the page.
+fn form_answer(
+    kind: vidare::ItemKind,
+    fields: &[(String, String)],
+) -> Result<vidare::Value, &'static str> {
+    use vidare::ItemKind as K;
+    let values: Vec<&str> = fields
+        .iter()
+        .filter(|(k, _)| k == "value")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let first = values.first().map(|v| v.trim()).filter(|v| !v.is_empty());
+    match kind {
+        K::YesNo => match first {
+            Some("yes") => Ok(vidare::Value::Bool(true)),
+            Some("no") => Ok(vidare::Value::Bool(false)),
+            Some(_) => Err("invalid-answer"),
+            None => Err("missing-answer"),
+        },
+        K::SingleChoice | K::Date => first
+            .map(|v| vidare::Value::Text(v.to_owned()))
+            .ok_or("missing-answer"),
+        K::Text => values
+            .first()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| vidare::Value::Text((*v).to_owned()))
+            .ok_or("missing-answer"),
+        K::MultipleChoice => {
+            if values.is_empty() {
+                Err("missing-answer")
+            } else {
+                Ok(vidare::Value::List(
+                    values.iter().map(|v| (*v).to_owned()).collect(),
+                ))
+            }
+        }
+        K::Scale | K::Number => {
+            let text = first.ok_or("missing-answer")?;
+            text.replace(',', ".")
+                .parse::<f64>()
+                .map(vidare::Value::Number)
+                .map_err(|_| "invalid-answer")
+        }
+        K::Info => Err("invalid-answer"),
+    }
+}
+
+async fn step(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let fields = form_fields(&body);
+    let lang = ui::ui(field(&fields, "lang").unwrap_or("sv")).lang;
+    if cross_site(&headers) {
+        return forbidden(lang);
+    }
+    let here = format!("/s/{id}?lang={lang}");
+    let again = |kind: &str| see_other(&format!("{here}&problem={kind}"));
+    let Some(expected) = field(&fields, "expected_events").and_then(|e| e.parse::<u64>().ok())
+    else {
+        return again("stale");
+    };
+    let item = field(&fields, "item").unwrap_or_default().to_owned();
+    let choice = field(&fields, "action").unwrap_or("answer").to_owned();
+    let build = move |q: &vidare::Questionnaire| -> Result<Action, Problem> {
+        let respond = |response| Action::Respond {
+            item: item.clone(),
+            response,
+        };
+        Ok(match choice.as_str() {
+            "back" => Action::Back,
+            "decline" => respond(vidare::Response::Declined),
+            "dont_know" => respond(vidare::Response::DontKnow),
+            "skip" => respond(vidare::Response::Skipped),
+            _ => {
+                // An unknown item is left for the core to refuse.
+                let kind = q.item(&item).map_or(vidare::ItemKind::Text, |i| i.kind());
+                let value = form_answer(kind, &fields).map_err(|kind| {
+                    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, kind, "No answer", "")
+                })?;
+                respond(vidare::Response::Answer(value))
+            }
+        })
+    };
+    match service::act_with(&state, &who, &id, expected, build).await {
+        Ok(_) => see_other(&here),
+        Err(p) if p.status == 404 || p.status >= 500 => problem_page(&p, lang),
+        Err(p) => again(p.kind()),
+    }
+}
+
+async fn result_page(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let live = match service::load(&state, &who, &id).await {
+        Ok(live) => live,
+        Err(p) => return problem_page(&p, page_lang(&q)),
+    };
+    let lang = live.language(q.lang.as_deref());
+    let view = crate::api::state_view(&live, &lang);
+    let outcome: Option<vidare::Outcome> = serde_json::from_value(live.result(&lang)).ok();
+    page(
+        StatusCode::OK,
+        render::result(
+            ui::ui(&lang),
+            &state,
+            &live.questionnaire,
+            &view,
+            outcome.as_ref(),
+            q.problem.as_deref(),
+        ),
+    )
+}
+
+async fn close(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let fields = form_fields(&body);
+    let lang = ui::ui(field(&fields, "lang").unwrap_or("sv")).lang;
+    if cross_site(&headers) {
+        return forbidden(lang);
+    }
+    let expected = field(&fields, "expected_events")
+        .and_then(|e| e.parse::<u64>().ok())
+        .unwrap_or(u64::MAX);
+    let result = format!("/s/{id}/result?lang={lang}");
+    match service::close(&state, &who, &id, expected).await {
+        Ok(_) => see_other(&result),
+        Err(p) if p.status == 409 => see_other(&format!("{result}&problem={}", p.kind())),
+        Err(p) => problem_page(&p, lang),
+    }
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let fields = form_fields(&body);
+    let lang = ui::ui(field(&fields, "lang").unwrap_or("sv")).lang;
+    if cross_site(&headers) {
+        return forbidden(lang);
+    }
+    match service::delete(&state, &who, &id).await {
+        Ok(()) => see_other(&format!("/?lang={lang}")),
+        Err(p) => problem_page(&p, lang),
+    }
+}
+
+async fn css() -> Response {
+    static_file("text/css; charset=utf-8", include_str!("app.css"))
+}
+
+async fn js() -> Response {
+    static_file("text/javascript; charset=utf-8", include_str!("app.js"))
+}
+
+fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    let mut response = body.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=300"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}

@@ -1,0 +1,355 @@
+//! The glue between requests and the core: load a session's log from the
+//! store, rebuild the session with [`vidare::Session::resume`], apply one
+//! step, and commit the new event before answering.
+
+use std::time::Duration;
+
+use vidare::{Questionnaire, Response, Retention, Session};
+
+use crate::AppState;
+use crate::access::Principal;
+use crate::problem::Problem;
+use crate::store::{NewSession, SessionRow, Store, StoreError, StoredEvent};
+
+/// A session as a request sees it: its metadata, its questionnaire, and
+/// either the running session or, once closed, nothing but the stored result.
+pub(crate) struct Live {
+    pub row: SessionRow,
+    pub questionnaire: Questionnaire,
+    /// `None` once closed: the log no longer replays.
+    pub session: Option<Session>,
+    pub events: Vec<StoredEvent>,
+}
+
+impl Live {
+    /// The language to show: `requested` if the questionnaire has it,
+    /// else the one chosen at the start.
+    pub fn language(&self, requested: Option<&str>) -> String {
+        requested
+            .filter(|l| self.questionnaire.languages().iter().any(|x| x == l))
+            .unwrap_or(&self.row.language)
+            .to_owned()
+    }
+
+    /// The result in `lang`: computed while open, the stored one once closed.
+    pub fn result(&self, lang: &str) -> serde_json::Value {
+        match (&self.session, &self.row.closed) {
+            (Some(session), _) => serde_json::to_value(session.result_in(lang)).unwrap_or_default(),
+            (None, Some(closed)) => closed
+                .results
+                .get(lang)
+                .or_else(|| closed.results.get(&self.row.language))
+                .cloned()
+                .unwrap_or_default(),
+            (None, None) => serde_json::Value::Null,
+        }
+    }
+}
+
+/// One step of an interview.
+#[derive(Debug, Clone)]
+pub(crate) enum Action {
+    /// Give the current item a response.
+    Respond { item: String, response: Response },
+    /// Replace an earlier response.
+    Change { item: String, response: Response },
+    /// Go back one question.
+    Back,
+}
+
+fn store_problem(e: StoreError) -> Problem {
+    match e {
+        StoreError::NotFound => Problem::unknown_session(),
+        StoreError::Stale { expected, actual } => Problem::stale(expected, actual),
+        StoreError::Closed => Problem::closed(),
+        StoreError::Backend(message) => {
+            tracing::error!(error = %message, "storage failed");
+            Problem::internal()
+        }
+    }
+}
+
+/// Runs a store call on a blocking thread.
+async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, Problem>
+where
+    T: Send + 'static,
+    F: FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+{
+    let store = state.store();
+    tokio::task::spawn_blocking(move || f(store.as_ref()))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "a storage task failed");
+            Problem::internal()
+        })?
+        .map_err(store_problem)
+}
+
+/// Session ids are 32 lowercase hex digits; anything else is not found.
+pub(crate) fn valid_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn questionnaire_for(state: &AppState, row: &SessionRow) -> Result<Questionnaire, Problem> {
+    let q = state
+        .registry()
+        .get(&row.questionnaire, &row.version)
+        .map_err(|e| {
+            tracing::error!(session = %row.id, error = %e, "the session's questionnaire is not loaded");
+            Problem::internal()
+        })?;
+    if q.digest() != row.digest {
+        tracing::error!(
+            session = %row.id,
+            questionnaire = %row.questionnaire,
+            version = %row.version,
+            "the questionnaire's digest differs from the one the session started on"
+        );
+        return Err(Problem::from(&vidare::Error::DigestMismatch {
+            id: row.questionnaire.clone(),
+            version: row.version.clone(),
+            recorded: row.digest.clone(),
+            actual: q.digest().to_owned(),
+        }));
+    }
+    Ok(q.clone())
+}
+
+/// Loads a session in the caller's scope and rebuilds it from its log.
+pub(crate) async fn load(state: &AppState, who: &Principal, id: &str) -> Result<Live, Problem> {
+    if !valid_id(id) {
+        return Err(Problem::unknown_session());
+    }
+    let (scope, id_owned) = (who.scope().map(str::to_owned), id.to_owned());
+    let stored = blocking(state, move |s| s.load(scope.as_deref(), &id_owned)).await?;
+    let row = stored.session;
+    let questionnaire = questionnaire_for(state, &row)?;
+    let session = if row.closed.is_some() {
+        None
+    } else {
+        let events = stored.events.iter().map(|e| e.event.clone());
+        Some(Session::resume(&questionnaire, events).map_err(|e| {
+            tracing::error!(session = %row.id, error = %e, "the stored log does not replay");
+            Problem::internal()
+        })?)
+    };
+    Ok(Live {
+        row,
+        questionnaire,
+        session,
+        events: stored.events,
+    })
+}
+
+/// Starts a session on `spec` (`id@version`, or `id` for the latest).
+pub(crate) async fn create(
+    state: &AppState,
+    who: &Principal,
+    spec: &str,
+    language: Option<&str>,
+) -> Result<Live, Problem> {
+    let q = state
+        .registry()
+        .resolve(spec)
+        .map_err(|e| Problem::from(&e))?
+        .clone();
+    let language = match language {
+        None => q.default_language().to_owned(),
+        Some(l) if q.languages().iter().any(|x| x == l) => l.to_owned(),
+        Some(_) => {
+            let mut p = Problem::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown-language",
+                "Unknown language",
+                format!(
+                    "{}@{} has the languages {}",
+                    q.id(),
+                    q.version(),
+                    q.languages().join(", ")
+                ),
+            );
+            p.known = Some(q.languages().to_vec());
+            return Err(p);
+        }
+    };
+    let new = NewSession {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        tenant: who.tenant.clone(),
+        questionnaire: q.id().to_owned(),
+        version: q.version().to_owned(),
+        digest: q.digest().to_owned(),
+        language,
+    };
+    let row = blocking(state, move |s| s.create(&new)).await?;
+    tracing::info!(session = %row.id, tenant = %row.tenant, questionnaire = %row.questionnaire, version = %row.version, "session created");
+    Ok(Live {
+        row,
+        session: Some(Session::new(&q)),
+        questionnaire: q,
+        events: Vec::new(),
+    })
+}
+
+/// Applies one step if the session still has `expected` events, and
+/// returns the session once the event is committed.
+pub(crate) async fn act(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+    expected: u64,
+    action: Action,
+) -> Result<Live, Problem> {
+    act_with(state, who, id, expected, |_| Ok(action)).await
+}
+
+/// As [`act`], with the step built from the session's questionnaire (the
+/// web page needs an item's kind to read its form).
+pub(crate) async fn act_with(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+    expected: u64,
+    build: impl FnOnce(&Questionnaire) -> Result<Action, Problem>,
+) -> Result<Live, Problem> {
+    let mut live = load(state, who, id).await?;
+    let Some(session) = live.session.as_mut() else {
+        return Err(Problem::closed());
+    };
+    if live.row.event_count != expected {
+        return Err(Problem::stale(expected, live.row.event_count));
+    }
+    let action = build(&live.questionnaire)?;
+    let step = match &action {
+        Action::Respond { item, response } => session.respond(item, response.clone()),
+        Action::Change { item, response } => session.change(item, response.clone()),
+        Action::Back => session.back(),
+    };
+    step.map_err(|e| {
+        tracing::debug!(session = %live.row.id, kind = ?e.kind(), "step refused");
+        Problem::from(&e)
+    })?;
+    let event = session
+        .events()
+        .last()
+        .cloned()
+        .ok_or_else(Problem::internal)?;
+    let (scope, id_owned, stored_event) = (
+        who.scope().map(str::to_owned),
+        live.row.id.clone(),
+        event.clone(),
+    );
+    let count = blocking(state, move |s| {
+        s.append(scope.as_deref(), &id_owned, expected, &stored_event)
+    })
+    .await?;
+    live.row.event_count = count;
+    live.events.push(StoredEvent {
+        seq: expected,
+        event,
+        at: String::new(),
+    });
+    Ok(live)
+}
+
+/// The result in every language of the questionnaire, as stored at closing.
+fn results(session: &Session) -> serde_json::Value {
+    let map = session
+        .questionnaire()
+        .languages()
+        .iter()
+        .map(|lang| {
+            (
+                lang.clone(),
+                serde_json::to_value(session.result_in(lang)).unwrap_or_default(),
+            )
+        })
+        .collect();
+    serde_json::Value::Object(map)
+}
+
+/// The ids of items whose answers are kept only for the conversation.
+fn conversation_items(q: &Questionnaire) -> Vec<String> {
+    q.items()
+        .filter(|i| i.retention() == Retention::Conversation)
+        .map(|i| i.id().to_owned())
+        .collect()
+}
+
+/// Closes a session: stores its result and deletes the events of items
+/// kept only for the conversation. The session is read-only afterwards.
+pub(crate) async fn close(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+    expected: u64,
+) -> Result<Live, Problem> {
+    let mut live = load(state, who, id).await?;
+    let Some(session) = live.session.take() else {
+        return Err(Problem::closed());
+    };
+    if live.row.event_count != expected {
+        return Err(Problem::stale(expected, live.row.event_count));
+    }
+    let results = results(&session);
+    let purge = conversation_items(&live.questionnaire);
+    let (scope, id_owned) = (who.scope().map(str::to_owned), live.row.id.clone());
+    let row = blocking(state, move |s| {
+        s.close(scope.as_deref(), &id_owned, expected, &results, &purge)
+    })
+    .await?;
+    tracing::info!(
+        session = %row.id,
+        purged_events = row.closed.as_ref().map_or(0, |c| c.purged_events),
+        "session closed"
+    );
+    live.row = row;
+    Ok(live)
+}
+
+/// Deletes a session and its log.
+pub(crate) async fn delete(state: &AppState, who: &Principal, id: &str) -> Result<(), Problem> {
+    if !valid_id(id) {
+        return Err(Problem::unknown_session());
+    }
+    let (scope, id_owned) = (who.scope().map(str::to_owned), id.to_owned());
+    blocking(state, move |s| s.delete(scope.as_deref(), &id_owned)).await?;
+    tracing::info!(session = %id, "session deleted");
+    Ok(())
+}
+
+/// The sessions the caller may see, newest first.
+pub(crate) async fn list(state: &AppState, who: &Principal) -> Result<Vec<SessionRow>, Problem> {
+    let scope = who.scope().map(str::to_owned);
+    blocking(state, move |s| s.list(scope.as_deref())).await
+}
+
+/// Closes every open session unchanged for longer than `idle` (see the
+/// close endpoint); returns how many were closed. Sessions whose questionnaire
+/// is no longer loaded are left alone and logged.
+///
+/// # Errors
+/// A problem when the store cannot list the idle sessions.
+pub async fn close_idle(state: &AppState, idle: Duration) -> Result<usize, Problem> {
+    let ids = blocking(state, move |s| s.idle(idle)).await?;
+    let admin = Principal {
+        tenant: crate::access::ADMIN_TENANT.to_owned(),
+        admin: true,
+    };
+    let mut closed = 0;
+    for (_, id) in ids {
+        let expected = match load(state, &admin, &id).await {
+            Ok(live) => live.row.event_count,
+            Err(_) => continue,
+        };
+        match close(state, &admin, &id, expected).await {
+            Ok(_) => closed += 1,
+            Err(p) => {
+                tracing::warn!(session = %id, problem = %p.kind(), "an idle session could not be closed");
+            }
+        }
+    }
+    Ok(closed)
+}

@@ -1,0 +1,173 @@
+//! Persistence: a session's metadata and its append-only event log.
+//!
+//! The [`Store`] trait is what a backend provides; [`SqliteStore`] is the
+//! one shipped. Methods block: the service calls them on Tokio's blocking
+//! threads. A write is acknowledged only after its transaction committed.
+
+mod sqlite;
+
+use std::time::Duration;
+
+pub use sqlite::SqliteStore;
+
+/// A session to create.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// Random, unguessable id.
+    pub id: String,
+    /// Owner.
+    pub tenant: String,
+    /// Questionnaire id.
+    pub questionnaire: String,
+    /// Its version.
+    pub version: String,
+    /// The digest of the definition the session runs on.
+    pub digest: String,
+    /// The language chosen at the start.
+    pub language: String,
+}
+
+/// A stored session's metadata.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    /// Id.
+    pub id: String,
+    /// Owner.
+    pub tenant: String,
+    /// Questionnaire id.
+    pub questionnaire: String,
+    /// Its version.
+    pub version: String,
+    /// The digest recorded at the start.
+    pub digest: String,
+    /// The language chosen at the start.
+    pub language: String,
+    /// When it was created (RFC 3339, UTC).
+    pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
+    /// Events written so far, including any deleted at closing; the count
+    /// a write must expect.
+    pub event_count: u64,
+    /// Set once the session is closed.
+    pub closed: Option<ClosedRow>,
+}
+
+/// What is kept of a closed session.
+#[derive(Debug, Clone)]
+pub struct ClosedRow {
+    /// When it was closed.
+    pub at: String,
+    /// The result per language: a JSON object from language to
+    /// [`vidare::Outcome`].
+    pub results: serde_json::Value,
+    /// How many events were deleted at closing because their item's
+    /// answers are kept only for the conversation.
+    pub purged_events: u64,
+}
+
+/// One stored event.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    /// Its position in the log, from 0 (gaps where events were deleted at closing).
+    pub seq: u64,
+    /// The event.
+    pub event: vidare::Event,
+    /// When it was committed (RFC 3339, UTC).
+    pub at: String,
+}
+
+/// A session with its log.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// Metadata.
+    pub session: SessionRow,
+    /// The log, in order.
+    pub events: Vec<StoredEvent>,
+}
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such session within the scope.
+    #[error("no such session")]
+    NotFound,
+    /// The session has a different number of events than expected.
+    #[error("the session has {actual} events, not {expected}")]
+    Stale {
+        /// What the writer expected.
+        expected: u64,
+        /// What the session has.
+        actual: u64,
+    },
+    /// The session is closed and read-only.
+    #[error("the session is closed")]
+    Closed,
+    /// The backend failed; the message is for the log.
+    #[error("storage failed: {0}")]
+    Backend(String),
+}
+
+/// A persistence backend. `scope` is the caller's tenant, or `None` for
+/// the admin, who sees every tenant; a session outside the scope is
+/// [`StoreError::NotFound`].
+pub trait Store: Send + Sync + 'static {
+    /// Creates a session with an empty log.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    fn create(&self, new: &NewSession) -> Result<SessionRow, StoreError>;
+
+    /// Loads a session and its log.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] or [`StoreError::Backend`].
+    fn load(&self, scope: Option<&str>, id: &str) -> Result<Stored, StoreError>;
+
+    /// Appends one event if the session has exactly `expected` events and
+    /// is open; returns the new count once committed.
+    ///
+    /// # Errors
+    /// [`StoreError::Stale`], [`StoreError::Closed`], [`StoreError::NotFound`]
+    /// or [`StoreError::Backend`].
+    fn append(
+        &self,
+        scope: Option<&str>,
+        id: &str,
+        expected: u64,
+        event: &vidare::Event,
+    ) -> Result<u64, StoreError>;
+
+    /// Closes a session that has exactly `expected` events: stores its
+    /// results and deletes the events about `purge_items` in one
+    /// transaction.
+    ///
+    /// # Errors
+    /// As [`Store::append`].
+    fn close(
+        &self,
+        scope: Option<&str>,
+        id: &str,
+        expected: u64,
+        results: &serde_json::Value,
+        purge_items: &[String],
+    ) -> Result<SessionRow, StoreError>;
+
+    /// Deletes a session and its log.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] or [`StoreError::Backend`].
+    fn delete(&self, scope: Option<&str>, id: &str) -> Result<(), StoreError>;
+
+    /// The sessions in scope, newest first.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    fn list(&self, scope: Option<&str>) -> Result<Vec<SessionRow>, StoreError>;
+
+    /// Open sessions unchanged for longer than `idle`, as `(tenant, id)`.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    fn idle(&self, idle: Duration) -> Result<Vec<(String, String)>, StoreError>;
+}

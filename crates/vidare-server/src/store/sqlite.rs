@@ -1,0 +1,443 @@
+//! The SQLite backend: one file in WAL mode, a `sessions` table and an
+//! append-only `events` table.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::{ClosedRow, NewSession, SessionRow, Store, StoreError, Stored, StoredEvent};
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS sessions (
+    id            TEXT PRIMARY KEY,
+    tenant        TEXT NOT NULL,
+    questionnaire TEXT NOT NULL,
+    version       TEXT NOT NULL,
+    digest        TEXT NOT NULL,
+    language      TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    event_count   INTEGER NOT NULL DEFAULT 0,
+    closed_at     TEXT,
+    result        TEXT,
+    purged_events INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX IF NOT EXISTS sessions_by_tenant ON sessions (tenant, created_at);
+CREATE INDEX IF NOT EXISTS sessions_open ON sessions (updated_at) WHERE closed_at IS NULL;
+CREATE TABLE IF NOT EXISTS events (
+    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,
+    event      TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (session_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS events_append_only BEFORE UPDATE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+END;
+";
+
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/// Sessions in one SQLite file.
+///
+/// WAL mode with `synchronous = FULL`: a committed event survives a crash
+/// of the process and of the machine. `secure_delete` overwrites deleted
+/// events, and the WAL is truncated after a session is closed, so answers
+/// deleted for retention do not linger in the file.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the data file, creating its folder if needed.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] when the file cannot be opened or set up.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| backend(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        let conn = Connection::open(path)
+            .map_err(|e| backend(format!("cannot open {}: {e}", path.display())))?;
+        Self::setup(conn)
+    }
+
+    /// An in-memory database, for tests.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Self::setup(Connection::open_in_memory().map_err(backend)?)
+    }
+
+    fn setup(conn: Connection) -> Result<Self, StoreError> {
+        conn.busy_timeout(Duration::from_secs(5)).map_err(backend)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(backend)?;
+        if mode != "wal" && mode != "memory" {
+            return Err(backend(format!("cannot switch to WAL mode (got {mode})")));
+        }
+        conn.execute_batch(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
+        )
+        .map_err(backend)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(backend)?;
+        if version > SCHEMA_VERSION {
+            return Err(backend(format!(
+                "the data file has schema version {version}; this server knows {SCHEMA_VERSION}: use a newer server"
+            )));
+        }
+        conn.execute_batch(SCHEMA).map_err(backend)?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(backend)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+        self.conn
+            .lock()
+            .map_err(|_| backend("a previous database call panicked"))
+    }
+}
+
+const SESSION_COLUMNS: &str = "id, tenant, questionnaire, version, digest, language, created_at, \
+     updated_at, event_count, closed_at, result, purged_events";
+
+fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
+    let closed_at: Option<String> = r.get(9)?;
+    let result: Option<String> = r.get(10)?;
+    let closed = match closed_at {
+        Some(at) => Some(ClosedRow {
+            at,
+            results: result
+                .and_then(|text| serde_json::from_str(&text).ok())
+                .unwrap_or(serde_json::Value::Null),
+            purged_events: r.get::<_, i64>(11)?.unsigned_abs(),
+        }),
+        None => None,
+    };
+    Ok(SessionRow {
+        id: r.get(0)?,
+        tenant: r.get(1)?,
+        questionnaire: r.get(2)?,
+        version: r.get(3)?,
+        digest: r.get(4)?,
+        language: r.get(5)?,
+        created_at: r.get(6)?,
+        updated_at: r.get(7)?,
+        event_count: r.get::<_, i64>(8)?.unsigned_abs(),
+        closed,
+    })
+}
+
+/// Reads a session within the scope.
+fn find(conn: &Connection, scope: Option<&str>, id: &str) -> Result<SessionRow, StoreError> {
+    let sql = format!(
+        "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)"
+    );
+    conn.query_row(&sql, params![id, scope], session_row)
+        .optional()
+        .map_err(backend)?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Checks that a session is open and has `expected` events.
+fn check_writable(row: &SessionRow, expected: u64) -> Result<(), StoreError> {
+    if row.closed.is_some() {
+        return Err(StoreError::Closed);
+    }
+    if row.event_count != expected {
+        return Err(StoreError::Stale {
+            expected,
+            actual: row.event_count,
+        });
+    }
+    Ok(())
+}
+
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl Store for SqliteStore {
+    fn create(&self, new: &NewSession) -> Result<SessionRow, StoreError> {
+        let conn = self.conn()?;
+        conn.execute(
+            &format!(
+                "INSERT INTO sessions (id, tenant, questionnaire, version, digest, language, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, {NOW}, {NOW})"
+            ),
+            params![
+                new.id,
+                new.tenant,
+                new.questionnaire,
+                new.version,
+                new.digest,
+                new.language
+            ],
+        )
+        .map_err(backend)?;
+        find(&conn, Some(&new.tenant), &new.id)
+    }
+
+    fn load(&self, scope: Option<&str>, id: &str) -> Result<Stored, StoreError> {
+        let mut conn = self.conn()?;
+        // One read transaction: the metadata and the log are one snapshot.
+        let tx = conn.transaction().map_err(backend)?;
+        let session = find(&tx, scope, id)?;
+        let events = {
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT seq, event, created_at FROM events WHERE session_id = ?1 ORDER BY seq",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map(params![id], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
+                .map_err(backend)?;
+            let mut events = Vec::new();
+            for row in rows {
+                let (seq, text, at) = row.map_err(backend)?;
+                let event = serde_json::from_str(&text)
+                    .map_err(|e| backend(format!("event {seq} of a session is unreadable: {e}")))?;
+                events.push(StoredEvent {
+                    seq: seq.unsigned_abs(),
+                    event,
+                    at,
+                });
+            }
+            events
+        };
+        tx.finish().map_err(backend)?;
+        Ok(Stored { session, events })
+    }
+
+    fn append(
+        &self,
+        scope: Option<&str>,
+        id: &str,
+        expected: u64,
+        event: &vidare::Event,
+    ) -> Result<u64, StoreError> {
+        let text = serde_json::to_string(event).map_err(backend)?;
+        let mut conn = self.conn()?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let row = find(&tx, scope, id)?;
+        check_writable(&row, expected)?;
+        tx.execute(
+            &format!(
+                "INSERT INTO events (session_id, seq, event, created_at) VALUES (?1, ?2, ?3, {NOW})"
+            ),
+            params![id, count(expected), text],
+        )
+        .map_err(backend)?;
+        tx.execute(
+            &format!("UPDATE sessions SET event_count = ?2, updated_at = {NOW} WHERE id = ?1"),
+            params![id, count(expected + 1)],
+        )
+        .map_err(backend)?;
+        tx.commit().map_err(backend)?;
+        Ok(expected + 1)
+    }
+
+    fn close(
+        &self,
+        scope: Option<&str>,
+        id: &str,
+        expected: u64,
+        results: &serde_json::Value,
+        purge_items: &[String],
+    ) -> Result<SessionRow, StoreError> {
+        let text = serde_json::to_string(results).map_err(backend)?;
+        let mut conn = self.conn()?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let row = find(&tx, scope, id)?;
+        check_writable(&row, expected)?;
+        let mut purged = 0usize;
+        for item in purge_items {
+            purged += tx
+                .execute(
+                    "DELETE FROM events WHERE session_id = ?1 AND json_extract(event, '$.item') = ?2",
+                    params![id, item],
+                )
+                .map_err(backend)?;
+        }
+        tx.execute(
+            &format!(
+                "UPDATE sessions SET closed_at = {NOW}, updated_at = {NOW}, result = ?2, purged_events = ?3 WHERE id = ?1"
+            ),
+            params![id, text, count(purged as u64)],
+        )
+        .map_err(backend)?;
+        let row = find(&tx, scope, id)?;
+        tx.commit().map_err(backend)?;
+        if purged > 0 {
+            // Move the committed pages into the main file and empty the WAL,
+            // so the deleted answers do not stay behind in it. Best effort:
+            // a concurrent reader can keep part of the WAL alive until the
+            // next checkpoint.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+        Ok(row)
+    }
+
+    fn delete(&self, scope: Option<&str>, id: &str) -> Result<(), StoreError> {
+        let conn = self.conn()?;
+        let n = conn
+            .execute(
+                "DELETE FROM sessions WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)",
+                params![id, scope],
+            )
+            .map_err(backend)?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        Ok(())
+    }
+
+    fn list(&self, scope: Option<&str>) -> Result<Vec<SessionRow>, StoreError> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {SESSION_COLUMNS} FROM sessions WHERE (?1 IS NULL OR tenant = ?1) ORDER BY created_at DESC, id"
+            ))
+            .map_err(backend)?;
+        let rows = stmt
+            .query_map(params![scope], session_row)
+            .map_err(backend)?;
+        rows.collect::<Result<_, _>>().map_err(backend)
+    }
+
+    fn idle(&self, idle: Duration) -> Result<Vec<(String, String)>, StoreError> {
+        let conn = self.conn()?;
+        let modifier = format!("-{} seconds", idle.as_secs());
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT tenant, id FROM sessions WHERE closed_at IS NULL \
+                 AND updated_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1) ORDER BY updated_at",
+            )
+            .map_err(backend)?;
+        let rows = stmt
+            .query_map(params![modifier], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(backend)?;
+        rows.collect::<Result<_, _>>().map_err(backend)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn new_session(store: &SqliteStore, id: &str, tenant: &str) {
+        store
+            .create(&NewSession {
+                id: id.into(),
+                tenant: tenant.into(),
+                questionnaire: "q".into(),
+                version: "1.0.0".into(),
+                digest: "sha256:0".into(),
+                language: "en".into(),
+            })
+            .unwrap();
+    }
+
+    fn respond(item: &str) -> vidare::Event {
+        vidare::Event::Respond {
+            item: Arc::from(item),
+            response: vidare::Response::Declined,
+        }
+    }
+
+    #[test]
+    fn appends_check_the_count_and_the_tenant() {
+        let store = SqliteStore::in_memory().unwrap();
+        new_session(&store, "s1", "a");
+        assert_eq!(store.append(Some("a"), "s1", 0, &respond("x")).unwrap(), 1);
+        assert!(matches!(
+            store.append(Some("a"), "s1", 0, &respond("y")),
+            Err(StoreError::Stale {
+                expected: 0,
+                actual: 1
+            })
+        ));
+        assert!(matches!(
+            store.append(Some("b"), "s1", 1, &respond("y")),
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(store.append(None, "s1", 1, &respond("y")).unwrap(), 2);
+        let loaded = store.load(Some("a"), "s1").unwrap();
+        assert_eq!(loaded.events.len(), 2);
+        assert_eq!(loaded.events[1].event.item(), "y");
+    }
+
+    #[test]
+    fn closing_purges_and_makes_read_only() {
+        let store = SqliteStore::in_memory().unwrap();
+        new_session(&store, "s1", "a");
+        store.append(Some("a"), "s1", 0, &respond("keep")).unwrap();
+        store
+            .append(Some("a"), "s1", 1, &respond("secret"))
+            .unwrap();
+        let row = store
+            .close(
+                Some("a"),
+                "s1",
+                2,
+                &serde_json::json!({"en": {}}),
+                &["secret".to_owned()],
+            )
+            .unwrap();
+        let closed = row.closed.unwrap();
+        assert_eq!(closed.purged_events, 1);
+        assert_eq!(row.event_count, 2);
+        let loaded = store.load(Some("a"), "s1").unwrap();
+        assert_eq!(loaded.events.len(), 1);
+        assert!(matches!(
+            store.append(Some("a"), "s1", 2, &respond("z")),
+            Err(StoreError::Closed)
+        ));
+        assert!(store.idle(Duration::ZERO).unwrap().is_empty());
+    }
+
+    #[test]
+    fn events_cannot_be_updated() {
+        let store = SqliteStore::in_memory().unwrap();
+        new_session(&store, "s1", "a");
+        store.append(Some("a"), "s1", 0, &respond("x")).unwrap();
+        let conn = store.conn().unwrap();
+        assert!(conn.execute("UPDATE events SET event = '{}'", []).is_err());
+    }
+}
