@@ -1,16 +1,24 @@
-//! `vidare`: run screening interviews in a terminal and check
-//! questionnaire files. This crate is glue: it parses arguments, calls the
-//! core library and prints; every rule about questionnaires, answers,
-//! scores and triggers lives in `vidare`.
+//! `vidare`: run screening interviews in a terminal; check, test, replay,
+//! compare, draw and document questionnaire files. This crate is glue: it
+//! parses arguments, calls the core library and prints; every rule about
+//! questionnaires, answers, scores and triggers lives in `vidare`.
 
 // A frontend's job is to print and to choose the exit code; the workspace
 // warns about both everywhere else.
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 mod check;
+mod diff;
+mod doc;
+mod files;
+mod graph;
+mod impact;
 mod interview;
 mod log;
+mod names;
+mod replay;
 mod show;
+mod test;
 mod ui;
 
 use std::io::Write as _;
@@ -21,13 +29,20 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  ok: the interview finished with no referral, or was quit; `check` found no problem
+  0  ok: the interview finished with no referral, or was quit; `check` found no
+     problem; every test passed with complete coverage; every recording replayed
+     to its result; the version number fits the changes; printed
   1  run: the interview finished and at least one referral triggered;
-     check: warnings only, and --deny-warnings was given
+     check: warnings only, and --deny-warnings was given;
+     test: every case passed, but the coverage is incomplete;
+     replay: a recording replayed to another result, or was rejected;
+     diff: the new version number is not raised as much as the changes need
   2  error: a file could not be read or does not compile, bad arguments,
-     a refused resume, or scripted input that ended before the interview did";
+     a refused resume, scripted input that ended before the interview did,
+     a failing test case, a recording that cannot be replayed at all";
 
-/// Run screening interviews and check questionnaires.
+/// Run screening interviews; check, test, replay, compare, draw and
+/// document questionnaires.
 #[derive(Debug, Parser)]
 #[command(name = "vidare", version, after_help = EXIT_CODES)]
 struct Cli {
@@ -51,8 +66,44 @@ enum Command {
     /// folders named `tests`.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
-    /// Print the JSON Schema of the questionnaire format, for editors.
-    Schema,
+    /// Run the YAML test cases of questionnaires and report their coverage.
+    ///
+    /// A path is a test file; a questionnaire file (the tests beside it that
+    /// name its version); a questionnaire's folder (its `tests/*.yaml`); a
+    /// `tests` folder; or a folder of questionnaire folders
+    /// (`questionnaires/`: every questionnaire's tests).
+    #[command(after_help = test::EXIT_CODES)]
+    Test(TestArgs),
+    /// Replay recorded sessions on the questionnaire versions they pin and
+    /// compare the results with the recorded ones.
+    ///
+    /// Folders are searched recursively for `*.json` and `*.yaml` recordings.
+    #[command(after_help = replay::EXIT_CODES)]
+    Replay(ReplayArgs),
+    /// Compare two versions of a questionnaire: every change, its class
+    /// (major, minor, patch) and the version bump the changes need.
+    #[command(after_help = diff::EXIT_CODES)]
+    Diff(DiffArgs),
+    /// What a new version would change for sessions already recorded:
+    /// replay them on it and count the changes.
+    #[command(after_help = impact::EXIT_CODES)]
+    Impact(ImpactArgs),
+    /// Draw the flow of a questionnaire: sections, items in order, the
+    /// conditions on the arrows, derived values, scores and triggers.
+    #[command(after_help = graph::EXIT_CODES)]
+    Graph(GraphArgs),
+    /// Write a review document of a questionnaire: every text in every
+    /// language, the flags of each item, conditions in words, scores and
+    /// triggers.
+    #[command(after_help = doc::EXIT_CODES)]
+    Doc(DocArgs),
+    /// Print the JSON Schema of the questionnaire format (default) or of
+    /// the recording format, for editors.
+    Schema {
+        /// Which format.
+        #[arg(value_enum, default_value_t = SchemaKind::Questionnaire)]
+        kind: SchemaKind,
+    },
 }
 
 /// Arguments of `vidare run`.
@@ -98,6 +149,114 @@ pub(crate) enum Format {
     Json,
 }
 
+/// Arguments of `vidare test`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct TestArgs {
+    /// Test files, questionnaire files or folders, or folders of questionnaire folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+/// Arguments of `vidare replay`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReplayArgs {
+    /// Recording files, or folders searched recursively for them.
+    #[arg(required = true, value_name = "RECORDING")]
+    pub(crate) recordings: Vec<PathBuf>,
+    /// The folder of questionnaire versions (`<id>/<version>.yaml`) the
+    /// recordings are replayed on.
+    #[arg(long, value_name = "DIR", default_value = "questionnaires")]
+    pub(crate) questionnaires: PathBuf,
+    /// Replay even when a version's definition changed since the recording
+    /// (its digest differs), e.g. to see what an unreleased edit does.
+    #[arg(long)]
+    pub(crate) allow_digest_mismatch: bool,
+}
+
+/// Text or JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// A report for people.
+    Text,
+    /// The core's report as JSON.
+    Json,
+}
+
+/// Arguments of `vidare diff`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct DiffArgs {
+    /// The old version's file.
+    pub(crate) old: PathBuf,
+    /// The new version's file.
+    pub(crate) new: PathBuf,
+    /// How to print the changes.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+}
+
+/// Arguments of `vidare impact`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ImpactArgs {
+    /// The new version's file.
+    pub(crate) questionnaire: PathBuf,
+    /// Recording files, or folders searched recursively for them;
+    /// recordings of other questionnaires are counted and left out.
+    #[arg(required = true, value_name = "RECORDING")]
+    pub(crate) recordings: Vec<PathBuf>,
+    /// How to print the impact.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+}
+
+/// Arguments of `vidare graph`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct GraphArgs {
+    /// The questionnaire file.
+    pub(crate) questionnaire: PathBuf,
+    /// The kind of picture.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub(crate) format: GraphFormat,
+}
+
+/// Output format of `vidare graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphFormat {
+    /// A Mermaid flowchart (text; renders in Markdown viewers).
+    Mermaid,
+    /// Graphviz DOT (text; `dot -Tsvg` lays it out).
+    Dot,
+    /// A finished SVG picture, laid out by `vidare` itself.
+    Svg,
+}
+
+/// Arguments of `vidare doc`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct DocArgs {
+    /// The questionnaire file.
+    pub(crate) questionnaire: PathBuf,
+    /// The kind of document.
+    #[arg(long, value_enum, default_value_t = DocFormat::Markdown)]
+    pub(crate) format: DocFormat,
+}
+
+/// Output format of `vidare doc`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DocFormat {
+    /// Markdown (GitHub flavour, with tables).
+    Markdown,
+    /// A complete standalone HTML page.
+    Html,
+}
+
+/// Which schema `vidare schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaKind {
+    /// The questionnaire format.
+    Questionnaire,
+    /// The recording format (session logs and recorded sessions).
+    Recording,
+}
+
 fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
@@ -130,8 +289,18 @@ fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => interview::run(&args),
         Command::Check(args) => check::run(&args),
-        Command::Schema => {
-            let schema = serde_json::to_string_pretty(&vidare::schema())?;
+        Command::Test(args) => test::run(&args),
+        Command::Replay(args) => replay::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Impact(args) => impact::run(&args),
+        Command::Graph(args) => graph::run(&args),
+        Command::Doc(args) => doc::run(&args),
+        Command::Schema { kind } => {
+            let schema = match kind {
+                SchemaKind::Questionnaire => vidare::schema(),
+                SchemaKind::Recording => vidare::recording_schema(),
+            };
+            let schema = serde_json::to_string_pretty(&schema)?;
             writeln!(std::io::stdout().lock(), "{schema}")?;
             Ok(ExitCode::SUCCESS)
         }

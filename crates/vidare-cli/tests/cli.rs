@@ -1,5 +1,6 @@
 //! The `vidare` binary end to end: `check`, `schema`, and `run` with
-//! scripted input on the shipped violence questionnaire. Outputs are
+//! scripted input on the shipped violence questionnaire (the other
+//! commands have files of their own). Outputs are
 //! snapshotted with temporary paths replaced by `[TMP]`.
 
 use std::path::{Path, PathBuf};
@@ -163,7 +164,24 @@ fn schema_is_the_core_schema() {
 }
 
 #[test]
+fn schema_prints_the_recording_schema_on_request() {
+    let (code, stdout, _) = output(vidare().args(["schema", "recording"]));
+    assert_eq!(code, 0);
+    let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(printed, vidare::recording_schema());
+    let (code, stdout, _) = output(vidare().args(["schema", "questionnaire"]));
+    assert_eq!(code, 0);
+    let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(printed, vidare::schema());
+}
+
+#[test]
 fn help_lists_the_exit_codes() {
+    for command in ["test", "replay", "diff", "impact", "graph", "doc"] {
+        let (code, stdout, _) = output(vidare().args([command, "--help"]));
+        assert_eq!(code, 0);
+        assert!(stdout.contains("Exit codes:"), "{command}: {stdout}");
+    }
     let (code, stdout, _) = output(vidare().args(["run", "--help"]));
     assert_eq!(code, 0);
     assert!(stdout.contains("Exit codes:"), "{stdout}");

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use vidare::{ItemRef, Questionnaire, Session, Step, Value};
+use vidare::{ItemRef, Session, Step, Value};
 
 use crate::RunArgs;
 use crate::show;
@@ -74,7 +74,7 @@ enum End {
 }
 
 pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
-    let questionnaire = load(&args.questionnaire)?;
+    let questionnaire = crate::files::questionnaire(&args.questionnaire)?;
     let lang = match &args.lang {
         Some(lang) if questionnaire.languages().contains(lang) => lang.clone(),
         Some(lang) => bail!(
@@ -275,20 +275,6 @@ fn announce(
     }
     *announced = now;
     Ok(())
-}
-
-fn load(path: &Path) -> anyhow::Result<Questionnaire> {
-    match vidare::load(path) {
-        Ok(q) => Ok(q),
-        Err(error @ vidare::Error::Invalid { .. }) => {
-            eprint!("{}", error.render());
-            bail!(
-                "{} does not compile; fix the errors above (`vidare check` shows them again)",
-                path.display()
-            )
-        }
-        Err(error) => bail!("{error}; check the path to the questionnaire"),
-    }
 }
 
 fn save(

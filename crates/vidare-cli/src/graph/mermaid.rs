@@ -1,0 +1,115 @@
+//! The picture as a Mermaid flowchart.
+
+use std::fmt::Write as _;
+
+use super::{EdgeKind, Graph, Node, Shape};
+
+pub(super) fn render(g: &Graph) -> String {
+    let mut out = String::new();
+    // The front matter is YAML: a double-quoted string.
+    let title = g.title.replace('\\', "\\\\").replace('"', "\\\"");
+    let _ = writeln!(out, "---\ntitle: \"{title}\"\n---");
+    out.push_str("flowchart TB\n");
+    let grouped: Vec<usize> = g.groups.iter().flat_map(|gr| gr.nodes.clone()).collect();
+    for (n, node) in g.nodes.iter().enumerate() {
+        if !grouped.contains(&n) && node.shape == Shape::Start {
+            let _ = writeln!(out, "  {}", node_line(node));
+        }
+    }
+    for group in &g.groups {
+        let _ = writeln!(
+            out,
+            "  subgraph {}[\"{}\"]",
+            group.key,
+            escape(&group.label)
+        );
+        out.push_str("    direction TB\n");
+        for &n in &group.nodes {
+            let _ = writeln!(out, "    {}", node_line(&g.nodes[n]));
+        }
+        out.push_str("  end\n");
+    }
+    for (n, node) in g.nodes.iter().enumerate() {
+        if !grouped.contains(&n) && node.shape != Shape::Start {
+            let _ = writeln!(out, "  {}", node_line(node));
+        }
+    }
+    for e in &g.edges {
+        let (from, to) = (&g.nodes[e.from].key, &g.nodes[e.to].key);
+        let label = e
+            .label
+            .iter()
+            .map(|l| escape(l))
+            .collect::<Vec<_>>()
+            .join("<br/>");
+        let _ = match (e.kind, label.is_empty()) {
+            (EdgeKind::Flow, true) => writeln!(out, "  {from} --> {to}"),
+            (EdgeKind::Flow, false) => writeln!(out, "  {from} -->|\"{label}\"| {to}"),
+            (EdgeKind::Reads, _) => writeln!(out, "  {from} -.-> {to}"),
+            (EdgeKind::Suggests, _) => writeln!(out, "  {from} -.->|\"suggested answer\"| {to}"),
+        };
+    }
+    let unreachable: Vec<&str> = g
+        .nodes
+        .iter()
+        .filter(|n| n.unreachable)
+        .map(|n| n.key.as_str())
+        .collect();
+    if !unreachable.is_empty() {
+        out.push_str(
+            "  classDef unreachable stroke:#c00,stroke-width:2px,stroke-dasharray:5 3,color:#c00\n",
+        );
+        let _ = writeln!(out, "  class {} unreachable", unreachable.join(","));
+    }
+    out
+}
+
+fn node_line(node: &Node) -> String {
+    let mut label = escape(&node.id);
+    if !node.detail.is_empty() {
+        let _ = write!(label, "<br/>{}", escape(&node.detail));
+    }
+    if node.unreachable {
+        label.push_str("<br/>never shown");
+    }
+    let (open, close) = match node.shape {
+        Shape::Start | Shape::Finish => ("((", "))"),
+        Shape::Question => ("[", "]"),
+        Shape::Info => ("(", ")"),
+        Shape::Derived => ("[/", "/]"),
+        Shape::Score => ("([", "])"),
+        Shape::Trigger => ("{{", "}}"),
+        Shape::End => ("[\\", "/]"),
+    };
+    format!("{}{open}\"{label}\"{close}", node.key)
+}
+
+/// Text inside a quoted Mermaid label: quotes, pipes, angle brackets and
+/// `#` as Mermaid's entity codes.
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            '"' => out.push_str("#quot;"),
+            '|' => out.push_str("#124;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_escaped() {
+        assert_eq!(
+            escape(r#"a == "b" || c <= 2"#),
+            "a == #quot;b#quot; #124;#124; c #lt;= 2"
+        );
+    }
+}
