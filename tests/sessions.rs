@@ -3,7 +3,7 @@
 //! hide answered items, early end, immediate triggers, and errors that
 //! leave the session unchanged.
 
-use vidare::{ErrorKind, Questionnaire, Response, Session, Step, Urgency, Value};
+use vidare::{ErrorKind, Outcome, Questionnaire, Response, Session, Step, Urgency, Value};
 
 fn violence() -> Questionnaire {
     vidare::load(concat!(
@@ -478,4 +478,51 @@ fn events_round_trip_through_json() {
     );
     let events: Vec<vidare::Event> = serde_json::from_str(&json).unwrap();
     assert_eq!(Session::resume(&q, events).unwrap().result(), s.result());
+}
+
+#[test]
+fn a_checked_result_says_gender_would_not_change_it() {
+    let q = vidare::load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/questionnaires/gender-equality-compass/1.0.0.yaml"
+    ))
+    .unwrap();
+    let mut s = Session::new(&q);
+    let mut n = 0;
+    while let Step::Ask(item) = s.next() {
+        let id = item.id().to_owned();
+        let value: Value = match item.kind() {
+            vidare::ItemKind::YesNo => (n % 2 == 0).into(),
+            vidare::ItemKind::SingleChoice => {
+                let options: Vec<&str> = item.options().map(|o| o.value).collect();
+                options[n % options.len()].into()
+            }
+            vidare::ItemKind::MultipleChoice => Value::List(vec![]),
+            vidare::ItemKind::Number | vidare::ItemKind::Scale => {
+                item.range().0.unwrap_or(0.0).into()
+            }
+            _ => "some words".into(),
+        };
+        s.answer(&id, value).unwrap();
+        n += 1;
+    }
+    let plain = s.result_in("en");
+    assert_eq!(plain.counterfactual, None);
+    let checked = s.checked_result_in("en");
+    let check = checked.counterfactual.as_ref().unwrap();
+    assert!(check.is_clean(), "{check}");
+    assert_eq!(
+        serde_json::to_value(check).unwrap()["verdict"],
+        "no_difference",
+        "{}",
+        serde_json::to_string_pretty(check).unwrap()
+    );
+    // Everything else is the plain result.
+    assert_eq!(
+        Outcome {
+            counterfactual: None,
+            ..checked
+        },
+        plain
+    );
 }

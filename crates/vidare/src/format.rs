@@ -374,6 +374,41 @@ pub struct Derived {
     /// A set of categories: every case whose condition holds is included.
     #[serde(default)]
     pub flags: Option<Sp<Vec<Case>>>,
+    /// Marks the value as kept for statistics only: it may read protected
+    /// items (such as gender), and nothing but other statistics-only
+    /// derived values and scores may read it, so it never steers a
+    /// condition, score or referral. Needs a `justification`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics_only: Option<Sp<StatisticsOnly>>,
+}
+
+/// Why a derived value or score is kept for statistics only, the one
+/// documented exception to the protected-attribute rule.
+///
+/// The loader reads a missing `justification` as empty and reports it
+/// with the other problems (V003); editors see it as required.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = justification_required))]
+#[serde(deny_unknown_fields)]
+pub struct StatisticsOnly {
+    /// What the output is for and who reads it, e.g. "gender distribution
+    /// of health needs, reported to the steering group". Must not be empty.
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
+    pub justification: Sp<String>,
+}
+
+#[cfg(feature = "schema")]
+fn justification_required(schema: &mut schemars::Schema) {
+    schema.insert("required".into(), serde_json::json!(["justification"]));
+    if let Some(property) = schema
+        .get_mut("properties")
+        .and_then(|p| p.get_mut("justification"))
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        property.remove("default");
+    }
 }
 
 /// One possible value of a category or flag set.
@@ -451,6 +486,12 @@ pub struct Score {
     /// Labelled ranges of the score, ascending, without gaps or overlaps.
     #[serde(default)]
     pub bands: Option<Sp<Vec<Band>>>,
+    /// Marks the score as kept for statistics only: it may read protected
+    /// items (such as gender), and nothing but other statistics-only
+    /// derived values and scores may read it, so it never steers a
+    /// condition, score or referral. Needs a `justification`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics_only: Option<Sp<StatisticsOnly>>,
 }
 
 /// A labelled range of a score.

@@ -23,6 +23,9 @@ pub(super) struct Graph {
 struct Computed {
     derived: usize,
     uses: Vec<Vec<Use>>,
+    /// Declared `statistics_only`: may read protected items, and may only
+    /// be read by other statistics-only values.
+    statistics_only: Vec<bool>,
 }
 
 impl Computed {
@@ -46,6 +49,10 @@ impl Computed {
         } else {
             Symbol::Score((c - self.derived) as u32)
         }
+    }
+    fn is_statistics_only(&self, symbol: Symbol) -> bool {
+        self.index(symbol)
+            .is_some_and(|c| self.statistics_only.get(c).copied().unwrap_or(false))
     }
 }
 
@@ -80,8 +87,15 @@ pub(super) fn analyse(
                     .collect()
             }))
             .collect(),
+        statistics_only: doc
+            .derived
+            .iter()
+            .map(|d| d.statistics_only.is_some())
+            .chain(doc.scores.iter().map(|s| s.statistics_only.is_some()))
+            .collect(),
     };
     let n_computed = computed.uses.len();
+    justifications(doc, ctx);
 
     // Cycles among computed values, and a topological order of them.
     let topo = topological(&computed, ctx, symbols);
@@ -160,8 +174,25 @@ pub(super) fn analyse(
         first_item += section.items.len() as u32;
     }
 
-    // Nothing that steers the flow, a score or a referral may read a protected attribute.
+    // Nothing that steers the flow, a score or a referral may read a
+    // protected attribute, nor a value kept for statistics only.
     let chains = protected_chains(&computed, &topo, items);
+    let mut suggestion_uses: Vec<(String, Vec<Use>)> = Vec::new();
+    flat = 0;
+    for (s, section) in doc.sections.iter().enumerate() {
+        for (i, item) in section.items.iter().enumerate() {
+            if let (Some(d), Some(at)) = (items[flat].suggested, &item.suggested) {
+                suggestion_uses.push((
+                    format!("the suggestion of item `{}`", items[flat].id),
+                    vec![Use {
+                        symbol: Symbol::Derived(d),
+                        location: ctx.loc(at, &format!("sections[{s}].items[{i}].suggested")),
+                    }],
+                ));
+            }
+            flat += 1;
+        }
+    }
     let mut owners: Vec<(String, &Vec<Use>)> = Vec::new();
     flat = 0;
     for (s, section) in doc.sections.iter().enumerate() {
@@ -181,8 +212,15 @@ pub(super) fn analyse(
             flat += 1;
         }
     }
+    for (owner, uses) in &suggestion_uses {
+        owners.push((owner.clone(), uses));
+    }
     for (c, uses) in computed.uses.iter().enumerate() {
-        owners.push((what(symbols, computed.symbol(c)), uses));
+        // A statistics-only value may read protected items and other
+        // statistics-only values; what reads it is checked instead.
+        if !computed.statistics_only[c] {
+            owners.push((what(symbols, computed.symbol(c)), uses));
+        }
     }
     for (t, uses) in checked.trigger_uses.iter().enumerate() {
         owners.push((format!("trigger `{}`", checked.triggers[t].id), uses));
@@ -330,8 +368,63 @@ fn topological(computed: &Computed, ctx: &mut Ctx<'_>, symbols: &Symbols) -> Vec
     order
 }
 
+/// What a reader of `symbol` takes in with it: the chain of names from
+/// `symbol` down to a protected item or a statistics-only value, if any.
+///
+/// A protected item is a chain of itself. A computed value passes on the
+/// chain it reads; a statistics-only value is a chain of its own, even when
+/// it reads no protected item (it may only be read by other statistics-only
+/// values), followed by the protected item it reads, if any.
+fn carried(
+    computed: &Computed,
+    chains: &[Option<Vec<Symbol>>],
+    items: &[ItemDef],
+    symbol: Symbol,
+) -> Option<Vec<Symbol>> {
+    match symbol {
+        Symbol::Item(i) if items[i as usize].protected => Some(vec![symbol]),
+        Symbol::Item(_) => None,
+        other => {
+            let c = computed.index(other)?;
+            let rest = chains[c].clone();
+            if rest.is_none() && !computed.statistics_only[c] {
+                return None;
+            }
+            let mut chain = vec![other];
+            chain.extend(rest.unwrap_or_default());
+            Some(chain)
+        }
+    }
+}
+
+/// The chain through which `uses` read a protected item or a
+/// statistics-only value: the first one that ends at a protected item, or
+/// else the first one at all.
+fn first_chain(
+    computed: &Computed,
+    chains: &[Option<Vec<Symbol>>],
+    items: &[ItemDef],
+    uses: &[Use],
+) -> Option<Vec<Symbol>> {
+    let mut fallback = None;
+    for u in uses {
+        if let Some(chain) = carried(computed, chains, items, u.symbol) {
+            let ends_protected = chain
+                .last()
+                .is_some_and(|s| !computed.is_statistics_only(*s));
+            if ends_protected {
+                return Some(chain);
+            }
+            if fallback.is_none() {
+                fallback = Some(chain);
+            }
+        }
+    }
+    fallback
+}
+
 /// For each computed value, the chain of names through which it reads a
-/// protected item, if it does.
+/// protected item or a statistics-only value, if it does.
 fn protected_chains(
     computed: &Computed,
     topo: &[usize],
@@ -339,27 +432,15 @@ fn protected_chains(
 ) -> Vec<Option<Vec<Symbol>>> {
     let mut chains: Vec<Option<Vec<Symbol>>> = vec![None; computed.uses.len()];
     for &c in topo {
-        for u in &computed.uses[c] {
-            let chain = match u.symbol {
-                Symbol::Item(i) if items[i as usize].protected => Some(vec![u.symbol]),
-                Symbol::Item(_) => None,
-                other => computed
-                    .index(other)
-                    .and_then(|o| chains[o].clone())
-                    .map(|mut rest| {
-                        rest.insert(0, other);
-                        rest
-                    }),
-            };
-            if chain.is_some() {
-                chains[c] = chain;
-                break;
-            }
-        }
+        chains[c] = first_chain(computed, &chains, items, &computed.uses[c]);
     }
     chains
 }
 
+/// Reports every place where `uses` read a protected item or a
+/// statistics-only value, once per chain and line (`gender == "a" ||
+/// gender == "b"` is one problem; an own condition and a guard from a
+/// `use:` or `include:` entry are two).
 fn report_protected(
     ctx: &mut Ctx<'_>,
     symbols: &Symbols,
@@ -369,34 +450,124 @@ fn report_protected(
     owner: &str,
     uses: &[Use],
 ) {
+    let mut reported: Vec<(Vec<Symbol>, u32)> = Vec::new();
     for u in uses {
-        let chain = match u.symbol {
-            Symbol::Item(i) if items[i as usize].protected => Some(vec![u.symbol]),
-            Symbol::Item(_) => None,
-            other => computed
-                .index(other)
-                .and_then(|c| chains[c].clone())
-                .map(|mut rest| {
-                    rest.insert(0, other);
-                    rest
-                }),
+        let Some(chain) = carried(computed, chains, items, u.symbol) else {
+            continue;
         };
-        if let Some(chain) = chain {
-            let path: Vec<String> = std::iter::once(owner.to_owned())
-                .chain(chain.iter().map(|s| what(symbols, *s)))
-                .collect();
+        if reported
+            .iter()
+            .any(|(c, line)| *c == chain && *line == u.location.line)
+        {
+            continue;
+        }
+        ctx.report(protected_diagnostic(
+            symbols,
+            computed,
+            owner,
+            &chain,
+            u.location.clone(),
+        ));
+        reported.push((chain, u.location.line));
+    }
+}
+
+fn protected_diagnostic(
+    symbols: &Symbols,
+    computed: &Computed,
+    owner: &str,
+    chain: &[Symbol],
+    location: Location,
+) -> Diagnostic {
+    let name = |s: &Symbol| {
+        if computed.is_statistics_only(*s) {
+            format!("{} (statistics only)", what(symbols, *s))
+        } else {
+            what(symbols, *s)
+        }
+    };
+    let path: Vec<String> = std::iter::once(owner.to_owned())
+        .chain(chain.iter().map(name))
+        .collect();
+    match chain.iter().find(|s| computed.is_statistics_only(**s)) {
+        None => {
             let protected = chain.last().map(|s| symbols.name(*s)).unwrap_or_default();
+            Diagnostic::new(
+                Code::ProtectedDependency,
+                location,
+                format!("{owner} depends on the protected item `{protected}`: {}", path.join(" → ")),
+            )
+            .with_help(
+                "a protected attribute is recorded, never a rule input: interventions must follow need; remove this dependency",
+            )
+        }
+        Some(statistics) => Diagnostic::new(
+            Code::ProtectedDependency,
+            location,
+            format!(
+                "{owner} depends on {}, which is kept for statistics only: {}",
+                what(symbols, *statistics),
+                path.join(" → ")
+            ),
+        )
+        .with_help(
+            "a statistics-only value may only be read by other statistics-only derived values and scores, never by a condition, trigger, end condition, suggestion or other value; read the needs it is computed from instead",
+        ),
+    }
+}
+
+/// A statistics-only value must say why it exists.
+fn justifications(doc: &Document, ctx: &mut Ctx<'_>) {
+    let outputs = doc
+        .derived
+        .iter()
+        .enumerate()
+        .map(|(d, x)| {
+            (
+                format!("derived[{d}]"),
+                "derived value",
+                &x.id,
+                &x.statistics_only,
+            )
+        })
+        .chain(
+            doc.scores
+                .iter()
+                .enumerate()
+                .map(|(s, x)| (format!("scores[{s}]"), "score", &x.id, &x.statistics_only)),
+        );
+    for (path, kind, id, statistics) in outputs {
+        let Some(statistics) = statistics else {
+            continue;
+        };
+        let justification = &statistics.value.justification;
+        if justification.value.trim().is_empty() {
+            let location = if justification.line > 0 {
+                ctx.loc(
+                    justification,
+                    &format!("{path}.statistics_only.justification"),
+                )
+            } else {
+                ctx.loc(statistics, &format!("{path}.statistics_only"))
+            };
+            let state = if justification.line > 0 {
+                "an empty"
+            } else {
+                "no"
+            };
             ctx.report(
                 Diagnostic::new(
-                    Code::ProtectedDependency,
-                    u.location.clone(),
-                    format!("{owner} depends on the protected item `{protected}`: {}", path.join(" → ")),
+                    Code::MissingField,
+                    location,
+                    format!(
+                        "the {kind} `{}` is marked statistics only but has {state} `justification`",
+                        id.value
+                    ),
                 )
                 .with_help(
-                    "a protected attribute is recorded, never a rule input: interventions must follow need; remove this dependency",
+                    "say what it is for and who reads it, e.g. `statistics_only: { justification: \"gender distribution of needs, for the yearly equality report\" }`; it may read protected items, and nothing but other statistics-only values may read it",
                 ),
             );
-            return;
         }
     }
 }

@@ -1,0 +1,687 @@
+//! "Would the result differ if the gender were different?" — the
+//! counterfactual check of one session.
+//!
+//! The session's log is replayed once for every other response each
+//! protected item could have had (every other option, the other yes/no
+//! value, "prefer not to answer" where offered, ...), with the protected
+//! item's `respond` and `change` events rewritten to that response. Each
+//! replayed result is compared with the real one by
+//! [`compare`]. For a questionnaire that loads,
+//! the static rule (V024) already guarantees that nothing but declared
+//! statistics-only outputs can differ; this check shows it for the result
+//! at hand, and would catch an engine bug that broke the guarantee.
+//!
+//! ```
+//! # fn main() -> Result<(), vidare::Error> {
+//! let q = vidare::load("../../questionnaires/gender-equality-compass/1.0.0.yaml")?;
+//! let mut session = vidare::Session::new(&q);
+//! session.answer("gender", "woman")?;
+//! session.answer("physical_health", "major")?;
+//! let check = vidare::analysis::check_result(&q, &session);
+//! assert!(check.is_clean());
+//! assert_eq!(check.verdict, vidare::analysis::Verdict::NoDifference);
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::replay::{Difference, compare};
+use crate::format::{ItemKind, Retention};
+use crate::outcome::{Outcome, QuestionnaireRef};
+use crate::questionnaire::{ItemRef, Questionnaire};
+use crate::session::Session;
+use crate::value::{Event, Response, Value};
+
+/// The result of the counterfactual check of one session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Counterfactual {
+    /// What the check found, in one word.
+    pub verdict: Verdict,
+    /// The definition the session ran on.
+    pub questionnaire: QuestionnaireRef,
+    /// One entry per protected item of the questionnaire.
+    pub protected: Vec<ProtectedCheck>,
+    /// The outputs the questionnaire declares statistics only (they may
+    /// read protected items, and nothing that steers a referral reads
+    /// them), with their justification.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statistics_only: Vec<StatisticsOutput>,
+    /// Why the check could not run: the session's own log does not resume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What the counterfactual check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The check ran and every other value of every protected item gives
+    /// exactly the same result.
+    NoDifference,
+    /// Only outputs declared `statistics_only` differ; nothing that can
+    /// steer a condition, score or referral does.
+    StatisticsOnly,
+    /// Something that can steer a referral differs, or the log with
+    /// another value no longer resumes (the flow itself depends on it).
+    Differs,
+    /// Nothing to vary: the questionnaire has no protected item, or the
+    /// session has no response to one.
+    NothingToVary,
+    /// The check could not run: the session's own log does not resume.
+    NotRun,
+}
+
+/// The check of one protected item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ProtectedCheck {
+    /// The protected item.
+    pub item: String,
+    /// Whether the log has a response to it that could be varied.
+    pub varied: bool,
+    /// How many other responses were tried.
+    pub alternatives: usize,
+    /// The alternatives that gave a different result (empty when none did).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub differing: Vec<Variant>,
+}
+
+/// One other response to a protected item whose replay differs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Variant {
+    /// The kind of response tried: `answered`, `declined`, `dont_know` or `skipped`.
+    pub response: String,
+    /// The answer tried, unless the item's retention keeps answers out of results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    /// Differences in what can steer a referral: triggers, scores, bands,
+    /// derived values, the flow.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub differences: Vec<Change>,
+    /// Differences in outputs declared statistics only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statistics_only: Vec<Change>,
+    /// The rewritten log no longer resumes: the first event it rejects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreplayable: Option<Unreplayable>,
+}
+
+/// One difference between the real result and a counterfactual one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Change {
+    /// `finished`, `ended_by`, `answer`, `score`, `band`, `derived`,
+    /// `trigger_added`, `trigger_removed` or `trigger_urgency`.
+    pub kind: String,
+    /// The item, score, derived value, trigger or end condition concerned
+    /// (empty for `finished`).
+    pub id: String,
+    /// What changed, in words; never an answer or a derived value itself.
+    pub description: String,
+}
+
+/// An event the rewritten log no longer accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Unreplayable {
+    /// Its position in the log, from 0.
+    pub event: usize,
+    /// The item it concerns.
+    pub item: String,
+    /// Why the engine rejected it (never quotes an answer).
+    pub reason: String,
+}
+
+/// A derived value or score declared `statistics_only`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StatisticsOutput {
+    /// `derived` or `score`.
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+    /// Why it is kept, as written in the questionnaire.
+    pub justification: String,
+}
+
+impl Counterfactual {
+    /// Whether nothing that can steer a condition, score or referral
+    /// depends on a protected item in this session: no difference at all,
+    /// differences only in declared statistics-only outputs, or nothing to
+    /// vary. False when something differs or the check could not run.
+    #[must_use]
+    pub fn is_clean(&self) -> bool {
+        matches!(
+            self.verdict,
+            Verdict::NoDifference | Verdict::StatisticsOnly | Verdict::NothingToVary
+        )
+    }
+}
+
+/// The derived values and scores `questionnaire` declares statistics only.
+#[must_use]
+pub fn statistics_outputs(questionnaire: &Questionnaire) -> Vec<StatisticsOutput> {
+    let doc = questionnaire.document();
+    let derived = doc.derived.iter().filter_map(|d| {
+        d.statistics_only.as_ref().map(|s| StatisticsOutput {
+            kind: "derived".into(),
+            id: d.id.value.clone(),
+            justification: s.value.justification.value.clone(),
+        })
+    });
+    let scores = doc.scores.iter().filter_map(|d| {
+        d.statistics_only.as_ref().map(|s| StatisticsOutput {
+            kind: "score".into(),
+            id: d.id.value.clone(),
+            justification: s.value.justification.value.clone(),
+        })
+    });
+    derived.chain(scores).collect()
+}
+
+/// The counterfactual check of a running or finished session.
+#[must_use]
+pub fn check_result(questionnaire: &Questionnaire, session: &Session) -> Counterfactual {
+    counterfactual(questionnaire, session.events())
+}
+
+/// Replays `events` on `questionnaire` with every other response to each
+/// protected item and reports what differs from the real result.
+///
+/// A protected item's `respond` and `change` events are all rewritten to
+/// the alternative response (its `back` events stay), so the log keeps its
+/// shape. The alternatives are every response the item accepts other than
+/// the one that counts (or, if none counts, the last one in the log): for
+/// a single choice every other option, for yes/no the other value, for a
+/// multiple choice the empty set, each option alone and (up to 4 options)
+/// every other combination, for a scale every point (or 11 spread over a
+/// long one), for a number its bounds and points between them, and
+/// "prefer not to answer", "don't know" and "skipped" where offered.
+/// Free text and dates can only be tested for being answered, so only
+/// their non-answers are tried.
+#[must_use]
+pub fn counterfactual(questionnaire: &Questionnaire, events: &[Event]) -> Counterfactual {
+    let mut report = Counterfactual {
+        verdict: Verdict::NothingToVary,
+        questionnaire: QuestionnaireRef {
+            id: questionnaire.id().to_owned(),
+            version: questionnaire.version().to_owned(),
+            digest: questionnaire.digest().to_owned(),
+        },
+        protected: Vec::new(),
+        statistics_only: statistics_outputs(questionnaire),
+        error: None,
+    };
+    let original = match Session::resume(questionnaire, events.iter().cloned()) {
+        Ok(session) => session,
+        Err(e) => {
+            report.verdict = Verdict::NotRun;
+            report.error = Some(e.to_string());
+            return report;
+        }
+    };
+    let before = original.result();
+    let statistics: Vec<(&str, &str)> = report
+        .statistics_only
+        .iter()
+        .map(|s| (s.kind.as_str(), s.id.as_str()))
+        .collect();
+    let mut any_varied = false;
+    let mut differs = false;
+    let mut statistics_differ = false;
+    for item in questionnaire.items().filter(ItemRef::protected) {
+        let id = item.id();
+        let given = original.response(id).or_else(|| last_response(events, id));
+        let Some(given) = given else {
+            report.protected.push(ProtectedCheck {
+                item: id.to_owned(),
+                varied: false,
+                alternatives: 0,
+                differing: Vec::new(),
+            });
+            continue;
+        };
+        any_varied = true;
+        let alternatives: Vec<Response> = alternatives(questionnaire, &item)
+            .into_iter()
+            .filter(|r| *r != given)
+            .collect();
+        let mut check = ProtectedCheck {
+            item: id.to_owned(),
+            varied: true,
+            alternatives: alternatives.len(),
+            differing: Vec::new(),
+        };
+        for alternative in alternatives {
+            let variant = try_alternative(
+                questionnaire,
+                events,
+                &item,
+                &alternative,
+                &before,
+                &statistics,
+            );
+            if let Some(variant) = variant {
+                differs |= !variant.differences.is_empty() || variant.unreplayable.is_some();
+                statistics_differ |= !variant.statistics_only.is_empty();
+                check.differing.push(variant);
+            }
+        }
+        report.protected.push(check);
+    }
+    report.verdict = if differs {
+        Verdict::Differs
+    } else if statistics_differ {
+        Verdict::StatisticsOnly
+    } else if any_varied {
+        Verdict::NoDifference
+    } else {
+        Verdict::NothingToVary
+    };
+    report
+}
+
+/// Replays the log with `alternative` as the item's response; `None` when
+/// the result is the same.
+fn try_alternative(
+    questionnaire: &Questionnaire,
+    events: &[Event],
+    item: &ItemRef<'_>,
+    alternative: &Response,
+    before: &Outcome,
+    statistics: &[(&str, &str)],
+) -> Option<Variant> {
+    let id = item.id();
+    let rewritten: Vec<Event> = events
+        .iter()
+        .map(|e| match e {
+            Event::Respond { item: i, .. } if &**i == id => Event::Respond {
+                item: Arc::clone(i),
+                response: alternative.clone(),
+            },
+            Event::Change { item: i, .. } if &**i == id => Event::Change {
+                item: Arc::clone(i),
+                response: alternative.clone(),
+            },
+            other => other.clone(),
+        })
+        .collect();
+    let value = match (item.retention(), alternative) {
+        (Retention::Keep, Response::Answer(v)) => Some(v.clone()),
+        _ => None,
+    };
+    let mut variant = Variant {
+        response: alternative.kind().to_owned(),
+        value,
+        differences: Vec::new(),
+        statistics_only: Vec::new(),
+        unreplayable: None,
+    };
+    match Session::resume(questionnaire, rewritten.iter().cloned()) {
+        Err(e) => {
+            let (event, reason) = match e {
+                crate::Error::Replay { index, source } => (index, source.to_string()),
+                other => (0, other.to_string()),
+            };
+            variant.unreplayable = Some(Unreplayable {
+                event,
+                item: rewritten
+                    .get(event)
+                    .map(|e| e.item().to_owned())
+                    .unwrap_or_default(),
+                reason,
+            });
+        }
+        Ok(session) => {
+            let after = session.result();
+            for difference in compare(before, &after) {
+                // The protected item's own response is what was varied.
+                if matches!(&difference, Difference::Answer { item: i, .. } if i == id) {
+                    continue;
+                }
+                let change = to_change(&difference);
+                let is_statistics = match &difference {
+                    Difference::Score { id, .. } | Difference::Band { id, .. } => {
+                        statistics.contains(&("score", id.as_str()))
+                    }
+                    Difference::Derived { id, .. } => {
+                        statistics.contains(&("derived", id.as_str()))
+                    }
+                    _ => false,
+                };
+                if is_statistics {
+                    variant.statistics_only.push(change);
+                } else {
+                    variant.differences.push(change);
+                }
+            }
+        }
+    }
+    let same = variant.differences.is_empty()
+        && variant.statistics_only.is_empty()
+        && variant.unreplayable.is_none();
+    (!same).then_some(variant)
+}
+
+fn to_change(difference: &Difference) -> Change {
+    let (kind, id) = match difference {
+        Difference::Finished { .. } => ("finished", String::new()),
+        Difference::EndedBy { before, after } => (
+            "ended_by",
+            after.clone().or_else(|| before.clone()).unwrap_or_default(),
+        ),
+        Difference::Answer { item, .. } => ("answer", item.clone()),
+        Difference::Score { id, .. } => ("score", id.clone()),
+        Difference::Band { id, .. } => ("band", id.clone()),
+        Difference::Derived { id, .. } => ("derived", id.clone()),
+        Difference::TriggerAdded { id, .. } => ("trigger_added", id.clone()),
+        Difference::TriggerRemoved { id, .. } => ("trigger_removed", id.clone()),
+        Difference::TriggerUrgency { id, .. } => ("trigger_urgency", id.clone()),
+    };
+    Change {
+        kind: kind.to_owned(),
+        id,
+        description: difference.to_string(),
+    }
+}
+
+/// The response of the last `respond` or `change` event for `item` that
+/// no later `back` withdrew.
+fn last_response(events: &[Event], item: &str) -> Option<Response> {
+    let mut last = None;
+    for e in events.iter().filter(|e| e.item() == item) {
+        last = match e {
+            Event::Respond { response, .. } | Event::Change { response, .. } => {
+                Some(response.clone())
+            }
+            Event::Back { .. } => None,
+        };
+    }
+    last
+}
+
+/// Every response `item` accepts, as far as it can be listed.
+fn alternatives(questionnaire: &Questionnaire, item: &ItemRef<'_>) -> Vec<Response> {
+    let mut out: Vec<Response> = Vec::new();
+    let mut answer = |v: Value| out.push(Response::Answer(v));
+    match item.kind() {
+        ItemKind::YesNo => {
+            answer(Value::Bool(true));
+            answer(Value::Bool(false));
+        }
+        ItemKind::SingleChoice => {
+            for o in item.options() {
+                answer(Value::Text(o.value.to_owned()));
+            }
+        }
+        ItemKind::MultipleChoice => {
+            let values: Vec<&str> = item.options().map(|o| o.value).collect();
+            if values.len() <= 4 {
+                for mask in 0u32..(1 << values.len()) {
+                    answer(Value::List(
+                        values
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| mask & (1 << i) != 0)
+                            .map(|(_, v)| (*v).to_owned())
+                            .collect(),
+                    ));
+                }
+            } else {
+                answer(Value::List(Vec::new()));
+                for v in &values {
+                    answer(Value::List(vec![(*v).to_owned()]));
+                }
+                answer(Value::List(
+                    values.iter().map(|v| (*v).to_owned()).collect(),
+                ));
+            }
+        }
+        ItemKind::Scale => {
+            if let (Some(lo), Some(hi)) = item.range() {
+                for n in spread(lo, hi, true, 21) {
+                    answer(Value::Number(n));
+                }
+            }
+        }
+        ItemKind::Number => {
+            let integer = questionnaire.inner.items[item.index()].integer;
+            let points = match item.range() {
+                (Some(lo), Some(hi)) => spread(lo, hi, integer, 5),
+                (Some(lo), None) => vec![lo, lo + 1.0, lo + 10.0, lo + 100.0],
+                (None, Some(hi)) => vec![hi, hi - 1.0, hi - 10.0, hi - 100.0],
+                (None, None) => vec![-1.0, 0.0, 1.0, 10.0, 100.0],
+            };
+            for n in points {
+                answer(Value::Number(n));
+            }
+        }
+        ItemKind::Text | ItemKind::Date | ItemKind::Info => {}
+    }
+    if item.allows_decline() {
+        out.push(Response::Declined);
+    }
+    if item.allows_dont_know() {
+        out.push(Response::DontKnow);
+    }
+    if !item.required() {
+        out.push(Response::Skipped);
+    }
+    out
+}
+
+/// Up to `max` points from `lo` to `hi`, both included; whole numbers when
+/// `integer`.
+fn spread(lo: f64, hi: f64, integer: bool, max: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || hi < lo {
+        return Vec::new();
+    }
+    if integer && hi - lo < max as f64 {
+        let mut out = Vec::new();
+        let mut n = lo.ceil();
+        while n <= hi {
+            out.push(n);
+            n += 1.0;
+        }
+        return out;
+    }
+    let mut out: Vec<f64> = Vec::with_capacity(max);
+    for k in 0..max {
+        let mut n = lo + (hi - lo) * k as f64 / (max - 1) as f64;
+        if integer {
+            n = n.round();
+        }
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+impl fmt::Display for Counterfactual {
+    /// A summary that names items, scores and triggers, never an answer.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let q = &self.questionnaire;
+        match self.verdict {
+            Verdict::NotRun => {
+                return write!(
+                    f,
+                    "counterfactual check on {}@{}: not run: {}",
+                    q.id,
+                    q.version,
+                    self.error.as_deref().unwrap_or("the log does not resume")
+                );
+            }
+            Verdict::NothingToVary if self.protected.is_empty() => {
+                return write!(
+                    f,
+                    "counterfactual check on {}@{}: nothing to vary (no protected item)",
+                    q.id, q.version
+                );
+            }
+            _ => {}
+        }
+        let headline = match self.verdict {
+            Verdict::NoDifference => "no difference",
+            Verdict::StatisticsOnly => "only statistics-only outputs differ",
+            Verdict::Differs => "THE RESULT DIFFERS",
+            Verdict::NothingToVary => "nothing to vary",
+            Verdict::NotRun => "not run",
+        };
+        write!(
+            f,
+            "counterfactual check on {}@{}: {headline}",
+            q.id, q.version
+        )?;
+        for check in &self.protected {
+            if !check.varied {
+                write!(f, "\n  `{}`: no response to vary", check.item)?;
+                continue;
+            }
+            write!(
+                f,
+                "\n  `{}`: {} other response(s) tried, {} gave another result",
+                check.item,
+                check.alternatives,
+                check.differing.len()
+            )?;
+            for (n, variant) in check.differing.iter().enumerate() {
+                write!(f, "\n    alternative {} ({}):", n + 1, variant.response)?;
+                if let Some(u) = &variant.unreplayable {
+                    write!(
+                        f,
+                        "\n      the log no longer resumes: event {} (`{}`): {}",
+                        u.event, u.item, u.reason
+                    )?;
+                }
+                for c in &variant.differences {
+                    write!(f, "\n      - {}", c.description)?;
+                }
+                for c in &variant.statistics_only {
+                    write!(f, "\n      - {} (statistics only)", c.description)?;
+                }
+            }
+        }
+        for s in &self.statistics_only {
+            write!(
+                f,
+                "\n  statistics only: {} `{}`: {}",
+                s.kind, s.id, s.justification
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{Verdict, counterfactual};
+    use crate::{Questionnaire, Session};
+
+    /// A questionnaire whose trigger and flow read `gender`, which the
+    /// loader would reject: it is compiled with `gender` unprotected and
+    /// marked protected afterwards, as an engine bug might leave it.
+    fn biased() -> Questionnaire {
+        let source = r#"
+format: 1
+id: biased
+version: 1.0.0
+title: { en: Biased }
+languages: [en]
+default_language: en
+sections:
+  - id: main
+    items:
+      - id: gender
+        kind: single_choice
+        allow_decline: true
+        text: { en: Gender }
+        options:
+          - { value: woman, label: { en: Woman } }
+          - { value: man, label: { en: Man } }
+      - id: children
+        kind: yes_no
+        text: { en: Children at home? }
+      - id: childcare
+        kind: yes_no
+        when: gender == "woman" && children == true
+        text: { en: Is childcare arranged? }
+triggers:
+  - id: work_training
+    when: gender == "man"
+    urgency: routine
+    refer_to: work-training
+    text: { en: Work training. }
+"#;
+        let mut q = crate::compile(source, "biased.yaml").unwrap();
+        let inner = Arc::get_mut(&mut q.inner).unwrap();
+        inner.items[0].protected = true;
+        q
+    }
+
+    #[test]
+    fn a_referral_that_follows_gender_is_reported() {
+        let q = biased();
+        let mut s = Session::new(&q);
+        s.answer("gender", "man").unwrap();
+        s.answer("children", false).unwrap();
+        let check = counterfactual(&q, s.events());
+        assert_eq!(check.verdict, Verdict::Differs, "{check}");
+        assert!(!check.is_clean());
+        let gender = &check.protected[0];
+        // woman, declined.
+        assert_eq!(gender.alternatives, 2);
+        assert_eq!(gender.differing.len(), 2);
+        for v in &gender.differing {
+            assert!(
+                v.differences
+                    .iter()
+                    .any(|c| c.kind == "trigger_removed" && c.id == "work_training"),
+                "{check}"
+            );
+        }
+        let text = check.to_string();
+        assert!(text.contains("THE RESULT DIFFERS"), "{text}");
+        assert!(
+            text.contains("trigger `work_training` no longer fires"),
+            "{text}"
+        );
+        // Display never shows the answers tried.
+        assert!(!text.contains("woman"), "{text}");
+    }
+
+    #[test]
+    fn a_log_that_no_longer_resumes_with_another_gender_is_reported() {
+        let q = biased();
+        let mut s = Session::new(&q);
+        s.answer("gender", "woman").unwrap();
+        s.answer("children", true).unwrap();
+        s.answer("childcare", false).unwrap();
+        let check = counterfactual(&q, s.events());
+        assert_eq!(check.verdict, Verdict::Differs, "{check}");
+        let man = check.protected[0]
+            .differing
+            .iter()
+            .find(|v| v.value == Some(crate::Value::Text("man".into())))
+            .unwrap();
+        let unreplayable = man.unreplayable.as_ref().unwrap();
+        assert_eq!(unreplayable.event, 2);
+        assert_eq!(unreplayable.item, "childcare");
+        // Without `childcare`, the interview is over before its answer.
+        assert!(
+            unreplayable.reason.contains("finished"),
+            "{}",
+            unreplayable.reason
+        );
+        assert!(check.to_string().contains("the log no longer resumes"));
+    }
+}
