@@ -163,6 +163,10 @@ const CASES: &[(&str, &[Expected])] = &[
     ),
     ("derived-added", &[(K::DerivedAdded, Minor, "poor_sleep")]),
     (
+        "statistics-only",
+        &[(K::StatisticsOnlyChanged, Minor, "poor_sleep")],
+    ),
+    (
         "derived-removed",
         &[(K::DerivedRemoved, Major, "likely_low")],
     ),

@@ -277,6 +277,9 @@ pub enum ChangeKind {
     /// The definitions differ without a change in meaning (layout of an
     /// expression, a default written out): the digest changes.
     Reformatted,
+    /// A derived value or score became, or stopped being, statistics-only,
+    /// or its justification changed.
+    StatisticsOnlyChanged,
 }
 
 /// One change between two versions.
@@ -1982,7 +1985,46 @@ impl Differ {
                 n.label.as_ref().map(|t| &t.value),
             );
             self.derived_rule(o, n);
+            self.statistics_only(
+                Target::Derived,
+                id,
+                o.statistics_only.as_ref(),
+                n.statistics_only.as_ref(),
+            );
         }
+    }
+
+    /// The statistics-only marking changes no outcome (nothing that steers
+    /// a referral may read such a value), but what may read it does: minor.
+    fn statistics_only(
+        &mut self,
+        target: Target,
+        id: &str,
+        old: Option<&crate::format::Sp<crate::format::StatisticsOnly>>,
+        new: Option<&crate::format::Sp<crate::format::StatisticsOnly>>,
+    ) {
+        let text = |s: Option<&crate::format::Sp<crate::format::StatisticsOnly>>| {
+            s.map(|s| s.value.justification.value.clone())
+        };
+        let (before, after) = (text(old), text(new));
+        if before == after {
+            return;
+        }
+        let description = match (&before, &after) {
+            (None, Some(_)) => format!("`{id}` became statistics-only"),
+            (Some(_), None) => format!("`{id}` is no longer statistics-only"),
+            _ => format!("the statistics-only justification of `{id}` changed"),
+        };
+        self.push(
+            Change::new(
+                ChangeKind::StatisticsOnlyChanged,
+                Bump::Minor,
+                target,
+                id,
+                description,
+            )
+            .values(before, after),
+        );
     }
 
     fn derived_rule(&mut self, o: &Derived, n: &Derived) {
@@ -2153,6 +2195,12 @@ impl Differ {
                 n.label.as_ref().map(|t| &t.value),
             );
             self.score(o, n);
+            self.statistics_only(
+                Target::Score,
+                n.id.value.as_str(),
+                o.statistics_only.as_ref(),
+                n.statistics_only.as_ref(),
+            );
         }
     }
 
