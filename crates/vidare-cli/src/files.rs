@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use vidare::Questionnaire;
+use vidare::{Questionnaire, Registry};
 
 /// Compiles a questionnaire file; its diagnostics go to standard error,
 /// and the error says what to do.
@@ -19,6 +19,27 @@ pub(crate) fn questionnaire(path: &Path) -> anyhow::Result<Questionnaire> {
             )
         }
         Err(error) => bail!("{error}; check the path to the questionnaire"),
+    }
+}
+
+/// Every questionnaire version under `dir`; a file that does not compile
+/// has its diagnostics printed.
+pub(crate) fn registry(dir: &Path) -> anyhow::Result<Registry> {
+    match Registry::load_dir(dir) {
+        Ok(registry) => Ok(registry),
+        Err(error @ vidare::Error::Invalid { .. }) => {
+            eprint!("{}", error.render());
+            anyhow::bail!(
+                "a questionnaire in {} does not compile; fix the errors above",
+                dir.display()
+            )
+        }
+        Err(error) => Err(error).with_context(|| {
+            format!(
+                "cannot load the questionnaires in {}; give the folder of <id>/<version>.yaml files with --questionnaires",
+                dir.display()
+            )
+        }),
     }
 }
 

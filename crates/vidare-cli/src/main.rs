@@ -1,4 +1,4 @@
-//! `vidare`: run screening interviews in a terminal; check, test, replay,
+//! `vidare`: run screening interviews in a terminal; check, test, replay, audit,
 //! compare, draw and document questionnaire files. This crate is glue: it
 //! parses arguments, calls the core library and prints; every rule about
 //! questionnaires, answers, scores and triggers lives in `vidare`.
@@ -7,6 +7,7 @@
 // warns about both everywhere else.
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
+mod audit;
 mod check;
 mod diff;
 mod doc;
@@ -31,17 +32,19 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  ok: the interview finished with no referral, or was quit; `check` found no
      problem; every test passed with complete coverage; every recording replayed
-     to its result; the version number fits the changes; printed
+     to its result; the version number fits the changes; the audit flagged
+     nothing; printed
   1  run: the interview finished and at least one referral triggered;
      check: warnings only, and --deny-warnings was given;
      test: every case passed, but the coverage is incomplete;
      replay: a recording replayed to another result, or was rejected;
-     diff: the new version number is not raised as much as the changes need
+     diff: the new version number is not raised as much as the changes need;
+     audit: a difference between groups that the need level does not explain
   2  error: a file could not be read or does not compile, bad arguments,
      a refused resume, scripted input that ended before the interview did,
      a failing test case, a recording that cannot be replayed at all";
 
-/// Run screening interviews; check, test, replay, compare, draw and
+/// Run screening interviews; check, test, replay, compare, audit, draw and
 /// document questionnaires.
 #[derive(Debug, Parser)]
 #[command(name = "vidare", version, after_help = EXIT_CODES)]
@@ -88,6 +91,15 @@ enum Command {
     /// replay them on it and count the changes.
     #[command(after_help = impact::EXIT_CODES)]
     Impact(ImpactArgs),
+    /// The equality audit of recorded sessions: referral rates per group
+    /// of a protected item (gender), need held constant, with differences
+    /// that the need level does not explain flagged.
+    ///
+    /// Folders are searched recursively for `*.json` and `*.yaml`
+    /// recordings, as by `replay`. One audit per questionnaire version
+    /// found among them, on its definition in --questionnaires.
+    #[command(after_help = audit::EXIT_CODES)]
+    Audit(AuditArgs),
     /// Draw the flow of a questionnaire: sections, items in order, the
     /// conditions on the arrows, derived values, scores and triggers.
     #[command(after_help = graph::EXIT_CODES)]
@@ -208,6 +220,38 @@ pub(crate) struct ImpactArgs {
     pub(crate) format: ReportFormat,
 }
 
+/// Arguments of `vidare audit`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct AuditArgs {
+    /// Recording files, or folders searched recursively for them.
+    #[arg(required = true, value_name = "RECORDING")]
+    pub(crate) recordings: Vec<PathBuf>,
+    /// How to print the audit.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Markdown)]
+    pub(crate) format: AuditFormat,
+    /// The folder of questionnaire versions (`<id>/<version>.yaml`) whose
+    /// definitions the recordings are audited on.
+    #[arg(long, value_name = "DIR", default_value = "questionnaires")]
+    pub(crate) questionnaires: PathBuf,
+    /// Group by this item (default: each questionnaire's first protected item).
+    #[arg(long, value_name = "ITEM")]
+    pub(crate) by: Option<String>,
+    /// Write the audit to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Output format of `vidare audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AuditFormat {
+    /// Tables for people, one section per questionnaire version.
+    Markdown,
+    /// A JSON array of the core's audits, one per questionnaire version.
+    Json,
+    /// A bar chart per referral (one questionnaire version only).
+    Svg,
+}
+
 /// Arguments of `vidare graph`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct GraphArgs {
@@ -293,6 +337,7 @@ fn run() -> anyhow::Result<ExitCode> {
         Command::Replay(args) => replay::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Impact(args) => impact::run(&args),
+        Command::Audit(args) => audit::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Doc(args) => doc::run(&args),
         Command::Schema { kind } => {

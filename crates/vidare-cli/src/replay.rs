@@ -4,10 +4,9 @@
 use std::io::{IsTerminal as _, Write};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use vidare::Recording;
 use vidare::analysis::{DigestPolicy, replay};
-use vidare::{Recording, Registry};
 
 use crate::ReplayArgs;
 
@@ -31,7 +30,7 @@ struct Tally {
 }
 
 pub(crate) fn run(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
-    let registry = load_registry(&args.questionnaires)?;
+    let registry = crate::files::registry(&args.questionnaires)?;
     let found = crate::files::recordings(&args.recordings)?;
     let policy = if args.allow_digest_mismatch {
         DigestPolicy::Allow
@@ -116,27 +115,6 @@ pub(crate) fn run(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Every questionnaire version under `dir`; a file that does not compile
-/// has its diagnostics printed.
-fn load_registry(dir: &std::path::Path) -> anyhow::Result<Registry> {
-    match Registry::load_dir(dir) {
-        Ok(registry) => Ok(registry),
-        Err(error @ vidare::Error::Invalid { .. }) => {
-            eprint!("{}", error.render());
-            anyhow::bail!(
-                "a questionnaire in {} does not compile; fix the errors above",
-                dir.display()
-            )
-        }
-        Err(error) => Err(error).with_context(|| {
-            format!(
-                "cannot load the questionnaires in {}; give the folder of <id>/<version>.yaml files with --questionnaires",
-                dir.display()
-            )
-        }),
-    }
 }
 
 /// A progress bar on standard error for more than one recording, drawn

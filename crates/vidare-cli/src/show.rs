@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use vidare::analysis::{Counterfactual, Verdict};
 use vidare::{Evidence, ItemKind, ItemRef, Outcome, TriggerRecord, Urgency, Value};
 
 use crate::interview::Command;
@@ -239,6 +240,70 @@ pub(crate) fn result(outcome: &Outcome, title: &str, ui: &Ui) -> String {
     s
 }
 
+/// "Would the result differ with another gender?", one line per
+/// protected item of `protected`, answered from the counterfactual check.
+/// Nothing when the questionnaire has no protected item. A difference (an
+/// engine fault) is followed by the check's full report.
+pub(crate) fn counterfactual(check: &Counterfactual, protected: &[&str], ui: &Ui) -> String {
+    let mut s = String::new();
+    for &item in protected {
+        let question = format!("{} {}?", ui.cf_question, item.replace('_', " "));
+        let answer = match (
+            check.verdict,
+            check.protected.iter().find(|p| p.item == item),
+        ) {
+            (Verdict::NotRun, _) | (_, None) => format!(
+                "{} {}",
+                ui.cf_not_checked,
+                check.error.as_deref().unwrap_or(ui.cf_no_response)
+            ),
+            (_, Some(p)) if !p.varied => format!("{} {}", ui.cf_not_checked, ui.cf_no_response),
+            (_, Some(p)) if p.differing.is_empty() => {
+                format!("{} {} {}", ui.cf_no, p.alternatives, ui.cf_same)
+            }
+            (_, Some(p))
+                if p.differing
+                    .iter()
+                    .all(|v| v.differences.is_empty() && v.unreplayable.is_none()) =>
+            {
+                let mut outputs: Vec<&str> = p
+                    .differing
+                    .iter()
+                    .flat_map(|v| v.statistics_only.iter().map(|c| c.id.as_str()))
+                    .collect();
+                let mut seen = Vec::new();
+                outputs.retain(|o| {
+                    let first = !seen.contains(o);
+                    seen.push(*o);
+                    first
+                });
+                format!(
+                    "{} {} {} ({}).",
+                    ui.cf_no,
+                    p.alternatives,
+                    ui.cf_statistics,
+                    outputs.join(", ")
+                )
+            }
+            (_, Some(p)) => format!(
+                "{} {} {} {} {}",
+                ui.cf_yes,
+                p.differing.len(),
+                ui.of,
+                p.alternatives,
+                ui.cf_differs
+            ),
+        };
+        let _ = writeln!(s, "{question} {answer}");
+    }
+    if !s.is_empty() && !check.is_clean() {
+        for line in check.to_string().lines() {
+            let _ = writeln!(s, "  {line}");
+        }
+    }
+    s
+}
+
 fn labelled(label: Option<&str>, id: &str) -> String {
     match label {
         Some(label) => format!("{label} ({id})"),
@@ -290,6 +355,85 @@ mod tests {
         assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
         assert_eq!(wrap("", 5), Vec::<String>::new());
         assert_eq!(wrap("toolongword x", 4), ["toolongword", "x"]);
+    }
+
+    fn check(
+        verdict: Verdict,
+        differing: Vec<vidare::analysis::counterfactual::Variant>,
+    ) -> Counterfactual {
+        Counterfactual {
+            verdict,
+            questionnaire: vidare::QuestionnaireRef {
+                id: "q".into(),
+                version: "1.0.0".into(),
+                digest: "sha256:0".into(),
+            },
+            protected: vec![vidare::analysis::counterfactual::ProtectedCheck {
+                item: "gender".into(),
+                varied: true,
+                alternatives: 3,
+                differing,
+            }],
+            statistics_only: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn variant(
+        differences: &[&str],
+        statistics: &[&str],
+    ) -> vidare::analysis::counterfactual::Variant {
+        let change = |id: &&str| vidare::analysis::counterfactual::Change {
+            kind: "score".into(),
+            id: (*id).to_owned(),
+            description: format!("score `{id}` changed"),
+        };
+        vidare::analysis::counterfactual::Variant {
+            response: "answered".into(),
+            value: None,
+            differences: differences.iter().map(change).collect(),
+            statistics_only: statistics.iter().map(change).collect(),
+            unreplayable: None,
+        }
+    }
+
+    #[test]
+    fn the_counterfactual_line_for_each_verdict() {
+        let en = crate::ui::for_language("en");
+        let none = counterfactual(&check(Verdict::NoDifference, Vec::new()), &["gender"], en);
+        assert_eq!(
+            none,
+            "Would the result differ with another gender? No — checked: 3 other response(s) tried, each gives the same result.\n"
+        );
+        assert_eq!(
+            counterfactual(&check(Verdict::NoDifference, Vec::new()), &[], en),
+            ""
+        );
+        let statistics = check(
+            Verdict::StatisticsOnly,
+            vec![variant(&[], &["share", "group"]), variant(&[], &["share"])],
+        );
+        assert_eq!(
+            counterfactual(&statistics, &["gender"], en),
+            "Would the result differ with another gender? No — checked: 3 other response(s) tried; only outputs kept for statistics differ (share, group).\n"
+        );
+        let differs = check(Verdict::Differs, vec![variant(&["need"], &[])]);
+        let text = counterfactual(&differs, &["gender"], en);
+        assert!(
+            text.starts_with("Would the result differ with another gender? YES — 1 of 3 other response(s) give another result;"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n  counterfactual check on q@1.0.0: THE RESULT DIFFERS"),
+            "{text}"
+        );
+        assert!(text.contains("      - score `need` changed"), "{text}");
+        let mut unvaried = check(Verdict::NothingToVary, Vec::new());
+        unvaried.protected[0].varied = false;
+        assert_eq!(
+            counterfactual(&unvaried, &["gender"], en),
+            "Would the result differ with another gender? Not checked: it has no response to vary.\n"
+        );
     }
 
     #[test]

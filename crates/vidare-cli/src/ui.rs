@@ -53,6 +53,15 @@ pub(crate) struct Ui {
     pub(crate) accepts_one: &'static str,
     pub(crate) accepts_many: &'static str,
     pub(crate) empty_accepts: &'static str,
+    pub(crate) of: &'static str,
+    pub(crate) cf_question: &'static str,
+    pub(crate) cf_no: &'static str,
+    pub(crate) cf_same: &'static str,
+    pub(crate) cf_statistics: &'static str,
+    pub(crate) cf_yes: &'static str,
+    pub(crate) cf_differs: &'static str,
+    pub(crate) cf_not_checked: &'static str,
+    pub(crate) cf_no_response: &'static str,
 }
 
 const EN: Ui = Ui {
@@ -105,6 +114,15 @@ const EN: Ui = Ui {
     accepts_one: "the value or number of one option",
     accepts_many: "values or numbers of options, separated by commas (an empty line for none)",
     empty_accepts: "an empty line accepts it",
+    of: "of",
+    cf_question: "Would the result differ with another",
+    cf_no: "No — checked:",
+    cf_same: "other response(s) tried, each gives the same result.",
+    cf_statistics: "other response(s) tried; only outputs kept for statistics differ",
+    cf_yes: "YES —",
+    cf_differs: "other response(s) give another result; this should not happen, because nothing may depend on a protected item: report it.",
+    cf_not_checked: "Not checked:",
+    cf_no_response: "it has no response to vary.",
 };
 
 const SV: Ui = Ui {
@@ -157,6 +175,15 @@ const SV: Ui = Ui {
     accepts_one: "värdet eller numret på ett alternativ",
     accepts_many: "värden eller nummer på alternativ, åtskilda med komma (en tom rad för inget)",
     empty_accepts: "en tom rad godtar det",
+    of: "av",
+    cf_question: "Skulle resultatet bli ett annat med ett annat svar på",
+    cf_no: "Nej — kontrollerat:",
+    cf_same: "andra svar prövade, alla ger samma resultat.",
+    cf_statistics: "andra svar prövade; bara värden som sparas för statistik skiljer sig",
+    cf_yes: "JA —",
+    cf_differs: "andra svar ger ett annat resultat; det ska inte kunna hända, eftersom inget får bero på en skyddad uppgift: rapportera det.",
+    cf_not_checked: "Inte kontrollerat:",
+    cf_no_response: "den har inget svar att variera.",
 };
 
 /// The words for `lang`: Swedish for `sv`, English otherwise.

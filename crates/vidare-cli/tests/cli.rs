@@ -1,6 +1,7 @@
 //! The `vidare` binary end to end: `check`, `schema`, and `run` with
-//! scripted input on the shipped violence questionnaire (the other
-//! commands have files of their own). Outputs are
+//! scripted input on the shipped violence questionnaire and, for the
+//! counterfactual check, the compass (the other commands have files of
+//! their own). Outputs are
 //! snapshotted with temporary paths replaced by `[TMP]`.
 
 use std::path::{Path, PathBuf};
@@ -228,6 +229,84 @@ fn scripted_interview_shows_the_immediate_trigger() {
     assert!(json["answers"].as_array().unwrap().iter().all(|a| {
         a["item"] == "alone" || a["item"] == "interpreter" || a.get("value").is_none()
     }));
+}
+
+const COMPASS: &str = "questionnaires/gender-equality-compass/1.0.0.yaml";
+
+/// A whole compass interview (the answers of the recorded session
+/// `tests/recordings/generated/gender-equality-compass-1.0.0-010.json`).
+const COMPASS_ANSWERS: &[&str] = &[
+    "other",
+    "major",
+    "good",
+    "no",
+    "never",
+    "well",
+    "no",
+    "no",
+    "no",
+    "salary",
+    "enough",
+    "yes",
+    "supported",
+    "other",
+    "incomplete",
+    "work",
+    "no",
+    "yes",
+];
+
+#[test]
+fn the_result_says_whether_another_gender_would_change_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let result = tmp.path().join("result.json");
+    let (code, stdout, stderr) = output(
+        vidare()
+            .args(["run", COMPASS, "--lang", "en", "--result"])
+            .arg(&result)
+            .write_stdin(script(COMPASS_ANSWERS)),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stderr, "");
+    // The check's line comes last, after the derived values.
+    let tail: Vec<&str> = stdout.lines().rev().take(3).collect();
+    insta::assert_snapshot!(tail.into_iter().rev().collect::<Vec<_>>().join("\n"), @r"
+      Follow-up path (violence.category): not known
+
+    Would the result differ with another gender? No — checked: 3 other response(s) tried, each gives the same result.
+    ");
+    let json = read_json(&result);
+    let check = &json["counterfactual"];
+    assert_eq!(check["verdict"], "no_difference");
+    assert_eq!(
+        check["protected"],
+        serde_json::json!([{"item": "gender", "varied": true, "alternatives": 3}])
+    );
+
+    let (code, stdout, _) = output(
+        vidare()
+            .args(["run", COMPASS, "--lang", "sv"])
+            .write_stdin(script(COMPASS_ANSWERS)),
+    );
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(stdout.lines().last().unwrap(), @"Skulle resultatet bli ett annat med ett annat svar på gender? Nej — kontrollerat: 3 andra svar prövade, alla ger samma resultat.");
+}
+
+#[test]
+fn without_a_protected_item_there_is_nothing_to_vary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let result = tmp.path().join("result.json");
+    let (code, stdout, _) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "en", "--result"])
+            .arg(&result)
+            .write_stdin(script(FULL)),
+    );
+    assert_eq!(code, 1);
+    assert!(!stdout.contains("Would the result differ"), "{stdout}");
+    let check = &read_json(&result)["counterfactual"];
+    assert_eq!(check["verdict"], "nothing_to_vary");
+    assert_eq!(check["protected"], serde_json::json!([]));
 }
 
 #[test]

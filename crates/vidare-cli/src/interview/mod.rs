@@ -173,9 +173,23 @@ fn done(
     for info in session.closing_info() {
         writeln!(out, "\n{}", info.text(lang))?;
     }
-    let outcome = session.result_in(lang);
+    // The result with the counterfactual check: would it differ if a
+    // protected item (gender) had another response?
+    let outcome = session.checked_result_in(lang);
     let title = session.questionnaire().title(lang);
     write!(out, "{}", show::result(&outcome, title, ui))?;
+    let protected: Vec<&str> = session
+        .questionnaire()
+        .items()
+        .filter(ItemRef::protected)
+        .map(|i| i.id())
+        .collect();
+    if let Some(check) = &outcome.counterfactual {
+        let lines = show::counterfactual(check, &protected, ui);
+        if !lines.is_empty() {
+            write!(out, "\n{lines}")?;
+        }
+    }
     out.flush()?;
     if let Some(path) = &args.save {
         save(session, path, &args.questionnaire, true)?;
