@@ -26,7 +26,8 @@ pub enum Access {
     Tokens {
         /// `(token, tenant)` pairs.
         tenants: Vec<(String, String)>,
-        /// A token that may read and delete every tenant's sessions.
+        /// A token that may read and delete every tenant's sessions, and
+        /// run the equality audit.
         admin: Option<String>,
     },
 }

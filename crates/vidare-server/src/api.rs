@@ -217,6 +217,18 @@ pub struct LangQuery {
     pub lang: Option<String>,
 }
 
+/// The language of the result, and whether to add the counterfactual check.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ResultQuery {
+    /// A declared language (e.g. `sv`, `en`); default: the session's.
+    pub lang: Option<String>,
+    /// `true` adds `counterfactual` to the result: would it differ if a
+    /// protected item (gender) had another response? Default `false`.
+    #[param(value_type = Option<bool>)]
+    pub check: Option<String>,
+}
+
 /// Where a session stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -1087,14 +1099,19 @@ pub(crate) async fn close(
 
 /// Gets the result: answers that count (without the values of answers
 /// kept only for the conversation), derived values, scores with bands,
-/// and fired triggers, most urgent first, with their evidence.
+/// and fired triggers, most urgent first, with their evidence. With
+/// `check=true` it also has `counterfactual`: the session replayed with
+/// every other response to each protected item (gender), and what that
+/// changes (`verdict` `no_difference` for every questionnaire that loads).
 #[utoipa::path(
     get, path = "/api/v1/sessions/{id}/result", tag = "sessions",
-    params(("id" = String, Path, description = "Session id"), LangQuery),
+    params(("id" = String, Path, description = "Session id"), ResultQuery),
     responses(
-        (status = 200, description = "The result (the stored one once closed)", body = OutcomeDoc),
+        (status = 200, description = "The result (the stored one once closed); with `check=true`, with `counterfactual` (once closed, the check stored at closing)", body = OutcomeDoc),
+        (status = 400, description = "`check` is not `true` or `false`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session for this tenant", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`check=true` on a session closed without a stored check whose conversation-only answers were deleted: the log no longer replays", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -1102,11 +1119,25 @@ pub(crate) async fn get_result(
     State(state): State<AppState>,
     who: Principal,
     Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
+    Query(q): Query<ResultQuery>,
 ) -> Result<Json<serde_json::Value>, Problem> {
+    let check = match q.check.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(Problem::invalid_query("`check` is `true` or `false`")),
+    };
     let live = service::load(&state, &who, &id).await?;
     let lang = live.language(q.lang.as_deref());
-    Ok(Json(live.result(&lang)))
+    if check {
+        return service::checked_result(&live, &lang).map(Json);
+    }
+    let mut result = live.result(&lang);
+    // A closed session's stored result has the check; asked without it,
+    // the result is the same as while the session was open.
+    if let Some(map) = result.as_object_mut() {
+        map.remove("counterfactual");
+    }
+    Ok(Json(result))
 }
 
 /// Gets the recording: the log pinned to the definition, with event

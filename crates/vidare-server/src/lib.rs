@@ -24,7 +24,8 @@
 //! # Learn more
 //! - `docs/server.md`: endpoints with examples, configuration, tokens and
 //!   the retention policy.
-//! - [`api`]: the JSON endpoints; [`openapi_json`] describes them.
+//! - [`api`]: the JSON endpoints, [`admin`]: the equality audit for the
+//!   admin token; [`openapi_json`] describes them.
 //! - [`store::Store`]: what a persistence backend provides.
 
 // A problem becomes an HTTP response once per request; its size does not
@@ -32,6 +33,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod access;
+pub mod admin;
 pub mod api;
 mod logging;
 mod openapi;
@@ -125,6 +127,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
+        .merge(admin::router())
         .merge(pages::router())
         .route("/openapi.json", axum::routing::get(openapi::serve))
         .route("/healthz", axum::routing::get(|| async { "ok" }))

@@ -39,7 +39,8 @@ struct Args {
     /// A file with one `token=tenant` per line (`#` starts a comment).
     #[arg(long, env = "VIDARE_TOKENS_FILE")]
     tokens_file: Option<PathBuf>,
-    /// A token that may read and delete every tenant's sessions.
+    /// A token that may read and delete every tenant's sessions, and run
+    /// the equality audit.
     #[arg(long, env = "VIDARE_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
     /// Where the web page's quick-exit button leads.

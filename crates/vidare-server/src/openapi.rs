@@ -6,7 +6,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api;
+use crate::{admin, api};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,12 +30,14 @@ use crate::api;
         api::close,
         api::get_result,
         api::get_recording,
+        admin::audit,
     ),
     modifiers(&Security),
     tags(
         (name = "questionnaires", description = "What can be run"),
         (name = "sessions", description = "Sessions and their results"),
         (name = "steps", description = "One step of an interview; each needs `expected_events`"),
+        (name = "admin", description = "For the admin token: the equality audit over every tenant's sessions"),
     )
 )]
 struct ApiDoc;
@@ -83,6 +85,9 @@ pub fn openapi_json() -> serde_json::Value {
         root.insert("title".into(), "Recording".into());
     }
     schemas.insert("Recording".into(), recording);
+    if let serde_json::Value::Object(audit) = admin::audit_schema() {
+        schemas.extend(audit);
+    }
     sort_keys(schemas);
     doc
 }

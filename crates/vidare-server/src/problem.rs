@@ -139,6 +139,23 @@ impl Problem {
         )
     }
 
+    /// 403: the caller is known but may not do this (an admin-only endpoint).
+    #[must_use]
+    pub fn forbidden(detail: &str) -> Self {
+        Problem::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed", detail)
+    }
+
+    /// 400: a query parameter has a value the endpoint does not know.
+    #[must_use]
+    pub fn invalid_query(detail: impl Into<String>) -> Self {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-query",
+            "A query parameter is not valid",
+            detail,
+        )
+    }
+
     /// 500 without details; the cause is logged, not sent.
     #[must_use]
     pub fn internal() -> Self {

@@ -125,6 +125,11 @@ pub(crate) async fn load(state: &AppState, who: &Principal, id: &str) -> Result<
     }
     let (scope, id_owned) = (who.scope().map(str::to_owned), id.to_owned());
     let stored = blocking(state, move |s| s.load(scope.as_deref(), &id_owned)).await?;
+    live_from(state, stored)
+}
+
+/// Rebuilds a loaded session from its log (nothing once closed).
+fn live_from(state: &AppState, stored: crate::store::Stored) -> Result<Live, Problem> {
     let row = stored.session;
     let questionnaire = questionnaire_for(state, &row)?;
     let session = if row.closed.is_some() {
@@ -207,14 +212,44 @@ pub(crate) async fn act(
 
 /// As [`act`], with the step built from the session's questionnaire (the
 /// web page needs an item's kind to read its form).
+///
+/// Loading, the step and the write run in one task on a blocking thread:
+/// one hand-over between threads each way instead of two (see the load
+/// benchmark in `docs/benchmarks.md`).
 pub(crate) async fn act_with(
     state: &AppState,
     who: &Principal,
     id: &str,
     expected: u64,
+    build: impl FnOnce(&Questionnaire) -> Result<Action, Problem> + Send + 'static,
+) -> Result<Live, Problem> {
+    if !valid_id(id) {
+        return Err(Problem::unknown_session());
+    }
+    let (state, scope, id) = (state.clone(), who.scope().map(str::to_owned), id.to_owned());
+    // The request's span, so that what the step logs names the request.
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        span.in_scope(|| act_blocking(&state, scope.as_deref(), &id, expected, build))
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "a storage task failed");
+        Problem::internal()
+    })?
+}
+
+/// The body of [`act_with`], on a blocking thread.
+fn act_blocking(
+    state: &AppState,
+    scope: Option<&str>,
+    id: &str,
+    expected: u64,
     build: impl FnOnce(&Questionnaire) -> Result<Action, Problem>,
 ) -> Result<Live, Problem> {
-    let mut live = load(state, who, id).await?;
+    let store = state.store();
+    let stored = store.load(scope, id).map_err(store_problem)?;
+    let mut live = live_from(state, stored)?;
     let Some(session) = live.session.as_mut() else {
         return Err(Problem::closed());
     };
@@ -236,15 +271,9 @@ pub(crate) async fn act_with(
         .last()
         .cloned()
         .ok_or_else(Problem::internal)?;
-    let (scope, id_owned, stored_event) = (
-        who.scope().map(str::to_owned),
-        live.row.id.clone(),
-        event.clone(),
-    );
-    let count = blocking(state, move |s| {
-        s.append(scope.as_deref(), &id_owned, expected, &stored_event)
-    })
-    .await?;
+    let count = store
+        .append(scope, &live.row.id, expected, &event)
+        .map_err(store_problem)?;
     live.row.event_count = count;
     live.events.push(StoredEvent {
         seq: expected,
@@ -254,7 +283,9 @@ pub(crate) async fn act_with(
     Ok(live)
 }
 
-/// The result in every language of the questionnaire, as stored at closing.
+/// The result in every language of the questionnaire, as stored at
+/// closing, each with the counterfactual check: closing is the last moment
+/// the whole log exists, so the check is kept for `result?check=true`.
 fn results(session: &Session) -> serde_json::Value {
     let map = session
         .questionnaire()
@@ -263,11 +294,170 @@ fn results(session: &Session) -> serde_json::Value {
         .map(|lang| {
             (
                 lang.clone(),
-                serde_json::to_value(session.result_in(lang)).unwrap_or_default(),
+                serde_json::to_value(session.checked_result_in(lang)).unwrap_or_default(),
             )
         })
         .collect();
     serde_json::Value::Object(map)
+}
+
+/// The result in `lang` with the counterfactual check ("would it differ
+/// with another gender?"): computed while open; once closed, the check
+/// stored at closing, or, for a session closed without one, computed from
+/// its log if closing deleted nothing from it.
+///
+/// # Errors
+/// 410 `check-gone` for a closed session without a stored check whose
+/// conversation-only answers were deleted.
+pub(crate) fn checked_result(live: &Live, lang: &str) -> Result<serde_json::Value, Problem> {
+    let (session, closed) = (&live.session, &live.row.closed);
+    if let Some(session) = session {
+        return serde_json::to_value(session.checked_result_in(lang))
+            .map_err(|_| Problem::internal());
+    }
+    let Some(closed) = closed else {
+        return Err(Problem::internal());
+    };
+    let mut stored = live.result(lang);
+    if stored.get("counterfactual").is_some() {
+        return Ok(stored);
+    }
+    if closed.purged_events > 0 {
+        return Err(Problem::new(
+            axum::http::StatusCode::GONE,
+            "check-gone",
+            "The counterfactual check can no longer run",
+            "the session was closed before results were stored with the check, and the answers kept only for the conversation were deleted, so its log no longer replays; the stored result is at /result",
+        ));
+    }
+    let events: Vec<vidare::Event> = live.events.iter().map(|e| e.event.clone()).collect();
+    let check = vidare::analysis::counterfactual(&live.questionnaire, &events);
+    if let Some(map) = stored.as_object_mut() {
+        map.insert(
+            "counterfactual".to_owned(),
+            serde_json::to_value(check).map_err(|_| Problem::internal())?,
+        );
+    }
+    Ok(stored)
+}
+
+/// The equality audit of every session of `questionnaire` in the caller's
+/// scope (every tenant's for the admin), grouped by `by` (default: the
+/// first protected item). See [`recording_of`] for what each session gives.
+pub(crate) async fn audit(
+    state: &AppState,
+    who: &Principal,
+    questionnaire: Questionnaire,
+    by: Option<String>,
+) -> Result<vidare::analysis::Audit, Problem> {
+    let scope = who.scope().map(str::to_owned);
+    let (id, version) = (
+        questionnaire.id().to_owned(),
+        questionnaire.version().to_owned(),
+    );
+    let stored = blocking(state, move |s| {
+        s.load_version(scope.as_deref(), &id, &version)
+    })
+    .await?;
+    // Resuming open sessions and the audit itself are CPU work; what they
+    // log names the request.
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        let _request = span.enter();
+        let recordings: Vec<(String, vidare::Recording)> = stored
+            .into_iter()
+            .filter_map(|s| recording_of(&questionnaire, s))
+            .collect();
+        let audit = vidare::analysis::audit(&questionnaire, &recordings, by.as_deref());
+        tracing::info!(
+            questionnaire = %questionnaire.id(),
+            version = %questionnaire.version(),
+            sessions = recordings.len(),
+            flags = audit.flags.len(),
+            "equality audit"
+        );
+        audit
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "the audit task failed");
+        Problem::internal()
+    })
+}
+
+/// A stored session as a recording for the audit, named by its id (the
+/// audit never shows names). The audit reads recorded results: an open
+/// session's is computed from its log; a closed session's is the result
+/// stored at closing, with what is left of its log (closing deleted the
+/// events of conversation-only items, so it may no longer replay, which
+/// the audit does not need). An open session on an edited definition
+/// (digest differs) gets an empty result and is counted by the audit as
+/// made on another definition. `None`, logged, when a stored result does
+/// not parse or an open log does not resume.
+fn recording_of(
+    q: &Questionnaire,
+    stored: crate::store::Stored,
+) -> Option<(String, vidare::Recording)> {
+    let row = stored.session;
+    let pinned = vidare::QuestionnaireRef {
+        id: row.questionnaire.clone(),
+        version: row.version.clone(),
+        digest: row.digest.clone(),
+    };
+    let events: Vec<vidare::RecordedEvent> = stored
+        .events
+        .into_iter()
+        .map(|e| vidare::RecordedEvent {
+            event: e.event,
+            at: None,
+        })
+        .collect();
+    let result = match &row.closed {
+        Some(closed) => {
+            let stored_result = closed
+                .results
+                .get(q.default_language())
+                .or_else(|| closed.results.get(&row.language))
+                .or_else(|| closed.results.as_object().and_then(|m| m.values().next()))
+                .cloned()
+                .unwrap_or_default();
+            match serde_json::from_value::<vidare::Outcome>(stored_result) {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    tracing::error!(session = %row.id, error = %e, "a stored result does not parse; left out of the audit");
+                    return None;
+                }
+            }
+        }
+        None if row.digest != q.digest() => vidare::Outcome {
+            questionnaire: pinned.clone(),
+            language: row.language.clone(),
+            finished: false,
+            ended_by: None,
+            answers: Vec::new(),
+            derived: Vec::new(),
+            scores: Vec::new(),
+            triggers: Vec::new(),
+            counterfactual: None,
+        },
+        None => match Session::resume(q, events.iter().map(|e| e.event.clone())) {
+            Ok(session) => session.result(),
+            Err(e) => {
+                tracing::error!(session = %row.id, error = %e, "the stored log does not replay; left out of the audit");
+                return None;
+            }
+        },
+    };
+    Some((
+        row.id,
+        vidare::Recording {
+            format: vidare::RECORDING_FORMAT,
+            note: None,
+            questionnaire: pinned,
+            events,
+            result,
+        },
+    ))
 }
 
 /// The ids of items whose answers are kept only for the conversation.

@@ -36,10 +36,13 @@ fn the_document_is_openapi_3_1_and_every_reference_resolves() {
     for path in [
         "/api/v1/sessions/{id}/answer",
         "/api/v1/sessions/{id}/result",
+        "/api/v1/admin/questionnaires/{id}/{version}/audit",
     ] {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
     assert!(doc["components"]["schemas"]["Outcome"]["properties"]["triggers"].is_object());
+    assert!(doc["components"]["schemas"]["Outcome"]["properties"]["counterfactual"].is_object());
+    assert!(doc["components"]["schemas"]["Audit"]["properties"]["flags"].is_object());
 }
 
 fn collect_refs(v: &serde_json::Value, out: &mut Vec<String>) {

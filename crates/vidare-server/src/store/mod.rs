@@ -2,9 +2,12 @@
 //!
 //! The [`Store`] trait is what a backend provides; [`SqliteStore`] is the
 //! one shipped. Methods block: the service calls them on Tokio's blocking
-//! threads. A write is acknowledged only after its transaction committed.
+//! threads. A write is acknowledged only after the transaction that holds
+//! it committed (the SQLite backend commits concurrent writes together:
+//! group commit).
 
 mod sqlite;
+mod writer;
 
 use std::time::Duration;
 
@@ -164,6 +167,34 @@ pub trait Store: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     fn list(&self, scope: Option<&str>) -> Result<Vec<SessionRow>, StoreError>;
+
+    /// Every session in scope on one questionnaire version, with its log
+    /// (what is left of it once closed), for the equality audit. The
+    /// provided method lists and loads them one by one; a backend may do
+    /// it in one query.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    fn load_version(
+        &self,
+        scope: Option<&str>,
+        questionnaire: &str,
+        version: &str,
+    ) -> Result<Vec<Stored>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.list(scope)? {
+            if row.questionnaire != questionnaire || row.version != version {
+                continue;
+            }
+            match self.load(scope, &row.id) {
+                Ok(stored) => out.push(stored),
+                // Deleted since it was listed.
+                Err(StoreError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
 
     /// Open sessions unchanged for longer than `idle`, as `(tenant, id)`.
     ///

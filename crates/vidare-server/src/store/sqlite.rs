@@ -2,12 +2,17 @@
 //! append-only `events` table.
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
+use super::writer::{After, Writer};
 use super::{ClosedRow, NewSession, SessionRow, Store, StoreError, Stored, StoredEvent};
+
+/// Connections that read, besides the one that writes.
+const READERS: usize = 4;
 
 const SCHEMA_VERSION: i64 = 1;
 
@@ -49,8 +54,18 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 /// of the process and of the machine. `secure_delete` overwrites deleted
 /// events, and the WAL is truncated after a session is closed, so answers
 /// deleted for retention do not linger in the file.
+///
+/// Writes go to one writer thread that commits the writes waiting for it
+/// together (group commit, see `store/writer.rs`): each is acknowledged
+/// only after the commit that holds it. Reads use a few other connections,
+/// which WAL mode lets run beside the writer on the last committed state.
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
+    writer: Writer,
+    readers: Vec<Arc<Mutex<Connection>>>,
+    next_reader: AtomicUsize,
+    /// The writer's connection, for tests that bypass the store.
+    #[cfg(test)]
+    write_conn: Arc<Mutex<Connection>>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -74,9 +89,20 @@ impl SqliteStore {
             std::fs::create_dir_all(parent)
                 .map_err(|e| backend(format!("cannot create {}: {e}", parent.display())))?;
         }
-        let conn = Connection::open(path)
-            .map_err(|e| backend(format!("cannot open {}: {e}", path.display())))?;
-        Self::setup(conn)
+        let open = || {
+            Connection::open(path)
+                .map_err(|e| backend(format!("cannot open {}: {e}", path.display())))
+        };
+        let writer = Self::setup(open()?)?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let conn = open()?;
+            conn.busy_timeout(Duration::from_secs(5)).map_err(backend)?;
+            conn.execute_batch("PRAGMA query_only = ON;")
+                .map_err(backend)?;
+            readers.push(Arc::new(Mutex::new(conn)));
+        }
+        Self::start(writer, readers)
     }
 
     /// An in-memory database, for tests.
@@ -84,10 +110,37 @@ impl SqliteStore {
     /// # Errors
     /// [`StoreError::Backend`].
     pub fn in_memory() -> Result<Self, StoreError> {
-        Self::setup(Connection::open_in_memory().map_err(backend)?)
+        // One connection that both writes and reads: another connection
+        // would see another database.
+        let conn = Arc::new(Mutex::new(Self::setup(
+            Connection::open_in_memory().map_err(backend)?,
+        )?));
+        Self::start_shared(&conn)
     }
 
-    fn setup(conn: Connection) -> Result<Self, StoreError> {
+    fn start(writer: Connection, readers: Vec<Arc<Mutex<Connection>>>) -> Result<Self, StoreError> {
+        let writer = Arc::new(Mutex::new(writer));
+        Ok(SqliteStore {
+            writer: Writer::start(Arc::clone(&writer))?,
+            readers,
+            next_reader: AtomicUsize::new(0),
+            #[cfg(test)]
+            write_conn: writer,
+        })
+    }
+
+    fn start_shared(conn: &Arc<Mutex<Connection>>) -> Result<Self, StoreError> {
+        Ok(SqliteStore {
+            writer: Writer::start(Arc::clone(conn))?,
+            readers: vec![Arc::clone(conn)],
+            next_reader: AtomicUsize::new(0),
+            #[cfg(test)]
+            write_conn: Arc::clone(conn),
+        })
+    }
+
+    /// Sets up the connection that writes: WAL, durability, the schema.
+    fn setup(conn: Connection) -> Result<Connection, StoreError> {
         conn.busy_timeout(Duration::from_secs(5)).map_err(backend)?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
@@ -110,13 +163,27 @@ impl SqliteStore {
         conn.execute_batch(SCHEMA).map_err(backend)?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(backend)?;
-        Ok(SqliteStore {
-            conn: Mutex::new(conn),
-        })
+        Ok(conn)
     }
 
+    /// A connection to read with: the first one free, else the next in turn.
+    fn reader(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        let n = self.readers.len();
+        for i in 0..n {
+            if let Ok(conn) = self.readers[(start + i) % n].try_lock() {
+                return Ok(conn);
+            }
+        }
+        self.readers[start % n]
+            .lock()
+            .map_err(|_| backend("a previous database call panicked"))
+    }
+
+    /// The connection that writes, bypassing the writer thread (tests).
+    #[cfg(test)]
     fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
-        self.conn
+        self.write_conn
             .lock()
             .map_err(|_| backend("a previous database call panicked"))
     }
@@ -157,8 +224,8 @@ fn find(conn: &Connection, scope: Option<&str>, id: &str) -> Result<SessionRow, 
     let sql = format!(
         "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)"
     );
-    conn.query_row(&sql, params![id, scope], session_row)
-        .optional()
+    conn.prepare_cached(&sql)
+        .and_then(|mut stmt| stmt.query_row(params![id, scope], session_row).optional())
         .map_err(backend)?
         .ok_or(StoreError::NotFound)
 }
@@ -183,27 +250,29 @@ fn count(n: u64) -> i64 {
 
 impl Store for SqliteStore {
     fn create(&self, new: &NewSession) -> Result<SessionRow, StoreError> {
-        let conn = self.conn()?;
-        conn.execute(
-            &format!(
+        let new = new.clone();
+        self.writer.write(move |conn| {
+            conn.prepare_cached(&format!(
                 "INSERT INTO sessions (id, tenant, questionnaire, version, digest, language, created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, {NOW}, {NOW})"
-            ),
-            params![
-                new.id,
-                new.tenant,
-                new.questionnaire,
-                new.version,
-                new.digest,
-                new.language
-            ],
-        )
-        .map_err(backend)?;
-        find(&conn, Some(&new.tenant), &new.id)
+            ))
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    new.id,
+                    new.tenant,
+                    new.questionnaire,
+                    new.version,
+                    new.digest,
+                    new.language
+                ])
+            })
+            .map_err(backend)?;
+            Ok((find(conn, Some(&new.tenant), &new.id)?, After::Nothing))
+        })
     }
 
     fn load(&self, scope: Option<&str>, id: &str) -> Result<Stored, StoreError> {
-        let mut conn = self.conn()?;
+        let mut conn = self.reader()?;
         // One read transaction: the metadata and the log are one snapshot.
         let tx = conn.transaction().map_err(backend)?;
         let session = find(&tx, scope, id)?;
@@ -247,26 +316,22 @@ impl Store for SqliteStore {
         event: &vidare::Event,
     ) -> Result<u64, StoreError> {
         let text = serde_json::to_string(event).map_err(backend)?;
-        let mut conn = self.conn()?;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(backend)?;
-        let row = find(&tx, scope, id)?;
-        check_writable(&row, expected)?;
-        tx.execute(
-            &format!(
+        let (scope, id) = (scope.map(str::to_owned), id.to_owned());
+        self.writer.write(move |conn| {
+            let row = find(conn, scope.as_deref(), &id)?;
+            check_writable(&row, expected)?;
+            conn.prepare_cached(&format!(
                 "INSERT INTO events (session_id, seq, event, created_at) VALUES (?1, ?2, ?3, {NOW})"
-            ),
-            params![id, count(expected), text],
-        )
-        .map_err(backend)?;
-        tx.execute(
-            &format!("UPDATE sessions SET event_count = ?2, updated_at = {NOW} WHERE id = ?1"),
-            params![id, count(expected + 1)],
-        )
-        .map_err(backend)?;
-        tx.commit().map_err(backend)?;
-        Ok(expected + 1)
+            ))
+            .and_then(|mut stmt| stmt.execute(params![id, count(expected), text]))
+            .map_err(backend)?;
+            conn.prepare_cached(&format!(
+                "UPDATE sessions SET event_count = ?2, updated_at = {NOW} WHERE id = ?1"
+            ))
+            .and_then(|mut stmt| stmt.execute(params![id, count(expected + 1)]))
+            .map_err(backend)?;
+            Ok((expected + 1, After::Nothing))
+        })
     }
 
     fn close(
@@ -278,57 +343,60 @@ impl Store for SqliteStore {
         purge_items: &[String],
     ) -> Result<SessionRow, StoreError> {
         let text = serde_json::to_string(results).map_err(backend)?;
-        let mut conn = self.conn()?;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+        let (scope, id, purge_items) = (
+            scope.map(str::to_owned),
+            id.to_owned(),
+            purge_items.to_vec(),
+        );
+        self.writer.write(move |conn| {
+            let row = find(conn, scope.as_deref(), &id)?;
+            check_writable(&row, expected)?;
+            let mut purged = 0usize;
+            for item in &purge_items {
+                purged += conn
+                    .execute(
+                        "DELETE FROM events WHERE session_id = ?1 AND json_extract(event, '$.item') = ?2",
+                        params![id, item],
+                    )
+                    .map_err(backend)?;
+            }
+            conn.execute(
+                &format!(
+                    "UPDATE sessions SET closed_at = {NOW}, updated_at = {NOW}, result = ?2, purged_events = ?3 WHERE id = ?1"
+                ),
+                params![id, text, count(purged as u64)],
+            )
             .map_err(backend)?;
-        let row = find(&tx, scope, id)?;
-        check_writable(&row, expected)?;
-        let mut purged = 0usize;
-        for item in purge_items {
-            purged += tx
-                .execute(
-                    "DELETE FROM events WHERE session_id = ?1 AND json_extract(event, '$.item') = ?2",
-                    params![id, item],
-                )
-                .map_err(backend)?;
-        }
-        tx.execute(
-            &format!(
-                "UPDATE sessions SET closed_at = {NOW}, updated_at = {NOW}, result = ?2, purged_events = ?3 WHERE id = ?1"
-            ),
-            params![id, text, count(purged as u64)],
-        )
-        .map_err(backend)?;
-        let row = find(&tx, scope, id)?;
-        tx.commit().map_err(backend)?;
-        if purged > 0 {
-            // Move the committed pages into the main file and empty the WAL,
-            // so the deleted answers do not stay behind in it. Best effort:
-            // a concurrent reader can keep part of the WAL alive until the
-            // next checkpoint.
-            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-        }
-        Ok(row)
+            let row = find(conn, scope.as_deref(), &id)?;
+            // Once committed, move the pages into the main file and empty
+            // the WAL, so the deleted answers do not stay behind in it.
+            let after = if purged > 0 {
+                After::TruncateWal
+            } else {
+                After::Nothing
+            };
+            Ok((row, after))
+        })
     }
 
     fn delete(&self, scope: Option<&str>, id: &str) -> Result<(), StoreError> {
-        let conn = self.conn()?;
-        let n = conn
-            .execute(
-                "DELETE FROM sessions WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)",
-                params![id, scope],
-            )
-            .map_err(backend)?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-        Ok(())
+        let (scope, id) = (scope.map(str::to_owned), id.to_owned());
+        self.writer.write(move |conn| {
+            let n = conn
+                .execute(
+                    "DELETE FROM sessions WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)",
+                    params![id, scope],
+                )
+                .map_err(backend)?;
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(((), After::TruncateWal))
+        })
     }
 
     fn list(&self, scope: Option<&str>) -> Result<Vec<SessionRow>, StoreError> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         let mut stmt = conn
             .prepare_cached(&format!(
                 "SELECT {SESSION_COLUMNS} FROM sessions WHERE (?1 IS NULL OR tenant = ?1) ORDER BY created_at DESC, id"
@@ -341,7 +409,7 @@ impl Store for SqliteStore {
     }
 
     fn idle(&self, idle: Duration) -> Result<Vec<(String, String)>, StoreError> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         let modifier = format!("-{} seconds", idle.as_secs());
         let mut stmt = conn
             .prepare_cached(
@@ -430,6 +498,54 @@ mod tests {
             Err(StoreError::Closed)
         ));
         assert!(store.idle(Duration::ZERO).unwrap().is_empty());
+    }
+
+    /// Many threads race on a few sessions through the group-committing
+    /// writer: every acknowledged append is in the log exactly once, and
+    /// every losing race is refused as stale rather than written.
+    #[test]
+    fn concurrent_appends_are_each_acknowledged_once_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sqlite3");
+        let store = Arc::new(SqliteStore::open(&path).unwrap());
+        let (sessions, per_session, threads) = (4u64, 60u64, 12u64);
+        for s in 0..sessions {
+            new_session(&store, &format!("s{s}"), "a");
+        }
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let store = Arc::clone(&store);
+                std::thread::spawn(move || {
+                    let id = format!("s{}", t % sessions);
+                    let (mut won, mut stale) = (0u64, 0u64);
+                    loop {
+                        let count = store.load(Some("a"), &id).unwrap().session.event_count;
+                        if count >= per_session {
+                            return (won, stale);
+                        }
+                        match store.append(Some("a"), &id, count, &respond(&format!("t{t}"))) {
+                            Ok(n) => {
+                                assert_eq!(n, count + 1);
+                                won += 1;
+                            }
+                            Err(StoreError::Stale { .. }) => stale += 1,
+                            Err(e) => panic!("{e}"),
+                        }
+                    }
+                })
+            })
+            .collect();
+        let won: u64 = handles.into_iter().map(|h| h.join().unwrap().0).sum();
+        assert_eq!(won, sessions * per_session);
+        drop(store);
+        // A fresh store on the same file sees every acknowledged event.
+        let store = SqliteStore::open(&path).unwrap();
+        for s in 0..sessions {
+            let loaded = store.load(Some("a"), &format!("s{s}")).unwrap();
+            assert_eq!(loaded.session.event_count, per_session);
+            let seqs: Vec<u64> = loaded.events.iter().map(|e| e.seq).collect();
+            assert_eq!(seqs, (0..per_session).collect::<Vec<_>>());
+        }
     }
 
     #[test]
