@@ -1,1 +1,1006 @@
-//! See tests/workspace.rs.
+//! Hostile and oversized input: every case gets a located error (a
+//! diagnostic with a code and, where a place exists, a line) or works, and
+//! does so within a time bound. Big inputs are generated here, never
+//! committed. docs/robustness.md describes the limits and each case; the
+//! regression inputs found by fuzzing (fuzz/) are at the end.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use vidare::expr::ast::ExprLimits;
+use vidare::{
+    Code, Compiler, Diagnostic, Error, Limits, Questionnaire, Response, Session, Severity, Step,
+    Value,
+};
+
+const QUESTIONNAIRES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires");
+
+/// The header of a minimal questionnaire; the cases add sections after it.
+const HEAD: &str = "format: 1
+id: fixture
+version: 1.0.0
+title: { sv: Test, en: Test }
+languages: [sv, en]
+default_language: sv
+";
+
+/// One valid section with one yes/no item, `alone`.
+const SECTION: &str = "sections:
+  - id: main
+    items:
+      - id: alone
+        kind: yes_no
+        text: { sv: Bor du ensam?, en: Do you live alone? }
+";
+
+/// The bound each case must stay within in an optimised build, with a
+/// generous margin: the slowest case takes about a twentieth of it.
+const BOUND: Duration = Duration::from_secs(2);
+
+/// Unoptimised builds (plain `cargo test`) run the YAML reader and the
+/// compiler about twenty times slower; the bound scales with them.
+fn bound(release: Duration) -> Duration {
+    if cfg!(debug_assertions) {
+        release * 30
+    } else {
+        release
+    }
+}
+
+fn shipped_source(id: &str) -> String {
+    std::fs::read_to_string(Path::new(QUESTIONNAIRES).join(id).join("1.0.0.yaml"))
+        .expect("a shipped questionnaire")
+}
+
+fn shipped(id: &str) -> Questionnaire {
+    vidare::load(Path::new(QUESTIONNAIRES).join(id).join("1.0.0.yaml"))
+        .expect("a shipped questionnaire compiles")
+}
+
+/// Compiles with `compiler` and checks the time bound.
+fn timed_check(
+    compiler: &Compiler,
+    source: &str,
+    what: &str,
+) -> (Option<Questionnaire>, Vec<Diagnostic>) {
+    let start = Instant::now();
+    let result = compiler.check(source, "hostile.yaml");
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed < bound(BOUND),
+        "{what}: took {elapsed:?}, more than {:?}",
+        bound(BOUND)
+    );
+    result
+}
+
+/// Compiles with the default limits; includes resolve among the shipped
+/// questionnaires.
+fn check(source: &str, what: &str) -> (Option<Questionnaire>, Vec<Diagnostic>) {
+    timed_check(
+        &Compiler::new().with_include_root(QUESTIONNAIRES),
+        source,
+        what,
+    )
+}
+
+/// The input is refused with an error of one of `codes`, at a line > 0.
+fn refused_with(
+    result: &(Option<Questionnaire>, Vec<Diagnostic>),
+    codes: &[Code],
+    what: &str,
+) -> Diagnostic {
+    let (questionnaire, diagnostics) = result;
+    assert!(questionnaire.is_none(), "{what}: compiled");
+    let d = diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Error && codes.contains(&d.code))
+        .unwrap_or_else(|| {
+            panic!(
+                "{what}: no error with code {codes:?}: {:?}",
+                diagnostics
+                    .iter()
+                    .map(|d| (d.code, d.location.line, &d.message))
+                    .collect::<Vec<_>>()
+            )
+        });
+    assert!(d.location.line > 0, "{what}: no line in {d:?}");
+    assert!(d.location.column > 0, "{what}: no column in {d:?}");
+    // Rendering with the source line and caret works for any position.
+    let _ = vidare::diagnostic::render_all(diagnostics, "");
+    d.clone()
+}
+
+fn refused(
+    result: &(Option<Questionnaire>, Vec<Diagnostic>),
+    code: Code,
+    what: &str,
+) -> Diagnostic {
+    refused_with(result, &[code], what)
+}
+
+/// A file in the system's temporary folder, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, bytes: &[u8]) -> TempFile {
+        let dir = std::env::temp_dir().join(format!("vidare-hostile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("a temporary file");
+        TempFile(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn load_timed(path: &Path, what: &str) -> Result<Questionnaire, Error> {
+    let start = Instant::now();
+    let result = Compiler::new().with_include_root(QUESTIONNAIRES).load(path);
+    let elapsed = start.elapsed();
+    assert!(elapsed < bound(BOUND), "{what}: took {elapsed:?}");
+    result
+}
+
+// ------------------------------------------------------------- alias bombs
+
+#[test]
+fn billion_laughs_is_refused_without_expanding() {
+    // Ten levels of ten aliases: 10^10 strings if expanded.
+    let mut source = String::from(HEAD);
+    source.push_str("lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        let aliases = vec![format!("*a{p}"); 10].join(", ");
+        let _ = writeln!(source, "lol{i}: &a{i} [{aliases}]");
+    }
+    source.push_str(SECTION);
+    let d = refused(&check(&source, "laughs"), Code::UnknownField, "laughs");
+    assert_eq!(d.location.line, 7);
+
+    // The same bomb where a text is expected.
+    let mut source = String::from(HEAD);
+    source.push_str(SECTION);
+    source.push_str("        help: &a0 { sv: a, en: b }\n");
+    for i in 1..10 {
+        let p = i - 1;
+        let aliases = vec![format!("*a{p}"); 10].join(", ");
+        let _ = writeln!(
+            source,
+            "      - id: x{i}\n        kind: yes_no\n        text: {{ sv: a, en: b }}\n        help: &a{i} [{aliases}]"
+        );
+    }
+    refused(
+        &check(&source, "laughs in help"),
+        Code::WrongType,
+        "laughs in help",
+    );
+}
+
+/// Sections of items of options, each list repeating one alias: a
+/// well-typed document that expands to far more nodes than it has bytes.
+fn structural_bomb(k: usize) -> String {
+    let mut source = String::from(HEAD);
+    source.push_str(
+        "sections:
+  - &s
+    id: main
+    items:
+      - &it
+        id: alone
+        kind: single_choice
+        text: &t { sv: a, en: b }
+        options:
+          - &o { value: a, label: *t }
+",
+    );
+    for _ in 1..k {
+        source.push_str("          - *o\n");
+    }
+    for _ in 1..k {
+        source.push_str("      - *it\n");
+    }
+    for _ in 1..k {
+        source.push_str("  - *s\n");
+    }
+    source
+}
+
+#[test]
+fn alias_bomb_in_well_typed_structure_is_a_limit() {
+    // 300 × 300 × 300 options from a 10 kB file.
+    let source = structural_bomb(300);
+    assert!(source.len() < 12_000);
+    let d = refused(
+        &check(&source, "structural bomb"),
+        Code::LimitExceeded,
+        "bomb",
+    );
+    assert!(d.message.contains("YAML nodes"), "{}", d.message);
+}
+
+#[test]
+fn merge_key_bomb_is_a_limit() {
+    // Each level merges ten copies of the one before: `<<: [*m0, *m0, ...]`.
+    let mut source = String::from(HEAD);
+    source.push_str(
+        "sections:
+  - id: main
+    items:
+      - &m0
+        id: alone
+        kind: yes_no
+        text: { sv: a, en: b }
+",
+    );
+    for i in 1..12 {
+        let p = i - 1;
+        let aliases = vec![format!("*m{p}"); 10].join(", ");
+        let _ = writeln!(
+            source,
+            "      - &m{i}\n        <<: [{aliases}]\n        id: i{i}"
+        );
+    }
+    assert!(source.len() < 1_500);
+    refused(
+        &check(&source, "merge bomb"),
+        Code::LimitExceeded,
+        "merge bomb",
+    );
+}
+
+#[test]
+fn too_many_aliases_is_a_limit_even_when_cheap() {
+    let mut source = String::from(HEAD);
+    source.push_str(
+        "sections:
+  - id: main
+    items:
+      - id: alone
+        kind: single_choice
+        text: &t { sv: a, en: b }
+        options:
+",
+    );
+    for i in 0..1_500 {
+        let _ = writeln!(source, "          - {{ value: v{i}, label: *t }}");
+    }
+    refused(&check(&source, "aliases"), Code::LimitExceeded, "aliases");
+}
+
+// ----------------------------------------------------------------- nesting
+
+#[test]
+fn ten_thousand_deep_flow_nesting_is_refused() {
+    let n = 10_000;
+    // Sequences: refused by the YAML reader's own recursion limit.
+    let source = format!(
+        "format: 1\nid: fixture\nversion: 1.0.0\ntitle: {{ sv: Test, en: Test }}\nlanguages: {}{}\ndefault_language: sv\n{SECTION}",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let d = refused_with(
+        &check(&source, "[[["),
+        &[Code::YamlSyntax, Code::LimitExceeded],
+        "[[[",
+    );
+    assert_eq!(d.location.line, 5);
+    // Unclosed, in a known field.
+    let source = format!("{HEAD}sections: {}\n", "[".repeat(n));
+    refused_with(
+        &check(&source, "unclosed [[["),
+        &[Code::YamlSyntax, Code::LimitExceeded],
+        "unclosed [[[",
+    );
+    // Mappings.
+    let source = format!("{HEAD}sections: {}{}\n", "{a: ".repeat(n), "}".repeat(n));
+    let d = refused(&check(&source, "{a: {a:"), Code::LimitExceeded, "{a:");
+    assert_eq!(d.location.line, 7);
+}
+
+#[test]
+fn ten_thousand_deep_block_nesting_is_refused() {
+    // `- - - - x`: block sequences nested on one line.
+    let source = format!("{HEAD}sections:\n{}x\n", "- ".repeat(10_000));
+    let d = refused(&check(&source, "- - -"), Code::LimitExceeded, "- - -");
+    assert!(d.message.contains("levels deep"), "{}", d.message);
+    // Mappings indented one more space per level (3,000 levels, 4.5 MB,
+    // under the file size limit).
+    let mut source = format!("{HEAD}sections:\n");
+    for i in 0..3_000 {
+        source.push_str(&" ".repeat(i + 1));
+        let _ = writeln!(source, "k{i}:");
+    }
+    assert!(source.len() < Limits::default().max_file_bytes);
+    let d = refused(&check(&source, "indented"), Code::LimitExceeded, "indented");
+    assert!(d.location.line > 7, "points into the nesting: {d:?}");
+}
+
+// ------------------------------------------------------------------- sizes
+
+#[test]
+fn a_fifty_megabyte_file_is_refused_before_parsing() {
+    let mut source = format!("{HEAD}{SECTION}");
+    let filler = "# padding padding padding padding padding padding padding padding\n";
+    while source.len() < 50 * 1024 * 1024 {
+        source.push_str(filler);
+    }
+    let start = Instant::now();
+    let result = Compiler::new().check(&source, "big.yaml");
+    assert!(
+        start.elapsed() < Duration::from_millis(200),
+        "checked in {:?}",
+        start.elapsed()
+    );
+    let d = refused(&result, Code::LimitExceeded, "50 MB");
+    assert_eq!((d.location.line, d.location.column), (1, 1));
+    assert!(d.message.contains("bytes"), "{}", d.message);
+}
+
+/// A questionnaire of `n` yes/no items in sections of 100, every other item
+/// shown only after a "yes" to the one before, and one score over all.
+fn many_items(n: usize) -> String {
+    let mut source = String::from(HEAD);
+    source.push_str("sections:\n");
+    for section in 0..n.div_ceil(100) {
+        let _ = writeln!(source, "  - id: s{section}\n    items:");
+        for k in section * 100..((section + 1) * 100).min(n) {
+            let _ = writeln!(
+                source,
+                "      - id: q{k}\n        kind: yes_no\n        text: {{ sv: Fråga {k}, en: Question {k} }}"
+            );
+            if k % 2 == 1 {
+                let _ = writeln!(source, "        when: q{} == true", k - 1);
+            }
+        }
+    }
+    source.push_str("scores:\n  - id: total\n    method: sum\n    over: [");
+    let ids: Vec<String> = (0..n).map(|k| format!("q{k}")).collect();
+    source.push_str(&ids.join(", "));
+    source.push_str("]\n");
+    source
+}
+
+#[test]
+fn a_ten_thousand_item_questionnaire_compiles_and_runs() {
+    let source = many_items(10_000);
+    let (questionnaire, diagnostics) = check(&source, "10,000 items");
+    let q = questionnaire.unwrap_or_else(|| {
+        panic!(
+            "10,000 items must compile: {}",
+            vidare::diagnostic::render_all(&diagnostics, &source)
+        )
+    });
+    assert_eq!(q.items().len(), 10_000);
+    let start = Instant::now();
+    let mut session = Session::new(&q);
+    let mut answered = 0;
+    while let Step::Ask(item) = session.next() {
+        let id = item.id().to_owned();
+        session
+            .answer(&id, answered % 3 == 0)
+            .expect("a valid answer");
+        answered += 1;
+    }
+    let resumed = Session::resume(&q, session.events().to_vec()).expect("resumes");
+    assert_eq!(resumed.result(), session.result());
+    assert!(
+        start.elapsed() < bound(BOUND),
+        "session took {:?}",
+        start.elapsed()
+    );
+    assert!(answered > 5_000);
+}
+
+#[test]
+fn more_items_than_the_limit_is_refused() {
+    let limits = Limits {
+        max_items: 1_000,
+        ..Limits::default()
+    };
+    let source = many_items(1_001);
+    let d = refused(
+        &timed_check(&Compiler::with_limits(limits), &source, "1,001 items"),
+        Code::LimitExceeded,
+        "1,001 items",
+    );
+    assert!(
+        d.message.contains("1000") || d.message.contains("1,000"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn an_expression_nested_ten_thousand_deep_is_refused() {
+    let n = 10_000;
+    for (what, expression) in [
+        (
+            "parentheses",
+            format!("{}alone{}", "(".repeat(n), ")".repeat(n)),
+        ),
+        ("negations", format!("\"{}alone\"", "!".repeat(n))),
+        (
+            "calls",
+            format!("{}alone{}", "count(".repeat(n), ")".repeat(n)),
+        ),
+        ("chain", vec!["alone"; n].join(" && ")),
+    ] {
+        let source = format!(
+            "{HEAD}{SECTION}      - id: next\n        kind: yes_no\n        when: {expression}\n        text: {{ sv: a, en: b }}\n"
+        );
+        let d = refused(&check(&source, what), Code::LimitExceeded, what);
+        assert_eq!(d.location.line, 15, "{what}");
+        assert_eq!(d.location.path, "sections[0].items[1].when", "{what}");
+    }
+    // Within the length limit, the depth limit speaks.
+    let expression = format!("{}alone{}", "(".repeat(2_000), ")".repeat(2_000));
+    let source = format!(
+        "{HEAD}{SECTION}      - id: next\n        kind: yes_no\n        when: {expression}\n        text: {{ sv: a, en: b }}\n"
+    );
+    let d = refused(
+        &check(&source, "2,000 deep"),
+        Code::LimitExceeded,
+        "2,000 deep",
+    );
+    assert!(d.message.contains("nested too deeply"), "{}", d.message);
+    // The parser alone, with the length limit lifted: depth, not stack, decides.
+    let limits = ExprLimits {
+        max_len: 1 << 20,
+        ..ExprLimits::default()
+    };
+    for text in [
+        format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000)),
+        format!("{}a", "!".repeat(100_000)),
+        format!("{}a", "-".repeat(100_000)),
+        format!("{}a{}", "[".repeat(100_000), "]".repeat(100_000)),
+        format!("{}a{}", "f(".repeat(100_000), ")".repeat(100_000)),
+        vec!["a"; 100_000].join(" + "),
+    ] {
+        let start = Instant::now();
+        let error = vidare::expr::parse(&text, limits).expect_err("too deep");
+        assert!(error.limit, "{}", error.message);
+        assert!(start.elapsed() < bound(BOUND));
+    }
+}
+
+#[test]
+fn very_long_strings() {
+    let long = "x".repeat(1 << 20);
+    // A 1 MB question text is legal (texts have no length limit below the
+    // file size), and quick.
+    let source = format!(
+        "{HEAD}sections:\n  - id: main\n    items:\n      - id: alone\n        kind: yes_no\n        text: {{ sv: {long}, en: b }}\n"
+    );
+    let (q, _) = check(&source, "1 MB text");
+    let q = q.expect("a long text compiles");
+    assert_eq!(q.items().next().map(|i| i.text("sv").len()), Some(1 << 20));
+    // A 1 MB expression is over the expression length limit.
+    let source = format!(
+        "{HEAD}{SECTION}      - id: next\n        kind: yes_no\n        when: alone == \"{long}\"\n        text: {{ sv: a, en: b }}\n"
+    );
+    let d = refused(
+        &check(&source, "1 MB expression"),
+        Code::LimitExceeded,
+        "1 MB expr",
+    );
+    assert!(d.message.contains("too long"), "{}", d.message);
+    // A 1 MB key is over YAML's 1024-character limit for plain keys.
+    let source = format!("{HEAD}{long}: 1\n{SECTION}");
+    let d = refused(&check(&source, "1 MB key"), Code::YamlSyntax, "1 MB key");
+    assert_eq!(d.location.line, 7);
+    // A 1 MB option value is over the 64-character limit for values.
+    let source = format!(
+        "{HEAD}sections:\n  - id: main\n    items:\n      - id: alone\n        kind: single_choice\n        text: {{ sv: a, en: b }}\n        options:\n          - {{ value: {long}, label: {{ sv: a, en: b }} }}\n"
+    );
+    refused(&check(&source, "1 MB value"), Code::InvalidId, "1 MB value");
+    // An unterminated 1 MB quoted text.
+    let source = format!("{HEAD}{SECTION}        help: \"{long}\n");
+    refused_with(
+        &check(&source, "unterminated"),
+        &[Code::YamlSyntax, Code::WrongType],
+        "unterminated",
+    );
+}
+
+// --------------------------------------------------------- bytes and lines
+
+#[test]
+fn invalid_utf8_is_a_located_syntax_error() {
+    let mut bytes = format!("{HEAD}{SECTION}").into_bytes();
+    // Latin-1 "å" in the help text of `alone`: line 13, column 18.
+    bytes.extend_from_slice(b"        help: { sv: H\xe5r, en: Here }\n");
+    let file = TempFile::new("latin1.yaml", &bytes);
+    let error = load_timed(&file.0, "latin-1").expect_err("not UTF-8");
+    let d = &error.diagnostics()[0];
+    assert_eq!(d.code, Code::YamlSyntax);
+    assert_eq!((d.location.line, d.location.column), (13, 22));
+    assert!(d.message.contains("UTF-8"), "{}", d.message);
+    // The rendering shows the valid part without panicking.
+    assert!(error.render().contains("V001"));
+
+    // UTF-16 with its byte order mark: refused at the first byte.
+    let utf16: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(HEAD.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let file = TempFile::new("utf16.yaml", &utf16);
+    let error = load_timed(&file.0, "utf-16").expect_err("not UTF-8");
+    let d = &error.diagnostics()[0];
+    assert_eq!(
+        (d.code, d.location.line, d.location.column),
+        (Code::YamlSyntax, 1, 1)
+    );
+}
+
+#[test]
+fn nul_bytes_are_a_located_syntax_error() {
+    let source = format!("{HEAD}{SECTION}        help: {{ sv: \"a\0b\", en: b }}\n");
+    let d = refused(&check(&source, "NUL"), Code::YamlSyntax, "NUL");
+    assert_eq!((d.location.line, d.location.column), (13, 23));
+    assert!(d.message.contains("NUL"), "{}", d.message);
+    // Through a file, too.
+    let file = TempFile::new("nul.yaml", source.as_bytes());
+    let error = load_timed(&file.0, "NUL file").expect_err("NUL");
+    assert_eq!(error.diagnostics()[0].code, Code::YamlSyntax);
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    for id in [
+        "violence-seven",
+        "boston-life-areas",
+        "gender-equality-compass",
+    ] {
+        let plain = shipped(id);
+        let source = format!("\u{feff}{}", shipped_source(id));
+        let (q, diagnostics) = check(&source, "BOM");
+        let q = q.unwrap_or_else(|| panic!("{id} with a BOM: {diagnostics:?}"));
+        assert_eq!(q.digest(), plain.digest(), "{id}");
+        // Through a file, as an editor on Windows saves it.
+        let dir = TempFile::new(&format!("{id}-bom.yaml"), source.as_bytes());
+        let loaded = load_timed(&dir.0, "BOM file").expect("a BOM file loads");
+        assert_eq!(loaded.digest(), plain.digest(), "{id}");
+    }
+}
+
+/// Answers every item with its first option, `true`, the lowest number or a
+/// short text, and returns the result as JSON.
+fn walk(q: &Questionnaire) -> serde_json::Value {
+    let mut session = Session::new(q);
+    while let Step::Ask(item) = session.next() {
+        let id = item.id().to_owned();
+        let value = match item.kind() {
+            vidare::ItemKind::YesNo => Value::Bool(true),
+            vidare::ItemKind::SingleChoice => {
+                Value::Text(item.options().next().expect("options").value.to_owned())
+            }
+            vidare::ItemKind::MultipleChoice => Value::List(vec![
+                item.options().next().expect("options").value.to_owned(),
+            ]),
+            vidare::ItemKind::Scale | vidare::ItemKind::Number => {
+                Value::Number(item.range().0.unwrap_or(0.0))
+            }
+            vidare::ItemKind::Date => Value::Text("2024-01-31".into()),
+            _ => Value::Text("a reason".into()),
+        };
+        session.answer(&id, value).expect("a valid answer");
+    }
+    serde_json::to_value(session.result()).expect("serialises")
+}
+
+#[test]
+fn crlf_line_endings_are_accepted() {
+    for id in [
+        "violence-seven",
+        "boston-life-areas",
+        "gender-equality-compass",
+    ] {
+        let plain = shipped(id);
+        let source = shipped_source(id).replace('\n', "\r\n");
+        let (q, diagnostics) = check(&source, "CRLF");
+        let q = q.unwrap_or_else(|| panic!("{id} with CRLF: {diagnostics:?}"));
+        // The digest is of the meaning, not the bytes: the same.
+        assert_eq!(q.digest(), plain.digest(), "{id}");
+        assert_eq!(walk(&q), walk(&plain), "{id}");
+    }
+    // Errors in a CRLF file point at the same line and column.
+    let source = format!("{HEAD}{SECTION}        kindd: yes_no\n");
+    let lf = refused(&check(&source, "LF"), Code::UnknownField, "LF");
+    let crlf_source = source.replace('\n', "\r\n");
+    let crlf = refused(&check(&crlf_source, "CRLF"), Code::UnknownField, "CRLF");
+    assert_eq!(
+        (lf.location.line, lf.location.column),
+        (crlf.location.line, crlf.location.column)
+    );
+    // A lone CR (old Mac) is a line break in YAML too.
+    let cr_source = source.replace('\n', "\r");
+    let cr = refused(&check(&cr_source, "CR"), Code::UnknownField, "CR");
+    assert_eq!(cr.location.line, lf.location.line);
+}
+
+// ---------------------------------------------------------- YAML features
+
+#[test]
+fn duplicate_keys_are_located_at_the_second() {
+    let source = format!("{HEAD}id: again\n{SECTION}");
+    let d = refused(
+        &check(&source, "duplicate id"),
+        Code::YamlSyntax,
+        "duplicate",
+    );
+    assert_eq!(d.location.line, 7);
+    assert!(d.message.contains("`id`"), "{}", d.message);
+    // In a text, and in an option.
+    let source = format!("{HEAD}{SECTION}        help: {{ sv: a, sv: b, en: c }}\n");
+    let d = refused(
+        &check(&source, "duplicate sv"),
+        Code::YamlSyntax,
+        "duplicate sv",
+    );
+    assert_eq!(d.location.line, 13);
+}
+
+#[test]
+fn yaml_tags_never_change_the_meaning_silently() {
+    // Standard tags that contradict the field's type are refused, located.
+    for (what, source) in [
+        (
+            "!!int version",
+            HEAD.replace("version: 1.0.0", "version: !!int 1.0.0") + SECTION,
+        ),
+        (
+            "!!str format",
+            HEAD.replace("format: 1", "format: !!str 1") + SECTION,
+        ),
+        (
+            "!!map on a list",
+            format!("{HEAD}{}", SECTION.replace("sections:", "sections: !!map")),
+        ),
+        (
+            "!!null text",
+            format!("{HEAD}{}", SECTION.replace("{ sv: Bor", "{ sv: !!null Bor")),
+        ),
+    ] {
+        refused_with(
+            &check(&source, what),
+            &[Code::YamlSyntax, Code::WrongType],
+            what,
+        );
+    }
+    // Other tags are read past: the value is taken as written (a `!!binary`
+    // text is not decoded), so the questionnaire means what it shows.
+    let plain = check(&format!("{HEAD}{SECTION}"), "plain")
+        .0
+        .expect("compiles");
+    for (what, from, to) in [
+        ("!!binary", "{ sv: Bor", "{ sv: !!binary Bor"),
+        (
+            "!custom on an item",
+            "      - id: alone",
+            "      - !custom\n        id: alone",
+        ),
+        ("!custom on an id", "id: alone", "id: !custom alone"),
+        ("!!str on a text", "{ sv: Bor", "{ sv: !!str Bor"),
+    ] {
+        let source = format!("{HEAD}{}", SECTION.replacen(from, to, 1));
+        assert_ne!(source, format!("{HEAD}{SECTION}"), "{what}");
+        let (q, diagnostics) = check(&source, what);
+        match q {
+            Some(q) => assert_eq!(q.digest(), plain.digest(), "{what} changed the meaning"),
+            None => {
+                refused_with(
+                    &(None, diagnostics),
+                    &[Code::YamlSyntax, Code::WrongType],
+                    what,
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn anchors_where_they_make_no_sense() {
+    let item = "      - id: alone\n        kind: yes_no\n        text: { sv: a, en: b }\n";
+    let sections = "sections:\n  - id: main\n    items:\n";
+    // An anchor on a key is allowed by YAML and changes nothing.
+    let source = format!("{HEAD}{sections}{}", item.replace("- id:", "- &k id:"));
+    assert!(check(&source, "anchor on key").0.is_some());
+    // An alias as a key names an unknown field.
+    let source = format!(
+        "{HEAD}{sections}      - id: &k alone\n        kind: yes_no\n        *k : x\n        text: {{ sv: a, en: b }}\n"
+    );
+    let d = refused(
+        &check(&source, "alias key"),
+        Code::UnknownField,
+        "alias key",
+    );
+    assert!((10..=12).contains(&d.location.line), "{d:?}");
+    // An alias repeating a whole item repeats its id.
+    let source = format!(
+        "{HEAD}{sections}{}      - *it\n",
+        item.replace("- id:", "- &it\n        id:")
+    );
+    refused(
+        &check(&source, "repeated item"),
+        Code::DuplicateId,
+        "repeated item",
+    );
+    // An alias to nothing.
+    let source = format!("{HEAD}{sections}      - *nothing\n");
+    let d = refused(
+        &check(&source, "unknown anchor"),
+        Code::YamlSyntax,
+        "unknown anchor",
+    );
+    assert_eq!(d.location.line, 10);
+    // An alias inside its own anchor.
+    let source = format!("{HEAD}sections: &s\n  - id: main\n    items: *s\n");
+    refused(&check(&source, "recursive"), Code::YamlSyntax, "recursive");
+    let source = format!("{HEAD}{SECTION}        help: &h {{ sv: *h, en: b }}\n");
+    refused_with(
+        &check(&source, "recursive text"),
+        &[Code::YamlSyntax, Code::WrongType],
+        "recursive text",
+    );
+    // A second document in the stream.
+    let source = format!("{HEAD}{SECTION}---\n{HEAD}{SECTION}");
+    let d = refused(
+        &check(&source, "two documents"),
+        Code::YamlSyntax,
+        "two documents",
+    );
+    // The first line of the second document, after `---` on line 13.
+    assert_eq!(d.location.line, 14);
+    // Empty and non-mapping documents.
+    for (what, source) in [
+        ("empty", ""),
+        ("comment", "# nothing\n"),
+        ("scalar", "hello"),
+    ] {
+        refused_with(
+            &check(source, what),
+            &[Code::YamlSyntax, Code::WrongType],
+            what,
+        );
+    }
+}
+
+// ------------------------------------------------------------------ limits
+
+#[test]
+fn limits_are_configurable() {
+    let source = shipped_source("violence-seven");
+    assert!(check(&source, "defaults").0.is_some());
+    for (what, limits) in [
+        (
+            "items",
+            Limits {
+                max_items: 5,
+                ..Limits::default()
+            },
+        ),
+        (
+            "file size",
+            Limits {
+                max_file_bytes: 1_000,
+                ..Limits::default()
+            },
+        ),
+        (
+            "expression depth",
+            Limits {
+                expr: ExprLimits {
+                    max_depth: 2,
+                    ..ExprLimits::default()
+                },
+                ..Limits::default()
+            },
+        ),
+        (
+            "expression length",
+            Limits {
+                expr: ExprLimits {
+                    max_len: 10,
+                    ..ExprLimits::default()
+                },
+                ..Limits::default()
+            },
+        ),
+    ] {
+        let compiler = Compiler::with_limits(limits);
+        assert_eq!(compiler.limits(), &limits);
+        refused(
+            &timed_check(&compiler, &source, what),
+            Code::LimitExceeded,
+            what,
+        );
+    }
+}
+
+// ----------------------------------------------------------------- answers
+
+#[test]
+fn hostile_answers_are_errors_that_change_nothing() {
+    let q = shipped("boston-life-areas");
+    let mut session = Session::new(&q);
+    // Walk to the first free-text item, answering with the lowest values.
+    let text_item = loop {
+        let Step::Ask(item) = session.next() else {
+            panic!("no text item reached");
+        };
+        let id = item.id().to_owned();
+        if item.kind() == vidare::ItemKind::Text {
+            break id;
+        }
+        let result = match item.kind() {
+            vidare::ItemKind::Scale => session.answer(&id, item.range().0.unwrap_or(0.0)),
+            vidare::ItemKind::SingleChoice => {
+                // A choice different from the suggestion reaches `reason`.
+                let last = item.options().last().expect("options").value.to_owned();
+                session.answer(&id, last.as_str())
+            }
+            _ => session.answer(&id, true),
+        };
+        result.expect("a valid answer");
+    };
+    let before = (session.result(), session.events().to_vec());
+    let huge = "å".repeat(1 << 20);
+    let many: Vec<String> = (0..100_000).map(|i| format!("v{i}")).collect();
+    let start = Instant::now();
+    for value in [
+        Value::Text(huge.clone()),
+        Value::Text(" \t\n".into()),
+        Value::Number(f64::NAN),
+        Value::List(many.clone()),
+    ] {
+        assert!(session.answer(&text_item, value).is_err());
+    }
+    for value in [
+        Value::Number(f64::INFINITY),
+        Value::Number(f64::NAN),
+        Value::Number(1e308),
+        Value::Text(huge.clone()),
+    ] {
+        assert!(
+            session
+                .change("living.need_for_change", Response::Answer(value))
+                .is_err()
+        );
+    }
+    assert!(session.answer(&huge, true).is_err());
+    assert!(session.change(&huge, Response::Declined).is_err());
+    assert!(start.elapsed() < bound(BOUND), "{:?}", start.elapsed());
+    assert_eq!((session.result(), session.events().to_vec()), before);
+    // The errors name the item, never the value.
+    let error = session
+        .answer(&text_item, Value::Text(huge))
+        .expect_err("too long");
+    assert!(error.to_string().len() < 500);
+}
+
+#[test]
+fn a_long_log_resumes_in_bounded_time() {
+    // 20,000 changes back and forth on one item.
+    let q = shipped("violence-seven");
+    let mut session = Session::new(&q);
+    session.answer("alone", true).expect("answer");
+    for i in 0..20_000 {
+        session
+            .change("alone", Response::Answer(Value::Bool(i % 2 == 0)))
+            .expect("change");
+    }
+    let start = Instant::now();
+    let resumed = Session::resume(&q, session.events().to_vec()).expect("resumes");
+    assert!(start.elapsed() < bound(BOUND), "{:?}", start.elapsed());
+    assert_eq!(resumed.result(), session.result());
+    // A log whose middle event is wrong names its index.
+    let mut events = session.events().to_vec();
+    events.insert(
+        10_000,
+        vidare::Event::Respond {
+            item: "no_such_item".into(),
+            response: Response::Declined,
+        },
+    );
+    match Session::resume(&q, events) {
+        Err(Error::Replay { index, .. }) => assert_eq!(index, 10_000),
+        other => panic!("expected a replay error, got {other:?}"),
+    }
+}
+
+// ------------------------------------------------------ found by fuzzing
+//
+// Inputs from fuzz/artifacts, kept small under tests/hostile/.
+
+const FOUND: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile");
+
+#[test]
+fn fuzz_yaml_alias_bomb_ending_in_an_unknown_field() {
+    // The V025 alias bomb, mutated so that an unknown field stops the
+    // expansion just under the node budget: 2 kB that cost two full
+    // expansions (the plain read, then the read that finds the path).
+    // Bounded, but it took over 10 s under AddressSanitizer.
+    let source =
+        std::fs::read_to_string(Path::new(FOUND).join("fuzz-yaml-timeout-alias-bomb.yaml"))
+            .expect("the fixture");
+    let d = refused(
+        &check(&source, "fuzzed bomb"),
+        Code::UnknownField,
+        "fuzzed bomb",
+    );
+    assert_eq!(d.location.line, 105);
+    assert_eq!(d.location.path, "sections[28].value");
+}
+
+// ------------------------------------------- open problems (compile/expand.rs)
+//
+// Found while writing these tests; the fix belongs in compile/expand.rs and
+// compile/mod.rs, outside this change. Each test states the wanted
+// behaviour and is ignored until then (docs/robustness.md, "Open problems").
+
+/// `templates:` with `t` items, used by `u` sections with `f` keys each.
+fn template_bomb(t: usize, f: usize, u: usize) -> String {
+    let mut source = String::from(HEAD);
+    source.push_str("templates:\n  - id: big\n    section:\n      items:\n");
+    for i in 0..t {
+        let _ = writeln!(
+            source,
+            "        - {{ id: q{i}, kind: yes_no, text: {{ sv: a, en: b }} }}"
+        );
+    }
+    source.push_str("sections:\n");
+    for j in 0..u {
+        let keys: Vec<String> = (0..f).map(|k| format!("{{key: k{j}x{k}}}")).collect();
+        let _ = writeln!(source, "  - use: big\n    for_each: [{}]", keys.join(", "));
+    }
+    source
+}
+
+#[test]
+
+fn a_template_expansion_bomb_is_refused_before_expanding() {
+    // 75 kB that expand to 1,000,000 items: 5 s and 1.6 GB in a release
+    // build today; (1000, 1000, 10), 210 kB, takes 100 s and 15 GB.
+    let source = template_bomb(1_000, 100, 10);
+    let d = refused(
+        &check(&source, "template bomb"),
+        Code::LimitExceeded,
+        "template bomb",
+    );
+    assert!(d.message.contains("items"), "{}", d.message);
+}
+
+#[test]
+
+fn many_includes_of_one_questionnaire_are_bounded() {
+    // 5,000 entries (240 kB) would give 85,000 items, over `max_items`;
+    // today each entry compiles violence-seven again (3 ms each, release).
+    let mut source = format!("{HEAD}sections:\n");
+    for j in 0..5_000 {
+        let _ = writeln!(source, "  - {{ include: violence-seven@1.0.0, as: v{j} }}");
+    }
+    refused(
+        &check(&source, "5,000 includes"),
+        Code::LimitExceeded,
+        "includes",
+    );
+}
+
+#[test]
+
+fn an_include_cannot_leave_the_questionnaire_folder() {
+    let absolute = Path::new(QUESTIONNAIRES).join("violence-seven");
+    for spec in [
+        "../questionnaires/violence-seven@1.0.0".to_owned(),
+        format!("{}@1.0.0", absolute.display()),
+    ] {
+        let source = format!("{HEAD}sections:\n  - {{ include: \"{spec}\", as: v }}\n");
+        refused(&check(&source, &spec), Code::InvalidId, &spec);
+    }
+}

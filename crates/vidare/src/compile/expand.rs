@@ -28,6 +28,10 @@ pub(crate) struct Includes {
     pub(crate) root: Option<PathBuf>,
     /// `id@version` of the files being expanded, outermost first.
     pub(crate) stack: Vec<String>,
+    /// Included documents already read and checked, by `id@version`: one
+    /// questionnaire included many times is read once.
+    pub(crate) cache:
+        std::rc::Rc<std::cell::RefCell<std::collections::HashMap<String, Option<Document>>>>,
 }
 
 /// Expands templates and includes; returns the document as the rest of
@@ -161,8 +165,55 @@ fn use_template(
             .help = Some("use lower-case letters, digits and `_`, starting with a letter".into());
             continue;
         }
+        if !within_item_limit(
+            out,
+            template.section.items.len(),
+            &instance.key,
+            &ipath,
+            ctx,
+        ) {
+            return;
+        }
         instantiate(template, section, instance, &locals, &ipath, ctx, out);
     }
+}
+
+/// Whether `adding` more items keep the questionnaire within
+/// `Limits::max_items`; checked before expanding, so a small file that
+/// would expand into millions of items is refused without building them.
+fn within_item_limit<T>(
+    out: &Document,
+    adding: usize,
+    at: &Sp<T>,
+    path: &str,
+    ctx: &mut Ctx<'_>,
+) -> bool {
+    let have: usize = out.sections.iter().map(|s| s.items.len()).sum();
+    if have + adding <= ctx.limits.max_items {
+        return true;
+    }
+    // Said once: every later entry would only repeat it.
+    if ctx
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::LimitExceeded)
+    {
+        return false;
+    }
+    ctx.error(
+        Code::LimitExceeded,
+        at,
+        path,
+        format!(
+            "expanding this gives more than {} items, the limit",
+            ctx.limits.max_items
+        ),
+    )
+    .help = Some(
+        "use fewer keys or includes, or raise `Limits::max_items` if the questionnaire is genuine"
+            .into(),
+    );
+    false
 }
 
 fn template_locals(template: &Template) -> BTreeSet<String> {
@@ -398,10 +449,12 @@ fn include(
     includes: &Includes,
     out: &mut Document,
 ) {
+    // The id becomes part of a path, so it must be a plain questionnaire id:
+    // `../x` or an absolute path would read files outside the folder.
     let Some((id, version)) = spec
         .value
         .split_once('@')
-        .filter(|(i, v)| !i.is_empty() && valid_version(v))
+        .filter(|(i, v)| super::header::valid_questionnaire_id(i) && valid_version(v))
     else {
         ctx.error(
             Code::InvalidId,
@@ -471,9 +524,25 @@ fn include(
         return;
     }
     let file = root.join(id).join(format!("{version}.yaml"));
-    let Some(included) = load_included(&file, spec, path, ctx, includes) else {
+    let cached = includes.cache.borrow().get(&spec.value).cloned();
+    let included = match cached {
+        Some(found) => found,
+        None => {
+            let loaded = load_included(&file, spec, path, ctx, includes);
+            includes
+                .cache
+                .borrow_mut()
+                .insert(spec.value.clone(), loaded.clone());
+            loaded
+        }
+    };
+    let Some(included) = included else {
         return;
     };
+    let adding: usize = included.sections.iter().map(|s| s.items.len()).sum();
+    if !within_item_limit(out, adding, spec, path, ctx) {
+        return;
+    }
     let theirs: Vec<&str> = included
         .languages
         .value

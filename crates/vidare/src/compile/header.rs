@@ -25,7 +25,7 @@ pub(crate) fn valid_id(id: &str) -> bool {
         && !id.contains("..")
 }
 
-fn valid_questionnaire_id(id: &str) -> bool {
+pub(crate) fn valid_questionnaire_id(id: &str) -> bool {
     let mut chars = id.chars();
     matches!(chars.next(), Some('a'..='z'))
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_' | '-'))

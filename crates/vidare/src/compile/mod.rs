@@ -145,6 +145,7 @@ impl Compiler {
         let includes = expand::Includes {
             root: self.include_root.clone(),
             stack: Vec::new(),
+            cache: std::rc::Rc::default(),
         };
         self.check_nested(source, file, &includes)
     }
