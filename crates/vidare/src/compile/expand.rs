@@ -525,16 +525,15 @@ fn include(
     }
     let file = root.join(id).join(format!("{version}.yaml"));
     let cached = includes.cache.borrow().get(&spec.value).cloned();
-    let included = match cached {
-        Some(found) => found,
-        None => {
-            let loaded = load_included(&file, spec, path, ctx, includes);
-            includes
-                .cache
-                .borrow_mut()
-                .insert(spec.value.clone(), loaded.clone());
-            loaded
-        }
+    let included = if let Some(found) = cached {
+        found
+    } else {
+        let loaded = load_included(&file, spec, path, ctx, includes);
+        includes
+            .cache
+            .borrow_mut()
+            .insert(spec.value.clone(), loaded.clone());
+        loaded
     };
     let Some(included) = included else {
         return;
