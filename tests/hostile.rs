@@ -1004,3 +1004,28 @@ fn an_include_cannot_leave_the_questionnaire_folder() {
         refused(&check(&source, &spec), Code::InvalidId, &spec);
     }
 }
+
+#[test]
+#[ignore = "open: the YAML node budget (250,000) refuses files far below `max_items`"]
+fn six_thousand_items_with_options_compile() {
+    // 2 MB without a single alias, 6,000 items of 20,000 allowed.
+    let mut source = format!("{HEAD}sections:\n");
+    for section in 0..60 {
+        let _ = writeln!(source, "  - id: s{section}\n    items:");
+        for k in section * 100..(section + 1) * 100 {
+            let _ = writeln!(
+                source,
+                "      - id: q{k}
+        kind: single_choice
+        text: {{ sv: Fråga {k}, en: Question {k} }}
+        help: {{ sv: Hjälp, en: Help }}
+        options:
+          - {{ value: a, label: {{ sv: A, en: A }} }}
+          - {{ value: b, label: {{ sv: B, en: B }} }}
+          - {{ value: c, label: {{ sv: C, en: C }} }}"
+            );
+        }
+    }
+    let (q, diagnostics) = check(&source, "6,000 items");
+    assert!(q.is_some(), "{:?}", diagnostics.first().map(|d| &d.message));
+}
