@@ -938,11 +938,12 @@ fn fuzz_yaml_alias_bomb_ending_in_an_unknown_field() {
     assert_eq!(d.location.path, "sections[28].value");
 }
 
-// ------------------------------------------- open problems (compile/expand.rs)
+// ------------------------------------------------- templates and includes
 //
-// Found while writing these tests; the fix belongs in compile/expand.rs and
-// compile/mod.rs, outside this change. Each test states the wanted
-// behaviour and is ignored until then (docs/robustness.md, "Open problems").
+// Found while writing these tests and fixed in compile/expand.rs: expansion
+// counts items against `max_items` before building them, an included
+// version is read once, and an include's id cannot be a path
+// (docs/robustness.md, "Problems found").
 
 /// `templates:` with `t` items, used by `u` sections with `f` keys each.
 fn template_bomb(t: usize, f: usize, u: usize) -> String {
@@ -963,10 +964,10 @@ fn template_bomb(t: usize, f: usize, u: usize) -> String {
 }
 
 #[test]
-
 fn a_template_expansion_bomb_is_refused_before_expanding() {
-    // 75 kB that expand to 1,000,000 items: 5 s and 1.6 GB in a release
-    // build today; (1000, 1000, 10), 210 kB, takes 100 s and 15 GB.
+    // 75 kB that would expand to 1,000,000 items: it took 5 s and 1.6 GB in a
+    // release build before the fix; (1000, 1000, 10), 210 kB, took 100 s and
+    // 15 GB.
     let source = template_bomb(1_000, 100, 10);
     let d = refused(
         &check(&source, "template bomb"),
@@ -977,10 +978,9 @@ fn a_template_expansion_bomb_is_refused_before_expanding() {
 }
 
 #[test]
-
 fn many_includes_of_one_questionnaire_are_bounded() {
     // 5,000 entries (240 kB) would give 85,000 items, over `max_items`;
-    // today each entry compiles violence-seven again (3 ms each, release).
+    // before the fix each entry read and compiled violence-seven again.
     let mut source = format!("{HEAD}sections:\n");
     for j in 0..5_000 {
         let _ = writeln!(source, "  - {{ include: violence-seven@1.0.0, as: v{j} }}");
@@ -993,8 +993,8 @@ fn many_includes_of_one_questionnaire_are_bounded() {
 }
 
 #[test]
-
 fn an_include_cannot_leave_the_questionnaire_folder() {
+    // Both specs name a real file, which was read before the fix.
     let absolute = Path::new(QUESTIONNAIRES).join("violence-seven");
     for spec in [
         "../questionnaires/violence-seven@1.0.0".to_owned(),
@@ -1004,6 +1004,8 @@ fn an_include_cannot_leave_the_questionnaire_folder() {
         refused(&check(&source, &spec), Code::InvalidId, &spec);
     }
 }
+
+// ------------------------------------------------------------ open problem
 
 #[test]
 #[ignore = "open: the YAML node budget (250,000) refuses files far below `max_items`"]
