@@ -1031,3 +1031,17 @@ fn six_thousand_items_with_options_compile() {
     let (q, diagnostics) = check(&source, "6,000 items");
     assert!(q.is_some(), "{:?}", diagnostics.first().map(|d| &d.message));
 }
+
+#[cfg(unix)]
+#[test]
+fn an_endless_file_is_refused_after_the_size_limit() {
+    let started = std::time::Instant::now();
+    let err = vidare::load("/dev/zero").unwrap_err();
+    assert_eq!(
+        err.diagnostics()[0].code,
+        Code::LimitExceeded,
+        "{}",
+        err.render()
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}

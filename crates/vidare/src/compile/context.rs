@@ -12,6 +12,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) languages: Vec<String>,
     /// The languages the document declares, known before expansion.
     pub(crate) languages_declared: Vec<String>,
+    /// Items in the document so far while expanding, kept as a running count
+    /// so checking the item limit per template key stays cheap.
+    pub(crate) expanded_items: usize,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Byte offset where each line starts, for turning positions around.
     line_starts: Vec<usize>,
@@ -25,6 +28,7 @@ impl<'a> Ctx<'a> {
             limits,
             languages: Vec::new(),
             languages_declared: Vec::new(),
+            expanded_items: 0,
             diagnostics: Vec::new(),
             line_starts: std::iter::once(0)
                 .chain(source.match_indices('\n').map(|(i, _)| i + 1))

@@ -77,6 +77,7 @@ pub(crate) fn expand(mut doc: Document, ctx: &mut Ctx<'_>, includes: &Includes) 
                         .help = Some(format!("remove `{field}`"));
                     }
                 }
+                ctx.expanded_items += section.items.len();
                 out.sections.push(section);
             }
         }
@@ -165,13 +166,7 @@ fn use_template(
             .help = Some("use lower-case letters, digits and `_`, starting with a letter".into());
             continue;
         }
-        if !within_item_limit(
-            out,
-            template.section.items.len(),
-            &instance.key,
-            &ipath,
-            ctx,
-        ) {
+        if !within_item_limit(template.section.items.len(), &instance.key, &ipath, ctx) {
             return;
         }
         instantiate(template, section, instance, &locals, &ipath, ctx, out);
@@ -181,15 +176,9 @@ fn use_template(
 /// Whether `adding` more items keep the questionnaire within
 /// `Limits::max_items`; checked before expanding, so a small file that
 /// would expand into millions of items is refused without building them.
-fn within_item_limit<T>(
-    out: &Document,
-    adding: usize,
-    at: &Sp<T>,
-    path: &str,
-    ctx: &mut Ctx<'_>,
-) -> bool {
-    let have: usize = out.sections.iter().map(|s| s.items.len()).sum();
-    if have + adding <= ctx.limits.max_items {
+fn within_item_limit<T>(adding: usize, at: &Sp<T>, path: &str, ctx: &mut Ctx<'_>) -> bool {
+    if ctx.expanded_items + adding <= ctx.limits.max_items {
+        ctx.expanded_items += adding;
         return true;
     }
     // Said once: every later entry would only repeat it.
@@ -539,7 +528,7 @@ fn include(
         return;
     };
     let adding: usize = included.sections.iter().map(|s| s.items.len()).sum();
-    if !within_item_limit(out, adding, spec, path, ctx) {
+    if !within_item_limit(adding, spec, path, ctx) {
         return;
     }
     let theirs: Vec<&str> = included
@@ -585,7 +574,10 @@ fn load_included(
     includes: &Includes,
 ) -> Option<Document> {
     let name = file.display().to_string();
-    let Ok(source) = std::fs::read_to_string(file) else {
+    let Some(source) = super::read_bounded(file, ctx.limits.max_file_bytes)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+    else {
         let (id, _) = spec.value.split_once('@').unwrap_or((&spec.value, ""));
         let versions = list_versions(file.parent().unwrap_or(file));
         let help = if versions.is_empty() {

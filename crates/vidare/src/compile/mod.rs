@@ -87,10 +87,28 @@ impl Compiler {
     pub fn load(&self, path: impl AsRef<Path>) -> Result<Questionnaire, Error> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        let bytes = read_bounded(path, self.limits.max_file_bytes).map_err(|source| Error::Io {
             path: name.clone(),
             source,
         })?;
+        if bytes.len() > self.limits.max_file_bytes {
+            let d = Diagnostic::new(
+                crate::diagnostic::Code::LimitExceeded,
+                crate::diagnostic::Location {
+                    file: name.clone(),
+                    line: 1,
+                    column: 1,
+                    path: String::new(),
+                },
+                format!("the file is larger than the limit of {} bytes", self.limits.max_file_bytes),
+            )
+            .with_help("split the questionnaire, or raise `Limits::max_file_bytes` if it is really this large");
+            return Err(Error::Invalid {
+                file: name,
+                source_text: String::new(),
+                diagnostics: vec![d],
+            });
+        }
         let source = match String::from_utf8(bytes) {
             Ok(s) => s,
             Err(e) => {
@@ -195,6 +213,17 @@ impl Compiler {
             _ => (None, diagnostics),
         }
     }
+}
+
+/// Reads at most `limit + 1` bytes, so an endless or huge file (such as
+/// `/dev/zero`) is refused after the limit instead of filling memory.
+pub(crate) fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Compiles questionnaire YAML with the default limits.
