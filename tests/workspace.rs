@@ -24,3 +24,5 @@ mod equality;
 mod docs;
 // Hostile and oversized input gets a located error quickly.
 mod hostile;
+// Properties across the whole API on generated questionnaires.
+mod generated;

@@ -1,0 +1,521 @@
+//! Properties across the whole API, on generated questionnaires rather than
+//! the shipped ones: random sections and items of every kind, conditions
+//! that read only earlier items, derived values, scores with bands,
+//! triggers, end conditions, suggestions and, often, a protected item
+//! (see `generated/model.rs`). For every generated questionnaire:
+//!
+//! - it compiles, and the only diagnostics are V023 warnings, exactly for
+//!   the conditions an independent exhaustive check finds can never hold;
+//! - any sequence of operations succeeds exactly when the documentation
+//!   says it should, never panics, and keeps the session's invariants;
+//! - an operation that is refused changes nothing, and its error never
+//!   quotes the answer;
+//! - resuming from the log (or any prefix of it, or the log sent through
+//!   JSON) gives the same session;
+//! - a recording survives JSON and replays to its result;
+//! - the result does not depend on the protected item's response, and the
+//!   core's counterfactual check agrees;
+//! - the result depends only on the responses that count, not on the
+//!   history of changes and going back that led to them.
+//!
+//! Problems in the core that these properties found are kept at the end,
+//! each as the smallest case that shows it, ignored until it is fixed; the
+//! generator and the recording property step around them meanwhile (each
+//! place says so and names the ignored test).
+
+mod drive;
+mod model;
+
+use std::sync::Arc;
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use vidare::analysis::{DigestPolicy, Verdict, check_result, replay, replay_on};
+use vidare::{
+    Code, ErrorKind, Event, Questionnaire, Recording, Registry, Response, Retention, Session,
+    Severity,
+};
+
+use drive::{
+    Call, Op, SECRET, current, finish, invariants, op, perform, plan, run, snapshot, valid_value,
+};
+use model::{Generated, ItemModel, Protected, questionnaire};
+
+/// `cases` cases, or as many as `PROPTEST_CASES` says (for a longer run).
+fn config(cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(cases);
+    ProptestConfig {
+        cases,
+        max_shrink_iters: 4096,
+        ..ProptestConfig::default()
+    }
+}
+
+/// Compiles a generated questionnaire; on failure the message holds the
+/// source and the rendered diagnostics.
+fn compile(g: &Generated) -> Questionnaire {
+    let (q, diagnostics) = vidare::Compiler::new().check(&g.source, "generated.yaml");
+    q.unwrap_or_else(|| {
+        panic!(
+            "the generated questionnaire did not compile:\n{}\n{}",
+            g.source,
+            vidare::diagnostic::render_all(&diagnostics, &g.source)
+        )
+    })
+}
+
+/// Whether every number in `value` reads back from its JSON text unchanged.
+fn numbers_survive_json(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Number(n) => n.as_f64().is_none_or(|x| {
+            serde_json::from_str::<f64>(&serde_json::to_string(&x).unwrap()).ok() == Some(x)
+        }),
+        serde_json::Value::Array(a) => a.iter().all(numbers_survive_json),
+        serde_json::Value::Object(o) => o.values().all(numbers_survive_json),
+        _ => true,
+    }
+}
+
+/// Applies operations without judging them (other properties do that).
+fn play(q: &Questionnaire, g: &Generated, ops: &[Op]) -> Session {
+    let mut s = Session::new(q);
+    for op in ops {
+        let (call, _) = plan(&s, g, op);
+        let _ = perform(&mut s, &call);
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn generated_questionnaires_compile_without_errors(g in questionnaire(Protected::Sometimes)) {
+        let (q, diagnostics) = vidare::Compiler::new().check(&g.source, "generated.yaml");
+        let rendered = vidare::diagnostic::render_all(&diagnostics, &g.source);
+        prop_assert!(q.is_some(), "did not compile:\n{}\n{}", g.source, rendered);
+        let q = q.unwrap();
+        let mut unreachable = Vec::new();
+        for d in &diagnostics {
+            prop_assert!(
+                d.code == Code::Unreachable && d.severity == Severity::Warning,
+                "unexpected diagnostic:\n{}\n{}", g.source, rendered
+            );
+            unreachable.push(d.location.path.clone());
+        }
+        unreachable.sort();
+        prop_assert_eq!(
+            &unreachable, &g.unreachable,
+            "V023 warnings are not the conditions that can never hold:\n{}\n{}", g.source, rendered
+        );
+        prop_assert_eq!(q.warnings(), &diagnostics[..]);
+
+        // The compiled form is what was generated.
+        prop_assert_eq!(q.id(), "generated");
+        prop_assert_eq!(q.version(), "1.0.0");
+        // Declared languages, the default one first.
+        let other = if g.default_language == "sv" { "en" } else { "sv" };
+        prop_assert_eq!(q.languages(), &[g.default_language.to_owned(), other.to_owned()][..]);
+        prop_assert_eq!(q.default_language(), g.default_language);
+        prop_assert_eq!(q.items().len(), g.items.len());
+        for (item, model) in q.items().zip(&g.items) {
+            prop_assert_eq!(item.id(), model.id.as_str());
+            prop_assert_eq!(item.kind(), model.kind.engine());
+            prop_assert_eq!(item.required(), model.required, "required of {}", model.id);
+            prop_assert_eq!(item.allows_decline(), model.allow_decline);
+            prop_assert_eq!(item.allows_dont_know(), model.allow_dont_know);
+            prop_assert_eq!(item.protected(), model.protected);
+            let retention = if model.conversation { Retention::Conversation } else { Retention::Keep };
+            prop_assert_eq!(item.retention(), retention);
+            let options: Vec<&str> = item.options().map(|o| o.value).collect();
+            prop_assert_eq!(options, model.options.iter().map(String::as_str).collect::<Vec<_>>());
+            prop_assert_eq!(item.range(), (model.min, model.max));
+            prop_assert!(!item.text("sv").is_empty() && !item.text("en").is_empty());
+        }
+        prop_assert_eq!(q.derived_ids().collect::<Vec<_>>(), g.derived_ids.iter().map(String::as_str).collect::<Vec<_>>());
+        prop_assert_eq!(q.score_ids().collect::<Vec<_>>(), g.score_ids.iter().map(String::as_str).collect::<Vec<_>>());
+        prop_assert_eq!(q.trigger_ids().collect::<Vec<_>>(), g.trigger_ids.iter().map(String::as_str).collect::<Vec<_>>());
+        let statistics: Vec<(String, String)> = vidare::analysis::counterfactual::statistics_outputs(&q)
+            .into_iter()
+            .map(|s| (s.kind, s.id))
+            .collect();
+        let expected: Vec<(String, String)> = g.statistics_outputs.iter()
+            .map(|(k, id)| ((*k).to_owned(), id.clone()))
+            .collect();
+        prop_assert_eq!(statistics, expected);
+
+        // The digest pins the definition, not its layout or comments.
+        prop_assert!(q.digest().starts_with("sha256:"));
+        let again = compile(&g);
+        prop_assert_eq!(again.digest(), q.digest());
+        let commented = Generated { source: format!("# a comment\n{}\n# the end\n", g.source), ..g.clone() };
+        let commented = compile(&commented);
+        prop_assert_eq!(commented.digest(), q.digest());
+    }
+}
+
+proptest! {
+    #![proptest_config(config(160))]
+
+    #[test]
+    fn operations_succeed_exactly_when_they_should(
+        g in questionnaire(Protected::Sometimes),
+        ops in vec(op(0.85), 0..50),
+    ) {
+        let q = compile(&g);
+        if let Err(e) = run(&q, &g, &ops) {
+            prop_assert!(false, "{}", e);
+        }
+    }
+
+    #[test]
+    fn a_refused_operation_changes_nothing(
+        g in questionnaire(Protected::Sometimes),
+        ops in vec(op(0.4), 1..50),
+    ) {
+        let q = compile(&g);
+        let mut s = Session::new(&q);
+        for op in &ops {
+            let (call, _) = plan(&s, &g, op);
+            let before = snapshot(&s, &g);
+            let events = s.events().to_vec();
+            if let Err(e) = perform(&mut s, &call) {
+                prop_assert_eq!(&snapshot(&s, &g), &before, "{:?} was refused but changed the session", call);
+                prop_assert_eq!(s.events(), &events[..]);
+                let text = format!("{e} | {e:?}");
+                prop_assert!(!text.contains(SECRET), "the error quotes the answer: {}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn resuming_from_the_log_gives_the_same_session(
+        g in questionnaire(Protected::Sometimes),
+        ops in vec(op(0.85), 0..40),
+    ) {
+        let q = compile(&g);
+        let mut s = Session::new(&q);
+        let mut after = vec![snapshot(&s, &g)];
+        for op in &ops {
+            let (call, _) = plan(&s, &g, op);
+            if perform(&mut s, &call).is_ok() {
+                after.push(snapshot(&s, &g));
+            }
+        }
+        prop_assert_eq!(after.len(), s.events().len() + 1, "one event per accepted operation");
+        for (k, expected) in after.iter().enumerate() {
+            let resumed = Session::resume(&q, s.events()[..k].iter().cloned());
+            prop_assert!(resumed.is_ok(), "the first {} events do not resume: {:?}", k, resumed.err());
+            prop_assert_eq!(&snapshot(&resumed.unwrap(), &g), expected, "after {} events", k);
+        }
+        // The log survives JSON, and the result is the same to the byte.
+        let json = serde_json::to_string(s.events()).unwrap();
+        let events: Vec<Event> = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(&events[..], s.events(), "the log changed through JSON: {} became {}", json, serde_json::to_string(&events).unwrap());
+        let resumed = Session::resume(&q, events).unwrap();
+        prop_assert_eq!(
+            serde_json::to_string(&resumed.result()).unwrap(),
+            serde_json::to_string(&s.result()).unwrap()
+        );
+        prop_assert_eq!(snapshot(&resumed, &g), snapshot(&s, &g));
+    }
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    #[test]
+    fn a_recording_replays_to_its_result(
+        g in questionnaire(Protected::Sometimes),
+        ops in vec(op(0.85), 0..40),
+        complete in any::<bool>(),
+        pick in any::<u16>(),
+    ) {
+        let q = compile(&g);
+        let mut s = play(&q, &g, &ops);
+        if complete {
+            if let Err(e) = finish(&mut s, &g, pick) {
+                prop_assert!(false, "{}", e);
+            }
+        }
+        let recording = s.record();
+        prop_assert_eq!(&recording.result, &s.result());
+        prop_assert_eq!(recording.events().collect::<Vec<_>>(), s.events().to_vec());
+        prop_assert_eq!(recording.questionnaire.digest.as_str(), q.digest());
+
+        // Known core bug, shown by `a_recorded_mean_of_one_eleventh_replays_equal`:
+        // some numbers are read back from JSON one unit in the last place
+        // off. Until it is fixed, recordings that hold one are left out.
+        prop_assume!(numbers_survive_json(&serde_json::to_value(&recording).unwrap()));
+        let json = recording.to_json();
+        let read = Recording::from_json(&json, "generated.json");
+        prop_assert!(read.is_ok(), "{:?}\n{}", read.err(), json);
+        let read = read.unwrap();
+        prop_assert_eq!(&read, &recording, "the recording changed through JSON:\n{}", json);
+
+        let resumed = read.resume_on(&q, DigestPolicy::Require);
+        prop_assert!(resumed.is_ok(), "{:?}", resumed.err());
+        prop_assert_eq!(snapshot(&resumed.unwrap(), &g), snapshot(&s, &g));
+
+        let report = replay_on(&q, &read);
+        prop_assert!(report.is_equal(), "replay differs:\n{}\n{}", report, json);
+        prop_assert_eq!(report.outcome.as_ref(), Some(&recording.result));
+        let mut registry = Registry::new();
+        registry.insert(q.clone());
+        let report = replay(&registry, &read, DigestPolicy::Require);
+        prop_assert!(report.as_ref().is_ok_and(vidare::analysis::ReplayReport::is_equal));
+
+        // A recording of another definition is refused unless allowed.
+        let mut edited = read.clone();
+        edited.questionnaire.digest = format!("sha256:{}", "0".repeat(64));
+        let refused = edited.resume_on(&q, DigestPolicy::Require);
+        prop_assert_eq!(refused.err().map(|e| e.kind()), Some(ErrorKind::DigestMismatch));
+        prop_assert!(edited.resume_on(&q, DigestPolicy::Allow).is_ok());
+    }
+
+    #[test]
+    fn the_result_depends_only_on_the_responses_that_count(
+        g in questionnaire(Protected::Sometimes),
+        ops in vec(op(0.85), 0..50),
+        pick in any::<u16>(),
+    ) {
+        let q = compile(&g);
+        let mut s = play(&q, &g, &ops);
+        if let Err(e) = finish(&mut s, &g, pick) {
+            prop_assert!(false, "{}", e);
+        }
+        // The same responses, given once each in document order.
+        let direct: Vec<Event> = g
+            .items
+            .iter()
+            .filter_map(|it| {
+                s.response(&it.id).map(|response| Event::Respond {
+                    item: Arc::from(it.id.as_str()),
+                    response,
+                })
+            })
+            .collect();
+        let fresh = Session::resume(&q, direct.clone());
+        prop_assert!(fresh.is_ok(), "the responses that count do not replay: {:?}", fresh.err());
+        let fresh = fresh.unwrap();
+        let (mut a, b) = (snapshot(&fresh, &g), snapshot(&s, &g));
+        a.events = b.events;
+        prop_assert_eq!(a, b, "a history of {} events and its {} responses disagree", s.events().len(), direct.len());
+    }
+}
+
+/// Distinct responses the protected item accepts: answers, and the ways of
+/// not answering it offers.
+fn protected_responses(item: &ItemModel) -> Vec<Response> {
+    let mut out: Vec<Response> = Vec::new();
+    for pick in 0..64 {
+        let r = Response::Answer(valid_value(item, pick));
+        if !out.contains(&r) {
+            out.push(r);
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    if item.allow_decline {
+        out.push(Response::Declined);
+    }
+    if item.allow_dont_know {
+        out.push(Response::DontKnow);
+    }
+    if !item.required {
+        out.push(Response::Skipped);
+    }
+    out
+}
+
+/// The call with the protected item's response replaced.
+fn with_protected(call: &Call, id: &str, response: &Response) -> Call {
+    match call {
+        Call::Respond(i, _) if i == id => Call::Respond(i.clone(), response.clone()),
+        Call::Change(i, _) if i == id => Call::Change(i.clone(), response.clone()),
+        other => other.clone(),
+    }
+}
+
+/// The snapshot without the protected item's own response and the
+/// statistics-only outputs, which are allowed to differ.
+fn blind(s: &Session, g: &Generated) -> drive::Snapshot {
+    let mut snap = snapshot(s, g);
+    let p = &g.items[g.protected.expect("a protected item")].id;
+    let statistics = |kind: &str, id: &str| {
+        g.statistics_outputs
+            .iter()
+            .any(|(k, i)| *k == kind && i == id)
+    };
+    let mut result = s.result();
+    result.answers.retain(|a| &a.item != p);
+    result.derived.retain(|d| !statistics("derived", &d.id));
+    result.scores.retain(|d| !statistics("score", &d.id));
+    snap.result = serde_json::to_string(&result).unwrap();
+    snap
+}
+
+/// Whether the counterfactual check has a response of `id` to vary: one
+/// that counts now, or the last one in the log that no `back` withdrew.
+fn has_response(s: &Session, id: &str) -> bool {
+    let mut last = false;
+    for e in s.events().iter().filter(|e| e.item() == id) {
+        last = !matches!(e, Event::Back { .. });
+    }
+    s.response(id).is_some() || last
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    #[test]
+    fn the_result_never_depends_on_the_protected_item(
+        g in questionnaire(Protected::Always),
+        ops in vec(op(0.85), 0..40),
+        which in any::<(u8, u8)>(),
+        complete in any::<bool>(),
+        pick in any::<u16>(),
+    ) {
+        let q = compile(&g);
+        let p = g.protected.expect("a protected item");
+        let pid = g.items[p].id.clone();
+        let responses = protected_responses(&g.items[p]);
+        prop_assert!(responses.len() >= 2);
+        let a = usize::from(which.0) % responses.len();
+        let b = (a + 1 + usize::from(which.1) % (responses.len() - 1)) % responses.len();
+        let (ra, rb) = (&responses[a], &responses[b]);
+
+        // Two sessions, the same operations; only the protected response differs.
+        let mut sa = Session::new(&q);
+        let mut sb = Session::new(&q);
+        for (n, op) in ops.iter().enumerate() {
+            let (call, _) = plan(&sa, &g, op);
+            let (ca, cb) = (with_protected(&call, &pid, ra), with_protected(&call, &pid, rb));
+            let (oa, ob) = (perform(&mut sa, &ca), perform(&mut sb, &cb));
+            prop_assert_eq!(oa.is_ok(), ob.is_ok(), "operation {} ({:?}): {:?} / {:?}", n, ca, oa, ob);
+            prop_assert_eq!(blind(&sa, &g), blind(&sb, &g), "after operation {} ({:?})", n, ca);
+        }
+        if complete {
+            for round in 0..=g.items.len() * 2 {
+                let (Some(i), Some(j)) = (current(&sa), current(&sb)) else { break };
+                prop_assert_eq!(i, j);
+                let id = g.items[i].id.clone();
+                let (xa, xb) = if i == p {
+                    (ra.clone(), rb.clone())
+                } else {
+                    let v = Response::Answer(valid_value(&g.items[i], pick.wrapping_add(round as u16)));
+                    (v.clone(), v)
+                };
+                prop_assert!(sa.respond(&id, xa).is_ok() && sb.respond(&id, xb).is_ok());
+                prop_assert_eq!(blind(&sa, &g), blind(&sb, &g));
+            }
+        }
+        for s in [&sa, &sb] {
+            if let Err(e) = invariants(s, &g) {
+                prop_assert!(false, "{}", e);
+            }
+            // The core's own check agrees.
+            let check = check_result(&q, s);
+            prop_assert!(check.is_clean(), "{}\n{}", check, serde_json::to_string_pretty(&check).unwrap());
+            prop_assert_eq!(check.protected.len(), 1);
+            prop_assert_eq!(&check.protected[0].item, &pid);
+            let varied = has_response(s, &pid);
+            prop_assert_eq!(check.protected[0].varied, varied);
+            match check.verdict {
+                Verdict::NoDifference => prop_assert!(varied),
+                Verdict::StatisticsOnly => prop_assert!(varied && !g.statistics_outputs.is_empty()),
+                Verdict::NothingToVary => prop_assert!(!varied),
+                Verdict::Differs | Verdict::NotRun => prop_assert!(false, "{}", check),
+            }
+            let outcome = s.checked_result_in(g.default_language);
+            prop_assert_eq!(outcome.counterfactual.as_ref(), Some(&check));
+        }
+    }
+}
+
+// Problems in the core found by the properties above, each as the smallest
+// case that shows it. They are ignored until the core is fixed; run them
+// with `cargo test --test workspace generated -- --ignored`.
+
+/// A questionnaire of `n` yes/no items and `extra` YAML after the sections.
+fn yes_no_questionnaire(n: usize, extra: &str) -> Questionnaire {
+    let mut source = String::from(
+        "format: 1\nid: known\nversion: 1.0.0\ntitle: { en: Known problems }\n\
+         languages: [en]\ndefault_language: en\nsections:\n  - id: main\n    items:\n",
+    );
+    source.extend(
+        (1..=n).map(|i| {
+            format!("      - {{ id: q{i}, kind: yes_no, text: {{ en: Question {i} }} }}\n")
+        }),
+    );
+    source.push_str(extra);
+    vidare::compile(&source, "known.yaml").unwrap()
+}
+
+#[test]
+#[ignore = "core bug: serde_json is used without `float_roundtrip`, so 1/11 is read back one ulp off and the replay reports a changed score"]
+fn a_recorded_mean_of_one_eleventh_replays_equal() {
+    let q = yes_no_questionnaire(
+        11,
+        "scores:\n  - { id: share, method: mean, over: [q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11] }\n",
+    );
+    let mut s = Session::new(&q);
+    for i in 1..=11 {
+        s.answer(&format!("q{i}"), i == 1).unwrap();
+    }
+    assert_eq!(s.result().scores[0].value, Some(1.0 / 11.0));
+    let recording = s.record();
+    let read = Recording::from_json(&recording.to_json(), "known.json").unwrap();
+    let report = replay_on(&q, &read);
+    assert!(report.is_equal(), "{report}");
+    assert_eq!(read, recording);
+}
+
+#[test]
+#[ignore = "core bug: for a whole-number item with a fractional bound the counterfactual check tries numbers the item refuses, and reports that the result differs"]
+fn the_counterfactual_check_tries_only_answers_the_item_accepts() {
+    let q = vidare::compile(
+        "format: 1\nid: known\nversion: 1.0.0\ntitle: { en: Known problems }\n\
+         languages: [en]\ndefault_language: en\nsections:\n  - id: main\n    items:\n\
+         \x20     - { id: hours, kind: number, integer: true, min: 0.5, protected: true, text: { en: Hours } }\n",
+        "known.yaml",
+    )
+    .unwrap();
+    let mut s = Session::new(&q);
+    s.answer("hours", 2).unwrap();
+    let check = check_result(&q, &s);
+    assert!(check.is_clean(), "{check}");
+    assert_eq!(check.verdict, Verdict::NoDifference);
+}
+
+#[test]
+#[ignore = "core bug: a score's sum is not checked for overflow, so two answers near f64::MAX give an infinite score, written as null without a reason, and its recording no longer replays equal"]
+fn a_score_too_large_to_represent_has_no_value() {
+    let q = vidare::compile(
+        "format: 1\nid: known\nversion: 1.0.0\ntitle: { en: Known problems }\n\
+         languages: [en]\ndefault_language: en\nsections:\n  - id: main\n    items:\n\
+         \x20     - { id: a, kind: number, text: { en: A } }\n\
+         \x20     - { id: b, kind: number, text: { en: B } }\n\
+         scores:\n  - { id: total, method: sum, over: [a, b] }\n",
+        "known.yaml",
+    )
+    .unwrap();
+    let mut s = Session::new(&q);
+    s.answer("a", 1.5e308).unwrap();
+    s.answer("b", 1.5e308).unwrap();
+    let score = &s.result().scores[0];
+    assert!(
+        score.value.is_none_or(f64::is_finite),
+        "the score is {:?}",
+        score.value
+    );
+    assert_eq!(score.value.is_none(), score.missing_reason.is_some());
+    let recording = s.record();
+    let read = Recording::from_json(&recording.to_json(), "known.json").unwrap();
+    let report = replay_on(&q, &read);
+    assert!(report.is_equal(), "{report}");
+}
