@@ -25,7 +25,8 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                     continue;
                 }
                 // The source is only needed to quote lines under warnings.
-                let source = std::fs::read_to_string(file).unwrap_or_default();
+                let max = vidare::Limits::default().max_file_bytes;
+                let source = vidare::read_text_file(file, max).unwrap_or_default();
                 (q.warnings().to_vec(), source)
             }
             Err(error @ vidare::Error::Invalid { .. }) => {

@@ -121,7 +121,8 @@ fn is_yaml(path: &Path) -> bool {
 /// that cannot be read or parsed counts as one, so that loading it
 /// reports the problem.
 fn looks_like_recording(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    // The loader's reading: a named pipe or device is refused, not waited on.
+    let Ok(text) = vidare::read_text_file(path, usize::MAX) else {
         return true;
     };
     match serde_saphyr::from_str::<serde_json::Value>(&text) {

@@ -156,6 +156,32 @@ fn check_a_missing_file() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn check_a_named_pipe() {
+    // Opening a named pipe for reading waits for a writer; the core checks
+    // the file type first. The timeout kills a broken build's wait, which
+    // then has no exit code and fails the test.
+    let tmp = tempfile::tempdir().unwrap();
+    let pipe = tmp.path().join("pipe.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (code, stdout, stderr) = output(
+        vidare()
+            .arg("check")
+            .arg(&pipe)
+            .timeout(std::time::Duration::from_secs(10)),
+    );
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(
+        stderr.contains("pipe.yaml: it is a named pipe, not a regular file"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn schema_is_the_core_schema() {
     let (code, stdout, _) = output(vidare().arg("schema"));

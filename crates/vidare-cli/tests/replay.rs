@@ -104,6 +104,37 @@ fn a_changed_digest_is_an_error_unless_allowed() {
     ");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_among_recordings_is_an_error_not_a_wait() {
+    // A `.yaml` named pipe in a folder of recordings: deciding whether it
+    // is a recording must not open it for reading (which would wait for a
+    // writer); it is reported as unreadable and the others replay.
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(common::root().join(FIXTURE_RECORDINGS)).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, tmp.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let made = std::process::Command::new("mkfifo")
+        .arg(tmp.path().join("pipe.yaml"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (code, stdout, _) = output(
+        vidare()
+            .arg("replay")
+            .arg(tmp.path())
+            .args(["--questionnaires", FIXTURE_QUESTIONNAIRES])
+            .timeout(std::time::Duration::from_secs(10)),
+    );
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stdout.contains("recording(s): 5 equal, 0 different, 0 rejected, 1 error(s)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("named pipe"), "{stdout}");
+}
+
 #[test]
 fn an_unreadable_recording_is_an_error_and_the_others_still_replay() {
     let tmp = tempfile::tempdir().unwrap();

@@ -52,6 +52,7 @@ mod compile;
 pub mod diagnostic;
 mod error;
 pub mod expr;
+mod files;
 pub mod format;
 mod outcome;
 mod questionnaire;
@@ -65,6 +66,7 @@ mod yaml;
 pub use compile::{Compiler, compile, load};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::{Error, ErrorKind};
+pub use files::read_text_file;
 pub use format::{AnsweredBy, ItemKind, Retention, Urgency};
 pub use outcome::{
     AnswerRecord, BandRecord, DerivedRecord, Evidence, Outcome, QuestionnaireRef, ScoreRecord,

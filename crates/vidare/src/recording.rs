@@ -178,17 +178,17 @@ impl Recording {
         recording.checked(file)
     }
 
-    /// Reads a recording file, JSON or YAML by its extension.
+    /// Reads a recording file, JSON or YAML by its extension. Only a
+    /// regular file is read (see [`read_text_file`](crate::read_text_file)).
     ///
     /// # Errors
-    /// [`Error::Io`] or [`Error::InvalidRecording`].
+    /// [`Error::Io`] (also when the path is a named pipe, a folder or a
+    /// device) or [`Error::InvalidRecording`].
     pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: name.clone(),
-            source,
-        })?;
+        // Only a regular file: a named pipe would block the reader.
+        let text = crate::files::read_text_file(path, usize::MAX)?;
         if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             Recording::from_yaml(&text, &name)
         } else {

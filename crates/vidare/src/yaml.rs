@@ -15,12 +15,26 @@ pub struct Limits {
     pub max_file_bytes: usize,
     /// Deepest accepted YAML nesting (default 64).
     pub max_yaml_depth: usize,
-    /// Most YAML parser events (default 2,000,000).
+    /// Most YAML parser events (default 2,000,000): every key, value and
+    /// start and end of a list or mapping, counting what aliases repeat.
+    /// This is what bounds the size of the document the reader builds; it
+    /// leaves room for `max_items` items with options within `max_file_bytes`.
     pub max_yaml_events: usize,
-    /// Most alias uses (`*name`), which guards against "billion laughs" (default 1,000).
+    /// Most alias uses (`*name`), which guards against "billion laughs"
+    /// (default 1,000); also the most anchors (`&name`).
     pub max_aliases: usize,
+    /// Most YAML events that aliases and merge keys (`<<: *name`) may repeat
+    /// in one file, all uses together (default 100,000). A few uses of an
+    /// anchored text or option list need some hundreds; an alias bomb,
+    /// which repeats repeats, is stopped here after a fraction of a second.
+    pub max_alias_expansion: usize,
     /// Most items in one questionnaire (default 20,000).
     pub max_items: usize,
+    /// Longest id of a section, item, derived value, score, band, trigger or
+    /// end condition, and of the questionnaire, in characters (default 128).
+    /// Include prefixes and template keys count: the limit applies to the
+    /// whole id, e.g. `violence.alone`.
+    pub max_id_length: usize,
     /// Limits on each expression.
     pub expr: ExprLimits,
 }
@@ -32,7 +46,9 @@ impl Default for Limits {
             max_yaml_depth: 64,
             max_yaml_events: 2_000_000,
             max_aliases: 1_000,
+            max_alias_expansion: 100_000,
             max_items: 20_000,
+            max_id_length: 128,
             expr: ExprLimits::default(),
         }
     }
@@ -137,11 +153,19 @@ pub(crate) fn parse_document(
     }
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = limits.max_yaml_depth;
+    // The parser keeps its own limit for `[` and `{`, which it meets
+    // before the depth budget sees the events; one limit for both.
+    budget.flow_nesting_limit = limits.max_yaml_depth;
     budget.max_events = limits.max_yaml_events;
+    // Nodes are a subset of the events, so the event budget bounds them;
+    // serde-saphyr's own default (250,000) would refuse genuine files of
+    // some 6,000 items. What aliases repeat is bounded separately below.
+    budget.max_nodes = limits.max_yaml_events;
     budget.max_aliases = limits.max_aliases;
     budget.max_anchors = limits.max_aliases;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget.clone());
+    options.alias_limits.max_total_replayed_events = limits.max_alias_expansion;
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
     options.with_snippet = false;
     // The common case, a file that reads, takes one plain pass; the slower
@@ -150,25 +174,55 @@ pub(crate) fn parse_document(
         Ok(document) => return Ok(document),
         Err(e) => e,
     };
+    let first = plain_message(&error);
+    // A file over the event budget was read up to the limit; reading it
+    // twice more (for the depth and for the path) would triple the cost of
+    // the largest inputs, and the line and column say where it ran out.
+    if is_size_breach(&first) {
+        return Err(Box::new(structural(&error, "", file, limits)));
+    }
     // A hostile file is named for what it is (too deep) rather than for
-    // the first type error inside it.
-    if let Ok(report) = serde_saphyr::budget::check_yaml_budget(
-        source,
-        budget,
-        serde_saphyr::budget::EnforcingPolicy::AllContent,
-    ) {
+    // the first type error inside it; a breach found first is reported as it is.
+    let scanned = if limit_breach(&error, &first, limits).is_some() {
+        Ok(serde_saphyr::budget::BudgetReport::default())
+    } else {
+        serde_saphyr::budget::check_yaml_budget(
+            source,
+            budget,
+            serde_saphyr::budget::EnforcingPolicy::AllContent,
+        )
+    };
+    match scanned {
         // Other breaches are reported, with their position, by the parse itself.
-        if let Some(breach @ serde_saphyr::budget::BudgetBreach::Depth { .. }) = report.breached {
-            let (line, column) = deepest_point(source, limits.max_yaml_depth);
+        Ok(report) => {
+            if let Some(breach @ serde_saphyr::budget::BudgetBreach::Depth { .. }) = report.breached
+            {
+                let (line, column) = deepest_point(source, limits.max_yaml_depth);
+                return Err(Box::new(
+                    Diagnostic::new(
+                        Code::LimitExceeded,
+                        at(file, line, column, ""),
+                        budget_message(&format!("{breach:?}")),
+                    )
+                    .with_help(NESTING_HELP),
+                ));
+            }
+        }
+        // The parser's own limit on `[` and `{`, met while scanning, before
+        // the depth budget sees the events.
+        Err(scan) if scan.to_string().contains(RECURSION_LIMIT) => {
+            let marker = scan.marker();
             return Err(Box::new(
                 Diagnostic::new(
                     Code::LimitExceeded,
-                    at(file, line, column, ""),
-                    budget_message(&format!("{breach:?}")),
+                    at(file, marker.line() as u32, marker.col() as u32 + 1, ""),
+                    too_deep(limits),
                 )
-                .with_help("questionnaires are written out plainly: no deep nesting and few aliases; change `Limits` if this file is genuine"),
+                .with_help(NESTING_HELP),
             ));
         }
+        // A syntax error, reported with its path by the parse below.
+        Err(_) => {}
     }
     // Parse again tracking the path inside the document, for the diagnostic.
     let mut path = String::new();
@@ -179,16 +233,16 @@ pub(crate) fn parse_document(
         })
     });
     let error = result.err().unwrap_or(error);
-    Err(Box::new(structural(&error, &path, file)))
+    Err(Box::new(structural(&error, &path, file, limits)))
 }
 
-fn structural(error: &serde_saphyr::Error, path: &str, file: &str) -> Diagnostic {
+fn structural(error: &serde_saphyr::Error, path: &str, file: &str, limits: &Limits) -> Diagnostic {
     let (line, column) = error
         .location()
         .map_or((0, 0), |l| (l.line() as u32, l.column() as u32));
     let location = at(file, line, column, &document_path(path));
     let text = plain_message(error);
-    let (code, message, help) = classify(error, &text);
+    let (code, message, help) = classify(error, &text, limits);
     Diagnostic::new(code, location, message).with_help_opt(help)
 }
 
@@ -242,12 +296,37 @@ fn budget_message(text: &str) -> String {
         format!("the YAML nests {number} levels deep, deeper than the limit")
     } else if text.contains("Alias") {
         format!("the file uses aliases (`*name`) {number} times, more than the limit")
+    } else if text.contains("Recorded") {
+        format!(
+            "the anchors (`&name`) in the file hold {number} YAML events, more than the reader keeps"
+        )
     } else if text.contains("Anchor") {
         format!("the file defines {number} anchors (`&name`), more than the limit")
-    } else if text.contains("Nodes") || text.contains("Events") || text.contains("Recorded") {
-        format!("the file expands to {number} YAML nodes, far more than any questionnaire needs")
+    } else if text.contains("Nodes") || text.contains("Events") {
+        // The breach is reported at the first event over the limit.
+        let limit = number.parse::<usize>().map_or(0, |n| n.saturating_sub(1));
+        format!(
+            "the file has more than {limit} YAML events (keys, values, starts and ends of lists and mappings, counting what aliases repeat), more than the limit"
+        )
     } else {
         "the file exceeds a size limit of the YAML reader".to_owned()
+    }
+}
+
+/// Whether the parser's message is a breach of the event or node budget.
+fn is_size_breach(text: &str) -> bool {
+    text.contains("budget breached")
+        && !text.contains("Recorded")
+        && (text.contains("Events") || text.contains("Nodes"))
+}
+
+/// What to do about a breached parser budget.
+fn budget_help(text: &str) -> String {
+    if is_size_breach(text) {
+        "split the questionnaire, or raise `Limits::max_yaml_events` if it is really this large"
+            .to_owned()
+    } else {
+        "write the questionnaire out plainly; repeated structure belongs in a template".to_owned()
     }
 }
 
@@ -276,17 +355,70 @@ fn unknown_and_expected(text: &str) -> Option<(String, Vec<String>)> {
     Some((name, choices))
 }
 
-fn classify(error: &serde_saphyr::Error, text: &str) -> (Code, String, Option<String>) {
+/// The parser's message when nesting goes past its limits.
+const RECURSION_LIMIT: &str = "recursion limit exceeded";
+
+const NESTING_HELP: &str = "questionnaires are written out plainly: no deep nesting and few aliases; change `Limits::max_yaml_depth` if this file is genuine";
+
+fn too_deep(limits: &Limits) -> String {
+    format!(
+        "the YAML nests more than {} levels deep, deeper than the limit",
+        limits.max_yaml_depth
+    )
+}
+
+/// A limit of the YAML reader that the file breaches: the message and the help.
+fn limit_breach(
+    error: &serde_saphyr::Error,
+    text: &str,
+    limits: &Limits,
+) -> Option<(String, String)> {
     use serde_saphyr::Error as E;
-    if matches!(error, E::Budget { .. }) || text.contains("budget breached") {
-        return (
-            Code::LimitExceeded,
-            budget_message(text),
-            Some(
-                "write the questionnaire out plainly; repeated structure belongs in a template"
-                    .into(),
+    const PLAINLY: &str =
+        "write the questionnaire out plainly; repeated structure belongs in a template";
+    // The errors of the alias replay may come back as plain messages, when
+    // they pass through a `Deserialize` implementation; the text decides.
+    if matches!(
+        error,
+        E::AliasReplayLimitExceeded { .. } | E::AliasExpansionLimitExceeded { .. }
+    ) || text.contains("alias replay limit exceeded")
+        || text.contains("alias expansion limit exceeded")
+    {
+        return Some((
+            format!(
+                "the aliases (`*name`) in the file repeat more than {} YAML events, more than the limit",
+                limits.max_alias_expansion
             ),
-        );
+            format!("{PLAINLY}; raise `Limits::max_alias_expansion` if this file is genuine"),
+        ));
+    }
+    if matches!(error, E::AliasReplayStackDepthExceeded { .. })
+        || text.contains("alias replay stack depth exceeded")
+    {
+        return Some((
+            "aliases (`*name`) repeat aliases nested too deeply".to_owned(),
+            PLAINLY.to_owned(),
+        ));
+    }
+    // The parser's own nesting limit for `[` and `{` (set to
+    // `max_yaml_depth`), and for block collections as a last resort.
+    if text.contains(RECURSION_LIMIT) {
+        return Some((too_deep(limits), NESTING_HELP.to_owned()));
+    }
+    if matches!(error, E::Budget { .. }) || text.contains("budget breached") {
+        return Some((budget_message(text), budget_help(text)));
+    }
+    None
+}
+
+fn classify(
+    error: &serde_saphyr::Error,
+    text: &str,
+    limits: &Limits,
+) -> (Code, String, Option<String>) {
+    use serde_saphyr::Error as E;
+    if let Some((message, help)) = limit_breach(error, text, limits) {
+        return (Code::LimitExceeded, message, Some(help));
     }
     if let E::DuplicateMappingKey { key, .. } = error {
         let what = key

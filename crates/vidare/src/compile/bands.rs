@@ -105,6 +105,9 @@ fn check_bands(score: &Score, path: &str, integral: bool, ctx: &mut Ctx<'_>) -> 
     let mut out: Vec<BandDef> = Vec::with_capacity(bands.value.len());
     for (b, band) in bands.value.iter().enumerate() {
         let bpath = format!("{path}.bands[{b}]");
+        if !super::ids::within_length(&band.id, &format!("{bpath}.id"), "band id", ctx) {
+            continue;
+        }
         if band.min.value > band.max.value {
             ctx.error(
                 Code::BandOverlap,

@@ -156,6 +156,11 @@ fn use_template(
     let locals = template_locals(template);
     for (k, instance) in instances.value.iter().enumerate() {
         let ipath = format!("{path}.for_each[{k}]");
+        // Checked before anything is built: the key is copied into every
+        // id of the template.
+        if !super::ids::within_length(&instance.key, &format!("{ipath}.key"), "template key", ctx) {
+            continue;
+        }
         if !valid_id(&instance.key.value) || instance.key.value.contains('.') {
             ctx.error(
                 Code::InvalidId,
@@ -480,6 +485,11 @@ fn include(
         );
         return;
     };
+    // Checked before anything is read: the prefix is copied into every id
+    // of the included questionnaire.
+    if !super::ids::within_length(alias, &format!("{path}.as"), "include prefix", ctx) {
+        return;
+    }
     if !valid_id(&alias.value) || alias.value.contains('.') {
         ctx.error(
             Code::InvalidId,
@@ -574,10 +584,24 @@ fn load_included(
     includes: &Includes,
 ) -> Option<Document> {
     let name = file.display().to_string();
-    let Some(source) = super::read_bounded(file, ctx.limits.max_file_bytes)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-    else {
+    let source = match crate::files::read_bounded(file, ctx.limits.max_file_bytes) {
+        Ok(bytes) => String::from_utf8(bytes).ok(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        // Not a regular file (a named pipe is never opened), or unreadable.
+        Err(e) => {
+            ctx.error(
+                Code::UnknownReference,
+                spec,
+                &format!("{path}.include"),
+                format!("cannot read `{name}`: {e}"),
+            )
+            .help = Some(
+                "an included version is read from the regular file `<id>/<version>.yaml` in the questionnaire folder".into(),
+            );
+            return None;
+        }
+    };
+    let Some(source) = source else {
         let (id, _) = spec.value.split_once('@').unwrap_or((&spec.value, ""));
         let versions = list_versions(file.parent().unwrap_or(file));
         let help = if versions.is_empty() {

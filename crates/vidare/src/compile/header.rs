@@ -56,7 +56,9 @@ pub(super) fn check(doc: &Document, ctx: &mut Ctx<'_>) -> Header {
         )
         .help = Some(format!("write `format: {FORMAT_VERSION}`"));
     }
-    if !valid_questionnaire_id(&doc.id.value) {
+    if !super::ids::within_length(&doc.id, "id", "questionnaire id", ctx) {
+        // Reported; the id is not repeated in another message.
+    } else if !valid_questionnaire_id(&doc.id.value) {
         ctx.error(
             Code::InvalidId,
             &doc.id,

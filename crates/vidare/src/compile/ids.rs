@@ -38,6 +38,9 @@ pub(super) fn all_ids(doc: &Document) -> Vec<(&Sp<String>, String, &'static str)
 pub(super) fn check_unique(doc: &Document, ctx: &mut Ctx<'_>) {
     let mut first: HashMap<(&str, &str), (&Sp<String>, String, &'static str)> = HashMap::new();
     for (id, path, what) in all_ids(doc) {
+        if !within_length(id, &path, &format!("id of this {what}"), ctx) {
+            continue;
+        }
         if !valid_id(&id.value) {
             ctx.error(
                 Code::InvalidId,
@@ -81,6 +84,33 @@ pub(super) fn check_unique(doc: &Document, ctx: &mut Ctx<'_>) {
             first.insert((namespace, &id.value), (id, path, what));
         }
     }
+}
+
+/// Whether an id is within `Limits::max_id_length`; reports it when not.
+/// `what` names it in the message ("id of this item"), which gives the
+/// length and the start of the id, never the whole: it may be a megabyte.
+pub(super) fn within_length(id: &Sp<String>, path: &str, what: &str, ctx: &mut Ctx<'_>) -> bool {
+    let limit = ctx.limits.max_id_length;
+    // Bytes are at least as many as characters: the count is only needed
+    // for ids that may be too long.
+    if id.value.len() <= limit {
+        return true;
+    }
+    let length = id.value.chars().count();
+    if length <= limit {
+        return true;
+    }
+    let start: String = id.value.chars().take(20).collect();
+    ctx.error(
+        Code::LimitExceeded,
+        id,
+        path,
+        format!("the {what} is {length} characters long; the limit is {limit}"),
+    )
+    .help = Some(format!(
+        "shorten `{start}...`: ids are written in conditions and stored in every recording; raise `Limits::max_id_length` if it must be this long"
+    ));
+    false
 }
 
 fn article(what: &str) -> String {

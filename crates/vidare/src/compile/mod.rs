@@ -81,16 +81,23 @@ impl Compiler {
 
     /// Reads and compiles a questionnaire file.
     ///
+    /// Only a regular file is read, and at most `max_file_bytes` of it: a
+    /// named pipe, a folder or a device is an [`Error::Io`] saying what it
+    /// is, without waiting on it (see [`read_text_file`](crate::read_text_file)).
+    ///
     /// # Errors
-    /// [`Error::Io`] when the file cannot be read, [`Error::Invalid`] with
-    /// every diagnostic when it does not compile.
+    /// [`Error::Io`] when the file cannot be read or is not a regular file,
+    /// [`Error::Invalid`] with every diagnostic when it does not compile.
     pub fn load(&self, path: impl AsRef<Path>) -> Result<Questionnaire, Error> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let bytes = read_bounded(path, self.limits.max_file_bytes).map_err(|source| Error::Io {
-            path: name.clone(),
-            source,
-        })?;
+        let bytes =
+            crate::files::read_bounded(path, self.limits.max_file_bytes).map_err(|source| {
+                Error::Io {
+                    path: name.clone(),
+                    source,
+                }
+            })?;
         if bytes.len() > self.limits.max_file_bytes {
             let d = Diagnostic::new(
                 crate::diagnostic::Code::LimitExceeded,
@@ -213,17 +220,6 @@ impl Compiler {
             _ => (None, diagnostics),
         }
     }
-}
-
-/// Reads at most `limit + 1` bytes, so an endless or huge file (such as
-/// `/dev/zero`) is refused after the limit instead of filling memory.
-pub(crate) fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
-    use std::io::Read as _;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 /// Compiles questionnaire YAML with the default limits.

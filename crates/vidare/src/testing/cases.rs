@@ -196,15 +196,14 @@ impl TestFile {
 /// Reads a test file.
 ///
 /// # Errors
-/// [`Error::Io`] when it cannot be read; [`Error::Invalid`] with one
+/// [`Error::Io`] when it cannot be read, is not a regular file or is
+/// larger than a questionnaire may be; [`Error::Invalid`] with one
 /// diagnostic naming the line, the path in the document (e.g.
 /// `cases[2].steps[3]`), the case and the step when it is not a valid test file.
 pub fn load_test_file(path: &Path) -> Result<TestFile, Error> {
     let name = path.display().to_string();
-    let source = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: name.clone(),
-        source,
-    })?;
+    // Only a regular file, no larger than a questionnaire may be.
+    let source = crate::files::read_text_file(path, Limits::default().max_file_bytes)?;
     parse_test_file(&source, &name)
 }
 
