@@ -57,6 +57,8 @@ pub(crate) struct Compiled {
     /// ids come from the questionnaire author, not from attackers.
     pub(crate) item_index: rustc_hash::FxHashMap<Arc<str>, u32>,
     pub(crate) schedule: Schedule,
+    /// The conditions as flat programs, for the session's hot path.
+    pub(crate) flat: crate::compile::flatten::Flat,
     pub(crate) warnings: Vec<crate::diagnostic::Diagnostic>,
     /// The document after templates and includes were expanded.
     pub(crate) document: crate::format::Document,

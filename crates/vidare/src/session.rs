@@ -71,6 +71,7 @@ pub struct Session {
 pub(crate) struct State {
     resp: Vec<Resp>,
     visible: Vec<bool>,
+
     derived: Vec<Val>,
     scores: Vec<ScoreVal>,
     fired: Vec<bool>,
@@ -537,11 +538,16 @@ impl State {
     }
 
     fn evaluate(&mut self, c: &Compiled, node: Node) {
+        let flat = &c.flat;
+        let programs = &flat.programs;
         match node {
             Node::Item(i) => {
                 let def = &c.items[i as usize];
-                let shown =
-                    i < self.end_cut && def.when.as_ref().is_none_or(|w| eval(w, self).is_true());
+                let shown = i < self.end_cut
+                    && def.when.as_ref().is_none_or(|w| {
+                        let prog = flat.item_when[i as usize].expect("a condition has a program");
+                        programs.eval(prog, w, self).is_true()
+                    });
                 if !shown {
                     // A hidden item's answer is stale: if the item is shown
                     // again, it is asked again rather than silently restored.
@@ -550,14 +556,17 @@ impl State {
                 self.visible[i as usize] = shown;
             }
             Node::Derived(d) => {
+                let progs = &flat.derived[d as usize];
                 let value = match &c.derived[d as usize].rule {
-                    DerivedRule::Value(e) => eval(e, self),
-                    DerivedRule::Cases(cases) => first_case(cases, self),
+                    DerivedRule::Value(e) => programs.eval(progs[0], e, self),
+                    DerivedRule::Cases(cases) => {
+                        first_case(cases, |k, when| programs.eval(progs[k], when, self))
+                    }
                     DerivedRule::Flags(flags) => {
                         let mut set = 0u64;
                         let mut all_known = true;
-                        for (w, v) in flags {
-                            match eval(w, self) {
+                        for ((w, v), &prog) in flags.iter().zip(progs) {
+                            match programs.eval(prog, w, self) {
                                 Val::Bool(true) => set |= 1 << v,
                                 Val::Bool(false) => {}
                                 _ => all_known = false,
@@ -576,10 +585,18 @@ impl State {
                 self.scores[s as usize] = score(&c.scores[s as usize], &c.items, self);
             }
             Node::Trigger(t) => {
-                self.fired[t as usize] = eval(&c.triggers[t as usize].when, self).is_true();
+                self.fired[t as usize] = programs
+                    .eval(
+                        flat.triggers[t as usize],
+                        &c.triggers[t as usize].when,
+                        self,
+                    )
+                    .is_true();
             }
             Node::End(e) => {
-                self.ends[e as usize] = eval(&c.ends[e as usize].when, self).is_true();
+                self.ends[e as usize] = programs
+                    .eval(flat.ends[e as usize], &c.ends[e as usize].when, self)
+                    .is_true();
                 self.end_cut = c
                     .ends
                     .iter()
@@ -593,12 +610,16 @@ impl State {
     }
 }
 
-/// The first case whose condition holds. A case that cannot be decided yet
-/// stops the search: a later case must not win while an earlier one may
-/// still turn out true.
-pub(crate) fn first_case<E: Env>(cases: &[(crate::expr::Expr, u32)], env: &E) -> Val {
-    for (when, value) in cases {
-        match eval(when, env) {
+/// The first case whose condition holds, with `eval` giving the value of
+/// case `k`'s condition. A case that cannot be decided yet stops the
+/// search: a later case must not win while an earlier one may still turn
+/// out true.
+fn first_case(
+    cases: &[(crate::expr::Expr, u32)],
+    mut eval: impl FnMut(usize, &crate::expr::Expr) -> Val,
+) -> Val {
+    for (k, (when, value)) in cases.iter().enumerate() {
+        match eval(k, when) {
             Val::Bool(true) => return Val::Opt(*value),
             Val::Bool(false) => {}
             _ => return Val::Unknown,

@@ -9,6 +9,7 @@ mod bands;
 mod context;
 mod expand;
 mod exprs;
+pub(crate) mod flatten;
 mod graph;
 mod header;
 mod ids;
@@ -272,6 +273,7 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
         derived, triggers, ..
     } = checked;
     let ends = graph.ends;
+    let flat = flatten::flatten(&items, &derived, &triggers, &ends);
     Some(Compiled {
         id: doc.id.value.clone(),
         version: doc.version.value.clone(),
@@ -287,6 +289,7 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
         ends,
         item_index,
         schedule: graph.schedule,
+        flat,
         warnings: Vec::new(),
         // Filled in by the caller, which owns the document.
         document: Document::default(),

@@ -349,7 +349,7 @@ impl Checker<'_> {
                     Box::new(eb),
                 )
             }
-            (Ty::Bool, Ty::Bool) | (Ty::Num, Ty::Num) => Expr::Cmp(cmp, Box::new(ea), Box::new(eb)),
+            (Ty::Bool, Ty::Bool) | (Ty::Num, Ty::Num) => compare(cmp, ea, eb),
             (Ty::Set(_), _) | (_, Ty::Set(_)) => {
                 return self.mismatch(
                     &whole.span,

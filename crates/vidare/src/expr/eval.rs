@@ -59,7 +59,7 @@ pub(crate) fn eval<E: Env + ?Sized>(expr: &Expr, env: &E) -> Val {
     }
 }
 
-fn and(a: Val, b: impl FnOnce() -> Val) -> Val {
+pub(super) fn and(a: Val, b: impl FnOnce() -> Val) -> Val {
     if matches!(a, Val::Bool(false)) {
         return a;
     }
@@ -70,7 +70,7 @@ fn and(a: Val, b: impl FnOnce() -> Val) -> Val {
     }
 }
 
-fn or(a: Val, b: impl FnOnce() -> Val) -> Val {
+pub(super) fn or(a: Val, b: impl FnOnce() -> Val) -> Val {
     if matches!(a, Val::Bool(true)) {
         return a;
     }
@@ -81,7 +81,7 @@ fn or(a: Val, b: impl FnOnce() -> Val) -> Val {
     }
 }
 
-fn compare(op: Cmp, a: Val, b: Val) -> Val {
+pub(super) fn compare(op: Cmp, a: Val, b: Val) -> Val {
     let ord = match (a, b) {
         (Val::Num(x), Val::Num(y)) => x.partial_cmp(&y),
         (Val::Bool(x), Val::Bool(y)) => Some(x.cmp(&y)),
@@ -101,7 +101,7 @@ fn compare(op: Cmp, a: Val, b: Val) -> Val {
     })
 }
 
-fn arith(op: Arith, a: Val, b: Val) -> Val {
+pub(super) fn arith(op: Arith, a: Val, b: Val) -> Val {
     let (Val::Num(x), Val::Num(y)) = (a, b) else {
         return Val::Unknown;
     };

@@ -10,6 +10,7 @@ pub(crate) mod check;
 pub(crate) mod eval;
 mod lexer;
 mod parser;
+pub(crate) mod program;
 pub(crate) mod typed;
 
 pub use parser::parse;

@@ -63,6 +63,19 @@ pub(crate) enum Cmp {
     Ge,
 }
 
+impl Cmp {
+    /// The comparison with its sides swapped: `a < b` is `b > a`.
+    pub(crate) fn swapped(self) -> Cmp {
+        match self {
+            Cmp::Lt => Cmp::Gt,
+            Cmp::Le => Cmp::Ge,
+            Cmp::Gt => Cmp::Lt,
+            Cmp::Ge => Cmp::Le,
+            same => same,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Arith {
     Add,
@@ -113,6 +126,14 @@ pub(crate) enum Expr {
 }
 
 impl Expr {
+    /// The symbol this expression is, if it is just one.
+    pub(crate) fn symbol(&self) -> Option<Symbol> {
+        match self {
+            Expr::Sym(s) => Some(*s),
+            _ => None,
+        }
+    }
+
     /// The (set, value) pairs tested with `"value" in set`: evidence for
     /// such a test is what made that one value hold, not the whole set.
     pub(crate) fn set_tests(&self, out: &mut Vec<(Symbol, u32)>) {
