@@ -7,11 +7,13 @@
 // `criterion_group!` generates an undocumented public function.
 #![allow(missing_docs)]
 
-use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+mod common;
+
+use common::generated;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use vidare::{Compiler, Event, ItemKind, ItemRef, Questionnaire, Session, Step};
 
 const VIOLENCE_SEVEN: &str = concat!(
@@ -19,119 +21,27 @@ const VIOLENCE_SEVEN: &str = concat!(
     "/../../questionnaires/violence-seven/1.0.0.yaml"
 );
 
+/// Every shipped questionnaire: (name, path).
+const SHIPPED: [(&str, &str); 3] = [
+    ("violence-seven", VIOLENCE_SEVEN),
+    (
+        "boston-life-areas",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../questionnaires/boston-life-areas/1.0.0.yaml"
+        ),
+    ),
+    (
+        "gender-equality-compass",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../questionnaires/gender-equality-compass/1.0.0.yaml"
+        ),
+    ),
+];
+
 /// Sizes of the generated questionnaires.
-const SIZES: [usize; 3] = [10, 100, 1000];
-
-/// The kind of the item at `index` in a generated questionnaire.
-fn generated_kind(index: usize) -> &'static str {
-    match index % 4 {
-        0 => "yes_no",
-        1 => "single_choice",
-        2 => "scale",
-        _ => "number",
-    }
-}
-
-/// The source text of a valid questionnaire with `n` items (`n` ≥ 10, a
-/// multiple of 10): sections of 10 items; kinds cycling yes/no, single
-/// choice (three options with score weights), scale 1..5 and number; every
-/// third item shown only when the nearest earlier yes/no item is "yes";
-/// three derived values, a sum score with two bands that tile its range,
-/// and two triggers.
-fn generated(n: usize) -> String {
-    assert!(
-        n >= 10 && n % 10 == 0,
-        "generated questionnaires have whole sections of 10 items"
-    );
-    let mut y = String::with_capacity(n * 260 + 2048);
-    y.push_str(
-        "format: 1\n\
-         id: generated\n\
-         version: 1.0.0\n\
-         title:\n  sv: Genererat formulär\n  en: Generated questionnaire\n\
-         languages: [sv, en]\n\
-         default_language: sv\n\
-         sections:\n",
-    );
-    for section in 0..n / 10 {
-        let _ = write!(
-            y,
-            "  - id: s{section}\n    title:\n      sv: Avsnitt {section}\n      en: Section {section}\n    items:\n"
-        );
-        for i in section * 10..section * 10 + 10 {
-            let kind = generated_kind(i);
-            let _ = write!(
-                y,
-                "      - id: q{i}\n        kind: {kind}\n        text:\n          sv: Fråga {i}?\n          en: Question {i}?\n"
-            );
-            if i % 3 == 2 {
-                // The nearest yes/no item before this one.
-                let gate = (i - 1) / 4 * 4;
-                let _ = writeln!(y, "        when: q{gate} == true");
-            }
-            match kind {
-                "single_choice" => y.push_str(
-                    "        options:\n\
-                     \x20         - value: low\n\
-                     \x20           label: { sv: Låg, en: Low }\n\
-                     \x20           score: 0\n\
-                     \x20         - value: medium\n\
-                     \x20           label: { sv: Mellan, en: Medium }\n\
-                     \x20           score: 1\n\
-                     \x20         - value: high\n\
-                     \x20           label: { sv: Hög, en: High }\n\
-                     \x20           score: 2\n",
-                ),
-                "scale" => y.push_str("        min: 1\n        max: 5\n"),
-                "number" => y.push_str("        min: 0\n        max: 120\n        integer: true\n"),
-                _ => {}
-            }
-        }
-    }
-    // q0 yes/no (0..1) + q1 single choice (0..2) + q2 scale (1..5): 1..8.
-    y.push_str(
-        "derived:\n\
-         \x20 - id: any_yes\n\
-         \x20   value: q0 == true || q4 == true || q8 == true\n\
-         \x20 - id: scale_plus_number\n\
-         \x20   value: q2 + q3\n\
-         \x20 - id: level\n\
-         \x20   cases:\n\
-         \x20     - value: high\n\
-         \x20       when: q1 == \"high\" || q5 == \"high\"\n\
-         \x20     - value: not_high\n\
-         \x20       when: q1 != \"high\" && q5 != \"high\"\n\
-         scores:\n\
-         \x20 - id: total\n\
-         \x20   method: sum\n\
-         \x20   over: [q0, q1, q2]\n\
-         \x20   bands:\n\
-         \x20     - id: low\n\
-         \x20       min: 1\n\
-         \x20       max: 4\n\
-         \x20       label: { sv: Låg, en: Low }\n\
-         \x20     - id: high\n\
-         \x20       min: 5\n\
-         \x20       max: 8\n\
-         \x20       label: { sv: Hög, en: High }\n\
-         triggers:\n\
-         \x20 - id: total_high\n\
-         \x20   when: total >= 5\n\
-         \x20   urgency: soon\n\
-         \x20   refer_to: follow-up\n\
-         \x20   text:\n\
-         \x20     sv: Högt totalvärde. Boka uppföljning.\n\
-         \x20     en: High total. Book a follow-up.\n\
-         \x20 - id: high_level\n\
-         \x20   when: any_yes == true && level == \"high\"\n\
-         \x20   urgency: routine\n\
-         \x20   refer_to: support\n\
-         \x20   text:\n\
-         \x20     sv: Erbjud stödsamtal.\n\
-         \x20     en: Offer a support conversation.\n",
-    );
-    y
-}
+const SIZES: [usize; 4] = [10, 100, 1000, 10_000];
 
 /// Compiles `source`, panicking with the rendered diagnostics unless it
 /// compiles without any diagnostic (errors or warnings).
@@ -145,25 +55,42 @@ fn compile_clean(source: &str, file: &str) -> Questionnaire {
 }
 
 /// Answers every item `next()` asks: yes to yes/no items, the first option
-/// of choice items, the lowest value of scales and numbers.
+/// of choice items (the first alone for multiple choice), the lowest value
+/// of scales and numbers, a few words for texts and a fixed date.
 fn answer_all(session: &mut Session, items: &[ItemRef<'_>]) {
     while let Step::Ask(item) = session.next() {
         // The item as seen through `items`, so the session can be borrowed
         // mutably to answer it.
         let item = items[item.index()];
+        let first = || {
+            item.options()
+                .next()
+                .expect("a choice item has options")
+                .value
+        };
         let answered = match item.kind() {
             ItemKind::YesNo => session.answer(item.id(), true),
-            ItemKind::SingleChoice => {
-                let first = item.options().next().expect("a choice item has options");
-                session.answer(item.id(), first.value)
+            ItemKind::SingleChoice => session.answer(item.id(), first()),
+            ItemKind::MultipleChoice => {
+                session.answer(item.id(), vidare::Value::List(vec![first().to_owned()]))
             }
             ItemKind::Scale | ItemKind::Number => {
                 session.answer(item.id(), item.range().0.unwrap_or(0.0))
             }
-            kind => panic!("the benchmark does not answer {kind:?} items"),
+            ItemKind::Text => session.answer(item.id(), "some words"),
+            ItemKind::Date => session.answer(item.id(), "2026-01-31"),
+            ItemKind::Info => panic!("an information text is never asked"),
         };
         answered.expect("the answer fits the item");
     }
+}
+
+/// How many answers `answer_all` gives in a session of `q`.
+fn answers_in_full_session(q: &Questionnaire) -> u64 {
+    let items: Vec<ItemRef<'_>> = q.items().collect();
+    let mut session = Session::new(q);
+    answer_all(&mut session, &items);
+    session.events().len() as u64
 }
 
 /// A session positioned at item `q{at}` of a generated questionnaire.
@@ -214,20 +141,34 @@ fn positioned(session: &Session) -> Session {
 }
 
 fn benches_compile(c: &mut Criterion) {
-    let source = std::fs::read_to_string(VIOLENCE_SEVEN).expect("the shipped questionnaire");
-    compile_clean(&source, "violence-seven.yaml");
-
     let mut group = c.benchmark_group("compile");
-    group.bench_function("violence-seven", |b| {
-        b.iter(|| {
-            Compiler::new()
-                .compile(black_box(&source), "violence-seven.yaml")
-                .expect("compiles")
+    for (name, path) in SHIPPED {
+        let source = std::fs::read_to_string(path).expect("the shipped questionnaire");
+        // Boston's included parts are found relative to the questionnaires folder.
+        let root = std::path::Path::new(path)
+            .parent()
+            .and_then(std::path::Path::parent)
+            .expect("questionnaires/<id>/<version>.yaml")
+            .to_path_buf();
+        let compiler = Compiler::new().with_include_root(root);
+        compiler
+            .compile(&source, path)
+            .expect("the shipped questionnaire compiles");
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                compiler
+                    .compile(black_box(&source), path)
+                    .expect("compiles")
+            });
         });
-    });
+    }
     for n in SIZES {
         let source = generated(n);
         compile_clean(&source, "generated.yaml");
+        if n >= 10_000 {
+            // About 0.2 s an iteration: fewer samples keep the run short.
+            group.sample_size(10);
+        }
         group.bench_function(format!("generated-{n}"), |b| {
             b.iter(|| {
                 Compiler::new()
@@ -293,39 +234,67 @@ fn benches_answer_step(c: &mut Criterion) {
         );
     });
 
-    let big = compile_clean(&generated(1000), "generated.yaml");
-    let items: Vec<ItemRef<'_>> = big.items().collect();
-    // q500 is a yes/no item in the middle, itself conditional on q496,
-    // and the gate of q503.
-    let middle = generated_at(&big, &items, 500);
-    assert_eq!(current(&positioned(&middle)), Some("q500"));
-    group.bench_function("generated-1000", |b| {
-        b.iter_batched(
-            || positioned(&middle),
-            |mut session| {
-                session
-                    .answer(black_box("q500"), black_box(true))
-                    .expect("answers");
-                session
-            },
-            BatchSize::SmallInput,
-        );
-    });
+    // An item in the middle of each generated questionnaire: a yes/no item
+    // (index ≡ 0 mod 4) that is itself conditional (≡ 2 mod 3), so also the
+    // gate of the item three after it (when there is one). Its cost should
+    // not grow with the size.
+    for n in SIZES {
+        let q = compile_clean(&generated(n), "generated.yaml");
+        let items: Vec<ItemRef<'_>> = q.items().collect();
+        let at = (n / 2).saturating_sub(8) / 12 * 12 + 8;
+        let id = format!("q{at}");
+        let middle = generated_at(&q, &items, at);
+        assert_eq!(current(&positioned(&middle)), Some(id.as_str()));
+        group.bench_function(format!("generated-{n}"), |b| {
+            b.iter_batched(
+                || positioned(&middle),
+                |mut session| {
+                    session
+                        .answer(black_box(&id), black_box(true))
+                        .expect("answers");
+                    session
+                },
+                BatchSize::SmallInput,
+            );
+        });
+    }
+    group.finish();
+
+    // Every step of a whole interview, on every shipped questionnaire: the
+    // figure is per answer (criterion's "elements"), from a new session to
+    // the last answer, without computing the result.
+    let mut group = c.benchmark_group("interview-steps");
+    for (name, path) in SHIPPED {
+        let q = vidare::load(path).expect("the shipped questionnaire");
+        let items: Vec<ItemRef<'_>> = q.items().collect();
+        group.throughput(Throughput::Elements(answers_in_full_session(&q)));
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || Session::new(&q),
+                |mut session| {
+                    answer_all(&mut session, &items);
+                    session
+                },
+                BatchSize::SmallInput,
+            );
+        });
+    }
     group.finish();
 }
 
 fn benches_full_session(c: &mut Criterion) {
-    let q = vidare::load(VIOLENCE_SEVEN).expect("the shipped questionnaire");
-    let items: Vec<ItemRef<'_>> = q.items().collect();
-
     let mut group = c.benchmark_group("full-session");
-    group.bench_function("violence-seven", |b| {
-        b.iter(|| {
-            let mut session = Session::new(black_box(&q));
-            answer_all(&mut session, &items);
-            session.result()
+    for (name, path) in SHIPPED {
+        let q = vidare::load(path).expect("the shipped questionnaire");
+        let items: Vec<ItemRef<'_>> = q.items().collect();
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut session = Session::new(black_box(&q));
+                answer_all(&mut session, &items);
+                session.result()
+            });
         });
-    });
+    }
     for n in SIZES {
         let q = compile_clean(&generated(n), "generated.yaml");
         let items: Vec<ItemRef<'_>> = q.items().collect();
