@@ -25,7 +25,7 @@
 
 use std::path::Path;
 
-use vidare::{ItemKind, Questionnaire, Session, Step};
+use vidare::{Questionnaire, Session, Step};
 
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -42,21 +42,7 @@ fn finish(q: &Questionnaire) -> Session {
     loop {
         let (id, value): (String, vidare::Value) = match session.next() {
             Step::Ask(item) => {
-                let first = || {
-                    item.options()
-                        .next()
-                        .map_or_else(String::new, |o| o.value.to_owned())
-                };
-                let value = match item.kind() {
-                    ItemKind::YesNo => vidare::Value::Bool(true),
-                    ItemKind::SingleChoice => vidare::Value::Text(first()),
-                    ItemKind::MultipleChoice => vidare::Value::List(vec![first()]),
-                    ItemKind::Scale | ItemKind::Number => {
-                        vidare::Value::Number(item.range().0.unwrap_or(0.0))
-                    }
-                    ItemKind::Date => vidare::Value::Text("2020-01-01".to_owned()),
-                    _ => vidare::Value::Text("memory".to_owned()),
-                };
+                let value = vidare::testing::sample_answer(&item).expect("a question");
                 (item.id().to_owned(), value)
             }
             _ => return session,

@@ -14,7 +14,8 @@ mod common;
 
 use common::generated;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use vidare::{Compiler, Event, ItemKind, ItemRef, Questionnaire, Session, Step};
+use vidare::testing::sample_answer;
+use vidare::{Compiler, Event, ItemRef, Questionnaire, Session, Step};
 
 const VIOLENCE_SEVEN: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -54,34 +55,17 @@ fn compile_clean(source: &str, file: &str) -> Questionnaire {
     questionnaire.expect("no diagnostics, so it compiled")
 }
 
-/// Answers every item `next()` asks: yes to yes/no items, the first option
-/// of choice items (the first alone for multiple choice), the lowest value
-/// of scales and numbers, a few words for texts and a fixed date.
+/// Answers every item `next()` asks with `testing::sample_answer`: yes to
+/// yes/no items, the first option, the lowest value of scales and numbers.
 fn answer_all(session: &mut Session, items: &[ItemRef<'_>]) {
     while let Step::Ask(item) = session.next() {
         // The item as seen through `items`, so the session can be borrowed
         // mutably to answer it.
         let item = items[item.index()];
-        let first = || {
-            item.options()
-                .next()
-                .expect("a choice item has options")
-                .value
-        };
-        let answered = match item.kind() {
-            ItemKind::YesNo => session.answer(item.id(), true),
-            ItemKind::SingleChoice => session.answer(item.id(), first()),
-            ItemKind::MultipleChoice => {
-                session.answer(item.id(), vidare::Value::List(vec![first().to_owned()]))
-            }
-            ItemKind::Scale | ItemKind::Number => {
-                session.answer(item.id(), item.range().0.unwrap_or(0.0))
-            }
-            ItemKind::Text => session.answer(item.id(), "some words"),
-            ItemKind::Date => session.answer(item.id(), "2026-01-31"),
-            ItemKind::Info => panic!("an information text is never asked"),
-        };
-        answered.expect("the answer fits the item");
+        let answer = sample_answer(&item).expect("a question");
+        session
+            .answer(item.id(), answer)
+            .expect("the answer fits the item");
     }
 }
 
@@ -101,12 +85,10 @@ fn generated_at(q: &Questionnaire, items: &[ItemRef<'_>], at: usize) -> Session 
             return session;
         }
         let item = items[item.index()];
-        let answered = match item.kind() {
-            ItemKind::YesNo => session.answer(item.id(), true),
-            ItemKind::SingleChoice => session.answer(item.id(), "low"),
-            _ => session.answer(item.id(), item.range().0.unwrap_or(0.0)),
-        };
-        answered.expect("the answer fits the item");
+        let answer = sample_answer(&item).expect("a question");
+        session
+            .answer(item.id(), answer)
+            .expect("the answer fits the item");
     }
     panic!("q{at} is never asked");
 }

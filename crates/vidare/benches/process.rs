@@ -23,7 +23,8 @@ use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Instant;
 
-use vidare::{Compiler, ItemKind, ItemRef, Session, Step};
+use vidare::testing::sample_answer;
+use vidare::{Compiler, ItemRef, Session, Step};
 
 /// Generated sizes, in items.
 const SIZES: [usize; 4] = [10, 100, 1000, 10_000];
@@ -150,18 +151,7 @@ fn child(case: &str) {
     let mut session = Session::new(&q);
     while let Step::Ask(item) = session.next() {
         let item = items[item.index()];
-        let first = || item.options().next().expect("options").value.to_owned();
-        let value = match item.kind() {
-            ItemKind::YesNo => vidare::Value::Bool(true),
-            ItemKind::SingleChoice => vidare::Value::Text(first()),
-            ItemKind::MultipleChoice => vidare::Value::List(vec![first()]),
-            ItemKind::Scale | ItemKind::Number => {
-                vidare::Value::Number(item.range().0.unwrap_or(0.0))
-            }
-            ItemKind::Text => vidare::Value::Text("some words".into()),
-            ItemKind::Date => vidare::Value::Text("2026-01-31".into()),
-            ItemKind::Info => unreachable!("information texts are not asked"),
-        };
+        let value = sample_answer(&item).expect("a question");
         session.answer(item.id(), value).expect("the answer fits");
     }
     let interview_us = micros(t);

@@ -398,6 +398,18 @@ impl<'q> ItemRef<'q> {
         (self.def().min, self.def().max)
     }
 
+    /// Whether a scale or number item accepts whole numbers only.
+    #[must_use]
+    pub fn integer(&self) -> bool {
+        self.def().integer
+    }
+
+    /// The longest answer a text item accepts, in characters.
+    #[must_use]
+    pub fn max_length(&self) -> Option<u32> {
+        (self.def().kind == ItemKind::Text).then_some(self.def().max_length)
+    }
+
     /// The unit of a number item in `lang`.
     #[must_use]
     pub fn unit(&self, lang: &str) -> Option<&'q str> {

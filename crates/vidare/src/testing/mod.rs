@@ -52,9 +52,11 @@
 mod cases;
 mod coverage;
 mod run;
+mod sample;
 
 pub use cases::{
     Action, CaseStep, Expect, STEP_WORDS, TestCase, TestFile, load_test_file, parse_test_file,
 };
 pub use coverage::{ConditionCoverage, Coverage, ItemCoverage, TriggerCoverage, coverage};
 pub use run::{CaseReport, Failure, run_case, run_file};
+pub use sample::sample_answer;
