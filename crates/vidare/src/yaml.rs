@@ -35,6 +35,20 @@ pub struct Limits {
     /// Include prefixes and template keys count: the limit applies to the
     /// whole id, e.g. `violence.alone`.
     pub max_id_length: usize,
+    /// Most bytes of text that templates and includes produce, all
+    /// instances and inclusions together (default 64 MiB, 67,108,864
+    /// bytes). Every text a template instance fills in (section title,
+    /// item texts, help texts, units, option and scale labels, the labels
+    /// of derived values, cases, scores and bands, trigger texts and
+    /// `refer_to`, in every language) counts whole, and so does every text
+    /// an `include:` copies. A placeholder repeats its value wherever it
+    /// appears, for every key, so a small file could otherwise fill
+    /// gigabytes; the count is kept while filling, and expansion stops at
+    /// the text that crosses the budget. 64 MiB is eight times
+    /// `max_file_bytes`: room for `max_items` items with more than 3 kB of
+    /// text each, about ten times what a generous item with options and a
+    /// help text in two languages has.
+    pub max_expanded_bytes: usize,
     /// Limits on each expression.
     pub expr: ExprLimits,
 }
@@ -49,6 +63,7 @@ impl Default for Limits {
             max_alias_expansion: 100_000,
             max_items: 20_000,
             max_id_length: 128,
+            max_expanded_bytes: 64 * 1024 * 1024,
             expr: ExprLimits::default(),
         }
     }

@@ -15,6 +15,10 @@ pub(crate) struct Ctx<'a> {
     /// Items in the document so far while expanding, kept as a running count
     /// so checking the item limit per template key stays cheap.
     pub(crate) expanded_items: usize,
+    /// Bytes of text that template instances and includes have produced
+    /// so far, against `Limits::max_expanded_bytes`; above the limit once
+    /// it has been crossed and reported.
+    pub(crate) expanded_bytes: usize,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Byte offset where each line starts, for turning positions around.
     line_starts: Vec<usize>,
@@ -29,6 +33,7 @@ impl<'a> Ctx<'a> {
             languages: Vec::new(),
             languages_declared: Vec::new(),
             expanded_items: 0,
+            expanded_bytes: 0,
             diagnostics: Vec::new(),
             line_starts: std::iter::once(0)
                 .chain(source.match_indices('\n').map(|(i, _)| i + 1))

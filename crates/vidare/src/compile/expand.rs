@@ -6,6 +6,7 @@
 //! an instance get its key as prefix (`working.need_for_change`), and names
 //! in its expressions resolve to the instance's own ids first.
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,6 +42,7 @@ pub(crate) fn expand(mut doc: Document, ctx: &mut Ctx<'_>, includes: &Includes) 
     let sections = std::mem::take(&mut doc.sections);
     let mut out = doc;
     out.sections.reserve(sections.len());
+    report_empty_templates(&templates, &sections, ctx);
     for (s, section) in sections.into_iter().enumerate() {
         let path = format!("sections[{s}]");
         match (&section.use_template, &section.include) {
@@ -171,11 +173,81 @@ fn use_template(
             .help = Some("use lower-case letters, digits and `_`, starting with a letter".into());
             continue;
         }
-        if !within_item_limit(template.section.items.len(), &instance.key, &ipath, ctx) {
+        // Reported once, at the template (`report_empty_templates`).
+        if template.section.items.is_empty() {
+            continue;
+        }
+        if text_budget_spent(ctx)
+            || !within_item_limit(template.section.items.len(), &instance.key, &ipath, ctx)
+        {
             return;
         }
-        instantiate(template, section, instance, &locals, &ipath, ctx, out);
+        if !instantiate(template, section, instance, &locals, &ipath, ctx, out) {
+            return;
+        }
     }
+}
+
+/// A template without items would make an empty section of every key, and
+/// each would be its own V018 at its key: thousands of diagnostics for one
+/// mistake. It is said once, at the template, with the number of keys.
+fn report_empty_templates(templates: &[Template], sections: &[Section], ctx: &mut Ctx<'_>) {
+    for (t, template) in templates.iter().enumerate() {
+        // The first template of an id is the one `use:` finds.
+        if !template.section.items.is_empty()
+            || templates
+                .iter()
+                .position(|x| x.id.value == template.id.value)
+                != Some(t)
+        {
+            continue;
+        }
+        let uses: Vec<(usize, &Sp<String>, usize)> = sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.include.is_none())
+            .filter_map(|(s, section)| {
+                let name = section.use_template.as_ref()?;
+                let keys = section.for_each.as_ref().map_or(0, |f| f.value.len());
+                (name.value == template.id.value).then_some((s, name, keys))
+            })
+            .collect();
+        let Some(&(first, first_use, _)) = uses.first() else {
+            continue;
+        };
+        let keys: usize = uses.iter().map(|(_, _, k)| k).sum();
+        let made = if keys == 1 {
+            "the section made from it would be empty".to_owned()
+        } else {
+            format!("each of the {keys} sections made from it (one per key) would be empty")
+        };
+        let related = ctx.loc(first_use, &format!("sections[{first}].use"));
+        let used = if uses.len() == 1 {
+            "used here".to_owned()
+        } else {
+            format!("used here and by {} more `use:` entries", uses.len() - 1)
+        };
+        ctx.report(
+            Diagnostic::new(
+                Code::EmptyList,
+                ctx.loc(&template.id, &format!("templates[{t}].section.items")),
+                format!("template `{}` has no items: {made}", template.id.value),
+            )
+            .with_help("add items to the template's `section`, or remove the template and its `use:` entries")
+            .with_related(related, used),
+        );
+    }
+}
+
+/// Whether the text budget (`Limits::max_expanded_bytes`) has been crossed
+/// and reported: nothing more is expanded then.
+fn text_budget_spent(ctx: &Ctx<'_>) -> bool {
+    ctx.expanded_bytes > ctx.limits.max_expanded_bytes
+}
+
+/// Marks the text budget as crossed, so no more is expanded.
+fn spend_text_budget(ctx: &mut Ctx<'_>) {
+    ctx.expanded_bytes = ctx.limits.max_expanded_bytes.saturating_add(1);
 }
 
 /// Whether `adding` more items keep the questionnaire within
@@ -221,6 +293,8 @@ fn template_locals(template: &Template) -> BTreeSet<String> {
         .collect()
 }
 
+/// Adds one instance of `template` to `out`; false when its texts crossed
+/// `Limits::max_expanded_bytes` (reported), and expansion must stop.
 fn instantiate(
     template: &Template,
     usage: &Section,
@@ -229,13 +303,17 @@ fn instantiate(
     path: &str,
     ctx: &mut Ctx<'_>,
     out: &mut Document,
-) {
+) -> bool {
     let key = &instance.key.value;
     let scope = Arc::new(LocalScope {
         prefix: key.clone(),
         locals: locals.clone(),
     });
-    let fill = Filler { instance, path };
+    let fill = Filler {
+        instance,
+        path,
+        spent: Cell::new(false),
+    };
     let mut section = Section {
         id: instance.key.clone(),
         title: template.section.title.clone(),
@@ -259,12 +337,18 @@ fn instantiate(
         item.id.value = format!("{key}.{}", item.id.value);
         fill.item(item, ctx);
     }
+    if fill.spent.get() {
+        return false;
+    }
     out.sections.push(section);
     for d in &template.derived {
         let mut d = d.clone();
         d.id.value = format!("{key}.{}", d.id.value);
         d.scope = Some(scope.clone());
         fill.derived(&mut d, ctx);
+        if fill.spent.get() {
+            return false;
+        }
         out.derived.push(d);
     }
     for s in &template.scores {
@@ -272,6 +356,9 @@ fn instantiate(
         s.id.value = format!("{key}.{}", s.id.value);
         s.scope = Some(scope.clone());
         fill.score(&mut s, ctx);
+        if fill.spent.get() {
+            return false;
+        }
         out.scores.push(s);
     }
     for t in &template.triggers {
@@ -280,32 +367,58 @@ fn instantiate(
         t.scope = Some(scope.clone());
         fill.text(&mut t.text, ctx);
         fill.plain(&mut t.refer_to, ctx);
+        if fill.spent.get() {
+            return false;
+        }
         out.triggers.push(t);
     }
+    true
 }
 
-/// Fills `{name}` placeholders of one instance.
+/// Fills `{name}` placeholders of one instance, counting the text it
+/// produces against `Limits::max_expanded_bytes`.
 struct Filler<'a> {
     instance: &'a Instance,
     path: &'a str,
+    /// Set when a text crossed the budget: the rest of the instance is left
+    /// as it is, and expansion stops.
+    spent: Cell<bool>,
 }
 
-impl Filler<'_> {
-    fn lookup(&self, name: &str, lang: Option<&str>) -> Option<String> {
+impl<'a> Filler<'a> {
+    fn lookup(&self, name: &str, lang: Option<&str>) -> Option<&'a str> {
         if name == "key" {
-            return Some(self.instance.key.value.clone());
+            return Some(&self.instance.key.value);
         }
         match self.instance.vars.get(name)? {
-            Var::Plain(p) => Some(p.clone()),
-            Var::Text(t) => lang.and_then(|l| t.get(l).cloned()),
+            Var::Plain(p) => Some(p),
+            Var::Text(t) => lang.and_then(|l| t.get(l)).map(String::as_str),
         }
     }
 
-    fn fill(&self, text: &str, lang: Option<&str>, missing: &mut Vec<String>) -> String {
-        let mut out = String::with_capacity(text.len());
+    /// `text` with its placeholders filled, or `None` as soon as the
+    /// result would be longer than `budget` bytes: a text that repeats a
+    /// long value is never built beyond the budget.
+    fn fill(
+        &self,
+        text: &str,
+        lang: Option<&str>,
+        missing: &mut Vec<String>,
+        budget: usize,
+    ) -> Option<String> {
+        let mut out = String::with_capacity(text.len().min(budget));
+        let push = |out: &mut String, piece: &str| {
+            let fits = out.len() + piece.len() <= budget;
+            if fits {
+                out.push_str(piece);
+            }
+            fits
+        };
         let mut rest = text;
         while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
+            if !push(&mut out, &rest[..open]) {
+                return None;
+            }
             let after = &rest[open + 1..];
             match after.find('}') {
                 Some(close)
@@ -315,22 +428,67 @@ impl Filler<'_> {
                         && close > 0 =>
                 {
                     let name = &after[..close];
-                    if let Some(v) = self.lookup(name, lang) {
-                        out.push_str(&v);
-                    } else {
+                    let value = self.lookup(name, lang).unwrap_or_else(|| {
                         missing.push(name.to_owned());
-                        out.push_str(&rest[open..=open + close + 1]);
+                        &rest[open..=open + close + 1]
+                    });
+                    if !push(&mut out, value) {
+                        return None;
                     }
                     rest = &after[close + 1..];
                 }
                 _ => {
-                    out.push('{');
+                    if !push(&mut out, "{") {
+                        return None;
+                    }
                     rest = after;
                 }
             }
         }
-        out.push_str(rest);
-        out
+        push(&mut out, rest).then_some(out)
+    }
+
+    /// Fills one text (of the language `lang`, or a plain value) within
+    /// what is left of the budget, and counts it; reports the text at
+    /// `line` and `column` that crosses the budget.
+    fn fill_counted(
+        &self,
+        text: &str,
+        lang: Option<&str>,
+        missing: &mut Vec<String>,
+        (line, column): (u32, u32),
+        ctx: &mut Ctx<'_>,
+    ) -> Option<String> {
+        if self.spent.get() {
+            return None;
+        }
+        let left = ctx
+            .limits
+            .max_expanded_bytes
+            .saturating_sub(ctx.expanded_bytes);
+        if let Some(filled) = self.fill(text, lang, missing, left) {
+            ctx.expanded_bytes += filled.len();
+            return Some(filled);
+        }
+        self.spent.set(true);
+        spend_text_budget(ctx);
+        let key = &self.instance.key;
+        let related = ctx.loc(key, &format!("{}.key", self.path));
+        ctx.report(
+            Diagnostic::new(
+                Code::LimitExceeded,
+                ctx.loc_at(line, column, self.path),
+                format!(
+                    "filling in this text for key `{}` takes the text that templates and includes produce past {} bytes, the limit",
+                    key.value, ctx.limits.max_expanded_bytes
+                ),
+            )
+            .with_help(
+                "every `{name}` is replaced by its value wherever it appears, for every key: shorten the values in `vars` or the texts that repeat them, or use fewer keys; raise `Limits::max_expanded_bytes` if the questionnaire is genuine",
+            )
+            .with_related(related, "the key being expanded"),
+        );
+        None
     }
 
     fn report(&self, missing: &[String], at_line: u32, at_column: u32, ctx: &mut Ctx<'_>) {
@@ -361,8 +519,12 @@ impl Filler<'_> {
 
     fn text(&self, text: &mut Sp<Text>, ctx: &mut Ctx<'_>) {
         let mut missing = Vec::new();
+        let at = (text.line, text.column);
         for (lang, value) in &mut text.value {
-            *value = self.fill(value, Some(lang), &mut missing);
+            let Some(filled) = self.fill_counted(value, Some(lang), &mut missing, at, ctx) else {
+                return;
+            };
+            *value = filled;
         }
         missing.sort();
         missing.dedup();
@@ -377,7 +539,11 @@ impl Filler<'_> {
 
     fn plain(&self, value: &mut Sp<String>, ctx: &mut Ctx<'_>) {
         let mut missing = Vec::new();
-        value.value = self.fill(&value.value, None, &mut missing);
+        let at = (value.line, value.column);
+        let Some(filled) = self.fill_counted(&value.value, None, &mut missing, at, ctx) else {
+            return;
+        };
+        value.value = filled;
         let (per_language, unknown): (Vec<String>, Vec<String>) = missing
             .into_iter()
             .partition(|name| matches!(self.instance.vars.get(name), Some(Var::Text(_))));
@@ -832,6 +998,24 @@ fn splice(
         })
         .collect();
 
+    let triggers: Vec<&Trigger> = included
+        .triggers
+        .iter()
+        .filter(|t| reads_only_locals(&t.when.value))
+        .collect();
+    // Counted before anything is copied: one questionnaire included many
+    // times copies its texts each time.
+    let bytes = chosen.iter().map(|s| section_text_bytes(s)).sum::<usize>()
+        + derived.iter().map(|d| derived_text_bytes(d)).sum::<usize>()
+        + scores.iter().map(|s| score_text_bytes(s)).sum::<usize>()
+        + triggers
+            .iter()
+            .map(|t| text_bytes(&t.text) + t.refer_to.value.len())
+            .sum::<usize>();
+    if !within_text_budget(bytes, spec, path, ctx) {
+        return;
+    }
+
     let mut position = 0usize;
     for s in &chosen {
         let mut s = (*s).clone();
@@ -868,16 +1052,87 @@ fn splice(
         s.scope = Some(scope.clone());
         out.scores.push(s);
     }
-    for t in included
-        .triggers
-        .iter()
-        .filter(|t| reads_only_locals(&t.when.value))
-    {
+    for t in triggers {
         let mut t: Trigger = t.clone();
         t.id.value = format!("{prefix}.{}", t.id.value);
         t.scope = Some(scope.clone());
         out.triggers.push(t);
     }
+}
+
+/// Whether `adding` bytes of copied text keep the questionnaire within
+/// `Limits::max_expanded_bytes`; checked before an include is copied.
+fn within_text_budget(adding: usize, at: &Sp<String>, path: &str, ctx: &mut Ctx<'_>) -> bool {
+    if text_budget_spent(ctx) {
+        return false;
+    }
+    if ctx.expanded_bytes.saturating_add(adding) <= ctx.limits.max_expanded_bytes {
+        ctx.expanded_bytes += adding;
+        return true;
+    }
+    spend_text_budget(ctx);
+    ctx.error(
+        Code::LimitExceeded,
+        at,
+        &format!("{path}.include"),
+        format!(
+            "including this takes the text that templates and includes produce past {} bytes, the limit",
+            ctx.limits.max_expanded_bytes
+        ),
+    )
+    .help = Some(
+        "every `include:` copies the included texts: include fewer times or fewer `sections`; raise `Limits::max_expanded_bytes` if the questionnaire is genuine".into(),
+    );
+    false
+}
+
+// The texts counted for an include are those a template instance fills
+// (`Filler`): what is copied, language by language.
+
+fn text_bytes(text: &Sp<Text>) -> usize {
+    text.value.values().map(String::len).sum()
+}
+
+fn opt_text_bytes(text: Option<&Sp<Text>>) -> usize {
+    text.map_or(0, text_bytes)
+}
+
+fn section_text_bytes(section: &Section) -> usize {
+    opt_text_bytes(section.title.as_ref())
+        + section
+            .items
+            .iter()
+            .map(|item| {
+                text_bytes(&item.text)
+                    + opt_text_bytes(item.help.as_ref())
+                    + opt_text_bytes(item.unit.as_ref())
+                    + item
+                        .options
+                        .as_ref()
+                        .map_or(0, |o| o.value.iter().map(|o| text_bytes(&o.label)).sum())
+                    + item
+                        .labels
+                        .as_ref()
+                        .map_or(0, |l| l.value.iter().map(|l| text_bytes(&l.label)).sum())
+            })
+            .sum::<usize>()
+}
+
+fn derived_text_bytes(d: &Derived) -> usize {
+    opt_text_bytes(d.label.as_ref())
+        + [d.cases.as_ref(), d.flags.as_ref()]
+            .into_iter()
+            .flatten()
+            .flat_map(|cases| &cases.value)
+            .map(|c| opt_text_bytes(c.label.as_ref()))
+            .sum::<usize>()
+}
+
+fn score_text_bytes(s: &Score) -> usize {
+    opt_text_bytes(s.label.as_ref())
+        + s.bands.as_ref().map_or(0, |bands| {
+            bands.value.iter().map(|b| text_bytes(&b.label)).sum()
+        })
 }
 
 fn derived_reads(d: &Derived, ctx: &Ctx<'_>) -> Vec<String> {
