@@ -88,10 +88,10 @@ pub fn valid_value(item: &ItemModel, pick: u16) -> Value {
     }
 }
 
-/// A large answer to a number without limits. Not near `f64::MAX`: a known
-/// core bug (`a_score_too_large_to_represent_has_no_value`) lets a sum of
-/// such answers become infinite.
-const BIG: f64 = 2.5e15;
+/// A large answer to a number without limits: near `f64::MAX`, so that a
+/// score over two terms this large (such as `q8` and `q8 + q5`) adds up to
+/// more than an f64 holds.
+const BIG: f64 = 1.5e308;
 
 fn valid_number(item: &ItemModel, p: usize) -> f64 {
     let step = |x: f64| if item.integer { x.ceil() } else { x };

@@ -1007,11 +1007,6 @@ fn build(r: &Raw) -> Generated {
         if raws[i].kind == Kind::Info {
             raws[i].kind = Kind::YesNo;
         }
-        // Known core bug, shown by `the_counterfactual_check_tries_only_answers_the_item_accepts`:
-        // for a whole-number item with a fractional bound the check tries
-        // numbers the item refuses. Until it is fixed, such a protected
-        // item is not generated.
-        raws[i].half_bounds &= !raws[i].integer;
         i
     });
     let mut items: Vec<ItemModel> = raws

@@ -235,8 +235,12 @@ impl Session {
                             k => format!("only {k} of {terms} terms have a value"),
                         };
                         format!("{have}; {needed}")
-                    } else {
+                    } else if sv.known == 0 {
                         "no term has a value".to_owned()
+                    } else {
+                        // Only a total beyond an f64 leaves a score with
+                        // terms enough and no value (`session::score`).
+                        "its terms add up to a number too large to represent".to_owned()
                     }
                 });
                 ScoreRecord {

@@ -726,6 +726,12 @@ fn score(def: &ScoreDef, items: &[ItemDef], session: &State) -> ScoreVal {
             _ => Val::Unknown,
         }
     };
+    // Terms that add up to more than an f64 holds have no total, as in
+    // expression arithmetic (`expr::eval::arith`).
+    let value = match value {
+        Val::Num(n) if !n.is_finite() => Val::Unknown,
+        v => v,
+    };
     ScoreVal { value, known }
 }
 

@@ -249,7 +249,7 @@ pub fn counterfactual(questionnaire: &Questionnaire, events: &[Event]) -> Counte
             continue;
         };
         any_varied = true;
-        let alternatives: Vec<Response> = alternatives(questionnaire, &item)
+        let alternatives: Vec<Response> = alternatives(&item)
             .into_iter()
             .filter(|r| *r != given)
             .collect();
@@ -408,7 +408,7 @@ fn last_response(events: &[Event], item: &str) -> Option<Response> {
 }
 
 /// Every response `item` accepts, as far as it can be listed.
-fn alternatives(questionnaire: &Questionnaire, item: &ItemRef<'_>) -> Vec<Response> {
+fn alternatives(item: &ItemRef<'_>) -> Vec<Response> {
     let mut out: Vec<Response> = Vec::new();
     let mut answer = |v: Value| out.push(Response::Answer(v));
     match item.kind() {
@@ -444,20 +444,15 @@ fn alternatives(questionnaire: &Questionnaire, item: &ItemRef<'_>) -> Vec<Respon
                 ));
             }
         }
-        ItemKind::Scale => {
-            if let (Some(lo), Some(hi)) = item.range() {
-                for n in spread(lo, hi, true, 21) {
-                    answer(Value::Number(n));
-                }
-            }
-        }
-        ItemKind::Number => {
-            let integer = questionnaire.inner.items[item.index()].integer;
-            let points = match item.range() {
-                (Some(lo), Some(hi)) => spread(lo, hi, integer, 5),
-                (Some(lo), None) => vec![lo, lo + 1.0, lo + 10.0, lo + 100.0],
-                (None, Some(hi)) => vec![hi, hi - 1.0, hi - 10.0, hi - 100.0],
-                (None, None) => vec![-1.0, 0.0, 1.0, 10.0, 100.0],
+        ItemKind::Scale | ItemKind::Number => {
+            let (lo, hi) = item.range();
+            // A scale is listed in full (up to 21 points); a number only
+            // sampled.
+            let points = if item.kind() == ItemKind::Scale {
+                lo.zip(hi)
+                    .map_or_else(Vec::new, |(lo, hi)| spread(lo, hi, item.integer(), 21))
+            } else {
+                numbers(lo, hi, item.integer())
             };
             for n in points {
                 answer(Value::Number(n));
@@ -477,24 +472,61 @@ fn alternatives(questionnaire: &Questionnaire, item: &ItemRef<'_>) -> Vec<Respon
     out
 }
 
-/// Up to `max` points from `lo` to `hi`, both included; whole numbers when
-/// `integer`.
+/// A few numbers a number item accepts: within `lo` and `hi` (where given)
+/// and whole when `integer`; none if there is no such number.
+fn numbers(lo: Option<f64>, hi: Option<f64>, integer: bool) -> Vec<f64> {
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        return spread(lo, hi, integer, 5);
+    }
+    // The whole numbers within a bound lie within these.
+    let (lo, hi) = if integer {
+        (lo.map(f64::ceil), hi.map(f64::floor))
+    } else {
+        (lo, hi)
+    };
+    let mut out = match (lo, hi) {
+        (Some(lo), _) => vec![lo, lo + 1.0, lo + 10.0, lo + 100.0],
+        (None, Some(hi)) => vec![hi, hi - 1.0, hi - 10.0, hi - 100.0],
+        (None, None) => vec![-1.0, 0.0, 1.0, 10.0, 100.0],
+    };
+    // Beyond 2^53, `lo + 1.0` may be `lo` again.
+    out.dedup();
+    out
+}
+
+/// Up to `max` points from `lo` to `hi`, both included; whole numbers
+/// (rounded inwards at the ends) when `integer`; none if there is no such
+/// number.
 fn spread(lo: f64, hi: f64, integer: bool, max: usize) -> Vec<f64> {
+    let (lo, hi) = if integer {
+        (lo.ceil(), hi.floor())
+    } else {
+        (lo, hi)
+    };
     if !(lo.is_finite() && hi.is_finite()) || hi < lo {
         return Vec::new();
     }
     if integer && hi - lo < max as f64 {
-        let mut out = Vec::new();
-        let mut n = lo.ceil();
-        while n <= hi {
-            out.push(n);
-            n += 1.0;
-        }
+        // Beyond 2^53, `n + 1.0` may be `n` again.
+        let mut out: Vec<f64> = (0..max)
+            .map(|k| lo + k as f64)
+            .take_while(|n| *n <= hi)
+            .collect();
+        out.dedup();
         return out;
     }
     let mut out: Vec<f64> = Vec::with_capacity(max);
+    let span = hi - lo;
     for k in 0..max {
-        let mut n = lo + (hi - lo) * k as f64 / (max - 1) as f64;
+        let t = k as f64 / (max - 1) as f64;
+        // Weighted where `hi - lo` overflows; clamped against rounding.
+        // Rounding a number between whole bounds keeps it between them.
+        let mut n = if span.is_finite() {
+            lo + span * k as f64 / (max - 1) as f64
+        } else {
+            lo * (1.0 - t) + hi * t
+        }
+        .clamp(lo, hi);
         if integer {
             n = n.round();
         }
@@ -584,8 +616,8 @@ impl fmt::Display for Counterfactual {
 mod tests {
     use std::sync::Arc;
 
-    use super::{Verdict, counterfactual};
-    use crate::{Questionnaire, Session};
+    use super::{Verdict, alternatives, counterfactual};
+    use crate::{Questionnaire, Response, Session, Value};
 
     /// A questionnaire whose trigger and flow read `gender`, which the
     /// loader would reject: it is compiled with `gender` unprotected and
@@ -683,5 +715,94 @@ triggers:
             unreplayable.reason
         );
         assert!(check.to_string().contains("the log no longer resumes"));
+    }
+
+    /// The numbers tried for the one item `item` (YAML flow mapping,
+    /// without `id` and `text`), after checking that the item accepts each.
+    fn numbers_tried(item: &str) -> Vec<f64> {
+        let source = format!(
+            "format: 1\nid: shapes\nversion: 1.0.0\ntitle: {{ en: Shapes }}\n\
+             languages: [en]\ndefault_language: en\nsections:\n  - id: main\n    items:\n\
+             \x20     - {{ id: x, text: {{ en: X }}, {item} }}\n"
+        );
+        let q = crate::compile(&source, "shapes.yaml").unwrap();
+        let tried = alternatives(&q.item("x").unwrap());
+        for response in &tried {
+            let accepted = Session::new(&q).respond("x", response.clone());
+            assert!(accepted.is_ok(), "{item}: {response:?}: {accepted:?}");
+        }
+        tried
+            .into_iter()
+            .filter_map(|r| match r {
+                Response::Answer(Value::Number(n)) => Some(n),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_numbers_the_item_accepts_are_tried() {
+        // Whole numbers, rounded inwards from fractional bounds.
+        let shapes: &[(&str, &[f64])] = &[
+            (
+                "kind: number, integer: true, min: 0.5",
+                &[1.0, 2.0, 11.0, 101.0],
+            ),
+            (
+                "kind: number, integer: true, max: -0.5",
+                &[-1.0, -2.0, -11.0, -101.0],
+            ),
+            (
+                "kind: number, integer: true, min: 0.5, max: 2.5",
+                &[1.0, 2.0],
+            ),
+            (
+                "kind: number, integer: true, min: 0.5, max: 8.5",
+                &[1.0, 3.0, 5.0, 6.0, 8.0],
+            ),
+            (
+                "kind: number, integer: true, min: -7.25, max: 9.75",
+                &[-7.0, -3.0, 1.0, 5.0, 9.0],
+            ),
+            (
+                "kind: number, min: 0.5, max: 8.5",
+                &[0.5, 2.5, 4.5, 6.5, 8.5],
+            ),
+            ("kind: number, min: 0.5", &[0.5, 1.5, 10.5, 100.5]),
+            ("kind: number, max: 3", &[3.0, 2.0, -7.0, -97.0]),
+            (
+                "kind: number, integer: true",
+                &[-1.0, 0.0, 1.0, 10.0, 100.0],
+            ),
+            ("kind: scale, min: 1, max: 5", &[1.0, 2.0, 3.0, 4.0, 5.0]),
+            // Beyond 2^53 neighbouring whole numbers are one f64.
+            (
+                "kind: number, integer: true, min: 1.0e17",
+                &[1.0e17, 1.0e17 + 16.0, 1.0e17 + 96.0],
+            ),
+            (
+                "kind: number, integer: true, min: 9007199254740992, max: 9007199254740996",
+                &[
+                    9_007_199_254_740_992.0,
+                    9_007_199_254_740_994.0,
+                    9_007_199_254_740_996.0,
+                ],
+            ),
+            ("kind: number, integer: true, min: 0.25, max: 0.75", &[]),
+        ];
+        for (item, expected) in shapes {
+            assert_eq!(numbers_tried(item), *expected, "{item}");
+        }
+        // Nearly the whole range of f64: `max - min` overflows.
+        let wide = numbers_tried("kind: number, min: -1.7e308, max: 1.7e308");
+        assert_eq!(wide.len(), 5, "{wide:?}");
+        assert_eq!((wide[0], wide[2], wide[4]), (-1.7e308, 0.0, 1.7e308));
+        assert!(wide.is_sorted(), "{wide:?}");
+        // No whole number between the bounds: nothing to try.
+        assert_eq!(super::spread(0.25, 0.75, true, 5), Vec::<f64>::new());
+        assert_eq!(
+            super::numbers(Some(0.25), Some(0.75), true),
+            Vec::<f64>::new()
+        );
     }
 }
