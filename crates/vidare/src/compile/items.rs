@@ -318,6 +318,16 @@ fn check_range(item: &Item, path: &str, ctx: &mut Ctx<'_>) -> (Option<f64>, Opti
                 format!("`max` ({hi}) must be greater than `min` ({lo})"),
             )
             .help = Some("swap them or fix the range".into());
+        } else if item.integer.as_ref().is_some_and(|i| i.value) && lo.ceil() > hi.floor() {
+            // Otherwise every answer would be refused and the interview
+            // could never get past this item.
+            ctx.error(
+                Code::InvalidItem,
+                at,
+                &format!("{path}.max"),
+                format!("no whole number lies between `min` ({lo}) and `max` ({hi})"),
+            )
+            .help = Some("widen the range, or drop `integer: true`".into());
         }
     }
     (min, max)
