@@ -792,13 +792,12 @@ fn resolve(def: &ItemDef, response: &Response, event: u32) -> Result<Resp, Error
             return Err(invalid(format!("a list of values from {}", options())));
         }
         (ItemKind::Scale | ItemKind::Number, Value::Number(n)) => {
-            let range = describe_range(def);
             if !n.is_finite()
                 || def.min.is_some_and(|m| *n < m)
                 || def.max.is_some_and(|m| *n > m)
                 || (def.integer && n.fract() != 0.0)
             {
-                return Err(invalid(range));
+                return Err(invalid(describe_range(def)));
             }
             Val::Num(*n)
         }
