@@ -1,12 +1,18 @@
-//! Expressions flattened into postfix instructions for the session's hot
+//! Expressions flattened into instruction arrays for the session's hot
 //! path.
 //!
-//! Every answer re-evaluates the conditions it can affect. Walking a boxed
-//! tree costs a call, a match and a pointer chase per node; a flat array
-//! evaluated with a small value stack costs a fraction of that, and the
-//! most common shapes (`!declined(x)`, `x == "value"`) become one
-//! instruction. The tree evaluator in [`super::eval`] stays the reference:
-//! a property test below checks that both agree on arbitrary expressions.
+//! Every answer re-evaluates the conditions it can affect, and walking a
+//! boxed tree costs a call, a match and a pointer chase per node. So at
+//! compile time each expression becomes one of two flat forms:
+//! - a *condition* (anything that gives true, false or unknown) becomes
+//!   [`Cop`]s over Kleene truth values as small numbers, with no jumps; the
+//!   common leaves (`!declined(x)`, `x == "value"`, `total >= 5`) are one
+//!   instruction each;
+//! - any other expression becomes postfix [`Op`]s over a small stack of
+//!   values, with jumps for `&&` and `||`.
+//!
+//! The tree evaluator in [`super::eval`] stays the reference: property
+//! tests below check that both agree on arbitrary expressions.
 
 use super::eval::{Env, and, arith, compare, or};
 use super::typed::{Arith, Cmp, Expr, StateTest, Symbol, Val};
