@@ -16,6 +16,7 @@ mod graph;
 mod impact;
 mod interview;
 mod log;
+mod markup;
 mod names;
 mod replay;
 mod show;

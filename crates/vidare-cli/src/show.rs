@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use vidare::analysis::{Counterfactual, Verdict};
 use vidare::{Evidence, ItemKind, ItemRef, Outcome, TriggerRecord, Urgency, Value};
 
+use crate::graph::wrap;
 use crate::interview::Command;
 use crate::ui::Ui;
 
@@ -325,25 +326,6 @@ fn evidence(e: &Evidence, ui: &Ui) -> String {
     } else {
         format!("{} ({}): {shown}", e.id, e.kind)
     }
-}
-
-/// Splits text into lines of at most `width` characters at spaces.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
 
 #[cfg(test)]

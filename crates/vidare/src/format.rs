@@ -216,6 +216,23 @@ pub enum ItemKind {
     Date,
 }
 
+impl ItemKind {
+    /// The word the YAML uses for this kind (`yes_no`, `single_choice`, ...).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Info => "info",
+            ItemKind::YesNo => "yes_no",
+            ItemKind::SingleChoice => "single_choice",
+            ItemKind::MultipleChoice => "multiple_choice",
+            ItemKind::Scale => "scale",
+            ItemKind::Number => "number",
+            ItemKind::Text => "text",
+            ItemKind::Date => "date",
+        }
+    }
+}
+
 /// Who gives the answer to an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -442,6 +459,20 @@ pub enum Method {
     Max,
 }
 
+impl Method {
+    /// The word the YAML uses for this method (`sum`, `mean`, ...).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Sum => "sum",
+            Method::Count => "count",
+            Method::Mean => "mean",
+            Method::Min => "min",
+            Method::Max => "max",
+        }
+    }
+}
+
 /// How a declined or "don't know" answer counts in a score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -525,6 +556,18 @@ pub enum Urgency {
     Routine,
 }
 
+impl Urgency {
+    /// The word the YAML uses for this urgency (`immediate`, `soon`, `routine`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Immediate => "immediate",
+            Urgency::Soon => "soon",
+            Urgency::Routine => "routine",
+        }
+    }
+}
+
 /// A referral trigger.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -563,4 +606,42 @@ pub struct EarlyEnd {
     pub when: Sp<String>,
     /// What the practitioner is told, per language.
     pub text: Sp<Text>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ItemKind, Method, Urgency};
+
+    /// `as_str` is the word serde reads and writes, for every variant.
+    #[test]
+    fn words_are_the_yaml_words() {
+        fn json<T: serde::Serialize>(value: &T) -> String {
+            serde_json::to_string(value).expect("serialises")
+        }
+        let kinds = [
+            ItemKind::Info,
+            ItemKind::YesNo,
+            ItemKind::SingleChoice,
+            ItemKind::MultipleChoice,
+            ItemKind::Scale,
+            ItemKind::Number,
+            ItemKind::Text,
+            ItemKind::Date,
+        ];
+        for k in kinds {
+            assert_eq!(json(&k), format!("\"{}\"", k.as_str()));
+        }
+        for m in [
+            Method::Sum,
+            Method::Count,
+            Method::Mean,
+            Method::Min,
+            Method::Max,
+        ] {
+            assert_eq!(json(&m), format!("\"{}\"", m.as_str()));
+        }
+        for u in [Urgency::Immediate, Urgency::Soon, Urgency::Routine] {
+            assert_eq!(json(&u), format!("\"{}\"", u.as_str()));
+        }
+    }
 }

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{Block, Inline, Span};
+use crate::markup::escape;
 
 const STYLE: &str = "\
 body { font-family: system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; \
@@ -84,22 +85,6 @@ fn inline_html(inline: &Inline) -> String {
             Span::Code(t) => {
                 let _ = write!(out, "<code>{}</code>", escape(t));
             }
-        }
-    }
-    out
-}
-
-/// Text for HTML content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
         }
     }
     out

@@ -16,7 +16,6 @@ use vidare::format::{
     Section, Sp, Text,
 };
 
-use crate::graph::{kind_word, method_word, urgency_word};
 use crate::names;
 use crate::{DocArgs, DocFormat};
 
@@ -290,7 +289,7 @@ impl Doc<'_> {
             vec![
                 code(id.clone()),
                 text(format!(" — {} (", kind_words(kind))),
-                code(kind_word(kind)),
+                code(kind.as_str()),
                 text(")"),
             ],
             &format!("item-{id}"),
@@ -502,7 +501,7 @@ impl Doc<'_> {
             3,
             vec![
                 code(id.clone()),
-                text(format!(" — {}", method_word(s.method.value))),
+                text(format!(" — {}", s.method.value.as_str())),
             ],
             &format!("score-{id}"),
         );
@@ -583,7 +582,7 @@ impl Doc<'_> {
             .map(|t| {
                 vec![
                     vec![code(t.id.value.clone())],
-                    plain(urgency_word(t.urgency.value)),
+                    plain(t.urgency.value.as_str()),
                     vec![code(t.refer_to.value.clone())],
                     words::words(&t.when.value, t.scope.as_deref()),
                 ]
@@ -594,7 +593,7 @@ impl Doc<'_> {
             let id = &t.id.value;
             self.heading(3, vec![code(id.clone())], &format!("trigger-{id}"));
             self.facts(vec![
-                ("urgency", plain(urgency_word(t.urgency.value))),
+                ("urgency", plain(t.urgency.value.as_str())),
                 ("refer to", vec![code(t.refer_to.value.clone())]),
                 ("fires when", condition(&t.when.value, t.scope.as_deref())),
             ]);

@@ -21,7 +21,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use vidare::Questionnaire;
-use vidare::format::{Guard, ItemKind, LocalScope, Method, Text, Urgency};
+use vidare::format::{Guard, ItemKind, LocalScope, Text};
 
 use crate::names;
 use crate::{GraphArgs, GraphFormat};
@@ -152,7 +152,7 @@ impl Graph {
                 let n = g.nodes.len();
                 g.nodes.push(Node {
                     key: format!("q{n}"),
-                    detail: kind_word(kind).to_owned(),
+                    detail: kind.as_str().to_owned(),
                     shape: if kind == ItemKind::Info {
                         Shape::Info
                     } else {
@@ -233,7 +233,7 @@ impl Graph {
             let n = g.node(
                 &format!("sc{}", group.nodes.len()),
                 &s.id.value,
-                method_word(s.method.value),
+                s.method.value.as_str(),
                 Shape::Score,
                 label,
             );
@@ -244,7 +244,7 @@ impl Graph {
         g.push_group(group);
         let mut group = rules_group("triggers", "Referral triggers");
         for t in &doc.triggers {
-            let detail = format!("{} → {}", urgency_word(t.urgency.value), t.refer_to.value);
+            let detail = format!("{} → {}", t.urgency.value.as_str(), t.refer_to.value);
             let n = g.node(
                 &format!("t{}", group.nodes.len()),
                 &t.id.value,
@@ -389,46 +389,12 @@ fn guards(guards: &[Guard], prefix: &str) -> Vec<String> {
         .collect()
 }
 
-/// The YAML word of an item kind.
-pub(crate) fn kind_word(kind: ItemKind) -> &'static str {
-    match kind {
-        ItemKind::Info => "info",
-        ItemKind::YesNo => "yes_no",
-        ItemKind::SingleChoice => "single_choice",
-        ItemKind::MultipleChoice => "multiple_choice",
-        ItemKind::Scale => "scale",
-        ItemKind::Number => "number",
-        ItemKind::Text => "text",
-        ItemKind::Date => "date",
-    }
-}
-
-/// The YAML word of a score method.
-pub(crate) fn method_word(method: Method) -> &'static str {
-    match method {
-        Method::Sum => "sum",
-        Method::Count => "count",
-        Method::Mean => "mean",
-        Method::Min => "min",
-        Method::Max => "max",
-    }
-}
-
-/// The YAML word of an urgency.
-pub(crate) fn urgency_word(urgency: Urgency) -> &'static str {
-    match urgency {
-        Urgency::Immediate => "immediate",
-        Urgency::Soon => "soon",
-        Urgency::Routine => "routine",
-    }
-}
-
-/// Splits text into lines of at most `width` characters at spaces (a
+/// Splits text into lines of at most `width` characters at white space (a
 /// longer word stays whole).
 pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
+    for word in text.split_whitespace() {
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
             lines.push(std::mem::take(&mut line));
         }

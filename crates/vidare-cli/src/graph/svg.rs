@@ -7,6 +7,7 @@
 use std::fmt::Write as _;
 
 use super::{EdgeKind, Graph, Node, Shape};
+use crate::markup::escape;
 
 const MARGIN: f64 = 20.0;
 const CHAR: f64 = 7.0;
@@ -457,20 +458,4 @@ fn class(shape: Shape) -> &'static str {
         Shape::Trigger => "trigger",
         Shape::End => "end",
     }
-}
-
-/// Text for XML content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

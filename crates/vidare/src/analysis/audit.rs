@@ -676,7 +676,7 @@ impl Audit {
                 "## `{}` → {} ({})\n",
                 r.trigger,
                 r.refer_to,
-                urgency(r.urgency)
+                r.urgency.as_str()
             );
             if r.need_scores.is_empty() {
                 let _ = writeln!(
@@ -763,14 +763,6 @@ fn cell_text(c: &GroupCell) -> String {
         (Some(Suppressed::Complementary), ..) => "suppressed".into(),
         (None, Some(n), Some(k), Some(rate)) => format!("{} ({k} of {n})", percent(rate)),
         _ => String::new(),
-    }
-}
-
-fn urgency(u: Urgency) -> &'static str {
-    match u {
-        Urgency::Immediate => "immediate",
-        Urgency::Soon => "soon",
-        Urgency::Routine => "routine",
     }
 }
 

@@ -672,7 +672,7 @@ fn suggestion(
             Code::BadSuggestion,
             at,
             path,
-            format!("`{}` cannot suggest an answer to the {} item `{}`", at.value, super::items::kind_name(item.kind), item.id),
+            format!("`{}` cannot suggest an answer to the {} item `{}`", at.value, item.kind.as_str(), item.id),
         )
         .help = Some("a yes/no item takes a yes/no value, a number or scale a number, a single choice a category".into());
         return None;
@@ -700,7 +700,7 @@ fn score_term(
                         path,
                         format!(
                             "the {} item `{name}` has no value a score can count",
-                            super::items::kind_name(item.kind)
+                            item.kind.as_str()
                         ),
                     )
                     .help = Some("score yes/no, choice, scale or number items".into());

@@ -69,22 +69,9 @@ fn unused_field<T>(
             Code::InvalidItem,
             f,
             &format!("{path}.{name}"),
-            format!("`{name}` does not apply to a {} item", kind_name(kind)),
+            format!("`{name}` does not apply to a {} item", kind.as_str()),
         )
         .help = Some(format!("remove `{name}`, or change `kind`"));
-    }
-}
-
-pub(crate) fn kind_name(kind: ItemKind) -> &'static str {
-    match kind {
-        ItemKind::Info => "info",
-        ItemKind::YesNo => "yes_no",
-        ItemKind::SingleChoice => "single_choice",
-        ItemKind::MultipleChoice => "multiple_choice",
-        ItemKind::Scale => "scale",
-        ItemKind::Number => "number",
-        ItemKind::Text => "text",
-        ItemKind::Date => "date",
     }
 }
 

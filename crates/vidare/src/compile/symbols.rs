@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use super::items::kind_name;
 use crate::expr::check::Scope;
 use crate::expr::typed::{Domain, Symbol, Ty};
 use crate::format::{Document, ItemKind, LocalScope};
@@ -128,7 +127,7 @@ impl Scope for Symbols {
         match symbol {
             Symbol::Item(i) => format!(
                 "the {} item `{}`",
-                kind_name(self.item_kind[i as usize]),
+                self.item_kind[i as usize].as_str(),
                 self.item_ids[i as usize]
             ),
             Symbol::Derived(d) => format!("the derived value `{}`", self.derived_ids[d as usize]),
