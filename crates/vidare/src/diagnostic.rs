@@ -91,6 +91,14 @@ codes! {
     MissingWeight = "V027", Error, "option has no score weight";
     /// A `suggested` value does not fit the item it suggests an answer for.
     BadSuggestion = "V028", Error, "suggestion does not fit the item";
+    /// A kept output (stored after the conversation) reveals an answer kept
+    /// only for the conversation, and does not say so with `reveals`.
+    UndeclaredDisclosure = "V029", Error, "kept output reveals a conversation-only answer";
+    /// V029 in a format 1 file, published before the check existed: the
+    /// output is left out of the stored record instead.
+    UndeclaredDisclosureLegacy = "V030", Warning, "kept output reveals a conversation-only answer (format 1)";
+    /// `reveals` on an output that reveals no conversation-only answer.
+    NeedlessReveals = "V031", Warning, "`reveals` on an output that reveals nothing";
 }
 
 /// How serious a diagnostic is.

@@ -13,7 +13,14 @@ use serde::Deserialize;
 pub use crate::yaml::Sp;
 
 /// The only format version this crate reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest format this engine still reads. Format 1 is format 2 with
+/// one difference: a kept output that reveals a conversation-only answer
+/// without saying so is a warning (V030) rather than an error (V029), so
+/// versions published before the disclosure check still load with the same
+/// digest and their recordings replay.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// A human text: language code → text, e.g. `{sv: "Bor du ensam?", en: "Do you live alone?"}`.
 pub type Text = BTreeMap<String, String>;
@@ -23,7 +30,8 @@ pub type Text = BTreeMap<String, String>;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Document {
-    /// Format version of this file; must be 1.
+    /// Format version of this file: 2 (1 is still read; see
+    /// [`OLDEST_FORMAT_VERSION`]).
     pub format: Sp<u32>,
     /// Stable id of the questionnaire: lower-case letters, digits, `-` and `_`.
     pub id: Sp<String>,
@@ -289,6 +297,15 @@ pub struct Item {
     /// How long the answer may be kept (default `keep`).
     #[serde(default)]
     pub retention: Option<Sp<Retention>>,
+    /// Counted, without the person, in the yes-rate statistics of the
+    /// questionnaire (yes/no and single-choice items only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggregate: Option<Sp<bool>>,
+    /// For a kept item whose condition reads conversation-only answers:
+    /// says that whether it was asked may reveal them, and why that is
+    /// acceptable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reveals: Option<Sp<Reveals>>,
     /// Condition on earlier items; the item is asked only when it holds.
     #[serde(default)]
     pub when: Option<Sp<String>>,
@@ -397,6 +414,44 @@ pub struct Derived {
     /// condition, score or referral. Needs a `justification`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics_only: Option<Sp<StatisticsOnly>>,
+    /// `keep` (default): kept in the stored record; `conversation`: shown
+    /// during the interview only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<Sp<Retention>>,
+    /// Says that this kept output may reveal the conversation-only answers
+    /// it is computed from, and why that is acceptable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reveals: Option<Sp<Reveals>>,
+}
+
+/// An acknowledged disclosure: a kept output that may reveal answers kept
+/// only for the conversation, with the reason it may.
+///
+/// The loader reads a missing `reason` as empty and reports it with the
+/// other problems (V003); editors see it as required.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = reason_required))]
+#[serde(deny_unknown_fields)]
+pub struct Reveals {
+    /// Why keeping this output is acceptable although it reveals
+    /// conversation-only answers, e.g. "the referral is the support agreed
+    /// on with the person". Must not be empty.
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
+    pub reason: Sp<String>,
+}
+
+#[cfg(feature = "schema")]
+fn reason_required(schema: &mut schemars::Schema) {
+    schema.insert("required".into(), serde_json::json!(["reason"]));
+    if let Some(property) = schema
+        .get_mut("properties")
+        .and_then(|p| p.get_mut("reason"))
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        property.remove("default");
+    }
 }
 
 /// Why a derived value or score is kept for statistics only, the one
@@ -523,6 +578,14 @@ pub struct Score {
     /// condition, score or referral. Needs a `justification`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics_only: Option<Sp<StatisticsOnly>>,
+    /// `keep` (default): kept in the stored record; `conversation`: shown
+    /// during the interview only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<Sp<Retention>>,
+    /// Says that this kept output may reveal the conversation-only answers
+    /// it is computed from, and why that is acceptable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reveals: Option<Sp<Reveals>>,
 }
 
 /// A labelled range of a score.
@@ -588,6 +651,14 @@ pub struct Trigger {
     pub refer_to: Sp<String>,
     /// What the practitioner should do, per language.
     pub text: Sp<Text>,
+    /// `keep` (default): kept in the stored record; `conversation`: shown
+    /// during the interview only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<Sp<Retention>>,
+    /// Says that this kept output may reveal the conversation-only answers
+    /// it is computed from, and why that is acceptable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reveals: Option<Sp<Reveals>>,
 }
 
 /// A condition that ends the interview before its last item.
@@ -606,6 +677,10 @@ pub struct EarlyEnd {
     pub when: Sp<String>,
     /// What the practitioner is told, per language.
     pub text: Sp<Text>,
+    /// Says that the stored end may reveal the conversation-only answers
+    /// its condition reads, and why that is acceptable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reveals: Option<Sp<Reveals>>,
 }
 
 #[cfg(test)]

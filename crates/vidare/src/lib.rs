@@ -33,7 +33,9 @@
 //! - `docs/format.md`: the questionnaire format, every field, and the expression language.
 //! - [`Compiler`]: limits, and all diagnostics at once with [`Compiler::check`].
 //! - [`Session`]: answering, declining, changing, going back, resuming from a log.
-//! - [`Outcome`]: what a result holds and what it leaves out.
+//! - [`Outcome`]: the result for the conversation.
+//! - [`StoredRecord`]: what may be kept afterwards; [`Questionnaire::kept_parts`]
+//!   says what each kept part may reveal.
 //!
 //! # Errors
 //! Loading reports every problem as a [`Diagnostic`] with a stable code,
@@ -59,6 +61,7 @@ mod questionnaire;
 mod recording;
 mod registry;
 mod session;
+mod stored;
 pub mod testing;
 mod value;
 mod yaml;
@@ -69,13 +72,14 @@ pub use error::{Error, ErrorKind};
 pub use files::read_text_file;
 pub use format::{AnsweredBy, ItemKind, Retention, Urgency};
 pub use outcome::{
-    AnswerRecord, BandRecord, DerivedRecord, Evidence, Outcome, QuestionnaireRef, ScoreRecord,
-    TriggerRecord,
+    AnswerRecord, BandRecord, DerivedRecord, EndRecord, Evidence, Outcome, QuestionnaireRef,
+    ScoreRecord, TriggerRecord,
 };
-pub use questionnaire::{ItemRef, OptionRef, Questionnaire};
+pub use questionnaire::{ItemRef, KeptPart, OptionRef, PartKind, Questionnaire};
 pub use recording::{RECORDING_FORMAT, RecordedEvent, Recording};
 pub use registry::{Registry, SemVer};
 pub use session::{Session, Step};
+pub use stored::StoredRecord;
 pub use value::{Event, Response, Value};
 pub use yaml::Limits;
 

@@ -134,8 +134,14 @@ pub struct TriggerRecord {
     pub refer_to: String,
     /// What to do.
     pub text: String,
-    /// What made the condition true.
+    /// What made the condition true. In a [`StoredRecord`](crate::StoredRecord):
+    /// every kept answer and value the condition reads, whether or not it
+    /// decided the outcome, so the list itself reveals nothing.
     pub evidence: Vec<Evidence>,
+    /// In a stored record: the condition also read answers used only in
+    /// the conversation, which are not named. Always `false` in a result.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub conversation_evidence: bool,
 }
 
 /// One piece of evidence: an item's response, or a derived value or score.
@@ -182,77 +188,11 @@ impl Session {
                 })
             })
             .collect();
-        let derived = c
-            .derived
-            .iter()
-            .enumerate()
-            .map(|(d, def)| {
-                let v = self.derived_value(d as u32);
-                DerivedRecord {
-                    id: def.id.clone(),
-                    label: def.label.as_ref().map(|l| l.get(lang).to_owned()),
-                    value: derived_value(c, d as u32, v),
-                    value_label: match v {
-                        Val::Opt(o) => def
-                            .categories
-                            .get(o as usize)
-                            .and_then(|cat| cat.label.as_ref())
-                            .map(|l| l.get(lang).to_owned()),
-                        _ => None,
-                    },
-                }
-            })
+        let derived = (0..c.derived.len() as u32)
+            .map(|d| self.derived_record(d, lang))
             .collect();
-        let scores = c
-            .scores
-            .iter()
-            .enumerate()
-            .map(|(s, def)| {
-                let sv = self.score_value(s as u32);
-                let terms = def.terms.len() as u32;
-                let value = match sv.value {
-                    Val::Num(n) => Some(n),
-                    _ => None,
-                };
-                let band = value.and_then(|v| {
-                    def.bands
-                        .iter()
-                        .rev()
-                        .find(|b| b.min <= v && v <= b.max)
-                        .map(|b| BandRecord {
-                            id: b.id.clone(),
-                            label: b.label.get(lang).to_owned(),
-                        })
-                });
-                let missing_reason = value.is_none().then(|| {
-                    if sv.known < def.min_answered {
-                        let needed = match def.min_answered {
-                            1 => "at least 1 is needed".to_owned(),
-                            n => format!("at least {n} are needed"),
-                        };
-                        let have = match sv.known {
-                            1 => format!("only 1 of {terms} terms has a value"),
-                            k => format!("only {k} of {terms} terms have a value"),
-                        };
-                        format!("{have}; {needed}")
-                    } else if sv.known == 0 {
-                        "no term has a value".to_owned()
-                    } else {
-                        // Only a total beyond an f64 leaves a score with
-                        // terms enough and no value (`session::score`).
-                        "its terms add up to a number too large to represent".to_owned()
-                    }
-                });
-                ScoreRecord {
-                    id: def.id.clone(),
-                    label: def.label.as_ref().map(|l| l.get(lang).to_owned()),
-                    value,
-                    answered: sv.known,
-                    terms,
-                    band,
-                    missing_reason,
-                }
-            })
+        let scores = (0..c.scores.len() as u32)
+            .map(|s| self.score_record(s, lang))
             .collect();
         let mut triggers: Vec<TriggerRecord> = c
             .triggers
@@ -265,6 +205,7 @@ impl Session {
                 refer_to: def.refer_to.clone(),
                 text: def.text.get(lang).to_owned(),
                 evidence: self.evidence(c, &def.when),
+                conversation_evidence: false,
             })
             .collect();
         triggers.sort_by_key(|t| t.urgency);
@@ -288,6 +229,59 @@ impl Session {
             scores,
             triggers,
             counterfactual: None,
+        }
+    }
+
+    /// A derived value with its label and value label in `lang`.
+    pub(crate) fn derived_record(&self, d: u32, lang: &str) -> DerivedRecord {
+        let c: &Compiled = &self.questionnaire().inner;
+        let def = &c.derived[d as usize];
+        let v = self.derived_value(d);
+        DerivedRecord {
+            id: def.id.clone(),
+            label: def.label.as_ref().map(|l| l.get(lang).to_owned()),
+            value: derived_value(c, d, v),
+            value_label: match v {
+                Val::Opt(o) => def
+                    .categories
+                    .get(o as usize)
+                    .and_then(|cat| cat.label.as_ref())
+                    .map(|l| l.get(lang).to_owned()),
+                _ => None,
+            },
+        }
+    }
+
+    /// A score with its band in `lang`, or the reason it has no value.
+    pub(crate) fn score_record(&self, s: u32, lang: &str) -> ScoreRecord {
+        let def = &self.questionnaire().inner.scores[s as usize];
+        let sv = self.score_value(s);
+        let terms = def.terms.len() as u32;
+        let value = match sv.value {
+            Val::Num(n) => Some(n),
+            _ => None,
+        };
+        let band = value.and_then(|v| {
+            def.bands
+                .iter()
+                .rev()
+                .find(|b| b.min <= v && v <= b.max)
+                .map(|b| BandRecord {
+                    id: b.id.clone(),
+                    label: b.label.get(lang).to_owned(),
+                })
+        });
+        let missing_reason = value
+            .is_none()
+            .then(|| missing_reason(sv.known, def.min_answered, terms));
+        ScoreRecord {
+            id: def.id.clone(),
+            label: def.label.as_ref().map(|l| l.get(lang).to_owned()),
+            value,
+            answered: sv.known,
+            terms,
+            band,
+            missing_reason,
         }
     }
 
@@ -395,14 +389,35 @@ impl Session {
     }
 }
 
-fn retained_value(c: &Compiled, i: u32, response: &Response) -> Option<Value> {
+/// Why a score has no value.
+fn missing_reason(known: u32, min_answered: u32, terms: u32) -> String {
+    if known < min_answered {
+        let needed = match min_answered {
+            1 => "at least 1 is needed".to_owned(),
+            n => format!("at least {n} are needed"),
+        };
+        let have = match known {
+            1 => format!("only 1 of {terms} terms has a value"),
+            k => format!("only {k} of {terms} terms have a value"),
+        };
+        format!("{have}; {needed}")
+    } else if known == 0 {
+        "no term has a value".to_owned()
+    } else {
+        // Only a total beyond an f64 leaves a score with terms enough and
+        // no value (`session::score`).
+        "its terms add up to a number too large to represent".to_owned()
+    }
+}
+
+pub(crate) fn retained_value(c: &Compiled, i: u32, response: &Response) -> Option<Value> {
     match (c.items[i as usize].retention, response) {
         (Retention::Keep, Response::Answer(v)) => Some(v.clone()),
         _ => None,
     }
 }
 
-fn derived_value(c: &Compiled, d: u32, v: Val) -> Option<Value> {
+pub(crate) fn derived_value(c: &Compiled, d: u32, v: Val) -> Option<Value> {
     let categories = &c.derived[d as usize].categories;
     match v {
         Val::Bool(b) => Some(Value::Bool(b)),

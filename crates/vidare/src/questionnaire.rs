@@ -60,6 +60,8 @@ pub(crate) struct Compiled {
     /// The conditions as flat programs, for the session's hot path.
     pub(crate) flat: crate::compile::flatten::Flat,
     pub(crate) warnings: Vec<crate::diagnostic::Diagnostic>,
+    /// What is kept after the conversation and what it may reveal.
+    pub(crate) disclosure: crate::compile::disclosure::Disclosure,
     /// The document after templates and includes were expanded.
     pub(crate) document: crate::format::Document,
 }
@@ -81,6 +83,8 @@ pub(crate) struct ItemDef {
     pub(crate) allow_dont_know: bool,
     pub(crate) protected: bool,
     pub(crate) retention: Retention,
+    /// Counted in the aggregate statistics.
+    pub(crate) aggregate: bool,
     /// The section's and the item's condition joined with `&&`.
     pub(crate) when: Option<Expr>,
     pub(crate) options: Vec<OptionDef>,
@@ -267,6 +271,117 @@ impl Questionnaire {
     pub fn derived_ids(&self) -> impl Iterator<Item = &str> {
         self.inner.derived.iter().map(|d| d.id.as_str())
     }
+
+    /// Every question, derived value, score, trigger and end condition, in
+    /// that order, with whether it is kept after the conversation and which
+    /// conversation-only answers it may reveal: the compiler's disclosure
+    /// analysis, as `vidare doc` shows it under "What is kept".
+    pub fn kept_parts(&self) -> impl Iterator<Item = KeptPart<'_>> {
+        let c = &*self.inner;
+        let d = &c.disclosure;
+        let questions = c
+            .items
+            .iter()
+            .zip(&d.items)
+            .filter(|(item, _)| item.kind != ItemKind::Info)
+            .map(|(item, part)| (PartKind::Question, &*item.id, part));
+        let derived = c
+            .derived
+            .iter()
+            .zip(&d.derived)
+            .map(|(x, p)| (PartKind::Derived, x.id.as_str(), p));
+        let scores = c
+            .scores
+            .iter()
+            .zip(&d.scores)
+            .map(|(x, p)| (PartKind::Score, x.id.as_str(), p));
+        let triggers = c
+            .triggers
+            .iter()
+            .zip(&d.triggers)
+            .map(|(x, p)| (PartKind::Trigger, x.id.as_str(), p));
+        let ends = c
+            .ends
+            .iter()
+            .zip(&d.ends)
+            .map(|(x, p)| (PartKind::End, x.id.as_str(), p));
+        questions
+            .chain(derived)
+            .chain(scores)
+            .chain(triggers)
+            .chain(ends)
+            .map(move |(kind, id, part)| KeptPart {
+                kind,
+                id,
+                kept: part.kept,
+                stored: part.stored,
+                reveals: part
+                    .reveals
+                    .items
+                    .iter()
+                    .map(|&i| &*c.items[i as usize].id)
+                    .collect(),
+                reveals_more: part.reveals.more,
+                reason: part.reason.as_deref(),
+                aggregate: matches!(kind, PartKind::Question)
+                    && c.item_index
+                        .get(id)
+                        .is_some_and(|&i| c.items[i as usize].aggregate),
+            })
+    }
+}
+
+/// What kind of part of a result a [`KeptPart`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// A question (an item that takes an answer).
+    Question,
+    /// A derived value.
+    Derived,
+    /// A score.
+    Score,
+    /// A trigger.
+    Trigger,
+    /// An end condition.
+    End,
+}
+
+impl PartKind {
+    /// The word for it: `question`, `derived`, `score`, `trigger`, `end`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartKind::Question => "question",
+            PartKind::Derived => "derived",
+            PartKind::Score => "score",
+            PartKind::Trigger => "trigger",
+            PartKind::End => "end",
+        }
+    }
+}
+
+/// One part of a result and what happens to it after the conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptPart<'q> {
+    /// What it is.
+    pub kind: PartKind,
+    /// Its id.
+    pub id: &'q str,
+    /// Whether its definition keeps it (`retention: keep`, the default).
+    pub kept: bool,
+    /// Whether it is in the [`StoredRecord`](crate::StoredRecord): kept, and
+    /// either revealing no conversation-only answer or saying why it may.
+    pub stored: bool,
+    /// The conversation-only questions it may reveal (for a question: through
+    /// whether it is asked; a conversation-only question reveals itself).
+    /// Named up to sixteen, then `reveals_more`.
+    pub reveals: Vec<&'q str>,
+    /// More are revealed than `reveals` names.
+    pub reveals_more: bool,
+    /// The reason its `reveals` gives, for a kept part that has one.
+    pub reason: Option<&'q str>,
+    /// A question counted in the aggregate statistics (`aggregate: true`).
+    pub aggregate: bool,
 }
 
 /// A read-only view of one item, for frontends that show it.

@@ -522,6 +522,10 @@ impl Session {
         self.st.fired[t as usize]
     }
 
+    pub(crate) fn end_holds(&self, e: u32) -> bool {
+        self.st.ends[e as usize]
+    }
+
     pub(crate) fn visible_at(&self, i: u32) -> bool {
         self.st.visible[i as usize]
     }

@@ -20,6 +20,9 @@ pub(crate) struct Ctx<'a> {
     /// it has been crossed and reported.
     pub(crate) expanded_bytes: usize,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// The prefix of each `include:` and where its entry is written: spans
+    /// inside an included file point into that file, not this one.
+    pub(crate) includes: Vec<(String, u32, u32)>,
     /// Byte offset where each line starts, for turning positions around.
     line_starts: Vec<usize>,
 }
@@ -35,6 +38,7 @@ impl<'a> Ctx<'a> {
             expanded_items: 0,
             expanded_bytes: 0,
             diagnostics: Vec::new(),
+            includes: Vec::new(),
             line_starts: std::iter::once(0)
                 .chain(source.match_indices('\n').map(|(i, _)| i + 1))
                 .collect(),

@@ -870,6 +870,8 @@ fn splice(
     out: &mut Document,
 ) {
     let prefix = &alias.value;
+    ctx.includes
+        .push((prefix.clone(), alias.line, alias.column));
     let chosen: Vec<&Section> = match &section.sections {
         None => included.sections.iter().collect(),
         Some(wanted) => {

@@ -2,7 +2,7 @@
 
 use super::context::Ctx;
 use crate::diagnostic::{Code, did_you_mean};
-use crate::format::{Document, FORMAT_VERSION};
+use crate::format::{Document, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
 use crate::questionnaire::Texts;
 
 pub(super) struct Header {
@@ -44,13 +44,13 @@ pub(crate) fn valid_version(v: &str) -> bool {
 }
 
 pub(super) fn check(doc: &Document, ctx: &mut Ctx<'_>) -> Header {
-    if doc.format.value != FORMAT_VERSION {
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&doc.format.value) {
         ctx.error(
             Code::UnsupportedFormat,
             &doc.format,
             "format",
             format!(
-                "format {} is not supported; this engine reads format {FORMAT_VERSION}",
+                "format {} is not supported; this engine reads formats {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}",
                 doc.format.value
             ),
         )

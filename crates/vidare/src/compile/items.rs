@@ -99,6 +99,9 @@ fn build_item(item: &Item, section: u32, path: &str, ctx: &mut Ctx<'_>) -> ItemD
     if kind != ItemKind::YesNo {
         unused_field(ctx, item.scores.as_ref(), "scores", kind, path);
     }
+    if !matches!(kind, ItemKind::YesNo | ItemKind::SingleChoice) {
+        unused_field(ctx, item.aggregate.as_ref(), "aggregate", kind, path);
+    }
     if kind == ItemKind::Info {
         for (field, name) in [
             (item.required.as_ref(), "required"),
@@ -109,6 +112,7 @@ fn build_item(item: &Item, section: u32, path: &str, ctx: &mut Ctx<'_>) -> ItemD
             unused_field(ctx, field, name, kind, path);
         }
         unused_field(ctx, item.retention.as_ref(), "retention", kind, path);
+        unused_field(ctx, item.reveals.as_ref(), "reveals", kind, path);
         unused_field(ctx, item.answered_by.as_ref(), "answered_by", kind, path);
         unused_field(ctx, item.suggested.as_ref(), "suggested", kind, path);
     }
@@ -168,6 +172,7 @@ fn build_item(item: &Item, section: u32, path: &str, ctx: &mut Ctx<'_>) -> ItemD
         allow_dont_know: item.allow_dont_know.as_ref().is_some_and(|r| r.value),
         protected: item.protected.as_ref().is_some_and(|r| r.value),
         retention: item.retention.as_ref().map(|r| r.value).unwrap_or_default(),
+        aggregate: item.aggregate.as_ref().is_some_and(|r| r.value),
         when: None,
         options,
         min,

@@ -7,6 +7,7 @@
 
 mod bands;
 mod context;
+pub(crate) mod disclosure;
 mod expand;
 mod exprs;
 pub(crate) mod flatten;
@@ -265,6 +266,10 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
         return None;
     }
     reach::warn_unreachable(ctx, &checked, &items);
+    let disclosure = disclosure::analyse(doc, ctx, &checked, &items, &graph.schedule);
+    if ctx.has_errors() {
+        return None;
+    }
     let digest = format!(
         "sha256:{:x}",
         Sha256::digest(serde_json::to_vec(doc).unwrap_or_default())
@@ -291,6 +296,7 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
         schedule: graph.schedule,
         flat,
         warnings: Vec::new(),
+        disclosure,
         // Filled in by the caller, which owns the document.
         document: Document::default(),
     })
