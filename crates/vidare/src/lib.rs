@@ -79,7 +79,7 @@ pub use questionnaire::{ItemRef, KeptPart, OptionRef, PartKind, Questionnaire};
 pub use recording::{RECORDING_FORMAT, RecordedEvent, Recording};
 pub use registry::{Registry, SemVer};
 pub use session::{Session, Step};
-pub use stored::StoredRecord;
+pub use stored::{StoredRecord, Tally};
 pub use value::{Event, Response, Value};
 pub use yaml::Limits;
 

@@ -201,3 +201,62 @@ impl Session {
         }
     }
 }
+
+/// One count for the aggregate statistics: a question marked
+/// `aggregate: true` and the kind of response it got.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Tally {
+    /// The question.
+    pub item: String,
+    /// `yes` or `no` for a yes/no question, the option value for a single
+    /// choice, or `declined` or `dont_know`.
+    pub response: String,
+}
+
+impl Session {
+    /// What this session adds to the aggregate statistics: one [`Tally`] per
+    /// question marked `aggregate: true` that was shown and has a response
+    /// other than "skipped", in document order. Counting them is the
+    /// embedding service's job, without the session id and in batches (the
+    /// server's statistics do this), so that no count tells one person.
+    #[must_use]
+    pub fn tally(&self) -> Vec<Tally> {
+        let c: &Compiled = &self.questionnaire().inner;
+        (0..c.items.len() as u32)
+            .filter(|&i| c.items[i as usize].aggregate && self.visible_at(i))
+            .filter_map(|i| {
+                let response = match self.response_at(i)? {
+                    crate::Response::Answer(Value::Bool(true)) => "yes".to_owned(),
+                    crate::Response::Answer(Value::Bool(false)) => "no".to_owned(),
+                    crate::Response::Answer(Value::Text(option)) => option,
+                    crate::Response::Declined => "declined".to_owned(),
+                    crate::Response::DontKnow => "dont_know".to_owned(),
+                    _ => return None,
+                };
+                Some(Tally {
+                    item: c.items[i as usize].id.to_string(),
+                    response,
+                })
+            })
+            .collect()
+    }
+}
+
+impl From<StoredRecord> for crate::Outcome {
+    /// The stored record read as a result, for analyses that take results
+    /// (such as the equality audit): it holds only what was kept.
+    fn from(record: StoredRecord) -> Self {
+        crate::Outcome {
+            questionnaire: record.questionnaire,
+            language: record.language,
+            finished: record.finished,
+            ended_by: record.ended_by,
+            answers: record.answers,
+            derived: record.derived,
+            scores: record.scores,
+            triggers: record.triggers,
+            counterfactual: None,
+        }
+    }
+}
