@@ -4,13 +4,14 @@
 //!
 //! The log holds every answer, including those the questionnaire keeps
 //! for the conversation only, so it is written only where the user asks,
-//! readable by the owner only.
+//! readable by the owner only; when the interview finishes, the log of a
+//! questionnaire with such questions is replaced by the stored record.
 
 use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use vidare::{Questionnaire, Recording, Session};
+use vidare::{PartKind, Questionnaire, Recording, Session, StoredRecord};
 
 /// Writes the session's recording to `path`, replacing the file as a whole.
 pub(crate) fn save(session: &Session, path: &Path) -> anyhow::Result<()> {
@@ -24,13 +25,48 @@ pub(crate) fn save(session: &Session, path: &Path) -> anyhow::Result<()> {
     })
 }
 
+/// Writes the log of a finished interview. A finished interview needs no
+/// resuming, so when the questionnaire has questions used only in the
+/// conversation the log is replaced by the stored record, as the server
+/// does when it closes a session; otherwise the full, replayable log is
+/// written. Returns whether the stored record was written.
+pub(crate) fn finish(session: &Session, path: &Path, lang: &str) -> anyhow::Result<bool> {
+    let conversation_only = session
+        .questionnaire()
+        .kept_parts()
+        .any(|part| part.kind == PartKind::Question && !part.kept);
+    if !conversation_only {
+        save(session, path)?;
+        return Ok(false);
+    }
+    let mut text = serde_json::to_string_pretty(&session.stored_record_in(lang))?;
+    text.push('\n');
+    write_private(path, &text).with_context(|| {
+        format!(
+            "cannot write the stored record to {} in place of the session log; \
+             choose a writable path",
+            path.display()
+        )
+    })?;
+    Ok(true)
+}
+
 /// Rebuilds a session from the recording at `path`, refusing one made on
 /// another questionnaire, version or definition.
 pub(crate) fn resume(questionnaire: &Questionnaire, path: &Path) -> anyhow::Result<Session> {
     let shown = path.display();
-    let recording = Recording::load(path).with_context(|| {
-        format!("cannot resume from {shown}; give a log written by `vidare run --save`")
-    })?;
+    let recording = match Recording::load(path) {
+        Ok(recording) => recording,
+        Err(_) if is_stored_record(path) => bail!(
+            "{shown} holds the stored record of a finished interview, not a session log: \
+             there is nothing to resume"
+        ),
+        Err(error) => {
+            return Err(error).with_context(|| {
+                format!("cannot resume from {shown}; give a log written by `vidare run --save`")
+            });
+        }
+    };
     let made_on = &recording.questionnaire;
     if made_on.id != questionnaire.id() || made_on.version != questionnaire.version() {
         bail!(
@@ -54,6 +90,13 @@ pub(crate) fn resume(questionnaire: &Questionnaire, path: &Path) -> anyhow::Resu
     }
     Session::resume(questionnaire, recording.events())
         .with_context(|| format!("the session log {shown} cannot be resumed"))
+}
+
+/// Whether the file is a stored record, which `finish` writes in place of
+/// the log.
+fn is_stored_record(path: &Path) -> bool {
+    vidare::read_text_file(path, usize::MAX)
+        .is_ok_and(|text| serde_json::from_str::<StoredRecord>(&text).is_ok())
 }
 
 /// Writes a result or log through a temporary file and a rename, so an

@@ -127,16 +127,28 @@ pub(crate) struct RunArgs {
     /// Language of the texts, one the questionnaire declares (default: its default language).
     #[arg(long, value_name = "LANG")]
     pub(crate) lang: Option<String>,
-    /// Write the session log here when the interview is quit or finishes.
-    /// The log holds every answer given: delete it once it is no longer needed.
+    /// Write the session log here when the interview is quit, to continue it
+    /// with --resume. The log holds every answer given, including those used
+    /// only in the conversation: delete it once it is no longer needed. When
+    /// the interview finishes, the log of a questionnaire with such questions
+    /// is replaced by the stored record (which cannot be resumed).
     #[arg(long, value_name = "FILE")]
     pub(crate) save: Option<PathBuf>,
     /// Continue the interview stored in this session log.
     #[arg(long, value_name = "FILE")]
     pub(crate) resume: Option<PathBuf>,
-    /// Write the result as JSON here when the interview ends.
+    /// Write the stored record as JSON here when the interview ends: what
+    /// may be kept after the conversation, with no answer used only in the
+    /// conversation and nothing that reveals one without a declared reason.
     #[arg(long, value_name = "FILE")]
     pub(crate) result: Option<PathBuf>,
+    /// Write the full result for the conversation as JSON here when the
+    /// interview ends: every referral with its evidence, and the
+    /// counterfactual check. It holds what was said in the conversation,
+    /// including what may be used only there: do not keep it; delete it when
+    /// the conversation is over.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) full_result: Option<PathBuf>,
 }
 
 /// Arguments of `vidare check`.

@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 
 const VIOLENCE: &str = "questionnaires/violence-seven/1.0.0.yaml";
+/// A shipped questionnaire without warnings: the violence questionnaire
+/// (format 1) keeps outputs that reveal conversation-only answers (V030).
+const BOSTON: &str = "questionnaires/boston-life-areas/1.0.0.yaml";
 
 /// The workspace root: commands run there so paths in output are short.
 fn root() -> PathBuf {
@@ -84,9 +87,9 @@ fn read_json(path: &Path) -> serde_json::Value {
 
 #[test]
 fn check_a_shipped_questionnaire() {
-    let (code, stdout, stderr) = output(vidare().args(["check", VIOLENCE]));
+    let (code, stdout, stderr) = output(vidare().args(["check", BOSTON]));
     assert_eq!(code, 0, "{stderr}");
-    insta::assert_snapshot!(stdout, @"questionnaires/violence-seven/1.0.0.yaml: ok (violence-seven 1.0.0)");
+    insta::assert_snapshot!(stdout, @"questionnaires/boston-life-areas/1.0.0.yaml: ok (boston-life-areas 1.0.0)");
     assert_eq!(stderr, "");
 }
 
@@ -95,9 +98,10 @@ fn check_a_directory_skips_tests_folders() {
     let (code, stdout, stderr) = output(vidare().args(["check", "questionnaires"]));
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
-        stdout.contains("questionnaires/violence-seven/1.0.0.yaml: ok"),
+        stdout.contains("questionnaires/boston-life-areas/1.0.0.yaml: ok"),
         "{stdout}"
     );
+    assert!(stdout.contains("warning[V030]"), "{stdout}");
     assert!(!stdout.contains("/tests/"), "{stdout}");
 }
 
@@ -122,7 +126,7 @@ fn check_as_json() {
     assert_eq!(json[0]["severity"], "error");
     settings(tmp.path()).bind(|| insta::assert_snapshot!(stdout));
 
-    let (code, stdout, _) = output(vidare().args(["check", VIOLENCE, "--format", "json"]));
+    let (code, stdout, _) = output(vidare().args(["check", BOSTON, "--format", "json"]));
     assert_eq!((code, stdout.as_str()), (0, "[]\n"));
 }
 
@@ -224,7 +228,7 @@ fn scripted_interview_shows_the_immediate_trigger() {
     let result = tmp.path().join("result.json");
     let (code, stdout, stderr) = output(
         vidare()
-            .args(["run", VIOLENCE, "--lang", "en", "--result"])
+            .args(["run", VIOLENCE, "--lang", "en", "--full-result"])
             .arg(&result)
             .write_stdin(script(FULL)),
     );
@@ -251,10 +255,120 @@ fn scripted_interview_shows_the_immediate_trigger() {
         .find(|a| a["item"] == "psychological_when")
         .unwrap();
     assert_eq!(declined["response"], "declined");
-    // Answers kept for the conversation only never reach the result file.
+    // Even the full result holds no answer kept for the conversation only.
     assert!(json["answers"].as_array().unwrap().iter().all(|a| {
         a["item"] == "alone" || a["item"] == "interpreter" || a.get("value").is_none()
     }));
+}
+
+/// The questions of the violence questionnaire used only in the
+/// conversation, and its parts left out of the stored record.
+fn not_stored() -> (Vec<String>, Vec<String>) {
+    let q = vidare::load(root().join(VIOLENCE)).unwrap();
+    let parts: Vec<vidare::KeptPart<'_>> = q.kept_parts().collect();
+    let questions = parts
+        .iter()
+        .filter(|p| p.kind == vidare::PartKind::Question && !p.kept)
+        .map(|p| p.id.to_owned())
+        .collect();
+    let left_out = parts
+        .iter()
+        .filter(|p| !p.stored)
+        .map(|p| p.id.to_owned())
+        .collect();
+    (questions, left_out)
+}
+
+#[test]
+fn the_result_file_holds_the_stored_record_and_the_full_result_the_triggers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (result, full) = (tmp.path().join("result.json"), tmp.path().join("full.json"));
+    let (code, _, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "en", "--result"])
+            .arg(&result)
+            .arg("--full-result")
+            .arg(&full)
+            .write_stdin(script(FULL)),
+    );
+    assert_eq!((code, stderr.as_str()), (1, ""));
+    let (questions, left_out) = not_stored();
+    assert!(
+        questions.contains(&"physical_when".to_owned()),
+        "{questions:?}"
+    );
+    assert!(
+        left_out.contains(&"ongoing_violence".to_owned()),
+        "{left_out:?}"
+    );
+    let text = std::fs::read_to_string(&result).unwrap();
+    for id in questions.iter().chain(&left_out) {
+        assert!(!text.contains(&format!("\"{id}\"")), "`{id}` in {text}");
+    }
+    let stored = read_json(&result);
+    let answered: Vec<&str> = stored["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["item"].as_str().unwrap())
+        .collect();
+    assert_eq!(answered, ["alone", "interpreter"]);
+    // Format 1: the triggers that would reveal the answers are left out.
+    assert_eq!(stored["triggers"], serde_json::json!([]));
+    assert!(stored.get("counterfactual").is_none(), "{stored}");
+
+    let full = read_json(&full);
+    assert_eq!(full["triggers"][0]["id"], "ongoing_violence");
+    assert_eq!(full["counterfactual"]["verdict"], "nothing_to_vary");
+}
+
+#[test]
+fn a_finished_log_with_conversation_only_answers_becomes_the_stored_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (log, result) = (tmp.path().join("session.json"), tmp.path().join("r.json"));
+    let (code, _, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "en", "--save"])
+            .arg(&log)
+            .arg("--result")
+            .arg(&result)
+            .write_stdin(script(FULL)),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("now holds the stored record only"),
+        "{stderr}"
+    );
+    assert_eq!(read_json(&log), read_json(&result));
+
+    let (code, stdout, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--resume"])
+            .arg(&log)
+            .write_stdin(""),
+    );
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(
+        stderr.ends_with("holds the stored record of a finished interview, not a session log: there is nothing to resume\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_finished_log_without_conversation_only_questions_stays_a_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("session.json");
+    let wellbeing = "crates/vidare-cli/tests/fixtures/questionnaires/wellbeing-check/1.0.0.yaml";
+    let (code, _, stderr) = output(
+        vidare()
+            .args(["run", wellbeing, "--save"])
+            .arg(&log)
+            .write_stdin("good\n1\n:skip\n"),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("it holds every answer given"), "{stderr}");
+    let saved = read_json(&log);
+    assert_eq!(saved["events"].as_array().unwrap().len(), 3, "{saved}");
 }
 
 const COMPASS: &str = "questionnaires/gender-equality-compass/1.0.0.yaml";
@@ -288,7 +402,7 @@ fn the_result_says_whether_another_gender_would_change_it() {
     let result = tmp.path().join("result.json");
     let (code, stdout, stderr) = output(
         vidare()
-            .args(["run", COMPASS, "--lang", "en", "--result"])
+            .args(["run", COMPASS, "--lang", "en", "--full-result"])
             .arg(&result)
             .write_stdin(script(COMPASS_ANSWERS)),
     );
@@ -324,7 +438,7 @@ fn without_a_protected_item_there_is_nothing_to_vary() {
     let result = tmp.path().join("result.json");
     let (code, stdout, _) = output(
         vidare()
-            .args(["run", VIOLENCE, "--lang", "en", "--result"])
+            .args(["run", VIOLENCE, "--lang", "en", "--full-result"])
             .arg(&result)
             .write_stdin(script(FULL)),
     );

@@ -191,23 +191,60 @@ fn done(
         }
     }
     out.flush()?;
-    if let Some(path) = &args.save {
-        save(session, path, &args.questionnaire, true)?;
-    }
+    finish_log(args, session, lang)?;
     if let Some(path) = &args.result {
-        let mut json = serde_json::to_string_pretty(&outcome)?;
-        json.push('\n');
-        crate::log::write_private(path, &json).with_context(|| {
-            format!(
-                "cannot write the result to {}; choose a writable path with --result",
-                path.display()
-            )
-        })?;
+        let record = serde_json::to_string_pretty(&session.stored_record_in(lang))?;
+        write_json(path, record, "--result")?;
     }
+    if let Some(path) = &args.full_result {
+        write_json(
+            path,
+            serde_json::to_string_pretty(&outcome)?,
+            "--full-result",
+        )?;
+    }
+    // The exit code follows the full result: a referral the stored record
+    // leaves out was still made in the conversation.
     Ok(if outcome.triggers.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    })
+}
+
+/// The session log at the end of the interview: written with `--save`, or
+/// a reminder about the log it was resumed from.
+fn finish_log(args: &RunArgs, session: &Session, lang: &str) -> anyhow::Result<()> {
+    match (&args.save, &args.resume) {
+        (Some(path), _) => {
+            if crate::log::finish(session, path, lang)? {
+                eprintln!(
+                    "the interview finished, so the session log {} now holds the stored record \
+                     only: no answer used only in the conversation; it cannot be resumed",
+                    path.display()
+                );
+            } else {
+                save(session, path, &args.questionnaire, true)?;
+            }
+        }
+        (None, Some(path)) => eprintln!(
+            "the session log {} that the interview was resumed from still holds every answer \
+             given: delete it when it is no longer needed",
+            path.display()
+        ),
+        (None, None) => {}
+    }
+    Ok(())
+}
+
+/// Writes a result as JSON, readable by its owner only.
+fn write_json(path: &Path, mut json: String, option: &str) -> anyhow::Result<()> {
+    json.push('\n');
+    crate::log::write_private(path, &json).with_context(|| {
+        format!(
+            "cannot write the result to {}; choose a writable path with {option}",
+            path.display()
+        )
     })
 }
 
