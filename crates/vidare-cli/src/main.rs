@@ -106,8 +106,8 @@ enum Command {
     #[command(after_help = graph::EXIT_CODES)]
     Graph(GraphArgs),
     /// Write a review document of a questionnaire: every text in every
-    /// language, the flags of each item, conditions in words, scores and
-    /// triggers.
+    /// language, the flags of each item, conditions in words, scores,
+    /// triggers, and what is kept after the conversation.
     #[command(after_help = doc::EXIT_CODES)]
     Doc(DocArgs),
     /// Print the JSON Schema of the questionnaire format (default) or of

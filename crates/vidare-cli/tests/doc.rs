@@ -87,3 +87,70 @@ fn html_escapes_texts() {
         "{markdown}"
     );
 }
+
+/// A format 2 questionnaire with one conversation-only question, a derived
+/// value that says why it may reveal it, a trigger used only in the
+/// conversation and a question counted in the statistics.
+const KEPT: &str = "\
+format: 2
+id: kept-check
+version: 1.0.0
+title: { en: Kept check }
+languages: [en]
+default_language: en
+sections:
+  - id: main
+    items:
+      - id: alone
+        kind: yes_no
+        aggregate: true
+        text: { en: Alone? }
+      - id: hurt
+        kind: yes_no
+        retention: conversation
+        text: { en: Has someone hurt you? }
+derived:
+  - id: needs_help
+    value: hurt == true
+    reveals: { reason: \"the support agreed on with the person <b>now</b> | safe\" }
+triggers:
+  - id: refer
+    when: needs_help == true
+    urgency: soon
+    refer_to: support
+    text: { en: Offer support. }
+  - id: talk
+    when: hurt == true && alone == false
+    urgency: immediate
+    refer_to: safety
+    retention: conversation
+    text: { en: Talk about safety now. }
+";
+
+#[test]
+fn what_is_kept_lists_every_part_with_what_it_reveals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(tmp.path(), "kept.yaml", KEPT);
+    let markdown = doc(path.to_str().unwrap(), "markdown");
+    let table = &markdown[markdown.find("| part |").unwrap()..];
+    insta::assert_snapshot!(table, @r"
+    | part | kind | after the conversation | may reveal (used only in the conversation) | reason given |
+    |---|---|---|---|---|
+    | `alone` | question | kept and stored | – | – |
+    | `hurt` | question | used only in the conversation | – | – |
+    | `needs_help` | derived value | kept and stored | `hurt` | the support agreed on with the person \<b\>now\</b\> \| safe |
+    | `refer` | trigger | kept and stored | – | – |
+    | `talk` | trigger | used only in the conversation | – | – |
+
+    Counted, without the person, in the aggregate statistics (`aggregate: true`): `alone`.
+    ");
+
+    let html = doc(path.to_str().unwrap(), "html");
+    assert!(html.contains("<h2 id=\"kept\">What is kept</h2>"), "{html}");
+    assert!(
+        html.contains(
+            "<td>the support agreed on with the person &lt;b&gt;now&lt;/b&gt; | safe</td>"
+        ),
+        "{html}"
+    );
+}

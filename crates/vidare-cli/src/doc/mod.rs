@@ -1,7 +1,8 @@
 //! `vidare doc`: a review document of a questionnaire for methodologists
 //! and ethics boards, built from the expanded document
-//! (`Questionnaire::document`) as a list of blocks and written as Markdown
-//! or as a standalone HTML page.
+//! (`Questionnaire::document`) and the compiler's disclosure analysis
+//! (`Questionnaire::kept_parts`, for "What is kept") as a list of blocks,
+//! and written as Markdown or as a standalone HTML page.
 
 mod html;
 mod markdown;
@@ -95,6 +96,7 @@ pub(crate) fn document(q: &Questionnaire) -> Vec<Block> {
     d.scores();
     d.triggers();
     d.ends();
+    d.kept();
     d.out
 }
 
@@ -619,6 +621,34 @@ impl Doc<'_> {
             )]);
             self.texts(&[("text", Some(&e.text.value))]);
         }
+    }
+}
+
+impl Doc<'_> {
+    /// "What is kept": every part of a result with what happens to it
+    /// after the conversation, then the questions in the statistics.
+    fn kept(&mut self) {
+        self.heading(2, plain("What is kept"), "kept");
+        self.para(words::kept_intro());
+        let parts: Vec<vidare::KeptPart<'_>> = self.q.kept_parts().collect();
+        let rows = parts
+            .iter()
+            .map(|part| {
+                vec![
+                    vec![code(part.id)],
+                    plain(words::part_kind(part.kind)),
+                    plain(words::kept_status(part)),
+                    words::kept_reveals(part),
+                    words::kept_reason(part),
+                ]
+            })
+            .collect();
+        self.table(&words::KEPT_HEAD, rows);
+        if parts.iter().any(|p| p.kept && !p.stored) {
+            self.para(plain(words::KEPT_LEFT_OUT));
+        }
+        let aggregate: Vec<&str> = parts.iter().filter(|p| p.aggregate).map(|p| p.id).collect();
+        self.para(words::aggregate(&aggregate));
     }
 }
 

@@ -2,6 +2,10 @@
 //! expression language: `alone == false || interpreter == "relative"`
 //! becomes "`alone` is no, or `interpreter` is “relative”".
 //!
+//! The words of "What is kept" live here too: what happens to each part
+//! of a result after the conversation, from the compiler's disclosure
+//! analysis (`Questionnaire::kept_parts`).
+//!
 //! Names are written as code with their full id (a local name inside a
 //! template instance or included questionnaire gets its prefix); `and`
 //! binds tighter than `, or`, and parentheses appear where the grouping
@@ -9,6 +13,7 @@
 
 use vidare::expr::ast::{Ast, AstKind, BinaryOp, UnaryOp};
 use vidare::format::LocalScope;
+use vidare::{KeptPart, PartKind};
 
 use super::{Inline, Span};
 use crate::names;
@@ -320,6 +325,111 @@ impl Writer<'_> {
             self.value(ast);
         }
     }
+}
+
+/// The opening of "What is kept".
+pub(crate) fn kept_intro() -> Inline {
+    vec![
+        Span::Text(
+            "What may be kept of an interview after the conversation (the stored record: what "
+                .into(),
+        ),
+        Span::Code("vidare run --result".into()),
+        Span::Text(
+            " writes and what the server keeps when it closes a session), as the compiler's \
+             disclosure analysis finds it. An answer marked "
+                .into(),
+        ),
+        Span::Code("retention: conversation".into()),
+        Span::Text(
+            " is used during the conversation only. A kept part that may reveal such an \
+             answer (a question through whether it was asked) is stored only when its \
+             definition says why, with "
+                .into(),
+        ),
+        Span::Code("reveals: { reason: ... }".into()),
+        Span::Text(".".into()),
+    ]
+}
+
+/// Said under the table when a part is kept but left out.
+pub(crate) const KEPT_LEFT_OUT: &str = "Parts marked “left out” may reveal answers used only \
+    in the conversation and do not say why: this format 1 file still loads (warning V030), \
+    but they are not stored. In format 2 they are an error (V029).";
+
+/// The head of the table of parts.
+pub(crate) const KEPT_HEAD: [&str; 5] = [
+    "part",
+    "kind",
+    "after the conversation",
+    "may reveal (used only in the conversation)",
+    "reason given",
+];
+
+/// What kind of part of a result it is.
+pub(crate) fn part_kind(kind: PartKind) -> &'static str {
+    match kind {
+        PartKind::Question => "question",
+        PartKind::Derived => "derived value",
+        PartKind::Score => "score",
+        PartKind::Trigger => "trigger",
+        PartKind::End => "early end",
+    }
+}
+
+/// What happens to a part after the conversation.
+pub(crate) fn kept_status(part: &KeptPart<'_>) -> &'static str {
+    match (part.kept, part.stored) {
+        (false, _) => "used only in the conversation",
+        (true, true) => "kept and stored",
+        (true, false) => "kept, but left out of the stored record",
+    }
+}
+
+/// The conversation-only questions a kept part may reveal; nothing for a
+/// part that is not kept, which reveals nothing after the conversation.
+pub(crate) fn kept_reveals(part: &KeptPart<'_>) -> Inline {
+    if !part.kept || part.reveals.is_empty() {
+        return vec![Span::Text("–".into())];
+    }
+    let mut out = Vec::new();
+    for (i, id) in part.reveals.iter().enumerate() {
+        if i > 0 {
+            out.push(Span::Text(", ".into()));
+        }
+        out.push(Span::Code((*id).to_owned()));
+    }
+    if part.reveals_more {
+        out.push(Span::Text(", and more".into()));
+    }
+    out
+}
+
+/// The reason a kept part gives for what it may reveal.
+pub(crate) fn kept_reason(part: &KeptPart<'_>) -> Inline {
+    vec![Span::Text(part.reason.unwrap_or("–").to_owned())]
+}
+
+/// The questions counted in the aggregate statistics.
+pub(crate) fn aggregate(ids: &[&str]) -> Inline {
+    if ids.is_empty() {
+        return vec![Span::Text(
+            "No question is counted in the aggregate statistics.".into(),
+        )];
+    }
+    let mut out = vec![
+        Span::Text("Counted, without the person, in the aggregate statistics (".into()),
+        Span::Code("aggregate: true".into()),
+        Span::Text("): ".into()),
+    ];
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            out.push(Span::Text(", ".into()));
+        }
+        out.push(Span::Code((*id).to_owned()));
+    }
+    out.push(Span::Text(".".into()));
+    out
 }
 
 #[cfg(test)]
