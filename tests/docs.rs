@@ -27,7 +27,10 @@ fn complete_questionnaires_in_the_docs_compile() {
     for doc in ["docs/format.md", "README.md"] {
         let text = std::fs::read_to_string(root.join(doc)).unwrap();
         for (line, block) in yaml_blocks(&text) {
-            if !block.lines().any(|l| l.starts_with("format: 1")) {
+            if !block
+                .lines()
+                .any(|l| l.starts_with("format: 1") || l.starts_with("format: 2"))
+            {
                 continue;
             }
             let (q, diagnostics) = vidare::Compiler::new()
