@@ -153,6 +153,15 @@ const CASES: &[(&str, &[Expected])] = &[
     ),
     ("protected", &[(K::ProtectedChanged, Minor, "activities")]),
     ("retention", &[(K::RetentionChanged, Major, "self_harm")]),
+    (
+        "kept-changed",
+        &[
+            (K::AggregateChanged, Minor, "hurt"),
+            (K::KeptChanged, Major, "exposed"),
+            (K::KeptChanged, Major, "exposed"),
+            (K::RevealsReasonChanged, Patch, "support"),
+        ],
+    ),
     ("range-wider", &[(K::RangeChanged, Minor, "age")]),
     ("range-narrower", &[(K::RangeChanged, Major, "age")]),
     ("integer-dropped", &[(K::IntegerChanged, Minor, "age")]),

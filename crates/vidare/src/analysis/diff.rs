@@ -59,6 +59,9 @@
 //! | `allow_decline` / `allow_dont_know` turned off | major | recorded declines / "don't know" are rejected |
 //! | `protected` changed | minor | no outcome depends on it (the compiler proves nothing reads a protected item) |
 //! | `retention` changed | major | the stored result gains or loses the answer |
+//! | `retention` of a derived value, score or trigger changed; `reveals` added to or removed from any part | major | the stored record gains or loses the part |
+//! | only the `reason` of a `reveals` changed | patch | a text |
+//! | `aggregate` changed | minor | what is counted in the statistics, not any result |
 //! | `answered_by` changed | patch | the engine treats both the same; presentation only |
 //! | range (`min`/`max`) wider, `integer` dropped, `max_length` raised | minor | every old answer still fits |
 //! | range narrower (or mixed), `integer` required, `max_length` lowered | major | old answers may be rejected |
@@ -280,6 +283,14 @@ pub enum ChangeKind {
     /// A derived value or score became, or stopped being, statistics-only,
     /// or its justification changed.
     StatisticsOnlyChanged,
+    /// What the stored record keeps of a derived value, score, trigger, end
+    /// condition or kept question changed: its `retention`, or a `reveals`
+    /// added or removed.
+    KeptChanged,
+    /// Only the reason a `reveals` gives changed.
+    RevealsReasonChanged,
+    /// A question was added to, or taken out of, the aggregate statistics.
+    AggregateChanged,
 }
 
 /// One change between two versions.
@@ -1499,6 +1510,29 @@ impl Differ {
                     .values(Some(name(r0)), Some(name(r1))),
                 );
             }
+            self.kept(
+                Target::Item,
+                id,
+                Kept::of(None, oi.reveals.as_ref()),
+                Kept::of(None, ni.reveals.as_ref()),
+            );
+            let (g0, g1) = (flag(&oi.aggregate, false), flag(&ni.aggregate, false));
+            if g0 != g1 {
+                self.push(
+                    Change::new(
+                        ChangeKind::AggregateChanged,
+                        Bump::Minor,
+                        Target::Item,
+                        id,
+                        format!(
+                            "`{id}` is {} counted in the aggregate statistics",
+                            if g1 { "now" } else { "no longer" }
+                        ),
+                    )
+                    .part("aggregate")
+                    .values(Some(g0.to_string()), Some(g1.to_string())),
+                );
+            }
             let by =
                 |a: &Option<Sp<AnsweredBy>>| word(&a.as_ref().map(|s| s.value).unwrap_or_default());
             let (b0, b1) = (by(&oi.answered_by), by(&ni.answered_by));
@@ -1991,6 +2025,12 @@ impl Differ {
                 o.statistics_only.as_ref(),
                 n.statistics_only.as_ref(),
             );
+            self.kept(
+                Target::Derived,
+                id,
+                Kept::of(o.retention.as_ref(), o.reveals.as_ref()),
+                Kept::of(n.retention.as_ref(), n.reveals.as_ref()),
+            );
         }
     }
 
@@ -2024,6 +2064,60 @@ impl Differ {
                 description,
             )
             .values(before, after),
+        );
+    }
+
+    /// Changes in what the stored record keeps of a part.
+    fn kept(&mut self, target: Target, id: &str, old: Kept<'_>, new: Kept<'_>) {
+        let retention = |r: Option<&Sp<Retention>>| r.map_or(Retention::Keep, |s| s.value);
+        let (r0, r1) = (retention(old.retention), retention(new.retention));
+        if r0 != r1 {
+            self.push(
+                Change::new(
+                    ChangeKind::KeptChanged,
+                    Bump::Major,
+                    target,
+                    id,
+                    format!(
+                        "retention of `{id}` changed from {} to {}: the stored record {} it",
+                        word(&r0),
+                        word(&r1),
+                        if r1 == Retention::Keep {
+                            "now keeps"
+                        } else {
+                            "no longer keeps"
+                        }
+                    ),
+                )
+                .part("retention")
+                .values(Some(word(&r0)), Some(word(&r1))),
+            );
+        }
+        let reason =
+            |r: Option<&Sp<crate::format::Reveals>>| r.map(|r| r.value.reason.value.clone());
+        let (a, b) = (reason(old.reveals), reason(new.reveals));
+        let (kind, bump, description) = match (&a, &b) {
+            (None, Some(_)) => (
+                ChangeKind::KeptChanged,
+                Bump::Major,
+                format!("`{id}` now says it reveals conversation-only answers (`reveals`)"),
+            ),
+            (Some(_), None) => (
+                ChangeKind::KeptChanged,
+                Bump::Major,
+                format!("`{id}` no longer says it reveals conversation-only answers (`reveals`)"),
+            ),
+            (Some(x), Some(y)) if x != y => (
+                ChangeKind::RevealsReasonChanged,
+                Bump::Patch,
+                format!("the reason `{id}` gives in `reveals` changed"),
+            ),
+            _ => return,
+        };
+        self.push(
+            Change::new(kind, bump, target, id, description)
+                .part("reveals")
+                .values(a, b),
         );
     }
 
@@ -2200,6 +2294,12 @@ impl Differ {
                 n.id.value.as_str(),
                 o.statistics_only.as_ref(),
                 n.statistics_only.as_ref(),
+            );
+            self.kept(
+                Target::Score,
+                n.id.value.as_str(),
+                Kept::of(o.retention.as_ref(), o.reveals.as_ref()),
+                Kept::of(n.retention.as_ref(), n.reveals.as_ref()),
             );
         }
     }
@@ -2463,6 +2563,12 @@ impl Differ {
                 Some(&o.text.value),
                 Some(&n.text.value),
             );
+            self.kept(
+                Target::Trigger,
+                id,
+                Kept::of(o.retention.as_ref(), o.reveals.as_ref()),
+                Kept::of(n.retention.as_ref(), n.reveals.as_ref()),
+            );
         }
     }
 
@@ -2519,7 +2625,29 @@ impl Differ {
                 Some(&o.text.value),
                 Some(&n.text.value),
             );
+            self.kept(
+                Target::End,
+                id,
+                Kept::of(None, o.reveals.as_ref()),
+                Kept::of(None, n.reveals.as_ref()),
+            );
         }
+    }
+}
+
+/// The fields that decide what the stored record keeps of a part.
+#[derive(Clone, Copy)]
+struct Kept<'a> {
+    retention: Option<&'a Sp<Retention>>,
+    reveals: Option<&'a Sp<crate::format::Reveals>>,
+}
+
+impl<'a> Kept<'a> {
+    fn of(
+        retention: Option<&'a Sp<Retention>>,
+        reveals: Option<&'a Sp<crate::format::Reveals>>,
+    ) -> Self {
+        Kept { retention, reveals }
     }
 }
 
