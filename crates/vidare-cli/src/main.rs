@@ -20,6 +20,7 @@ mod markup;
 mod names;
 mod replay;
 mod show;
+mod statistics;
 mod test;
 mod ui;
 
@@ -43,7 +44,8 @@ Exit codes:
      audit: a difference between groups that the need level does not explain
   2  error: a file could not be read or does not compile, bad arguments,
      a refused resume, scripted input that ended before the interview did,
-     a failing test case, a recording that cannot be replayed at all";
+     a failing test case, a recording that cannot be replayed at all, a
+     server that `statistics` cannot reach or that refuses it";
 
 /// Run screening interviews; check, test, replay, compare, audit, draw and
 /// document questionnaires.
@@ -110,6 +112,16 @@ enum Command {
     /// triggers, and what is kept after the conversation.
     #[command(after_help = doc::EXIT_CODES)]
     Doc(DocArgs),
+    /// Print the aggregate statistics of a questionnaire version from a
+    /// Vidare server: per month, how many closed sessions gave each
+    /// response to each question marked `aggregate: true`.
+    ///
+    /// The admin token is read from the environment variable
+    /// `VIDARE_ADMIN_TOKEN`, never from an argument (other users can see
+    /// arguments in the process list). It is sent over https, or over http
+    /// to this machine only.
+    #[command(after_help = statistics::EXIT_CODES)]
+    Statistics(StatisticsArgs),
     /// Print the JSON Schema of the questionnaire format (default) or of
     /// the recording format, for editors.
     Schema {
@@ -305,6 +317,32 @@ pub(crate) enum DocFormat {
     Html,
 }
 
+/// Arguments of `vidare statistics`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct StatisticsArgs {
+    /// The questionnaire's id.
+    pub(crate) questionnaire: String,
+    /// Its version (default: the latest version the server has loaded).
+    pub(crate) version: Option<String>,
+    /// The server's address, e.g. `https://vidare.example.org`.
+    #[arg(long, value_name = "URL")]
+    pub(crate) server: String,
+    /// How to print the statistics.
+    #[arg(long, value_enum, default_value_t = StatisticsFormat::Text)]
+    pub(crate) format: StatisticsFormat,
+}
+
+/// Output format of `vidare statistics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StatisticsFormat {
+    /// A table for the terminal.
+    Text,
+    /// A Markdown table.
+    Markdown,
+    /// The server's report as JSON.
+    Json,
+}
+
 /// Which schema `vidare schema` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum SchemaKind {
@@ -353,6 +391,7 @@ fn run() -> anyhow::Result<ExitCode> {
         Command::Audit(args) => audit::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Doc(args) => doc::run(&args),
+        Command::Statistics(args) => statistics::run(&args),
         Command::Schema { kind } => {
             let schema = match kind {
                 SchemaKind::Questionnaire => vidare::schema(),

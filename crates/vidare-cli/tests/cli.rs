@@ -208,7 +208,15 @@ fn schema_prints_the_recording_schema_on_request() {
 
 #[test]
 fn help_lists_the_exit_codes() {
-    for command in ["test", "replay", "diff", "impact", "graph", "doc"] {
+    for command in [
+        "test",
+        "replay",
+        "diff",
+        "impact",
+        "graph",
+        "doc",
+        "statistics",
+    ] {
         let (code, stdout, _) = output(vidare().args([command, "--help"]));
         assert_eq!(code, 0);
         assert!(stdout.contains("Exit codes:"), "{command}: {stdout}");

@@ -56,7 +56,7 @@ fn inline_md(inline: &Inline, in_table: bool) -> String {
 }
 
 /// Text with Markdown's special characters escaped and line breaks as `<br>`.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         match c {
@@ -73,7 +73,7 @@ fn escape(text: &str) -> String {
 
 /// A code span long enough to hold the backticks inside it; in a table a
 /// `|` is escaped (GitHub reads `\|` there as `|`, even in code).
-fn code_span(text: &str, in_table: bool) -> String {
+pub(crate) fn code_span(text: &str, in_table: bool) -> String {
     let text = text.replace('\n', " ");
     let text = if in_table {
         text.replace('|', "\\|")

@@ -5,7 +5,7 @@
 //! and written as Markdown or as a standalone HTML page.
 
 mod html;
-mod markdown;
+pub(crate) mod markdown;
 mod words;
 
 use std::io::Write as _;
