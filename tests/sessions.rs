@@ -526,3 +526,55 @@ fn a_checked_result_says_gender_would_not_change_it() {
         plain
     );
 }
+
+/// violence-seven 2.0.0 says nothing about violence before the gate: the
+/// first thing shown is the practitioner's question whether anyone else can
+/// see or hear, with no information text before it and a neutral section
+/// title; and when someone can, nothing about violence is shown at all.
+#[test]
+fn nothing_about_violence_is_shown_before_the_gate() {
+    let q = vidare::load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/questionnaires/violence-seven/2.0.0.yaml"
+    ))
+    .unwrap();
+    let mut s = Session::new(&q);
+    let Step::Ask(first) = s.next() else {
+        panic!("the interview starts with a question")
+    };
+    assert_eq!(first.id(), "alone");
+    assert!(s.info_before("alone").is_empty());
+    for lang in ["sv", "en"] {
+        let shown = format!(
+            "{} {} {}",
+            first.section_title(lang).unwrap_or_default(),
+            first.text(lang),
+            q.items()
+                .find(|i| i.id() == "interpreter")
+                .map(|i| i
+                    .options()
+                    .map(|o| o.label(lang).to_owned())
+                    .collect::<Vec<_>>()
+                    .join(" "))
+                .unwrap_or_default()
+        )
+        .to_lowercase();
+        assert!(
+            !shown.contains("våld") && !shown.contains("violence"),
+            "{lang}: {shown}"
+        );
+    }
+    s.answer("alone", false).unwrap();
+    assert!(matches!(s.next(), Step::Ended("not_alone")));
+    assert!(s.info_before("psychological").is_empty());
+    let record = s.stored_record_in("en");
+    assert_eq!(record.ended_by.map(|e| e.id), Some("not_alone".to_owned()));
+    assert_eq!(
+        record
+            .triggers
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>(),
+        ["ask_again_alone"]
+    );
+}
