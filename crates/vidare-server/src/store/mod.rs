@@ -6,6 +6,7 @@
 //! it committed (the SQLite backend commits concurrent writes together:
 //! group commit).
 
+mod checkpoint;
 mod sqlite;
 mod writer;
 

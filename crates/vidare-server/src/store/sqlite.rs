@@ -53,7 +53,8 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 /// WAL mode with `synchronous = FULL`: a committed event survives a crash
 /// of the process and of the machine. `secure_delete` overwrites deleted
 /// events, and the WAL is truncated after a session is closed, so answers
-/// deleted for retention do not linger in the file.
+/// deleted for retention do not linger in the files; a reader holding the
+/// file delays the truncation but not the writes (see `checkpoint.rs`).
 ///
 /// Writes go to one writer thread that commits the writes waiting for it
 /// together (group commit, see `store/writer.rs`): each is acknowledged
@@ -98,8 +99,13 @@ impl SqliteStore {
         for _ in 0..READERS {
             let conn = open()?;
             conn.busy_timeout(Duration::from_secs(5)).map_err(backend)?;
-            conn.execute_batch("PRAGMA query_only = ON;")
-                .map_err(backend)?;
+            // Readers never write; `secure_delete` too in case one ever
+            // does, so that no connection can delete without zeroing, and
+            // a large sort stays in memory rather than in a temporary file.
+            conn.execute_batch(
+                "PRAGMA query_only = ON; PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;",
+            )
+            .map_err(backend)?;
             readers.push(Arc::new(Mutex::new(conn)));
         }
         Self::start(writer, readers)
@@ -148,10 +154,24 @@ impl SqliteStore {
         if mode != "wal" && mode != "memory" {
             return Err(backend(format!("cannot switch to WAL mode (got {mode})")));
         }
+        // `temp_store = MEMORY`: a savepoint's journal holds the pages it
+        // changed as they were before, answers included; in memory it
+        // never spills to a temporary file that would outlive the delete.
         conn.execute_batch(
-            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
+             PRAGMA temp_store = MEMORY;",
         )
         .map_err(backend)?;
+        // A SQLite that does not know the pragma ignores it: refuse to
+        // run rather than leave deleted answers readable in the file.
+        let secure: i64 = conn
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))
+            .map_err(backend)?;
+        if secure != 1 {
+            return Err(backend(format!(
+                "cannot switch secure_delete on (got {secure})"
+            )));
+        }
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(backend)?;

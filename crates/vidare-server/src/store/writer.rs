@@ -17,14 +17,21 @@
 //! Nothing waits to fill a batch: while one commit is being synced, the
 //! writes that arrive queue up and form the next batch, so a lone write is
 //! committed at once and many concurrent writes share one fsync.
+//!
+//! After a batch that deleted answers the thread owes a checkpoint that
+//! truncates the WAL. It tries it before acknowledging the batch, never
+//! waiting for a reader, and tries again after later batches and on a
+//! timer until it succeeds (see `checkpoint.rs`).
 
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use rusqlite::Connection;
 
 use super::StoreError;
+use super::checkpoint::Checkpoint;
 
 /// The most writes committed together.
 pub(super) const MAX_BATCH: usize = 256;
@@ -36,7 +43,8 @@ pub(super) enum After {
     #[default]
     Nothing,
     /// Move the WAL into the main file and truncate it (after deleting
-    /// answers, so they do not linger in the WAL).
+    /// answers, so they do not linger in the WAL); tried without waiting
+    /// for readers, and again until it succeeds.
     TruncateWal,
 }
 
@@ -145,9 +153,24 @@ impl Drop for Writer {
     }
 }
 
-/// The writer thread: batches until the queue is closed.
+/// The writer thread: batches until the queue is closed, trying an owed
+/// checkpoint between them and when no write comes (see `checkpoint.rs`).
 fn run(conn: &Mutex<Connection>, queue: &Receiver<Box<dyn Job>>) {
-    while let Ok(first) = queue.recv() {
+    let mut checkpoint = match conn.lock() {
+        Ok(conn) => Checkpoint::start(&conn),
+        Err(_) => Checkpoint::default(),
+    };
+    loop {
+        let first = match next_job(queue, checkpoint.wait()) {
+            Ok(job) => job,
+            Err(RecvTimeoutError::Timeout) => {
+                if let Ok(conn) = conn.lock() {
+                    checkpoint.run_if_due(&conn);
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match queue.try_recv() {
@@ -155,23 +178,46 @@ fn run(conn: &Mutex<Connection>, queue: &Receiver<Box<dyn Job>>) {
                 Err(_) => break,
             }
         }
-        let Ok(conn) = conn.lock() else {
-            for job in batch {
-                job.finish(Err("a previous database call panicked"));
-            }
-            continue;
-        };
-        let (committed, after) = commit_batch(&conn, &mut batch);
-        if committed.is_ok() && after == After::TruncateWal {
-            // Best effort: a concurrent reader can keep part of the WAL
-            // alive until the next checkpoint.
-            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-        }
-        drop(conn);
-        let committed = committed.as_ref().copied().map_err(String::as_str);
+        run_batch(conn, &mut checkpoint, batch);
+    }
+    // Stopping: one last try, so that a clean stop leaves nothing owed.
+    if let Ok(conn) = conn.lock() {
+        checkpoint.run_if_owed(&conn);
+    }
+}
+
+/// The next write, waiting for it at most `wait` (forever when `None`).
+fn next_job(
+    queue: &Receiver<Box<dyn Job>>,
+    wait: Option<Duration>,
+) -> Result<Box<dyn Job>, RecvTimeoutError> {
+    match wait {
+        None => queue.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        Some(wait) => queue.recv_timeout(wait),
+    }
+}
+
+/// Commits a batch, tries the checkpoint if one is due, then tells every
+/// writer its result.
+fn run_batch(conn: &Mutex<Connection>, checkpoint: &mut Checkpoint, mut batch: Vec<Box<dyn Job>>) {
+    let Ok(conn) = conn.lock() else {
         for job in batch {
-            job.finish(committed);
+            job.finish(Err("a previous database call panicked"));
         }
+        return;
+    };
+    let (committed, after) = commit_batch(&conn, &mut batch);
+    if committed.is_ok() && after == After::TruncateWal {
+        checkpoint.owe();
+    }
+    // Before the acknowledgements: a close is answered once the answers
+    // it deleted have left the WAL, unless a reader holds the file or an
+    // attempt was made less than `GAP` ago (then a moment later).
+    checkpoint.run_if_due(&conn);
+    drop(conn);
+    let committed = committed.as_ref().copied().map_err(String::as_str);
+    for job in batch {
+        job.finish(committed);
     }
 }
 
