@@ -26,6 +26,8 @@ pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
     pub dir: tempfile::TempDir,
+    /// The server's state, for calls that are not requests (`close_idle`).
+    pub state: AppState,
 }
 
 /// A reply: status, content type and body (JSON, or a string for other types).
@@ -47,12 +49,13 @@ impl TestServer {
         let registry = vidare::Registry::load_dir(questionnaires).expect("questionnaires load");
         let store = SqliteStore::open(dir.path().join("data.sqlite3")).expect("store opens");
         let state = AppState::new(registry, store, access, options);
+        let served = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
-            axum::serve(listener, vidare_server::app(state))
+            axum::serve(listener, vidare_server::app(served))
                 .await
                 .expect("serve");
         });
@@ -64,6 +67,7 @@ impl TestServer {
             base: format!("http://{addr}"),
             client,
             dir,
+            state,
         }
     }
 
