@@ -1,5 +1,6 @@
 //! Endpoints for the admin token under `/api/v1/admin`: the equality
-//! audit of a questionnaire version over every tenant's stored sessions.
+//! audit of a questionnaire version over every tenant's stored sessions,
+//! and the aggregate statistics.
 //!
 //! A tenant's token gets 403 `forbidden`: the endpoint is listed in the
 //! OpenAPI document, so there is nothing to hide by answering 404, and the
@@ -23,12 +24,32 @@ use crate::AppState;
 use crate::access::Principal;
 use crate::problem::Problem;
 use crate::service;
+use crate::statistics::StatisticsReport;
 
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route(
-        "/api/v1/admin/questionnaires/{id}/{version}/audit",
-        get(audit),
-    )
+    Router::new()
+        .route(
+            "/api/v1/admin/questionnaires/{id}/{version}/audit",
+            get(audit),
+        )
+        .route("/api/v1/admin/statistics", get(statistics))
+}
+
+/// Refuses a tenant's token: admin endpoints read every tenant's data.
+fn admin_only(state: &AppState, who: &Principal, detail: &str) -> Result<(), Problem> {
+    if who.admin || state.access().is_local() {
+        return Ok(());
+    }
+    Err(Problem::forbidden(detail))
+}
+
+/// A response with a content type that is not cached: counts about people.
+fn no_store(content_type: &'static str, body: String) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// What the audit is grouped by, and how it is sent.
@@ -120,11 +141,11 @@ pub(crate) async fn audit(
     Path((id, version)): Path<(String, String)>,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, Problem> {
-    if !who.admin && !state.access().is_local() {
-        return Err(Problem::forbidden(
-            "the equality audit reads every tenant's sessions, so it needs the admin token (VIDARE_ADMIN_TOKEN)",
-        ));
-    }
+    admin_only(
+        &state,
+        &who,
+        "the equality audit reads every tenant's sessions, so it needs the admin token (VIDARE_ADMIN_TOKEN)",
+    )?;
     let format = AuditFormat::parse(query.format.as_deref())?;
     let questionnaire = state
         .registry()
@@ -157,12 +178,102 @@ pub(crate) async fn audit(
         AuditFormat::Markdown => ("text/markdown; charset=utf-8", audit.to_markdown()),
         AuditFormat::Svg => ("image/svg+xml", audit.to_svg()),
     };
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    // Counts about people: not for shared caches.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    Ok(no_store(content_type, body))
+}
+
+/// Which statistics, and how they are sent.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatisticsQuery {
+    /// The questionnaire id.
+    #[param(required = true, value_type = String)]
+    pub questionnaire: Option<String>,
+    /// Its version (default: the latest loaded version).
+    pub version: Option<String>,
+    /// `json` (default, `application/json`) or `markdown` (a table per
+    /// month, `text/markdown; charset=utf-8`).
+    #[param(value_type = Option<StatisticsFormat>, inline)]
+    pub format: Option<String>,
+}
+
+/// How the statistics are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum StatisticsFormat {
+    /// `StatisticsReport` as JSON.
+    Json,
+    /// A table per month.
+    Markdown,
+}
+
+/// The aggregate statistics of one questionnaire version: per month, how
+/// many closed sessions gave each response to each question marked
+/// `aggregate: true`. Closes are added in batches of `k` (no session id,
+/// no time finer than the month); counts below `min_cell` are suppressed,
+/// and one more count of the same question and month where exactly one
+/// is. Admin token only.
+#[utoipa::path(
+    get, path = "/api/v1/admin/statistics", tag = "admin",
+    params(StatisticsQuery),
+    responses(
+        (status = 200, description = "The statistics, in the format asked for", content(
+            (StatisticsReport = "application/json"),
+            (String = "text/markdown; charset=utf-8"),
+        )),
+        (status = 400, description = "No `questionnaire`, or `format` is not `json` or `markdown`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A tenant's token: the statistics need the admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such questionnaire or version is loaded, and none has statistics", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(crate) async fn statistics(
+    State(state): State<AppState>,
+    who: Principal,
+    Query(query): Query<StatisticsQuery>,
+) -> Result<Response, Problem> {
+    admin_only(
+        &state,
+        &who,
+        "the statistics count every tenant's sessions, so they need the admin token (VIDARE_ADMIN_TOKEN)",
+    )?;
+    let markdown = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("markdown") => true,
+        Some(_) => return Err(Problem::invalid_query("`format` is `json` or `markdown`")),
+    };
+    let Some(id) = query.questionnaire else {
+        return Err(Problem::invalid_query(
+            "`questionnaire` names the questionnaire",
+        ));
+    };
+    let not_found = |e: vidare::Error| {
+        let mut p = Problem::from(&e);
+        p.status = StatusCode::NOT_FOUND.as_u16();
+        p
+    };
+    let version = match query.version {
+        Some(v) => v,
+        None => state
+            .registry()
+            .resolve(&id)
+            .map_err(not_found)?
+            .version()
+            .to_owned(),
+    };
+    let rows = service::statistics(&state, &id, &version).await?;
+    if rows.is_empty() {
+        // Counts outlive the definition; only a version that has neither
+        // is unknown.
+        state.registry().get(&id, &version).map_err(not_found)?;
+    }
+    let report = StatisticsReport::new(&id, &version, state.statistics().k(), &rows);
+    Ok(if markdown {
+        no_store("text/markdown; charset=utf-8", report.to_markdown())
+    } else {
+        let json = serde_json::to_string(&report).map_err(|_| Problem::internal())?;
+        no_store("application/json", json)
+    })
 }
 
 /// The JSON Schema of `vidare::analysis::Audit` (the core derives no

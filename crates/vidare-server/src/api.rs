@@ -320,6 +320,7 @@ pub struct SessionState {
     /// The languages the questionnaire has.
     pub languages: Vec<String>,
     /// Events so far: send it as `expected_events` with the next write.
+    /// Once closed, the events kept: 0 when closing deleted the log.
     pub events: u64,
     /// Where the session stands.
     pub status: Status,
@@ -492,7 +493,7 @@ pub struct SessionSummary {
     pub version: String,
     /// The language chosen at the start.
     pub language: String,
-    /// Events so far.
+    /// Events so far (once closed, the events kept).
     pub events: u64,
     /// Whether it is closed.
     pub closed: bool,
@@ -1069,9 +1070,12 @@ pub(crate) async fn back(
     .await
 }
 
-/// Closes the session: its result is stored in every language, the events
-/// of items kept only for the conversation are deleted, and the session
-/// becomes read-only.
+/// Closes the session: only its stored record is kept, in every language
+/// (`vidare::StoredRecord`: no trace of an answer kept only for the
+/// conversation, nor of a part that could reveal one without the
+/// questionnaire saying so). When the questionnaire has parts that are not
+/// kept, the whole event log is deleted. The session becomes read-only,
+/// and its counts go to the aggregate statistics in batches.
 #[utoipa::path(
     post, path = "/api/v1/sessions/{id}/close", tag = "steps",
     params(("id" = String, Path, description = "Session id"), LangQuery),
@@ -1099,7 +1103,9 @@ pub(crate) async fn close(
 
 /// Gets the result: answers that count (without the values of answers
 /// kept only for the conversation), derived values, scores with bands,
-/// and fired triggers, most urgent first, with their evidence. With
+/// and fired triggers, most urgent first, with their evidence. Once
+/// closed, the stored record: the same shape, with only what is kept
+/// (no conversation-only question at all, not even as answered). With
 /// `check=true` it also has `counterfactual`: the session replayed with
 /// every other response to each protected item (gender), and what that
 /// changes (`verdict` `no_difference` for every questionnaire that loads).
@@ -1107,11 +1113,11 @@ pub(crate) async fn close(
     get, path = "/api/v1/sessions/{id}/result", tag = "sessions",
     params(("id" = String, Path, description = "Session id"), ResultQuery),
     responses(
-        (status = 200, description = "The result (the stored one once closed); with `check=true`, with `counterfactual` (once closed, the check stored at closing)", body = OutcomeDoc),
+        (status = 200, description = "The result (once closed, the stored record); with `check=true`, with `counterfactual` (once closed, the check stored at closing)", body = OutcomeDoc),
         (status = 400, description = "`check` is not `true` or `false`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session for this tenant", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "`check=true` on a session closed without a stored check whose conversation-only answers were deleted: the log no longer replays", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`check=true` on a closed session without a stored check (it could reveal answers that are not kept, or an older server closed it) whose log was deleted", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -1142,7 +1148,10 @@ pub(crate) async fn get_result(
 
 /// Gets the recording: the log pinned to the definition, with event
 /// times and the result, replayable with the core (`vidare::Recording`).
-/// It holds every answer, including those kept only for the conversation.
+/// While open, it holds every answer, including those kept only for the
+/// conversation. Once closed it is gone (410) when the questionnaire has
+/// parts that are not kept, whose log closing deleted; otherwise the log
+/// is whole and holds nothing that is not kept, and it is sent.
 #[utoipa::path(
     get, path = "/api/v1/sessions/{id}/recording", tag = "sessions",
     params(("id" = String, Path, description = "Session id")),
@@ -1150,7 +1159,7 @@ pub(crate) async fn get_result(
         (status = 200, description = "The recording", body = RecordingDoc),
         (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session for this tenant", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "Closed, and events were deleted for retention: the log no longer replays", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Closed, and the questionnaire has parts that are not kept after the conversation: closing deleted the log", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -1161,39 +1170,9 @@ pub(crate) async fn get_recording(
 ) -> Result<Json<vidare::Recording>, Problem> {
     let live = service::load(&state, &who, &id).await?;
     let times = live.events.iter().map(|e| e.at.clone());
-    let mut recording = match (&live.session, &live.row.closed) {
-        (Some(session), _) => session.record(),
-        (None, Some(closed)) if closed.purged_events == 0 => {
-            let default = live.questionnaire.default_language().to_owned();
-            let result =
-                serde_json::from_value(live.result(&default)).map_err(|_| Problem::internal())?;
-            vidare::Recording {
-                format: vidare::RECORDING_FORMAT,
-                note: None,
-                questionnaire: vidare::QuestionnaireRef {
-                    id: live.row.questionnaire.clone(),
-                    version: live.row.version.clone(),
-                    digest: live.row.digest.clone(),
-                },
-                events: live
-                    .events
-                    .iter()
-                    .map(|e| vidare::RecordedEvent {
-                        event: e.event.clone(),
-                        at: None,
-                    })
-                    .collect(),
-                result,
-            }
-        }
-        _ => {
-            return Err(Problem::new(
-                StatusCode::GONE,
-                "recording-gone",
-                "The recording is gone",
-                "the session was closed and the answers kept only for the conversation were deleted, so its log no longer replays; the stored result is at /result",
-            ));
-        }
+    let mut recording = match &live.session {
+        Some(session) => session.record(),
+        None => service::closed_recording(&live)?,
     };
     for (event, at) in recording.events.iter_mut().zip(times) {
         event.at = Some(at).filter(|a| !a.is_empty());

@@ -24,8 +24,9 @@
 //! # Learn more
 //! - `docs/server.md`: endpoints with examples, configuration, tokens and
 //!   the retention policy.
-//! - [`api`]: the JSON endpoints, [`admin`]: the equality audit for the
-//!   admin token; [`openapi_json`] describes them.
+//! - [`api`]: the JSON endpoints, [`admin`]: the equality audit and the
+//!   aggregate [`statistics`] for the admin token; [`openapi_json`]
+//!   describes them.
 //! - [`store::Store`]: what a persistence backend provides.
 
 // A problem becomes an HTTP response once per request; its size does not
@@ -40,8 +41,10 @@ mod openapi;
 mod pages;
 pub mod problem;
 mod service;
+pub mod statistics;
 pub mod store;
 
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 
 use axum::Router;
@@ -58,6 +61,10 @@ pub struct Options {
     pub quick_exit_url: String,
     /// Whether the login cookie is marked `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// How many closes of a questionnaire version are counted together in
+    /// the aggregate statistics (see [`statistics`]); 1 counts each close
+    /// on its own, which hides nothing.
+    pub statistics_batch: NonZeroUsize,
 }
 
 impl Default for Options {
@@ -65,6 +72,7 @@ impl Default for Options {
         Options {
             quick_exit_url: "https://www.google.com/".to_owned(),
             secure_cookies: false,
+            statistics_batch: NonZeroUsize::new(10).unwrap_or(NonZeroUsize::MIN),
         }
     }
 }
@@ -80,6 +88,7 @@ struct Inner {
     store: Arc<dyn store::Store>,
     access: Access,
     options: Options,
+    statistics: statistics::Pending,
 }
 
 impl AppState {
@@ -96,6 +105,7 @@ impl AppState {
                 registry,
                 store: Arc::new(store),
                 access,
+                statistics: statistics::Pending::new(options.statistics_batch),
                 options,
             }),
         }
@@ -119,6 +129,10 @@ impl AppState {
 
     pub(crate) fn options(&self) -> &Options {
         &self.inner.options
+    }
+
+    pub(crate) fn statistics(&self) -> &statistics::Pending {
+        &self.inner.statistics
     }
 }
 

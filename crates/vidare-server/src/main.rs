@@ -8,6 +8,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -57,6 +58,11 @@ struct Args {
     /// Mark the login cookie `Secure` (when served over HTTPS).
     #[arg(long, env = "VIDARE_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Count closes in the aggregate statistics in batches of this many
+    /// per questionnaire version (at least 1; 1 hides nothing). Closes
+    /// waiting for their batch are lost on a restart.
+    #[arg(long, env = "VIDARE_STATISTICS_BATCH", default_value = "10")]
+    statistics_batch: NonZeroUsize,
 }
 
 fn main() -> ExitCode {
@@ -122,6 +128,7 @@ async fn run(args: Args) -> Result<(), String> {
     let options = Options {
         quick_exit_url: args.quick_exit_url.clone(),
         secure_cookies: args.secure_cookies,
+        statistics_batch: args.statistics_batch,
     };
     let state = AppState::new(registry, store, access, options);
 

@@ -31,13 +31,14 @@ use crate::{admin, api};
         api::get_result,
         api::get_recording,
         admin::audit,
+        admin::statistics,
     ),
     modifiers(&Security),
     tags(
         (name = "questionnaires", description = "What can be run"),
         (name = "sessions", description = "Sessions and their results"),
         (name = "steps", description = "One step of an interview; each needs `expected_events`"),
-        (name = "admin", description = "For the admin token: the equality audit over every tenant's sessions"),
+        (name = "admin", description = "For the admin token: the equality audit over every tenant's sessions, and the aggregate statistics"),
     )
 )]
 struct ApiDoc;

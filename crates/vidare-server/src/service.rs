@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use vidare::{Questionnaire, Response, Retention, Session};
+use vidare::{PartKind, Questionnaire, Response, Session};
 
 use crate::AppState;
 use crate::access::Principal;
@@ -283,22 +283,58 @@ fn act_blocking(
     Ok(live)
 }
 
-/// The result in every language of the questionnaire, as stored at
-/// closing, each with the counterfactual check: closing is the last moment
-/// the whole log exists, so the check is kept for `result?check=true`.
-fn results(session: &Session) -> serde_json::Value {
-    let map = session
-        .questionnaire()
+/// What closing keeps: the stored record in every language of the
+/// questionnaire, each with the counterfactual check when
+/// [`check_is_kept`]. Closing is the last moment the whole log exists, so
+/// the check is computed now for `result?check=true`.
+fn stored_records(session: &Session) -> serde_json::Value {
+    let q = session.questionnaire();
+    let check = check_is_kept(q)
+        .then(|| serde_json::to_value(vidare::analysis::check_result(q, session)).ok())
+        .flatten();
+    let map = q
         .languages()
         .iter()
         .map(|lang| {
-            (
-                lang.clone(),
-                serde_json::to_value(session.checked_result_in(lang)).unwrap_or_default(),
-            )
+            let mut record =
+                serde_json::to_value(session.stored_record_in(lang)).unwrap_or_default();
+            if let (Some(map), Some(check)) = (record.as_object_mut(), &check) {
+                map.insert("counterfactual".to_owned(), check.clone());
+            }
+            (lang.clone(), record)
         })
         .collect();
     serde_json::Value::Object(map)
+}
+
+/// Whether the counterfactual check may be kept with the stored record:
+/// when every protected item and every statistics-only output is stored.
+/// The check names only protected items, their alternatives and the
+/// outputs that differ, and the compiler (V024) lets nothing but
+/// statistics-only outputs differ; so then it tells nothing the stored
+/// record does not. Otherwise it could tell something about answers that
+/// are not kept, and it is not stored.
+fn check_is_kept(q: &Questionnaire) -> bool {
+    let statistics = vidare::analysis::counterfactual::statistics_outputs(q);
+    q.kept_parts().all(|part| {
+        let checked = match part.kind {
+            PartKind::Question => q.item(part.id).is_some_and(|i| i.protected()),
+            PartKind::Derived | PartKind::Score => statistics
+                .iter()
+                .any(|s| s.id == part.id && s.kind == part.kind.as_str()),
+            PartKind::Trigger | PartKind::End => false,
+        };
+        part.stored || !checked
+    })
+}
+
+/// Whether closing deletes a session's whole log: when the questionnaire
+/// has a part that is not stored. Deleting only the events of the items
+/// that are not stored would leave the rest of the log, whose sequence
+/// numbers, times and count would still tell how many such answers there
+/// were and when; what may be kept of those events is in the stored record.
+fn forgets_log(q: &Questionnaire) -> bool {
+    q.kept_parts().any(|part| !part.stored)
 }
 
 /// The result in `lang` with the counterfactual check ("would it differ
@@ -327,7 +363,7 @@ pub(crate) fn checked_result(live: &Live, lang: &str) -> Result<serde_json::Valu
             axum::http::StatusCode::GONE,
             "check-gone",
             "The counterfactual check can no longer run",
-            "the session was closed before results were stored with the check, and the answers kept only for the conversation were deleted, so its log no longer replays; the stored result is at /result",
+            "the session was closed without a stored check (it could reveal answers that are not kept, or the server was older than the check), and its log was deleted, so it no longer replays; the stored record is at /result",
         ));
     }
     let events: Vec<vidare::Event> = live.events.iter().map(|e| e.event.clone()).collect();
@@ -368,7 +404,8 @@ pub(crate) async fn audit(
             .into_iter()
             .filter_map(|s| recording_of(&questionnaire, s))
             .collect();
-        let audit = vidare::analysis::audit(&questionnaire, &recordings, by.as_deref());
+        let mut audit = vidare::analysis::audit(&questionnaire, &recordings, by.as_deref());
+        leave_out_unstored(&questionnaire, &mut audit);
         tracing::info!(
             questionnaire = %questionnaire.id(),
             version = %questionnaire.version(),
@@ -385,15 +422,62 @@ pub(crate) async fn audit(
     })
 }
 
+/// Leaves out of the audit the referrals whose triggers are not stored
+/// (they could reveal answers kept only for the conversation): no stored
+/// record says whether they were made, so their rates would read as 0.
+/// A note in `problems` names them.
+fn leave_out_unstored(q: &Questionnaire, audit: &mut vidare::analysis::Audit) {
+    let unstored: Vec<&str> = q
+        .kept_parts()
+        .filter(|p| p.kind == PartKind::Trigger && !p.stored)
+        .map(|p| p.id)
+        .collect();
+    if unstored.is_empty() {
+        return;
+    }
+    audit
+        .referrals
+        .retain(|r| !unstored.contains(&r.trigger.as_str()));
+    audit
+        .flags
+        .retain(|f| !unstored.contains(&f.trigger.as_str()));
+    let names: Vec<String> = unstored.iter().map(|t| format!("`{t}`")).collect();
+    audit.problems.push(format!(
+        "left out: {}; these referrals are not kept after the conversation (they could reveal answers kept only for it)",
+        names.join(", ")
+    ));
+}
+
+/// What closing kept of a session, read as a result: the stored record
+/// (or, stored by an older server, the whole result) in `lang` or any
+/// language.
+fn stored_outcome(
+    closed: &crate::store::ClosedRow,
+    lang: &str,
+    fallback: &str,
+) -> Result<vidare::Outcome, serde_json::Error> {
+    let stored = closed
+        .results
+        .get(lang)
+        .or_else(|| closed.results.get(fallback))
+        .or_else(|| closed.results.as_object().and_then(|m| m.values().next()))
+        .cloned()
+        .unwrap_or_default();
+    serde_json::from_value::<vidare::StoredRecord>(stored.clone())
+        .map(vidare::Outcome::from)
+        .or_else(|_| serde_json::from_value::<vidare::Outcome>(stored))
+}
+
 /// A stored session as a recording for the audit, named by its id (the
-/// audit never shows names). The audit reads recorded results: an open
-/// session's is computed from its log; a closed session's is the result
-/// stored at closing, with what is left of its log (closing deleted the
-/// events of conversation-only items, so it may no longer replay, which
-/// the audit does not need). An open session on an edited definition
-/// (digest differs) gets an empty result and is counted by the audit as
-/// made on another definition. `None`, logged, when a stored result does
-/// not parse or an open log does not resume.
+/// audit never shows names). The audit reads what is kept, open or
+/// closed alike, so a session counts the same before and after closing:
+/// an open session's stored record is computed from its log; a closed
+/// session's is the one stored at closing (its log is gone when the
+/// questionnaire has parts that are not kept; the audit does not need
+/// it). An open session on an edited definition (digest differs) gets an
+/// empty result and is counted by the audit as made on another
+/// definition. `None`, logged, when a stored record does not parse or an
+/// open log does not resume.
 fn recording_of(
     q: &Questionnaire,
     stored: crate::store::Stored,
@@ -413,22 +497,13 @@ fn recording_of(
         })
         .collect();
     let result = match &row.closed {
-        Some(closed) => {
-            let stored_result = closed
-                .results
-                .get(q.default_language())
-                .or_else(|| closed.results.get(&row.language))
-                .or_else(|| closed.results.as_object().and_then(|m| m.values().next()))
-                .cloned()
-                .unwrap_or_default();
-            match serde_json::from_value::<vidare::Outcome>(stored_result) {
-                Ok(outcome) => outcome,
-                Err(e) => {
-                    tracing::error!(session = %row.id, error = %e, "a stored result does not parse; left out of the audit");
-                    return None;
-                }
+        Some(closed) => match stored_outcome(closed, q.default_language(), &row.language) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                tracing::error!(session = %row.id, error = %e, "a stored result does not parse; left out of the audit");
+                return None;
             }
-        }
+        },
         None if row.digest != q.digest() => vidare::Outcome {
             questionnaire: pinned.clone(),
             language: row.language.clone(),
@@ -441,7 +516,7 @@ fn recording_of(
             counterfactual: None,
         },
         None => match Session::resume(q, events.iter().map(|e| e.event.clone())) {
-            Ok(session) => session.result(),
+            Ok(session) => session.stored_record().into(),
             Err(e) => {
                 tracing::error!(session = %row.id, error = %e, "the stored log does not replay; left out of the audit");
                 return None;
@@ -460,16 +535,10 @@ fn recording_of(
     ))
 }
 
-/// The ids of items whose answers are kept only for the conversation.
-fn conversation_items(q: &Questionnaire) -> Vec<String> {
-    q.items()
-        .filter(|i| i.retention() == Retention::Conversation)
-        .map(|i| i.id().to_owned())
-        .collect()
-}
-
-/// Closes a session: stores its result and deletes the events of items
-/// kept only for the conversation. The session is read-only afterwards.
+/// Closes a session: keeps its stored record (see [`stored_records`]),
+/// deletes its log when the questionnaire has parts that are not kept
+/// (see [`forgets_log`]), and adds what it counts to the pending
+/// statistics. The session is read-only afterwards.
 pub(crate) async fn close(
     state: &AppState,
     who: &Principal,
@@ -483,20 +552,45 @@ pub(crate) async fn close(
     if live.row.event_count != expected {
         return Err(Problem::stale(expected, live.row.event_count));
     }
-    let results = results(&session);
-    let purge = conversation_items(&live.questionnaire);
+    let results = stored_records(&session);
+    let forget = forgets_log(&live.questionnaire);
     let (scope, id_owned) = (who.scope().map(str::to_owned), live.row.id.clone());
     let row = blocking(state, move |s| {
-        s.close(scope.as_deref(), &id_owned, expected, &results, &purge)
+        s.close(scope.as_deref(), &id_owned, expected, &results, forget)
     })
     .await?;
-    tracing::info!(
-        session = %row.id,
-        purged_events = row.closed.as_ref().map_or(0, |c| c.purged_events),
-        "session closed"
-    );
+    // The log line says whether the log was deleted (the same for every
+    // session of the questionnaire), never how many events it had.
+    tracing::info!(session = %row.id, log_deleted = forget, "session closed");
+    count_close(state, &row, session.tally()).await;
     live.row = row;
     Ok(live)
+}
+
+/// Adds a closed session's tally to the pending statistics, and writes
+/// the batch if that filled it. Only questionnaires with counted
+/// questions take part. A batch that cannot be written is logged and
+/// lost, as pending tallies are on a crash.
+async fn count_close(state: &AppState, row: &SessionRow, tally: Vec<vidare::Tally>) {
+    let q = state.registry().get(&row.questionnaire, &row.version);
+    if !q.is_ok_and(|q| q.kept_parts().any(|p| p.aggregate)) {
+        return;
+    }
+    let Some(batch) = state
+        .statistics()
+        .add(&row.questionnaire, &row.version, tally)
+    else {
+        return;
+    };
+    let closes = batch.closes;
+    let written = blocking(state, move |s| {
+        s.add_statistics(&batch.questionnaire, &batch.version, &batch.cells)
+    })
+    .await;
+    match written {
+        Ok(()) => tracing::info!(closes, "statistics batch added"),
+        Err(p) => tracing::error!(closes, problem = %p.kind(), "a statistics batch was lost"),
+    }
 }
 
 /// Deletes a session and its log.
@@ -542,4 +636,43 @@ pub async fn close_idle(state: &AppState, idle: Duration) -> Result<usize, Probl
         }
     }
     Ok(closed)
+}
+
+/// The recording of a closed session: only when closing kept its whole
+/// log, which then holds nothing that is not kept; its result is the log
+/// replayed.
+///
+/// # Errors
+/// 410 `recording-gone` when closing deleted the log (the questionnaire
+/// has parts that are not kept), or deleted events of it (older servers).
+pub(crate) fn closed_recording(live: &Live) -> Result<vidare::Recording, Problem> {
+    let whole = live
+        .row
+        .closed
+        .as_ref()
+        .is_some_and(|c| c.purged_events == 0);
+    if !whole || forgets_log(&live.questionnaire) {
+        return Err(Problem::new(
+            axum::http::StatusCode::GONE,
+            "recording-gone",
+            "The recording is gone",
+            "the session is closed and its questionnaire has parts that are not kept after the conversation, so closing deleted its log; the stored record is at /result",
+        ));
+    }
+    let events = live.events.iter().map(|e| e.event.clone());
+    let session = Session::resume(&live.questionnaire, events).map_err(|e| {
+        tracing::error!(session = %live.row.id, error = %e, "the stored log does not replay");
+        Problem::internal()
+    })?;
+    Ok(session.record())
+}
+
+/// The stored statistics of a questionnaire version.
+pub(crate) async fn statistics(
+    state: &AppState,
+    questionnaire: &str,
+    version: &str,
+) -> Result<Vec<crate::store::StatisticsRow>, Problem> {
+    let (q, v) = (questionnaire.to_owned(), version.to_owned());
+    blocking(state, move |s| s.statistics(&q, &v)).await
 }

@@ -37,12 +37,8 @@ async fn every_shipped_questionnaire_runs_to_the_end_with_the_core_result() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|q| {
-            q["versions"].as_array().unwrap().last().unwrap()["spec"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
+        .flat_map(|q| q["versions"].as_array().unwrap())
+        .map(|v| v["spec"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(specs.len(), registry.iter().count());
     for spec in specs {
@@ -539,22 +535,27 @@ async fn closing_stores_the_result_and_deletes_conversation_answers() {
     assert!(r.body["closed_at"].is_string());
     assert_eq!(r.body["immediate_triggers"][0]["id"], "talk_now");
 
-    // The stored result is the one computed before closing, in every language.
+    // What is kept is the stored record, in every language: the same as
+    // the result computed before closing, without the conversation-only
+    // question, not even as "answered".
     let closed_result = server
         .get(&format!("/api/v1/sessions/{id}/result"))
         .await
         .body;
-    assert_eq!(closed_result, open_result);
+    assert_eq!(
+        open_result["answers"][1],
+        json!({"item": "what", "response": "answered"})
+    );
+    let mut expected = open_result.clone();
+    expected["answers"].as_array_mut().unwrap().remove(1);
+    assert_eq!(closed_result, expected);
     let sv = server
         .get(&format!("/api/v1/sessions/{id}/result?lang=sv"))
         .await
         .body;
     assert_eq!(sv["language"], "sv");
-    assert_eq!(
-        closed_result["answers"][1],
-        json!({"item": "what", "response": "answered"})
-    );
-    assert_eq!(closed_result["answers"][3]["value"], kept);
+    assert_eq!(closed_result["answers"][2]["value"], kept);
+    assert!(!closed_result.to_string().contains("\"what\""));
 
     assert!(
         !file_has(secret),
@@ -562,7 +563,7 @@ async fn closing_stores_the_result_and_deletes_conversation_answers() {
     );
     assert!(file_has(kept));
 
-    // Read-only from now on; the recording no longer replays.
+    // Read-only from now on; the log is gone, and so is the recording.
     let r = server
         .post(
             &format!("/api/v1/sessions/{id}/change"),

@@ -8,11 +8,13 @@
 
 mod checkpoint;
 mod sqlite;
+mod statistics;
 mod writer;
 
 use std::time::Duration;
 
 pub use sqlite::SqliteStore;
+pub use statistics::{StatisticsCell, StatisticsRow};
 
 /// A session to create.
 #[derive(Debug, Clone)]
@@ -50,8 +52,9 @@ pub struct SessionRow {
     pub created_at: String,
     /// When it last changed.
     pub updated_at: String,
-    /// Events written so far, including any deleted at closing; the count
-    /// a write must expect.
+    /// Events written so far; the count a write must expect. Once closed
+    /// with its log deleted, 0 (the number of events would tell how many
+    /// answers there were that are not kept).
     pub event_count: u64,
     /// Set once the session is closed.
     pub closed: Option<ClosedRow>,
@@ -62,11 +65,13 @@ pub struct SessionRow {
 pub struct ClosedRow {
     /// When it was closed.
     pub at: String,
-    /// The result per language: a JSON object from language to
-    /// [`vidare::Outcome`].
+    /// What is kept per language: a JSON object from language to
+    /// [`vidare::StoredRecord`], possibly with the `counterfactual` check
+    /// (servers before the stored record kept a [`vidare::Outcome`]).
     pub results: serde_json::Value,
-    /// How many events were deleted at closing because their item's
-    /// answers are kept only for the conversation.
+    /// Non-zero when closing deleted events, so the log left no longer
+    /// replays: 1 when it deleted the whole log (older servers wrote how
+    /// many events of conversation-only items they deleted).
     pub purged_events: u64,
 }
 
@@ -143,8 +148,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<u64, StoreError>;
 
     /// Closes a session that has exactly `expected` events: stores its
-    /// results and deletes the events about `purge_items` in one
-    /// transaction.
+    /// results and, when `forget_log`, deletes its whole log and sets its
+    /// event count to 0 and `purged_events` to 1, in one transaction.
     ///
     /// # Errors
     /// As [`Store::append`].
@@ -154,8 +159,31 @@ pub trait Store: Send + Sync + 'static {
         id: &str,
         expected: u64,
         results: &serde_json::Value,
-        purge_items: &[String],
+        forget_log: bool,
     ) -> Result<SessionRow, StoreError>;
+
+    /// Adds a batch of counts to the aggregate statistics of a
+    /// questionnaire version, under the current month, in one transaction.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    fn add_statistics(
+        &self,
+        questionnaire: &str,
+        version: &str,
+        cells: &[StatisticsCell],
+    ) -> Result<(), StoreError>;
+
+    /// The aggregate statistics of a questionnaire version, by month, item
+    /// and response.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    fn statistics(
+        &self,
+        questionnaire: &str,
+        version: &str,
+    ) -> Result<Vec<StatisticsRow>, StoreError>;
 
     /// Deletes a session and its log.
     ///

@@ -9,12 +9,16 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::writer::{After, Writer};
-use super::{ClosedRow, NewSession, SessionRow, Store, StoreError, Stored, StoredEvent};
+use super::{
+    ClosedRow, NewSession, SessionRow, StatisticsCell, StatisticsRow, Store, StoreError, Stored,
+    StoredEvent, statistics,
+};
 
 /// Connections that read, besides the one that writes.
 const READERS: usize = 4;
 
-const SCHEMA_VERSION: i64 = 1;
+/// 1: sessions and events; 2: the aggregate statistics table.
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sessions (
@@ -181,6 +185,9 @@ impl SqliteStore {
             )));
         }
         conn.execute_batch(SCHEMA).map_err(backend)?;
+        if version < 2 {
+            conn.execute_batch(statistics::SCHEMA).map_err(backend)?;
+        }
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(backend)?;
         Ok(conn)
@@ -360,31 +367,27 @@ impl Store for SqliteStore {
         id: &str,
         expected: u64,
         results: &serde_json::Value,
-        purge_items: &[String],
+        forget_log: bool,
     ) -> Result<SessionRow, StoreError> {
         let text = serde_json::to_string(results).map_err(backend)?;
-        let (scope, id, purge_items) = (
-            scope.map(str::to_owned),
-            id.to_owned(),
-            purge_items.to_vec(),
-        );
+        let (scope, id) = (scope.map(str::to_owned), id.to_owned());
         self.writer.write(move |conn| {
             let row = find(conn, scope.as_deref(), &id)?;
             check_writable(&row, expected)?;
-            let mut purged = 0usize;
-            for item in &purge_items {
-                purged += conn
-                    .execute(
-                        "DELETE FROM events WHERE session_id = ?1 AND json_extract(event, '$.item') = ?2",
-                        params![id, item],
-                    )
-                    .map_err(backend)?;
-            }
+            let purged = if forget_log {
+                conn.execute("DELETE FROM events WHERE session_id = ?1", params![id])
+                    .map_err(backend)?
+            } else {
+                0
+            };
+            // With the log gone, neither the event count nor the number
+            // deleted is kept: both would tell how many answers there were.
             conn.execute(
                 &format!(
-                    "UPDATE sessions SET closed_at = {NOW}, updated_at = {NOW}, result = ?2, purged_events = ?3 WHERE id = ?1"
+                    "UPDATE sessions SET closed_at = {NOW}, updated_at = {NOW}, result = ?2, \
+                     purged_events = ?3, event_count = CASE WHEN ?3 THEN 0 ELSE event_count END WHERE id = ?1"
                 ),
-                params![id, text, count(purged as u64)],
+                params![id, text, forget_log],
             )
             .map_err(backend)?;
             let row = find(conn, scope.as_deref(), &id)?;
@@ -442,6 +445,29 @@ impl Store for SqliteStore {
             .map_err(backend)?;
         rows.collect::<Result<_, _>>().map_err(backend)
     }
+
+    fn add_statistics(
+        &self,
+        questionnaire: &str,
+        version: &str,
+        cells: &[StatisticsCell],
+    ) -> Result<(), StoreError> {
+        let (questionnaire, version, cells) =
+            (questionnaire.to_owned(), version.to_owned(), cells.to_vec());
+        self.writer.write(move |conn| {
+            statistics::add(conn, &questionnaire, &version, &cells).map_err(backend)?;
+            Ok(((), After::Nothing))
+        })
+    }
+
+    fn statistics(
+        &self,
+        questionnaire: &str,
+        version: &str,
+    ) -> Result<Vec<StatisticsRow>, StoreError> {
+        let conn = self.reader()?;
+        statistics::read(&conn, questionnaire, version).map_err(backend)
+    }
 }
 
 #[cfg(test)]
@@ -492,27 +518,28 @@ mod tests {
     }
 
     #[test]
-    fn closing_purges_and_makes_read_only() {
+    fn closing_forgets_the_log_and_makes_read_only() {
         let store = SqliteStore::in_memory().unwrap();
-        new_session(&store, "s1", "a");
-        store.append(Some("a"), "s1", 0, &respond("keep")).unwrap();
-        store
-            .append(Some("a"), "s1", 1, &respond("secret"))
-            .unwrap();
+        for (id, events) in [("s1", 2), ("s2", 5)] {
+            new_session(&store, id, "a");
+            for n in 0..events {
+                store.append(Some("a"), id, n, &respond("secret")).unwrap();
+            }
+            let row = store
+                .close(Some("a"), id, events, &serde_json::json!({"en": {}}), true)
+                .unwrap();
+            // Nothing tells how many events there were.
+            assert_eq!(row.closed.unwrap().purged_events, 1);
+            assert_eq!(row.event_count, 0);
+            assert!(store.load(Some("a"), id).unwrap().events.is_empty());
+        }
+        new_session(&store, "s3", "a");
+        store.append(Some("a"), "s3", 0, &respond("keep")).unwrap();
         let row = store
-            .close(
-                Some("a"),
-                "s1",
-                2,
-                &serde_json::json!({"en": {}}),
-                &["secret".to_owned()],
-            )
+            .close(Some("a"), "s3", 1, &serde_json::json!({"en": {}}), false)
             .unwrap();
-        let closed = row.closed.unwrap();
-        assert_eq!(closed.purged_events, 1);
-        assert_eq!(row.event_count, 2);
-        let loaded = store.load(Some("a"), "s1").unwrap();
-        assert_eq!(loaded.events.len(), 1);
+        assert_eq!((row.event_count, row.closed.unwrap().purged_events), (1, 0));
+        assert_eq!(store.load(Some("a"), "s3").unwrap().events.len(), 1);
         assert!(matches!(
             store.append(Some("a"), "s1", 2, &respond("z")),
             Err(StoreError::Closed)
@@ -566,6 +593,64 @@ mod tests {
             let seqs: Vec<u64> = loaded.events.iter().map(|e| e.seq).collect();
             assert_eq!(seqs, (0..per_session).collect::<Vec<_>>());
         }
+    }
+
+    fn cell(item: &str, response: &str, count: u64) -> StatisticsCell {
+        StatisticsCell {
+            item: item.into(),
+            response: response.into(),
+            count,
+        }
+    }
+
+    #[test]
+    fn statistics_add_up_per_month_without_sessions() {
+        let store = SqliteStore::in_memory().unwrap();
+        assert!(store.statistics("q", "1.0.0").unwrap().is_empty());
+        let batch = [cell("smoker", "yes", 3), cell("smoker", "no", 7)];
+        store.add_statistics("q", "1.0.0", &batch).unwrap();
+        store
+            .add_statistics("q", "1.0.0", &[cell("smoker", "yes", 2)])
+            .unwrap();
+        store
+            .add_statistics("q", "2.0.0", &[cell("smoker", "yes", 9)])
+            .unwrap();
+        let rows = store.statistics("q", "1.0.0").unwrap();
+        let counts: Vec<_> = rows
+            .iter()
+            .map(|r| (r.response.as_str(), r.count))
+            .collect();
+        assert_eq!(counts, [("no", 7), ("yes", 5)]);
+        let month = &rows[0].month;
+        assert!(month.len() == 7 && month.as_bytes()[4] == b'-', "{month}");
+    }
+
+    /// A data file of schema version 1 gets the statistics table; one of a
+    /// newer version than this server knows is refused.
+    #[test]
+    fn the_schema_is_migrated_and_a_newer_one_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(SCHEMA).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        store
+            .add_statistics("q", "1.0.0", &[cell("smoker", "yes", 1)])
+            .unwrap();
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        let refused = SqliteStore::open(&path).unwrap_err().to_string();
+        assert!(refused.contains("use a newer server"), "{refused}");
     }
 
     #[test]
