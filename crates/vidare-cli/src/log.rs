@@ -5,13 +5,14 @@
 //! The log holds every answer, including those the questionnaire keeps
 //! for the conversation only, so it is written only where the user asks,
 //! readable by the owner only; when the interview finishes, the log of a
-//! questionnaire with such questions is replaced by the stored record.
+//! questionnaire with a part that is not stored is replaced by the stored
+//! record.
 
 use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use vidare::{PartKind, Questionnaire, Recording, Session, StoredRecord};
+use vidare::{Questionnaire, Recording, Session, StoredRecord};
 
 /// Writes the session's recording to `path`, replacing the file as a whole.
 pub(crate) fn save(session: &Session, path: &Path) -> anyhow::Result<()> {
@@ -26,16 +27,14 @@ pub(crate) fn save(session: &Session, path: &Path) -> anyhow::Result<()> {
 }
 
 /// Writes the log of a finished interview. A finished interview needs no
-/// resuming, so when the questionnaire has questions used only in the
-/// conversation the log is replaced by the stored record, as the server
-/// does when it closes a session; otherwise the full, replayable log is
-/// written. Returns whether the stored record was written.
+/// resuming, so when the questionnaire has a part that is not stored (a
+/// question used only in the conversation, or an output that would reveal
+/// one) the log is replaced by the stored record, as the server does when
+/// it closes a session; otherwise the full, replayable log is written.
+/// Returns whether the stored record was written.
 pub(crate) fn finish(session: &Session, path: &Path, lang: &str) -> anyhow::Result<bool> {
-    let conversation_only = session
-        .questionnaire()
-        .kept_parts()
-        .any(|part| part.kind == PartKind::Question && !part.kept);
-    if !conversation_only {
+    let forgets = session.questionnaire().kept_parts().any(|p| !p.stored);
+    if !forgets {
         save(session, path)?;
         return Ok(false);
     }

@@ -142,8 +142,9 @@ pub(crate) struct RunArgs {
     /// Write the session log here when the interview is quit, to continue it
     /// with --resume. The log holds every answer given, including those used
     /// only in the conversation: delete it once it is no longer needed. When
-    /// the interview finishes, the log of a questionnaire with such questions
-    /// is replaced by the stored record (which cannot be resumed).
+    /// the interview finishes, the log of a questionnaire with a part that
+    /// is not stored is replaced by the stored record (which cannot be
+    /// resumed).
     #[arg(long, value_name = "FILE")]
     pub(crate) save: Option<PathBuf>,
     /// Continue the interview stored in this session log.

@@ -125,14 +125,18 @@ fn is_loopback(host: &str) -> bool {
 
 /// The body of a successful answer.
 fn fetch(args: &StatisticsArgs, server: &str, token: &str) -> anyhow::Result<String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let mut config = ureq::Agent::config_builder()
         .timeout_global(Some(TIMEOUT))
         .http_status_as_error(false)
         // A redirect is reported, not followed: the token goes to the
         // address given and nowhere else.
-        .max_redirects(0)
-        .build()
-        .into();
+        .max_redirects(0);
+    if server.starts_with("http://") {
+        // Plain http is allowed to this machine only, so never through a
+        // proxy, which would see the token.
+        config = config.proxy(None);
+    }
+    let agent: ureq::Agent = config.build().into();
     let mut request = agent
         .get(format!("{server}/api/v1/admin/statistics"))
         .query("questionnaire", &args.questionnaire);

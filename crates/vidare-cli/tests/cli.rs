@@ -363,7 +363,7 @@ fn a_finished_log_with_conversation_only_answers_becomes_the_stored_record() {
 }
 
 #[test]
-fn a_finished_log_without_conversation_only_questions_stays_a_log() {
+fn a_finished_log_whose_parts_are_all_stored_stays_a_log() {
     let tmp = tempfile::tempdir().unwrap();
     let log = tmp.path().join("session.json");
     let wellbeing = "crates/vidare-cli/tests/fixtures/questionnaires/wellbeing-check/1.0.0.yaml";

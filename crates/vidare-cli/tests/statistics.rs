@@ -7,7 +7,7 @@ mod common;
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{output, vidare};
 
@@ -35,8 +35,21 @@ fn stub(status: &str, body: &str) -> (String, JoinHandle<String>) {
          connection: close\r\n\r\n{body}",
         body.len()
     );
+    // A bounded wait, so that a command that never connects fails the
+    // test instead of hanging it.
+    listener.set_nonblocking(true).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
     let handle = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
+        let mut stream = loop {
+            match listener.accept() {
+                Ok((stream, _)) => break stream,
+                Err(_) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(_) => return "no request".to_owned(),
+            }
+        };
+        stream.set_nonblocking(false).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
@@ -57,6 +70,14 @@ fn stub(status: &str, body: &str) -> (String, JoinHandle<String>) {
 
 /// `vidare statistics` with the token in the environment and no proxy.
 fn statistics(args: &[&str], token: Option<&str>) -> (i32, String, String) {
+    statistics_with_proxy(args, token, None)
+}
+
+fn statistics_with_proxy(
+    args: &[&str],
+    token: Option<&str>,
+    proxy: Option<&str>,
+) -> (i32, String, String) {
     let mut command = vidare();
     command.arg("statistics").args(args);
     for proxy in [
@@ -68,6 +89,9 @@ fn statistics(args: &[&str], token: Option<&str>) -> (i32, String, String) {
         "ALL_PROXY",
     ] {
         command.env_remove(proxy);
+    }
+    if let Some(proxy) = proxy {
+        command.env("HTTP_PROXY", proxy).env("ALL_PROXY", proxy);
     }
     match token {
         Some(token) => command.env("VIDARE_ADMIN_TOKEN", token),
@@ -134,19 +158,20 @@ fn markdown_and_json() {
     | 2026-12 | `physical` | `yes` | 12 |
     ");
 
+    // Plain http to this machine never goes through a proxy (here one that
+    // is not there), which would see the token.
     let (url, request) = stub("200 OK", REPORT);
-    let (code, stdout, stderr) = statistics(
-        &[
-            "violence-seven",
-            "2.0.0",
-            "--server",
-            &url,
-            "--format",
-            "json",
-        ],
-        Some(TOKEN),
-    );
-    request.join().unwrap();
+    let args = [
+        "violence-seven",
+        "2.0.0",
+        "--server",
+        &url,
+        "--format",
+        "json",
+    ];
+    let (code, stdout, stderr) =
+        statistics_with_proxy(&args, Some(TOKEN), Some("http://127.0.0.1:9"));
+    assert!(request.join().unwrap().starts_with("GET "));
     assert_eq!(code, 0, "{stderr}");
     let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
@@ -163,7 +188,7 @@ fn a_refused_token_says_which_and_why() {
         &["violence-seven", "2.0.0", "--server", &url],
         Some("a-tenant-token"),
     );
-    request.join().unwrap();
+    assert!(request.join().unwrap().starts_with("GET "));
     assert_eq!((code, stdout.as_str()), (2, ""));
     insta::assert_snapshot!(stderr, @"error: the token in VIDARE_ADMIN_TOKEN is not the server's admin token (403): the statistics count every tenant's sessions, so they need the admin token (VIDARE_ADMIN_TOKEN); the statistics need the admin token, not a tenant's");
 
@@ -172,7 +197,7 @@ fn a_refused_token_says_which_and_why() {
         r#"{"status":401,"detail":"the bearer token is not valid"}"#,
     );
     let (code, _, stderr) = statistics(&["violence-seven", "--server", &url], Some("wrong"));
-    request.join().unwrap();
+    assert!(request.join().unwrap().starts_with("GET "));
     assert_eq!(code, 2);
     insta::assert_snapshot!(stderr, @"error: the server did not accept the token in VIDARE_ADMIN_TOKEN (401): the bearer token is not valid; set it to the server's admin token");
 }
@@ -181,7 +206,7 @@ fn a_refused_token_says_which_and_why() {
 fn an_answer_that_is_not_the_report_is_an_error() {
     let (url, request) = stub("200 OK", "<html>welcome</html>");
     let (code, stdout, stderr) = statistics(&["violence-seven", "--server", &url], Some(TOKEN));
-    request.join().unwrap();
+    assert!(request.join().unwrap().starts_with("GET "));
     assert_eq!((code, stdout.as_str()), (2, ""));
     assert!(
         stderr.starts_with("error: the server's answer is not JSON (expected value at line 1 column 1); is http://127.0.0.1:"),
@@ -193,7 +218,7 @@ fn an_answer_that_is_not_the_report_is_an_error() {
         r#"{"questionnaire":"violence-seven","rows":"none"}"#,
     );
     let (code, stdout, stderr) = statistics(&["violence-seven", "--server", &url], Some(TOKEN));
-    request.join().unwrap();
+    assert!(request.join().unwrap().starts_with("GET "));
     assert_eq!((code, stdout.as_str()), (2, ""));
     assert!(
         stderr.starts_with("error: the server's answer is not a statistics report ("),
