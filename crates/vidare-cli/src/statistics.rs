@@ -192,8 +192,12 @@ fn refused(status: u16, body: &str) -> anyhow::Error {
             "the server did not accept the token in {TOKEN_VARIABLE} (401){detail}; \
              set it to the server's admin token"
         ),
+        // The server's own explanation already says what is needed.
+        403 if !detail.is_empty() => {
+            anyhow!("the token in {TOKEN_VARIABLE} is not the server's admin token (403){detail}")
+        }
         403 => anyhow!(
-            "the token in {TOKEN_VARIABLE} is not the server's admin token (403){detail}; \
+            "the token in {TOKEN_VARIABLE} is not the server's admin token (403); \
              the statistics need the admin token, not a tenant's"
         ),
         300..=399 => anyhow!(

@@ -190,7 +190,7 @@ fn a_refused_token_says_which_and_why() {
     );
     assert!(request.join().unwrap().starts_with("GET "));
     assert_eq!((code, stdout.as_str()), (2, ""));
-    insta::assert_snapshot!(stderr, @"error: the token in VIDARE_ADMIN_TOKEN is not the server's admin token (403): the statistics count every tenant's sessions, so they need the admin token (VIDARE_ADMIN_TOKEN); the statistics need the admin token, not a tenant's");
+    insta::assert_snapshot!(stderr, @"error: the token in VIDARE_ADMIN_TOKEN is not the server's admin token (403): the statistics count every tenant's sessions, so they need the admin token (VIDARE_ADMIN_TOKEN)");
 
     let (url, request) = stub(
         "401 Unauthorized",
