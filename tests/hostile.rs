@@ -1737,27 +1737,34 @@ fn a_huge_file_is_refused_after_the_size_limit() {
 /// gives one located V029 per trigger, naming at most sixteen answers.
 #[test]
 fn disclosure_over_a_long_chain_is_linear_and_located() {
+    use std::fmt::Write as _;
     const N: usize = 1500;
     let mut y = String::from(
         "format: 2\nid: chain\nversion: 1.0.0\ntitle: { sv: K, en: C }\nlanguages: [sv, en]\ndefault_language: sv\nsections:\n  - id: s\n    items:\n",
     );
     for i in 0..N {
-        y.push_str(&format!(
-            "      - {{ id: q{i}, kind: yes_no, retention: conversation, text: {{ sv: F, en: Q }} }}\n"
-        ));
+        writeln!(
+            y,
+            "      - {{ id: q{i}, kind: yes_no, retention: conversation, text: {{ sv: F, en: Q }} }}"
+        )
+        .unwrap();
     }
     y.push_str("derived:\n  - { id: d0, value: q0 == true }\n");
     for i in 1..N {
-        y.push_str(&format!(
-            "  - {{ id: d{i}, retention: conversation, value: d{} || q{i} == true }}\n",
+        writeln!(
+            y,
+            "  - {{ id: d{i}, retention: conversation, value: d{} || q{i} == true }}",
             i - 1
-        ));
+        )
+        .unwrap();
     }
     y.push_str("triggers:\n");
     for i in 0..N {
-        y.push_str(&format!(
-            "  - {{ id: t{i}, when: d{i}, urgency: routine, refer_to: x, text: {{ sv: T, en: T }} }}\n"
-        ));
+        writeln!(
+            y,
+            "  - {{ id: t{i}, when: d{i}, urgency: routine, refer_to: x, text: {{ sv: T, en: T }} }}"
+        )
+        .unwrap();
     }
     let result = check(&y, "a long disclosure chain");
     let d = refused_with(
