@@ -1,6 +1,7 @@
 // Drives the Vidare web page in a real headless Chromium (Debian's
 // /usr/bin/chromium) with playwright-core: an interview on the
-// seven questions about violence, with keyboard answers, "prefer not to
+// seven questions about violence in the version the start page offers
+// (2.0.0, the newest), with keyboard answers, "prefer not to
 // answer", back, a language switch, the immediate trigger, the result page
 // and the quick exit, which must leave no way back to the interview in the
 // browser history. Screenshots go to the artifacts folder.
@@ -60,10 +61,12 @@ try {
 
   await page.goto(`${base}/?lang=en`);
   check(await page.locator('#quick-exit').isVisible(), 'the quick exit is visible on the start page');
-  await page.getByLabel(/Seven questions about violence/).check();
+  const seven = page.getByLabel(/Seven questions about violence/);
+  check(await seven.getAttribute('value') === 'violence-seven@2.0.0', 'the start page offers the newest version');
+  await seven.check();
   await page.getByLabel('English', { exact: true }).check();
   await act(() => page.getByRole('button', { name: 'Start' }).click());
-  check((await heading()).startsWith('Is the person alone'), 'the first question is asked');
+  check((await heading()).startsWith('Are you alone, so that nobody else can see or hear'), 'the first question is asked');
   check(page.url().includes('/s/'), 'the interview has its own link');
   check(await page.locator('#quick-exit').isVisible(), 'the quick exit is visible in the interview');
 
@@ -113,7 +116,7 @@ try {
   await act(() => page.getByRole('link', { name: 'Show the result' }).click());
   check((await heading()) === 'Result', 'the result page opens');
   const referrals = await page.locator('#referrals').textContent();
-  check(referrals.includes('Carry out a FREDA risk assessment'), 'the result lists the immediate referral');
+  check(referrals.includes('Carry out a risk assessment with the person (FREDA risk assessment'), 'the result lists the immediate referral');
   check(referrals.includes('When did it last happen?'), 'with its evidence');
   check(referrals.includes('kept for the conversation only'), 'without the answers kept for the conversation only');
   await page.screenshot({ path: `${artifacts}/result.png`, fullPage: true });

@@ -85,8 +85,40 @@ async fn step(server: &TestServer, at: &str, fields: &[(&str, &str)]) -> Page {
     get(server, &location, None).await
 }
 
+/// What an interview on one version of `violence-seven` shows in English,
+/// where the two versions differ.
+struct Seven {
+    /// The version started, by its spec.
+    spec: &'static str,
+    /// The first question (the interviewer's: is the person alone).
+    first: &'static str,
+    /// Whether the introduction shows with the first question (1.0.0) or
+    /// with the first question about violence, after the gate (2.0.0).
+    intro_first: bool,
+    /// The immediate trigger's text for ongoing violence.
+    trigger: &'static str,
+}
+
+const SEVEN_1: Seven = Seven {
+    spec: "violence-seven@1.0.0",
+    first: "Is the person alone with you",
+    intro_first: true,
+    trigger: "Carry out a FREDA risk assessment",
+};
+
+const SEVEN_2: Seven = Seven {
+    spec: "violence-seven@2.0.0",
+    first: "Are you alone, so that nobody else can see or hear the conversation",
+    intro_first: false,
+    trigger: "Carry out a risk assessment with the person (FREDA risk assessment",
+};
+
+const INTRO: &str = "We ask everyone we meet about violence";
+
+/// The start page offers the newest version of every shipped
+/// questionnaire; an older one is started by its spec (as through the API).
 #[tokio::test]
-async fn an_interview_runs_through_the_page_without_javascript() {
+async fn the_start_page_offers_the_newest_versions() {
     let options = Options {
         quick_exit_url: "https://www.example.org/weather".into(),
         ..Options::default()
@@ -100,7 +132,16 @@ async fn an_interview_runs_through_the_page_without_javascript() {
             .html
             .contains(r#"id="quick-exit" href="https://www.example.org/weather""#)
     );
-    assert!(start.html.contains(r#"value="violence-seven@1.0.0""#));
+    for id in [
+        "violence-seven",
+        "boston-life-areas",
+        "gender-equality-compass",
+    ] {
+        let newest = format!(r#"name="questionnaire" value="{id}@2.0.0""#);
+        let older = format!(r#"value="{id}@1.0.0""#);
+        assert!(start.html.contains(&newest), "{id}: {}", start.html);
+        assert!(!start.html.contains(&older), "{id}: {}", start.html);
+    }
     assert!(start.html.contains("Local-only mode"));
     for (name, value) in [
         ("cache-control", "no-store"),
@@ -115,11 +156,27 @@ async fn an_interview_runs_through_the_page_without_javascript() {
             .unwrap()
             .contains("script-src 'self'")
     );
+}
 
+#[tokio::test]
+async fn an_interview_runs_through_the_page_without_javascript() {
+    interview_through_the_page(&SEVEN_1).await;
+}
+
+#[tokio::test]
+async fn an_interview_on_the_newest_version_runs_through_the_page() {
+    interview_through_the_page(&SEVEN_2).await;
+}
+
+/// A whole interview on `seven` through forms and redirects: the gate,
+/// a decline and back, the immediate trigger, a stale form, the result
+/// page, the cross-site check, closing and deleting.
+async fn interview_through_the_page(seven: &Seven) {
+    let server = TestServer::start(&shipped(), Access::Local).await;
     let created = post(
         &server,
         "/s",
-        &[("questionnaire", "violence-seven@1.0.0"), ("lang", "en")],
+        &[("questionnaire", seven.spec), ("lang", "en")],
         None,
     )
     .await;
@@ -127,13 +184,10 @@ async fn an_interview_runs_through_the_page_without_javascript() {
     let at = created.location.unwrap();
     assert!(at.starts_with("/s/") && at.ends_with("?lang=en"), "{at}");
     let page = get(&server, &at, None).await;
-    assert!(
-        page.html.contains("Is the person alone with you"),
-        "{}",
-        page.html
-    );
-    assert!(
-        page.html.contains("We ask everyone we meet about violence"),
+    assert!(page.html.contains(seven.first), "{}", page.html);
+    assert_eq!(
+        page.html.contains(INTRO),
+        seven.intro_first,
         "the info text"
     );
     assert!(
@@ -168,6 +222,11 @@ async fn an_interview_runs_through_the_page_without_javascript() {
     let page = step(&server, &at, &[("action", "answer"), ("value", "none")]).await;
     assert!(page.html.contains("threatened, controlled"));
     assert!(page.html.contains("Prefer not to answer"));
+    assert_eq!(
+        page.html.contains(INTRO),
+        !seven.intro_first,
+        "the info text"
+    );
 
     // Decline, then go back to the declined question and answer it.
     let page = step(&server, &at, &[("action", "decline")]).await;
@@ -184,7 +243,7 @@ async fn an_interview_runs_through_the_page_without_javascript() {
     let page = step(&server, &at, &[("action", "answer"), ("value", "ongoing")]).await;
     // The immediate trigger shows at once, with its evidence.
     assert!(page.html.contains(r#"id="immediate""#), "{}", page.html);
-    assert!(page.html.contains("Carry out a FREDA risk assessment"));
+    assert!(page.html.contains(seven.trigger), "{}", page.html);
     assert!(page.html.contains("freda-risk-assessment"));
 
     // A form from an older state (another tab) is refused, not applied.
@@ -239,6 +298,7 @@ async fn an_interview_runs_through_the_page_without_javascript() {
     let immediate = html.find("urgency-immediate").expect("an immediate group");
     let soon = html.find("urgency-soon").expect("a group of soon");
     assert!(immediate < soon, "most urgent first");
+    assert!(html.contains(seven.trigger), "{html}");
     assert!(
         html.contains("When did it last happen?"),
         "evidence names the item"
