@@ -1,11 +1,15 @@
 //! Properties across the whole API, on generated questionnaires rather than
 //! the shipped ones: random sections and items of every kind, conditions
 //! that read only earlier items, derived values, scores with bands,
-//! triggers, end conditions, suggestions and, often, a protected item
-//! (see `generated/model.rs`). For every generated questionnaire:
+//! triggers, end conditions, suggestions, often a protected item, and
+//! conversation-only questions with `retention` and `reveals` on the other
+//! parts (see `generated/model.rs`). For every generated questionnaire:
 //!
 //! - it compiles, and the only diagnostics are V023 warnings, exactly for
-//!   the conditions an independent exhaustive check finds can never hold;
+//!   the conditions an independent exhaustive check finds can never hold,
+//!   and V030 and V031 warnings, exactly where an independent disclosure
+//!   analysis finds an undeclared or a needless disclosure; in format 2
+//!   the undeclared ones are V029 errors; `kept_parts` is that analysis;
 //! - any sequence of operations succeeds exactly when the documentation
 //!   says it should, never panics, and keeps the session's invariants;
 //! - an operation that is refused changes nothing, and its error never
@@ -16,7 +20,10 @@
 //! - the result does not depend on the protected item's response, and the
 //!   core's counterfactual check agrees;
 //! - the result depends only on the responses that count, not on the
-//!   history of changes and going back that led to them.
+//!   history of changes and going back that led to them;
+//! - sessions that differ only in conversation-only answers, and agree on
+//!   the parts that say they reveal them, give byte-identical stored
+//!   records, which never name a conversation-only question.
 //!
 //! Problems in the core that these properties found are kept at the end,
 //! each as the smallest case that shows it (see docs/robustness.md).
@@ -24,20 +31,26 @@
 mod drive;
 mod model;
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
+use proptest::test_runner::{TestCaseError, TestRunner};
 use vidare::analysis::{DigestPolicy, Verdict, check_result, replay, replay_on};
 use vidare::{
     Code, ErrorKind, Event, Questionnaire, Recording, Registry, Response, Retention, Session,
-    Severity,
+    Severity, Step,
+};
+
+use crate::disclosure::{
+    Finished, Pairs, compare_pairs, conversation_seed, mix, names_no_conversation_item,
 };
 
 use drive::{
     Call, Op, SECRET, current, finish, invariants, op, perform, plan, run, snapshot, valid_value,
 };
-use model::{Generated, ItemModel, Protected, questionnaire};
+use model::{Generated, ItemModel, PartModel, Protected, questionnaire};
 
 /// `cases` cases, or as many as `PROPTEST_CASES` says (for a longer run).
 fn config(cases: u32) -> ProptestConfig {
@@ -65,6 +78,28 @@ fn compile(g: &Generated) -> Questionnaire {
     })
 }
 
+/// The paths of the V023, V030 and V031 warnings, each list sorted; `None`
+/// if there is any other diagnostic.
+fn sort_warnings(
+    diagnostics: &[vidare::Diagnostic],
+) -> Option<(Vec<String>, Vec<String>, Vec<String>)> {
+    let (mut unreachable, mut undeclared, mut needless) = (Vec::new(), Vec::new(), Vec::new());
+    for d in diagnostics {
+        let list = match d.code {
+            _ if d.severity != Severity::Warning => return None,
+            Code::Unreachable => &mut unreachable,
+            Code::UndeclaredDisclosureLegacy => &mut undeclared,
+            Code::NeedlessReveals => &mut needless,
+            _ => return None,
+        };
+        list.push(d.location.path.clone());
+    }
+    for list in [&mut unreachable, &mut undeclared, &mut needless] {
+        list.sort();
+    }
+    Some((unreachable, undeclared, needless))
+}
+
 /// Applies operations without judging them (other properties do that).
 fn play(q: &Questionnaire, g: &Generated, ops: &[Op]) -> Session {
     let mut s = Session::new(q);
@@ -81,23 +116,71 @@ proptest! {
     #[test]
     fn generated_questionnaires_compile_without_errors(g in questionnaire(Protected::Sometimes)) {
         let (q, diagnostics) = vidare::Compiler::new().check(&g.source, "generated.yaml");
-        let rendered = vidare::diagnostic::render_all(&diagnostics, &g.source);
-        prop_assert!(q.is_some(), "did not compile:\n{}\n{}", g.source, rendered);
+        let rendered = || vidare::diagnostic::render_all(&diagnostics, &g.source);
+        prop_assert!(q.is_some(), "did not compile:\n{}\n{}", g.source, rendered());
         let q = q.unwrap();
-        let mut unreachable = Vec::new();
-        for d in &diagnostics {
-            prop_assert!(
-                d.code == Code::Unreachable && d.severity == Severity::Warning,
-                "unexpected diagnostic:\n{}\n{}", g.source, rendered
-            );
-            unreachable.push(d.location.path.clone());
-        }
-        unreachable.sort();
+        let found = sort_warnings(&diagnostics);
+        prop_assert!(found.is_some(), "unexpected diagnostic:\n{}\n{}", g.source, rendered());
+        let (unreachable, undeclared, needless) = found.unwrap();
         prop_assert_eq!(
             &unreachable, &g.unreachable,
-            "V023 warnings are not the conditions that can never hold:\n{}\n{}", g.source, rendered
+            "V023 warnings are not the conditions that can never hold:\n{}\n{}", g.source, rendered()
+        );
+        // Format 2 files give every disclosure a declaration.
+        prop_assert!(g.format == 1 || g.undeclared().is_empty());
+        prop_assert_eq!(
+            &undeclared, &g.undeclared(),
+            "V030 warnings are not the kept parts that reveal without saying so:\n{}\n{}", g.source, rendered()
+        );
+        prop_assert_eq!(
+            &needless, &g.needless(),
+            "V031 warnings are not the needless `reveals`:\n{}\n{}", g.source, rendered()
         );
         prop_assert_eq!(q.warnings(), &diagnostics[..]);
+
+        // The disclosure analysis is the model's, part by part.
+        let parts: Vec<PartModel> = q
+            .kept_parts()
+            .map(|p| PartModel {
+                kind: p.kind.as_str(),
+                id: p.id.to_owned(),
+                path: String::new(),
+                kept: p.kept,
+                declared: p.reason.is_some(),
+                stored: p.stored,
+                reveals: p.reveals.iter().map(|&id| id.to_owned()).collect(),
+            })
+            .collect();
+        let expected: Vec<PartModel> = g
+            .parts
+            .iter()
+            .map(|p| PartModel { path: String::new(), declared: p.declared && p.kept, ..p.clone() })
+            .collect();
+        prop_assert_eq!(parts, expected, "kept_parts is not the model's analysis:\n{}", g.source);
+        prop_assert!(q.kept_parts().all(|p| !p.reveals_more));
+
+        // The same file in format 2: the undeclared disclosures are errors,
+        // and everything else is as before.
+        if g.format == 1 && !g.undeclared().is_empty() {
+            let source = g.source.replacen("\nformat: 1\n", "\nformat: 2\n", 1);
+            let (q2, diagnostics) = vidare::Compiler::new().check(&source, "generated.yaml");
+            let rendered = || vidare::diagnostic::render_all(&diagnostics, &source);
+            let mut errors: Vec<String> = diagnostics
+                .iter()
+                .filter(|d| d.code == Code::UndeclaredDisclosure && d.severity == Severity::Error)
+                .map(|d| d.location.path.clone())
+                .collect();
+            errors.sort();
+            prop_assert_eq!(&errors, &g.undeclared(), "V029 errors in format 2:\n{}\n{}", source, rendered());
+            prop_assert!(q2.is_none(), "{}", rendered());
+            let rest: Vec<_> = diagnostics.iter().filter(|d| d.code != Code::UndeclaredDisclosure).cloned().collect();
+            let found = sort_warnings(&rest);
+            prop_assert_eq!(
+                found,
+                Some((unreachable, Vec::new(), needless)),
+                "other diagnostics in format 2:\n{}\n{}", source, rendered()
+            );
+        }
 
         // The compiled form is what was generated.
         prop_assert_eq!(q.id(), "generated");
@@ -417,6 +500,97 @@ proptest! {
             prop_assert_eq!(outcome.counterfactual.as_ref(), Some(&check));
         }
     }
+}
+
+/// A response to a generated item chosen by `seed` alone: mostly a fitting
+/// answer, sometimes a decline, "don't know" or skip where the item offers it.
+fn seeded_response(item: &ItemModel, seed: u64) -> Response {
+    let h = mix(seed, &item.id);
+    match h % 10 {
+        0 if item.allow_decline => Response::Declined,
+        1 if item.allow_dont_know => Response::DontKnow,
+        2 if !item.required => Response::Skipped,
+        _ => Response::Answer(valid_value(item, (h >> 32) as u16)),
+    }
+}
+
+/// A session driven to its end: kept questions answered by `kept`,
+/// conversation-only ones by (`base`, `variant`).
+fn seeded_session(
+    q: &Questionnaire,
+    g: &Generated,
+    kept: u64,
+    base: u64,
+    variant: u64,
+) -> Result<Session, String> {
+    let mut s = Session::new(q);
+    let mut steps = 0;
+    while let Step::Ask(item) = s.next() {
+        steps += 1;
+        if steps > g.items.len() {
+            return Err("the interview does not end".into());
+        }
+        let model = &g.items[item.index()];
+        let seed = if model.conversation {
+            conversation_seed(base, variant, &model.id)
+        } else {
+            kept
+        };
+        let response = seeded_response(model, seed);
+        s.respond(&model.id, response.clone())
+            .map_err(|e| format!("`{}` refused {response:?}: {e}", model.id))?;
+    }
+    Ok(s)
+}
+
+/// Non-interference: sessions that differ only in conversation-only
+/// answers, and agree on every acknowledged part (stored, revealing
+/// something, so saying `reveals`), give byte-identical stored records;
+/// and no stored record names a conversation-only item. The runner is
+/// explicit so that, after all cases, the test can check that enough
+/// pairs were compared, and enough of those differed in what was said.
+#[test]
+fn stored_records_do_not_depend_on_conversation_only_answers() {
+    const KEPT: u64 = 3;
+    const VARIANTS: u64 = 4;
+    let mut runner = TestRunner::new(ProptestConfig {
+        source_file: Some(file!()),
+        ..config(128)
+    });
+    let pairs = Cell::new(Pairs::default());
+    let with_conversation = questionnaire(Protected::Sometimes)
+        .prop_filter("a conversation-only question", |g| {
+            g.items.iter().any(|i| i.conversation)
+        });
+    let outcome = runner.run(&(with_conversation, any::<u64>()), |(g, seed)| {
+        let q = compile(&g);
+        let mut found = Pairs::default();
+        for k in 0..KEPT {
+            let kept = mix(seed, &format!("kept {k}"));
+            let base = mix(kept, "base");
+            let mut sessions = Vec::new();
+            for v in 0..VARIANTS {
+                let variant = mix(kept, &format!("variant {v}"));
+                let s = seeded_session(&q, &g, kept, base, variant).map_err(TestCaseError::fail)?;
+                names_no_conversation_item(&q, &s).map_err(TestCaseError::fail)?;
+                sessions.push(Finished::new(&q, s));
+            }
+            found.add(compare_pairs(&sessions).map_err(TestCaseError::fail)?);
+        }
+        let mut all = pairs.get();
+        all.add(found);
+        pairs.set(all);
+        Ok(())
+    });
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+    let pairs = pairs.get();
+    assert!(pairs.compared * 2 >= pairs.total, "only {pairs:?} compared");
+    assert!(
+        pairs.telling * 8 >= pairs.total,
+        "too few pairs differ in their conversation: {pairs:?}"
+    );
 }
 
 // Problems in the core found by the properties above, each as the smallest

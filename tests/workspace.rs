@@ -26,3 +26,5 @@ mod docs;
 mod hostile;
 // Properties across the whole API on generated questionnaires.
 mod generated;
+// Stored records keep no trace of conversation-only answers (non-interference).
+mod disclosure;

@@ -70,6 +70,8 @@ pub struct ItemModel {
     pub allow_dont_know: bool,
     pub protected: bool,
     pub conversation: bool,
+    /// Whether it says `reveals: { reason: ... }`.
+    pub reveals: bool,
 }
 
 /// A generated questionnaire: its source and what it was built from.
@@ -90,6 +92,12 @@ pub struct Generated {
     /// the compiler's exhaustive check (V023) should find them.
     pub unreachable: Vec<String>,
     pub default_language: &'static str,
+    /// The `format:` the file declares (1 or 2).
+    pub format: u32,
+    /// Every question, derived value, score, trigger and end condition, in
+    /// the order of `Questionnaire::kept_parts`, with what the disclosure
+    /// analysis should find (see [`Disclosure`]).
+    pub parts: Vec<PartModel>,
 }
 
 impl fmt::Debug for Generated {
@@ -103,6 +111,52 @@ impl Generated {
     pub fn item(&self, id: &str) -> Option<&ItemModel> {
         self.items.iter().find(|i| i.id == id)
     }
+
+    /// Paths of the parts that are kept but reveal a conversation-only
+    /// answer without saying so (V030 in format 1, V029 in format 2).
+    pub fn undeclared(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .parts
+            .iter()
+            .filter(|p| p.kept && !p.stored)
+            .map(|p| format!("{}.id", p.path))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Paths of the `reveals` that reveal nothing: on a part that reads no
+    /// conversation-only answer, or on one that is itself not kept (V031).
+    pub fn needless(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .parts
+            .iter()
+            .filter(|p| p.declared && (p.reveals.is_empty() || !p.kept))
+            .map(|p| format!("{}.reveals", p.path))
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// One part of a result as the disclosure analysis should see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartModel {
+    /// `question`, `derived`, `score`, `trigger` or `end`.
+    pub kind: &'static str,
+    pub id: String,
+    /// Where it is written, e.g. `sections[0].items[2]` or `triggers[1]`.
+    pub path: String,
+    /// Not `retention: conversation`.
+    pub kept: bool,
+    /// It says `reveals: { reason: ... }`.
+    pub declared: bool,
+    /// It is in the stored record: kept, and revealing nothing or saying so.
+    pub stored: bool,
+    /// Ids of the conversation-only items a reader of it learns about, in
+    /// document order (for a question: through whether it is asked; a
+    /// conversation-only question also reveals itself).
+    pub reveals: Vec<String>,
 }
 
 // ---------------------------------------------------------------------
@@ -161,6 +215,7 @@ enum TermRaw {
 
 #[derive(Debug, Clone)]
 struct ScoreRaw {
+    disclosure: u8,
     method: u8,
     terms: Vec<TermRaw>,
     min_answered: Option<u8>,
@@ -180,6 +235,7 @@ enum RuleRaw {
 
 #[derive(Debug, Clone)]
 struct DerivedRaw {
+    disclosure: u8,
     rule: RuleRaw,
     label: bool,
     case_labels: bool,
@@ -187,6 +243,7 @@ struct DerivedRaw {
 
 #[derive(Debug, Clone)]
 struct TriggerRaw {
+    disclosure: u8,
     when: Cond,
     urgency: u8,
     refer: u8,
@@ -201,9 +258,16 @@ struct Raw {
     scores: Vec<ScoreRaw>,
     derived: Vec<DerivedRaw>,
     triggers: Vec<TriggerRaw>,
-    ends: Vec<Cond>,
+    ends: Vec<(Cond, u8)>,
     protected: Option<u16>,
     statistics: bool,
+    /// `retention` and `reveals` of the statistics-only outputs.
+    statistics_disclosure: u8,
+    /// The format, and whether every disclosure is declared (`reveals`, or
+    /// for outputs sometimes `retention: conversation`) on top of the
+    /// random declarations: format 1 as drawn, format 1 declared, or
+    /// format 2 declared.
+    disclosure: u8,
     suggestions: u16,
     english: bool,
 }
@@ -285,8 +349,9 @@ prop_compose! {
         dont_know_zero in any::<bool>(),
         bands in option::weighted(0.7, (-2i8..3, vec(0u8..6, 1..5))),
         label in any::<bool>(),
+        disclosure in any::<u8>(),
     ) -> ScoreRaw {
-        ScoreRaw { method, terms, min_answered, declined_zero, dont_know_zero, bands, label }
+        ScoreRaw { disclosure, method, terms, min_answered, declined_zero, dont_know_zero, bands, label }
     }
 }
 
@@ -300,14 +365,16 @@ fn rule_raw() -> impl Strategy<Value = RuleRaw> {
 }
 
 prop_compose! {
-    fn derived_raw()(rule in rule_raw(), label in any::<bool>(), case_labels in any::<bool>()) -> DerivedRaw {
-        DerivedRaw { rule, label, case_labels }
+    fn derived_raw()(rule in rule_raw(), label in any::<bool>(), case_labels in any::<bool>(),
+                     disclosure in any::<u8>()) -> DerivedRaw {
+        DerivedRaw { disclosure, rule, label, case_labels }
     }
 }
 
 prop_compose! {
-    fn trigger_raw()(when in cond(), urgency in any::<u8>(), refer in any::<u8>()) -> TriggerRaw {
-        TriggerRaw { when, urgency, refer }
+    fn trigger_raw()(when in cond(), urgency in any::<u8>(), refer in any::<u8>(),
+                     disclosure in any::<u8>()) -> TriggerRaw {
+        TriggerRaw { disclosure, when, urgency, refer }
     }
 }
 
@@ -327,16 +394,18 @@ prop_compose! {
         scores in vec(score_raw(), 0..3),
         derived in vec(derived_raw(), 0..4),
         triggers in vec(trigger_raw(), 0..4),
-        ends in vec(cond(), 0..2),
+        ends in vec((cond(), any::<u8>()), 0..3),
         protected in any::<u16>(),
         sometimes_protected in prop::bool::weighted(0.3),
         statistics in any::<bool>(),
         suggestions in any::<u16>(),
         english in any::<bool>(),
+        statistics_disclosure in any::<u8>(),
+        disclosure in any::<u8>(),
     ) -> Raw {
         let protected = (always_protected || sometimes_protected).then_some(protected);
         Raw { items, cuts, section_whens, section_titles, scores, derived, triggers, ends,
-              protected, statistics, suggestions, english }
+              protected, statistics, statistics_disclosure, disclosure, suggestions, english }
     }
 }
 
@@ -697,6 +766,187 @@ fn never_true(rc: &Rc, items: &[ItemModel]) -> bool {
 }
 
 // ---------------------------------------------------------------------
+// The disclosure analysis, independently of the compiler, from the rules
+// in its documentation: a part reveals the conversation-only items that
+// reach it through what it reads; a question also through whether it is
+// asked (its condition, its section's condition, and every end condition
+// that can cut the interview before it); a conversation-only question
+// reveals itself. A kept part that reveals something is stored only if it
+// says `reveals`, and reading a stored part reveals nothing more. Sets of
+// items are bits (at most 12 items); a memoised recursion over what each
+// part reads replaces the compiler's schedule.
+
+/// What each part reads.
+struct Flow {
+    /// Per item: what its own and its section's condition read.
+    item_reads: Vec<Vec<Sym>>,
+    end_reads: Vec<Vec<Sym>>,
+    /// Per end condition: the first item it hides while it holds.
+    end_cuts: Vec<usize>,
+    derived_reads: Vec<Vec<Sym>>,
+    score_reads: Vec<Vec<Sym>>,
+    trigger_reads: Vec<Vec<Sym>>,
+}
+
+/// How a part is declared, and how an author who gives every disclosure a
+/// declaration would give this one.
+#[derive(Debug, Clone, Copy)]
+struct Decl {
+    /// `retention: conversation`.
+    conversation: bool,
+    /// `reveals: { reason: ... }`.
+    reveals: bool,
+    /// Fix an undeclared disclosure with `retention: conversation` rather
+    /// than `reveals`.
+    fix_by_retention: bool,
+}
+
+impl Decl {
+    /// From random bits: each declaration one time in four; `output` for
+    /// the parts that may be `retention: conversation`.
+    fn of(bits: u8, output: bool) -> Decl {
+        Decl {
+            conversation: output && bits % 4 == 0,
+            reveals: (bits >> 2) % 4 == 0,
+            fix_by_retention: output && bits & 0b1_0000 != 0,
+        }
+    }
+}
+
+/// Per part: what it reveals and whether it is stored.
+type Found = (u32, bool);
+
+struct Disclosure<'a> {
+    flow: &'a Flow,
+    conversation: Vec<bool>,
+    info: Vec<bool>,
+    /// Declare every disclosure (as the author of a format 2 file must).
+    fix: bool,
+    items: Vec<Decl>,
+    derived: Vec<Decl>,
+    scores: Vec<Decl>,
+    triggers: Vec<Decl>,
+    ends: Vec<Decl>,
+    item_memo: Vec<Option<Found>>,
+    derived_memo: Vec<Option<Found>>,
+    score_memo: Vec<Option<Found>>,
+    end_memo: Vec<Option<Found>>,
+}
+
+/// What the analysis found, by kind and index.
+struct Findings {
+    items: Vec<Found>,
+    derived: Vec<Found>,
+    scores: Vec<Found>,
+    triggers: Vec<Found>,
+    ends: Vec<Found>,
+}
+
+/// Whether a part with these declarations that reveals `reveals` is
+/// stored; an author who fixes disclosures declares it first.
+fn judge(reveals: u32, decl: &mut Decl, fix: bool) -> bool {
+    if fix && reveals != 0 && !decl.conversation && !decl.reveals {
+        if decl.fix_by_retention {
+            decl.conversation = true;
+        } else {
+            decl.reveals = true;
+        }
+    }
+    !decl.conversation && (reveals == 0 || decl.reveals)
+}
+
+impl Disclosure<'_> {
+    fn run(&mut self) -> Findings {
+        let flow = self.flow;
+        Findings {
+            items: (0..flow.item_reads.len()).map(|i| self.item(i)).collect(),
+            derived: (0..flow.derived_reads.len())
+                .map(|d| self.derived(d))
+                .collect(),
+            scores: (0..flow.score_reads.len()).map(|k| self.score(k)).collect(),
+            triggers: (0..flow.trigger_reads.len())
+                .map(|t| {
+                    let reveals = self.reads(&flow.trigger_reads[t]);
+                    (reveals, judge(reveals, &mut self.triggers[t], self.fix))
+                })
+                .collect(),
+            ends: (0..flow.end_reads.len()).map(|e| self.end(e)).collect(),
+        }
+    }
+
+    /// What a reader of these symbols learns.
+    fn reads(&mut self, symbols: &[Sym]) -> u32 {
+        let mut out = 0;
+        for &s in symbols {
+            let (reveals, stored) = match s {
+                Sym::Item(i) => self.item(i),
+                Sym::Derived(d) => self.derived(d),
+                Sym::Score(k) => self.score(k),
+            };
+            if !stored {
+                out |= reveals;
+            }
+        }
+        out
+    }
+
+    fn item(&mut self, i: usize) -> Found {
+        if let Some(found) = self.item_memo[i] {
+            return found;
+        }
+        let flow = self.flow;
+        let mut shown = self.reads(&flow.item_reads[i]);
+        for e in 0..flow.end_cuts.len() {
+            if flow.end_cuts[e] <= i {
+                let (reveals, stored) = self.end(e);
+                if !stored {
+                    shown |= reveals;
+                }
+            }
+        }
+        let found = if self.conversation[i] {
+            (shown | 1 << i, false)
+        } else if self.info[i] {
+            (shown, false)
+        } else {
+            (shown, judge(shown, &mut self.items[i], self.fix))
+        };
+        self.item_memo[i] = Some(found);
+        found
+    }
+
+    fn derived(&mut self, d: usize) -> Found {
+        if let Some(found) = self.derived_memo[d] {
+            return found;
+        }
+        let reveals = self.reads(&self.flow.derived_reads[d]);
+        let found = (reveals, judge(reveals, &mut self.derived[d], self.fix));
+        self.derived_memo[d] = Some(found);
+        found
+    }
+
+    fn score(&mut self, k: usize) -> Found {
+        if let Some(found) = self.score_memo[k] {
+            return found;
+        }
+        let reveals = self.reads(&self.flow.score_reads[k]);
+        let found = (reveals, judge(reveals, &mut self.scores[k], self.fix));
+        self.score_memo[k] = Some(found);
+        found
+    }
+
+    fn end(&mut self, e: usize) -> Found {
+        if let Some(found) = self.end_memo[e] {
+            return found;
+        }
+        let reveals = self.reads(&self.flow.end_reads[e]);
+        let found = (reveals, judge(reveals, &mut self.ends[e], self.fix));
+        self.end_memo[e] = Some(found);
+        found
+    }
+}
+
+// ---------------------------------------------------------------------
 // Building and writing.
 
 fn texts(sv: &str, en: &str) -> String {
@@ -707,6 +957,10 @@ struct Computed {
     ty: Ty,
     pos: usize,
     statistics: bool,
+    /// What it reads, for the disclosure analysis.
+    reads: Vec<Sym>,
+    /// Random bits for its `retention` and `reveals` (see [`Decl::of`]).
+    disclosure: u8,
 }
 
 struct Builder {
@@ -844,6 +1098,7 @@ fn item_model(i: usize, r: &ItemRaw) -> ItemModel {
         _ => {}
     }
     let info = r.kind == Kind::Info;
+    let conversation = !info && r.bit(5) && r.bit(9);
     ItemModel {
         id: format!("q{}", i + 1),
         kind: r.kind,
@@ -860,7 +1115,10 @@ fn item_model(i: usize, r: &ItemRaw) -> ItemModel {
         allow_decline: !info && r.bit(3),
         allow_dont_know: !info && r.bit(4),
         protected: false,
-        conversation: !info && r.bit(5) && r.bit(9),
+        conversation,
+        // Not on a conversation-only question: the compiler does not warn
+        // about that one (see `disclosure::reveals_on_a_conversation_only_question_is_needless`).
+        reveals: !(info || conversation) && r.bit(12) && r.bit(13),
     }
 }
 
@@ -883,8 +1141,14 @@ struct ScoreOut {
     yaml: String,
 }
 
-/// Resolves and writes one score; `None` when it has no terms.
-fn build_score(b: &Builder, raws: &[ItemRaw], s: &ScoreRaw, id: &str) -> Option<(ScoreOut, usize)> {
+/// Resolves and writes one score, with what it reads; `None` when it has
+/// no terms.
+fn build_score(
+    b: &Builder,
+    raws: &[ItemRaw],
+    s: &ScoreRaw,
+    id: &str,
+) -> Option<(ScoreOut, Vec<Sym>)> {
     let all = b.scope(usize::MAX, false);
     let scoreable_items: Vec<(usize, bool)> = b
         .items
@@ -995,7 +1259,7 @@ fn build_score(b: &Builder, raws: &[ItemRaw], s: &ScoreRaw, id: &str) -> Option<
             id: id.to_owned(),
             yaml: y,
         },
-        b.pos_of(&reads_all),
+        reads_all,
     ))
 }
 
@@ -1028,15 +1292,17 @@ fn build(r: &Raw) -> Generated {
     let mut score_yaml: Vec<ScoreOut> = Vec::new();
     for s in &r.scores {
         let id = format!("s{}", b.scores.len() + 1);
-        if let Some((out, pos)) = build_score(&b, &raws, s, &id) {
+        if let Some((out, reads)) = build_score(&b, &raws, s, &id) {
             b.scores.push(Computed {
                 ty: Ty::Num {
                     lo: 0.0,
                     hi: 10.0,
                     integer: false,
                 },
-                pos,
+                pos: b.pos_of(&reads),
                 statistics: false,
+                reads,
+                disclosure: s.disclosure,
             });
             score_yaml.push(out);
         }
@@ -1117,6 +1383,8 @@ fn build(r: &Raw) -> Generated {
             ty,
             pos,
             statistics: false,
+            reads: read,
+            disclosure: d.disclosure,
         });
         derived_yaml.push((id, y));
     }
@@ -1152,6 +1420,8 @@ fn build(r: &Raw) -> Generated {
             ty: Ty::Choice(vec!["first".into(), "other".into()]),
             pos: p + 1,
             statistics: true,
+            reads: vec![Sym::Item(p)],
+            disclosure: r.statistics_disclosure,
         });
         statistics_outputs.push(("derived", id.clone()));
         derived_yaml.push((id, y));
@@ -1174,6 +1444,8 @@ fn build(r: &Raw) -> Generated {
                 },
                 pos: p + 1,
                 statistics: true,
+                reads: vec![Sym::Item(p)],
+                disclosure: r.statistics_disclosure.rotate_left(3),
             });
             statistics_outputs.push(("score", id.clone()));
             score_yaml.push(ScoreOut { id, yaml: y });
@@ -1191,7 +1463,182 @@ fn build(r: &Raw) -> Generated {
     let mut starts = vec![0];
     starts.extend(cuts);
     let default_language = if r.english { "en" } else { "sv" };
+
+    // Every condition is resolved before anything is written: the
+    // disclosure analysis needs what each one reads.
     let mut unreachable = Vec::new();
+    let mut section_of = vec![0; n];
+    let mut local_of = vec![0; n];
+    let mut section_whens: Vec<Option<Rc>> = Vec::new();
+    for (s, &start) in starts.iter().enumerate() {
+        let end = starts.get(s + 1).copied().unwrap_or(n);
+        let when = r.section_whens[s % r.section_whens.len()]
+            .as_ref()
+            .and_then(|c| resolve(c, &b.scope(start, true)));
+        if when.as_ref().is_some_and(|rc| never_true(rc, &b.items)) {
+            unreachable.push(format!("sections[{s}].when"));
+        }
+        section_whens.push(when);
+        for i in start..end {
+            section_of[i] = s;
+            local_of[i] = i - start;
+        }
+    }
+    let item_whens: Vec<Option<Rc>> = raws
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let when = raw
+                .when
+                .as_ref()
+                .and_then(|c| resolve(c, &b.scope(i, true)));
+            if when.as_ref().is_some_and(|rc| never_true(rc, &b.items)) {
+                unreachable.push(format!(
+                    "sections[{}].items[{}].when",
+                    section_of[i], local_of[i]
+                ));
+            }
+            when
+        })
+        .collect();
+    let all = b.scope(usize::MAX, true);
+    let triggers: Vec<(Rc, &TriggerRaw)> = r
+        .triggers
+        .iter()
+        .filter_map(|t| Some((resolve(&t.when, &all)?, t)))
+        .collect();
+    let ends: Vec<(Rc, u8)> = r
+        .ends
+        .iter()
+        .filter_map(|(c, bits)| Some((resolve(c, &all)?, *bits)))
+        .collect();
+
+    // The disclosure analysis decides where `reveals` (or, when the author
+    // fixes every disclosure, `retention: conversation`) is written.
+    let read = |rc: Option<&Rc>| {
+        let mut out = Vec::new();
+        if let Some(rc) = rc {
+            reads(rc, &mut out);
+        }
+        out
+    };
+    let flow = Flow {
+        item_reads: (0..n)
+            .map(|i| {
+                let mut out = read(item_whens[i].as_ref());
+                out.extend(read(section_whens[section_of[i]].as_ref()));
+                out
+            })
+            .collect(),
+        end_reads: ends.iter().map(|(rc, _)| read(Some(rc))).collect(),
+        end_cuts: ends
+            .iter()
+            .map(|(rc, _)| b.pos_of(&read(Some(rc))))
+            .collect(),
+        derived_reads: b.derived.iter().map(|c| c.reads.clone()).collect(),
+        score_reads: b.scores.iter().map(|c| c.reads.clone()).collect(),
+        trigger_reads: triggers.iter().map(|(rc, _)| read(Some(rc))).collect(),
+    };
+    let (format, fix) = match r.disclosure % 3 {
+        0 => (1, false),
+        1 => (1, true),
+        _ => (2, true),
+    };
+    let mut analysis = Disclosure {
+        flow: &flow,
+        conversation: b.items.iter().map(|it| it.conversation).collect(),
+        info: b.items.iter().map(|it| it.kind == Kind::Info).collect(),
+        fix,
+        items: b
+            .items
+            .iter()
+            .map(|it| Decl {
+                conversation: false,
+                reveals: it.reveals,
+                fix_by_retention: false,
+            })
+            .collect(),
+        derived: b
+            .derived
+            .iter()
+            .map(|c| Decl::of(c.disclosure, true))
+            .collect(),
+        scores: b
+            .scores
+            .iter()
+            .map(|c| Decl::of(c.disclosure, true))
+            .collect(),
+        triggers: triggers
+            .iter()
+            .map(|(_, t)| Decl::of(t.disclosure, true))
+            .collect(),
+        ends: ends
+            .iter()
+            .map(|(_, bits)| Decl::of(*bits, false))
+            .collect(),
+        item_memo: vec![None; n],
+        derived_memo: vec![None; b.derived.len()],
+        score_memo: vec![None; b.scores.len()],
+        end_memo: vec![None; ends.len()],
+    };
+    let found = analysis.run();
+    for (item, decl) in b.items.iter_mut().zip(&analysis.items) {
+        item.reveals = decl.reveals;
+    }
+    let mut parts = Vec::new();
+    for (i, item) in b.items.iter().enumerate() {
+        if item.kind != Kind::Info {
+            let (reveals, stored) = found.items[i];
+            parts.push(PartModel {
+                kind: "question",
+                id: item.id.clone(),
+                path: format!("sections[{}].items[{}]", section_of[i], local_of[i]),
+                kept: !item.conversation,
+                declared: item.reveals,
+                stored,
+                reveals: ids_of(&b.items, reveals),
+            });
+        }
+    }
+    let outputs = [
+        ("derived", "d", "derived", &analysis.derived, &found.derived),
+        ("score", "s", "scores", &analysis.scores, &found.scores),
+        (
+            "trigger",
+            "t",
+            "triggers",
+            &analysis.triggers,
+            &found.triggers,
+        ),
+        ("end", "e", "end", &analysis.ends, &found.ends),
+    ];
+    for (kind, prefix, list, decls, found) in outputs {
+        for (k, (decl, &(reveals, stored))) in decls.iter().zip(found).enumerate() {
+            parts.push(PartModel {
+                kind,
+                id: format!("{prefix}{}", k + 1),
+                path: format!("{list}[{k}]"),
+                kept: !decl.conversation,
+                declared: decl.reveals,
+                stored,
+                reveals: ids_of(&b.items, reveals),
+            });
+        }
+    }
+    let declare = |y: &mut String, indent: &str, decl: &Decl, k: usize| {
+        if decl.conversation {
+            writeln!(y, "{indent}retention: conversation").unwrap();
+        }
+        if decl.reveals {
+            writeln!(y, "{indent}reveals: {{ reason: \"{}\" }}", reason(k)).unwrap();
+        }
+    };
+    for (d, decl) in analysis.derived.iter().enumerate() {
+        declare(&mut derived_yaml[d].1, "    ", decl, d);
+    }
+    for (k, decl) in analysis.scores.iter().enumerate() {
+        declare(&mut score_yaml[k].yaml, "    ", decl, k);
+    }
 
     let mut y = String::new();
     writeln!(
@@ -1199,7 +1646,7 @@ fn build(r: &Raw) -> Generated {
         "# yaml-language-server: $schema=../../schema/questionnaire.schema.json"
     )
     .unwrap();
-    writeln!(y, "format: 1").unwrap();
+    writeln!(y, "format: {format}").unwrap();
     writeln!(y, "id: generated").unwrap();
     writeln!(y, "version: 1.0.0").unwrap();
     writeln!(
@@ -1222,17 +1669,12 @@ fn build(r: &Raw) -> Generated {
             )
             .unwrap();
         }
-        if let Some(c) = &r.section_whens[s % r.section_whens.len()] {
-            if let Some(rc) = resolve(c, &b.scope(start, true)) {
-                writeln!(y, "    when: '{}'", b.expr(&rc)).unwrap();
-                if never_true(&rc, &b.items) {
-                    unreachable.push(format!("sections[{s}].when"));
-                }
-            }
+        if let Some(rc) = &section_whens[s] {
+            writeln!(y, "    when: '{}'", b.expr(rc)).unwrap();
         }
         writeln!(y, "    items:").unwrap();
-        for (i, raw) in raws.iter().enumerate().take(end).skip(start) {
-            write_item(&mut y, &b, raw, i, s, i - start, &mut unreachable);
+        for i in start..end {
+            write_item(&mut y, &b, &raws[i], i, item_whens[i].as_ref());
         }
     }
     if !derived_yaml.is_empty() {
@@ -1247,14 +1689,12 @@ fn build(r: &Raw) -> Generated {
             y.push_str(&s.yaml);
         }
     }
-    let all = b.scope(usize::MAX, true);
     let mut trigger_ids = Vec::new();
-    let mut block = String::new();
-    for t in &r.triggers {
-        let Some(rc) = resolve(&t.when, &all) else {
-            continue;
-        };
-        let id = format!("t{}", trigger_ids.len() + 1);
+    if !triggers.is_empty() {
+        writeln!(y, "triggers:").unwrap();
+    }
+    for (k, (rc, t)) in triggers.iter().enumerate() {
+        let id = format!("t{}", k + 1);
         let urgency = ["immediate", "soon", "routine"][t.urgency as usize % 3];
         let refer = [
             "social-services",
@@ -1262,12 +1702,12 @@ fn build(r: &Raw) -> Generated {
             "employment-service",
             "housing-support",
         ][t.refer as usize % 4];
-        writeln!(block, "  - id: {id}").unwrap();
-        writeln!(block, "    when: '{}'", b.expr(&rc)).unwrap();
-        writeln!(block, "    urgency: {urgency}").unwrap();
-        writeln!(block, "    refer_to: {refer}").unwrap();
+        writeln!(y, "  - id: {id}").unwrap();
+        writeln!(y, "    when: '{}'", b.expr(rc)).unwrap();
+        writeln!(y, "    urgency: {urgency}").unwrap();
+        writeln!(y, "    refer_to: {refer}").unwrap();
         writeln!(
-            block,
+            y,
             "    text: {}",
             texts(
                 &format!("Hänvisa enligt {id}."),
@@ -1275,29 +1715,24 @@ fn build(r: &Raw) -> Generated {
             )
         )
         .unwrap();
+        declare(&mut y, "    ", &analysis.triggers[k], k);
         trigger_ids.push(id);
     }
-    if !trigger_ids.is_empty() {
-        writeln!(y, "triggers:").unwrap();
-        y.push_str(&block);
-    }
     let mut end_cuts = Vec::new();
-    let ends: Vec<Rc> = r.ends.iter().filter_map(|c| resolve(c, &all)).collect();
     if !ends.is_empty() {
         writeln!(y, "end:").unwrap();
-        for (e, rc) in ends.iter().enumerate() {
-            let mut read = Vec::new();
-            reads(rc, &mut read);
-            end_cuts.push((format!("e{}", e + 1), b.pos_of(&read)));
-            writeln!(y, "  - id: e{}", e + 1).unwrap();
-            writeln!(y, "    when: '{}'", b.expr(rc)).unwrap();
-            writeln!(
-                y,
-                "    text: {}",
-                texts("Intervjun slutar här.", "The interview ends here.")
-            )
-            .unwrap();
-        }
+    }
+    for (e, (rc, _)) in ends.iter().enumerate() {
+        end_cuts.push((format!("e{}", e + 1), flow.end_cuts[e]));
+        writeln!(y, "  - id: e{}", e + 1).unwrap();
+        writeln!(y, "    when: '{}'", b.expr(rc)).unwrap();
+        writeln!(
+            y,
+            "    text: {}",
+            texts("Intervjun slutar här.", "The interview ends here.")
+        )
+        .unwrap();
+        declare(&mut y, "    ", &analysis.ends[e], e);
     }
     unreachable.sort();
     let mut score_ids: Vec<String> = score_yaml.iter().map(|s| s.id.clone()).collect();
@@ -1313,18 +1748,29 @@ fn build(r: &Raw) -> Generated {
         statistics_outputs,
         unreachable,
         default_language,
+        format,
+        parts,
     }
 }
 
-fn write_item(
-    y: &mut String,
-    b: &Builder,
-    r: &ItemRaw,
-    i: usize,
-    section: usize,
-    local: usize,
-    unreachable: &mut Vec<String>,
-) {
+/// A reason for a `reveals`, some with characters YAML and JSON escape.
+fn reason(k: usize) -> &'static str {
+    [
+        "the referral is the support agreed on with the person",
+        "överenskommet med personen: stödet bygger på svaret",
+        "agreed at the start: the follow-up is what was asked for",
+    ][k % 3]
+}
+
+/// Ids of the items in a set of item bits, in document order.
+fn ids_of(items: &[ItemModel], set: u32) -> Vec<String> {
+    (0..items.len())
+        .filter(|&i| set & (1 << i) != 0)
+        .map(|i| items[i].id.clone())
+        .collect()
+}
+
+fn write_item(y: &mut String, b: &Builder, r: &ItemRaw, i: usize, when: Option<&Rc>) {
     let item = &b.items[i];
     let id = &item.id;
     let n = i + 1;
@@ -1347,13 +1793,8 @@ fn write_item(
         )
         .unwrap();
     }
-    if let Some(c) = &r.when {
-        if let Some(rc) = resolve(c, &b.scope(i, true)) {
-            writeln!(y, "        when: '{}'", b.expr(&rc)).unwrap();
-            if never_true(&rc, &b.items) {
-                unreachable.push(format!("sections[{section}].items[{local}].when"));
-            }
-        }
+    if let Some(rc) = when {
+        writeln!(y, "        when: '{}'", b.expr(rc)).unwrap();
     }
     if item.kind == Kind::Info {
         return;
@@ -1377,6 +1818,9 @@ fn write_item(
     }
     if item.conversation {
         writeln!(y, "        retention: conversation").unwrap();
+    }
+    if item.reveals {
+        writeln!(y, "        reveals: {{ reason: \"{}\" }}", reason(i)).unwrap();
     }
     // A suggestion from a derived value of the right type, computed from
     // earlier items only.
