@@ -398,3 +398,50 @@ fn reveals_on_a_conversation_only_question_is_needless() {
         )]
     );
 }
+
+/// Found by the non-interference property run on sessions stopped before
+/// their end (a session the server closes unfinished keeps its stored
+/// record). `contact` is stored because it says `reveals`: whether it is
+/// asked reveals `hurt`. The analysis then treats reading it as revealing
+/// nothing more ("once stored, reading it reveals nothing beyond what the
+/// stored record already holds"). But the stored record lists a question
+/// only once it has a response: one that was shown and not yet answered is
+/// not in it. So until `contact` is answered, `shown(contact)` (here a
+/// trigger, stored without `reveals`) and `finished` tell what the record
+/// does not: that `hurt` was "yes". The two sessions differ only in the
+/// conversation-only answer, agree on the one acknowledged part (`contact`,
+/// absent from both), and their stored records differ in `finished` and in
+/// the trigger.
+#[test]
+#[ignore = "leak: an unfinished session's stored record reveals a conversation-only answer"]
+fn an_unanswered_stored_question_reveals_nothing_in_an_unfinished_session() {
+    let source = "format: 2\nid: known\nversion: 1.0.0\ntitle: { en: Known problems }\n\
+                  languages: [en]\ndefault_language: en\nsections:\n  - id: main\n    items:\n\
+                  \x20     - { id: hurt, kind: yes_no, retention: conversation, text: { en: Has someone hurt you? } }\n\
+                  \x20     - id: contact\n\
+                  \x20       kind: yes_no\n\
+                  \x20       when: hurt == true\n\
+                  \x20       text: { en: Do you want contact with support? }\n\
+                  \x20       reveals: { reason: asked only after a yes as agreed with the person }\n\
+                  triggers:\n\
+                  \x20 - id: follow_up\n\
+                  \x20   when: shown(contact)\n\
+                  \x20   urgency: soon\n\
+                  \x20   refer_to: support\n\
+                  \x20   text: { en: Follow up. }\n";
+    let (q, diagnostics) = Compiler::new().check(source, "known.yaml");
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let q = q.expect("compiles");
+    let record = |hurt: bool| {
+        let mut s = Session::new(&q);
+        s.answer("hurt", hurt).expect("an answer");
+        // The yes-session stops here, before `contact` is answered.
+        s.stored_record()
+    };
+    let (yes, no) = (record(true), record(false));
+    assert_eq!(acknowledged(&q, &yes), acknowledged(&q, &no));
+    assert_eq!(
+        serde_json::to_string(&yes).expect("serialises"),
+        serde_json::to_string(&no).expect("serialises")
+    );
+}

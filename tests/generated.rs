@@ -515,14 +515,23 @@ fn seeded_response(item: &ItemModel, seed: u64) -> Response {
 }
 
 /// A session driven to its end: kept questions answered by `kept`,
-/// conversation-only ones by (`base`, `variant`).
+/// conversation-only ones by (`base`, `variant`). With `unfinished`, it
+/// stops early instead: before the first kept question from an item that
+/// `kept` chooses (the same for every variant), so that sessions with the
+/// same `kept` still give the same response to every kept question both
+/// answer.
 fn seeded_session(
     q: &Questionnaire,
     g: &Generated,
     kept: u64,
-    base: u64,
-    variant: u64,
+    (base, variant): (u64, u64),
+    unfinished: bool,
 ) -> Result<Session, String> {
+    let stop = if unfinished {
+        mix(kept, "stop") as usize % (g.items.len() + 1)
+    } else {
+        usize::MAX
+    };
     let mut s = Session::new(q);
     let mut steps = 0;
     while let Step::Ask(item) = s.next() {
@@ -533,6 +542,8 @@ fn seeded_session(
         let model = &g.items[item.index()];
         let seed = if model.conversation {
             conversation_seed(base, variant, &model.id)
+        } else if item.index() >= stop {
+            break;
         } else {
             kept
         };
@@ -551,6 +562,19 @@ fn seeded_session(
 /// pairs were compared, and enough of those differed in what was said.
 #[test]
 fn stored_records_do_not_depend_on_conversation_only_answers() {
+    non_interference(false);
+}
+
+/// The same for sessions stopped before their end, as a session the
+/// server closes unfinished is. It finds the leak in
+/// `disclosure::an_unanswered_stored_question_reveals_nothing_in_an_unfinished_session`.
+#[test]
+#[ignore = "leak: an unfinished session's stored record reveals a conversation-only answer"]
+fn stored_records_of_unfinished_sessions_do_not_depend_on_conversation_only_answers() {
+    non_interference(true);
+}
+
+fn non_interference(unfinished: bool) {
     const KEPT: u64 = 3;
     const VARIANTS: u64 = 4;
     let mut runner = TestRunner::new(ProptestConfig {
@@ -571,7 +595,8 @@ fn stored_records_do_not_depend_on_conversation_only_answers() {
             let mut sessions = Vec::new();
             for v in 0..VARIANTS {
                 let variant = mix(kept, &format!("variant {v}"));
-                let s = seeded_session(&q, &g, kept, base, variant).map_err(TestCaseError::fail)?;
+                let s = seeded_session(&q, &g, kept, (base, variant), unfinished)
+                    .map_err(TestCaseError::fail)?;
                 names_no_conversation_item(&q, &s).map_err(TestCaseError::fail)?;
                 sessions.push(Finished::new(&q, s));
             }
