@@ -369,13 +369,10 @@ fn stored_records_of_shipped_questionnaires_do_not_depend_on_conversation_only_a
 // as the smallest case that shows it until it is fixed.
 
 /// docs/format.md ("What is kept"): "A `reveals` on a part that reveals
-/// nothing, or on a conversation-only part, is the warning V031." On a
-/// conversation-only derived value, score or trigger it is; on a
-/// conversation-only question the compiler says nothing, because
-/// `compile/disclosure.rs` judges only kept questions. The generator leaves
-/// such a `reveals` out until this passes.
+/// nothing, or on a conversation-only part, is the warning V031", also on a
+/// conversation-only question (found by this test: the compiler used to
+/// judge only kept questions).
 #[test]
-#[ignore = "the core does not yet report V031 for `reveals` on a conversation-only question"]
 fn reveals_on_a_conversation_only_question_is_needless() {
     let source = "format: 2\nid: known\nversion: 1.0.0\ntitle: { en: Known problems }\n\
                   languages: [en]\ndefault_language: en\nsections:\n  - id: main\n    items:\n\
@@ -402,19 +399,15 @@ fn reveals_on_a_conversation_only_question_is_needless() {
 /// Found by the non-interference property run on sessions stopped before
 /// their end (a session the server closes unfinished keeps its stored
 /// record). `contact` is stored because it says `reveals`: whether it is
-/// asked reveals `hurt`. The analysis then treats reading it as revealing
-/// nothing more ("once stored, reading it reveals nothing beyond what the
-/// stored record already holds"). But the stored record lists a question
-/// only once it has a response: one that was shown and not yet answered is
-/// not in it. So until `contact` is answered, `shown(contact)` (here a
-/// trigger, stored without `reveals`) and `finished` tell what the record
-/// does not: that `hurt` was "yes". The two sessions differ only in the
-/// conversation-only answer, agree on the one acknowledged part (`contact`,
-/// absent from both), and their stored records differ in `finished` and in
-/// the trigger.
+/// asked reveals `hurt`; reading it (here `shown(contact)` in a trigger that
+/// needs no `reveals`) is then treated as revealing nothing beyond the
+/// record. The record used to list a question only once it had a response,
+/// so until `contact` was answered, the trigger and `finished` told what the
+/// record did not. Now the record lists a shown stored question as
+/// `unanswered`: the two sessions differ in the acknowledged part, as
+/// `contact`'s `reveals` says they may.
 #[test]
-#[ignore = "leak: an unfinished session's stored record reveals a conversation-only answer"]
-fn an_unanswered_stored_question_reveals_nothing_in_an_unfinished_session() {
+fn an_unanswered_stored_question_is_in_the_record_of_an_unfinished_session() {
     let source = "format: 2\nid: known\nversion: 1.0.0\ntitle: { en: Known problems }\n\
                   languages: [en]\ndefault_language: en\nsections:\n  - id: main\n    items:\n\
                   \x20     - { id: hurt, kind: yes_no, retention: conversation, text: { en: Has someone hurt you? } }\n\
@@ -439,9 +432,16 @@ fn an_unanswered_stored_question_reveals_nothing_in_an_unfinished_session() {
         s.stored_record()
     };
     let (yes, no) = (record(true), record(false));
-    assert_eq!(acknowledged(&q, &yes), acknowledged(&q, &no));
-    assert_eq!(
-        serde_json::to_string(&yes).expect("serialises"),
-        serde_json::to_string(&no).expect("serialises")
-    );
+    let contact = |r: &StoredRecord| {
+        r.answers
+            .iter()
+            .find(|a| a.item == "contact")
+            .map(|a| a.response.clone())
+    };
+    assert_eq!(contact(&yes).as_deref(), Some("unanswered"));
+    assert_eq!(contact(&no), None);
+    // The records differ in the acknowledged part, so this pair is outside
+    // the property's premise (agreement on acknowledged parts).
+    assert_ne!(acknowledged(&q, &yes), acknowledged(&q, &no));
+    assert!(!yes.finished && no.finished);
 }

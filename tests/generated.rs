@@ -566,10 +566,9 @@ fn stored_records_do_not_depend_on_conversation_only_answers() {
 }
 
 /// The same for sessions stopped before their end, as a session the
-/// server closes unfinished is. It finds the leak in
-/// `disclosure::an_unanswered_stored_question_reveals_nothing_in_an_unfinished_session`.
+/// server closes unfinished is. It found the leak kept as
+/// `disclosure::an_unanswered_stored_question_is_in_the_record_of_an_unfinished_session`.
 #[test]
-#[ignore = "leak: an unfinished session's stored record reveals a conversation-only answer"]
 fn stored_records_of_unfinished_sessions_do_not_depend_on_conversation_only_answers() {
     non_interference(true);
 }

@@ -23,6 +23,10 @@ use crate::questionnaire::Compiled;
 use crate::session::Session;
 use crate::value::Value;
 
+/// The response of a stored question that is shown but not yet answered,
+/// in a record of an interview closed before its end.
+const UNANSWERED: &str = "unanswered";
+
 /// What is kept of a session after the conversation; see the module docs
 /// of `stored` in the source and "What is kept" in `docs/format.md`.
 ///
@@ -52,7 +56,9 @@ pub struct StoredRecord {
     /// The first kept end condition that held, if any.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub ended_by: Option<EndRecord>,
-    /// Responses to kept questions that were shown, in document order.
+    /// Every stored question that is shown, in document order, with its
+    /// response: `answered` (with the value), `declined`, `dont_know`,
+    /// `skipped`, or `unanswered` when the interview stopped before it.
     pub answers: Vec<AnswerRecord>,
     /// Kept derived values; `null` when not known.
     pub derived: Vec<DerivedRecord>,
@@ -103,16 +109,27 @@ impl Session {
         }
     }
 
+    /// Every stored question that is shown, answered or not: a reader of
+    /// the record may learn that a question was asked (its `reveals` says
+    /// so), so the record must show it, or `finished` and what reads
+    /// `shown(...)` would tell more than the record holds.
     fn stored_answers(&self, c: &Compiled) -> Vec<AnswerRecord> {
         (0..c.items.len() as u32)
-            .filter(|&i| c.disclosure.items[i as usize].stored && self.visible_at(i))
-            .filter_map(|i| {
-                let response = self.response_at(i)?;
-                Some(AnswerRecord {
+            .filter(|&i| {
+                c.disclosure.items[i as usize].stored
+                    && c.items[i as usize].kind != ItemKind::Info
+                    && self.visible_at(i)
+            })
+            .map(|i| {
+                let response = self.response_at(i);
+                AnswerRecord {
                     item: c.items[i as usize].id.to_string(),
-                    response: response.kind().to_owned(),
-                    value: retained_value(c, i, &response),
-                })
+                    response: response
+                        .as_ref()
+                        .map_or(UNANSWERED, |r| r.kind())
+                        .to_owned(),
+                    value: response.and_then(|r| retained_value(c, i, &r)),
+                }
             })
             .collect()
     }

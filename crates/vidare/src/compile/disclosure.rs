@@ -229,6 +229,10 @@ impl Walk<'_> {
         }
         let def = &self.items[i];
         if def.retention == Retention::Conversation {
+            if let Some(r) = declared.items[i].reveals {
+                check_reason(&declared.items[i], r, ctx);
+                ctx.report(needless(&declared.items[i], r, ctx, false));
+            }
             let mut read = Revealed::single(i as u32);
             read.add(&shown);
             self.read_item[i] = read.clone();
