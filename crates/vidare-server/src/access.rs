@@ -1,10 +1,30 @@
 //! Who may do what: bearer tokens mapped to tenants, or a local-only mode
-//! with one implicit tenant when no token is configured.
+//! with one implicit tenant when no token is configured. Also the guards
+//! around it: the `Host` allow-list that keeps other sites' pages out (DNS
+//! rebinding), the web page's login sessions, and the throttle on failed
+//! authentication.
+//!
+//! Tokens are kept only as SHA-256 digests, and a presented token is
+//! hashed and compared with every digest in constant time. A fast hash is
+//! enough because every token must carry at least [`MIN_TOKEN_BITS`]
+//! random bits (checked at start): nobody can search that space, however
+//! fast each guess is, so a slow password hash would only make every
+//! request slower. A digest in memory (a core dump, swap) does not give
+//! the token back.
 
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest as _, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::AppState;
 use crate::problem::Problem;
@@ -15,6 +35,22 @@ pub const LOCAL_TENANT: &str = "local";
 /// The tenant of sessions created with the admin token.
 pub const ADMIN_TENANT: &str = "admin";
 
+/// Tenant names a token list may not use: a tenant `admin` would see the
+/// sessions the admin token creates, and a tenant `local` those made in
+/// local-only mode on the same data file.
+pub const RESERVED_TENANTS: [&str; 2] = [ADMIN_TENANT, LOCAL_TENANT];
+
+/// The fewest random bits a token must be able to carry: 32 hex digits or
+/// 22 base64url characters.
+pub const MIN_TOKEN_BITS: usize = 128;
+
+/// A SHA-256 digest of a token or a login id.
+type Secret = [u8; 32];
+
+fn digest(text: &str) -> Secret {
+    Sha256::digest(text.as_bytes()).into()
+}
+
 /// How requests are authenticated.
 #[derive(Clone)]
 pub enum Access {
@@ -22,25 +58,26 @@ pub enum Access {
     /// The server only listens on loopback addresses in this mode.
     Local,
     /// Requests carry `Authorization: Bearer <token>` (or, on the web
-    /// page, the login cookie); each token belongs to a tenant.
-    Tokens {
-        /// `(token, tenant)` pairs.
-        tenants: Vec<(String, String)>,
-        /// A token that may read and delete every tenant's sessions, and
-        /// run the equality audit.
-        admin: Option<String>,
-    },
+    /// page, a login cookie); each token belongs to a tenant.
+    Tokens(Tokens),
 }
 
-/// Debug never shows a token.
+/// The configured tokens, as digests only.
+#[derive(Clone)]
+pub struct Tokens {
+    tenants: Vec<(Secret, String)>,
+    admin: Option<Secret>,
+}
+
+/// Debug never shows a token (nor its digest).
 impl fmt::Debug for Access {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Access::Local => f.write_str("Local"),
-            Access::Tokens { tenants, admin } => f
+            Access::Tokens(tokens) => f
                 .debug_struct("Tokens")
-                .field("tenants", &tenants.len())
-                .field("admin", &admin.is_some())
+                .field("tenants", &tokens.tenants.len())
+                .field("admin", &tokens.admin.is_some())
                 .finish(),
         }
     }
@@ -61,6 +98,13 @@ impl Principal {
     pub fn scope(&self) -> Option<&str> {
         (!self.admin).then_some(self.tenant.as_str())
     }
+
+    fn local() -> Principal {
+        Principal {
+            tenant: LOCAL_TENANT.to_owned(),
+            admin: false,
+        }
+    }
 }
 
 impl Access {
@@ -69,25 +113,30 @@ impl Access {
     /// [`Access::Local`].
     ///
     /// # Errors
-    /// A message naming the entry that is malformed, without the token.
+    /// A message naming the entry that is malformed, too weak or uses a
+    /// reserved tenant name, without the token.
     pub fn from_tokens(tokens: Option<&str>, admin: Option<String>) -> Result<Access, String> {
         let tenants = match tokens {
             Some(text) => parse_tokens(text)?,
             None => Vec::new(),
         };
-        let admin = admin
-            .filter(|a| !a.trim().is_empty())
-            .map(|a| a.trim().to_owned());
-        if let Some(admin) = &admin {
+        let admin = admin.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+        if let Some(admin) = admin.as_deref() {
+            check_strength(admin).map_err(|why| format!("the admin token {why}"))?;
             if tenants.iter().any(|(t, _)| t == admin) {
                 return Err("the admin token is also a tenant's token".to_owned());
             }
         }
         if tenants.is_empty() && admin.is_none() {
-            Ok(Access::Local)
-        } else {
-            Ok(Access::Tokens { tenants, admin })
+            return Ok(Access::Local);
         }
+        Ok(Access::Tokens(Tokens {
+            tenants: tenants
+                .into_iter()
+                .map(|(token, tenant)| (digest(&token), tenant))
+                .collect(),
+            admin: admin.as_deref().map(digest),
+        }))
     }
 
     /// Whether this is the local-only mode.
@@ -96,38 +145,35 @@ impl Access {
         matches!(self, Access::Local)
     }
 
-    /// The principal for a presented token.
+    /// The principal for a presented token. Not throttled: requests go
+    /// through the throttle first (see `authenticate_request`).
     ///
     /// # Errors
     /// A 401 problem when a token is needed and missing or unknown.
     pub fn authenticate(&self, token: Option<&str>) -> Result<Principal, Problem> {
-        let (tenants, admin) = match self {
-            Access::Local => {
-                return Ok(Principal {
-                    tenant: LOCAL_TENANT.to_owned(),
-                    admin: false,
-                });
-            }
-            Access::Tokens { tenants, admin } => (tenants, admin),
+        let tokens = match self {
+            Access::Local => return Ok(Principal::local()),
+            Access::Tokens(tokens) => tokens,
         };
         let Some(token) = token else {
             return Err(Problem::unauthorized(
                 "this request needs a bearer token: send `Authorization: Bearer <token>`",
             ));
         };
-        // Compare against every token so the time taken does not tell
-        // which tenant's token was close.
+        let presented = digest(token);
+        // Every digest is compared, in constant time, so the time taken
+        // tells nothing about which one was close.
         let mut found = None;
-        for (known, tenant) in tenants {
-            if constant_time_eq(known.as_bytes(), token.as_bytes()) {
+        for (known, tenant) in &tokens.tenants {
+            if bool::from(known.ct_eq(&presented)) {
                 found = Some(Principal {
                     tenant: tenant.clone(),
                     admin: false,
                 });
             }
         }
-        if let Some(admin) = admin {
-            if constant_time_eq(admin.as_bytes(), token.as_bytes()) {
+        if let Some(admin) = &tokens.admin {
+            if bool::from(admin.ct_eq(&presented)) {
                 found = Some(Principal {
                     tenant: ADMIN_TENANT.to_owned(),
                     admin: true,
@@ -139,7 +185,9 @@ impl Access {
 }
 
 /// Parses `token=tenant` entries separated by commas or new lines; blank
-/// lines and lines starting with `#` are ignored.
+/// lines and lines starting with `#` are ignored. Every token must be
+/// strong enough (see [`MIN_TOKEN_BITS`]) and no tenant may be named
+/// `admin` or `local` ([`RESERVED_TENANTS`]).
 ///
 /// # Errors
 /// A message naming the entry by its position, never quoting a token.
@@ -153,17 +201,14 @@ pub fn parse_tokens(text: &str) -> Result<Vec<(String, String)>, String> {
         .map(str::trim)
         .filter(|e| !e.is_empty());
     for (n, entry) in entries.enumerate() {
+        let n = n + 1;
         let Some((token, tenant)) = entry.split_once('=') else {
-            return Err(format!(
-                "token entry {} has no `=`: write token=tenant",
-                n + 1
-            ));
+            return Err(format!("token entry {n} has no `=`: write token=tenant"));
         };
         let (token, tenant) = (token.trim(), tenant.trim());
         if token.is_empty() || tenant.is_empty() {
             return Err(format!(
-                "token entry {} has an empty token or tenant: write token=tenant",
-                n + 1
+                "token entry {n} has an empty token or tenant: write token=tenant"
             ));
         }
         if !tenant
@@ -171,23 +216,47 @@ pub fn parse_tokens(text: &str) -> Result<Vec<(String, String)>, String> {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         {
             return Err(format!(
-                "token entry {}: the tenant `{tenant}` may only hold letters, digits, `-`, `_` and `.`",
-                n + 1
+                "token entry {n}: the tenant `{tenant}` may only hold letters, digits, `-`, `_` and `.`"
             ));
         }
+        if RESERVED_TENANTS
+            .iter()
+            .any(|r| tenant.eq_ignore_ascii_case(r))
+        {
+            return Err(format!(
+                "token entry {n}: the tenant name `{tenant}` is reserved (`admin` owns the sessions the admin token creates, `local` those of local-only mode); choose another name"
+            ));
+        }
+        check_strength(token).map_err(|why| format!("the token of entry {n} {why}"))?;
         if out.iter().any(|(t, _)| t == token) {
-            return Err(format!("token entry {} repeats an earlier token", n + 1));
+            return Err(format!("token entry {n} repeats an earlier token"));
         }
         out.push((token.to_owned(), tenant.to_owned()));
     }
     Ok(out)
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
+/// Whether a token can carry [`MIN_TOKEN_BITS`] random bits: 4 bits per
+/// hex digit, at most 6 per other character, and no obvious pattern (a
+/// random token of that length has far more than 8 distinct characters).
+/// `Err` completes the sentence "the token ...".
+fn check_strength(token: &str) -> Result<(), String> {
+    const HOW: &str =
+        "make one with `openssl rand -hex 32` (or 22 or more random base64url characters)";
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(format!(
+            "holds a space, a control or a non-ASCII character; {HOW}"
+        ));
     }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    let hex = token.bytes().all(|b| b.is_ascii_hexdigit());
+    let bits = token.len() * if hex { 4 } else { 6 };
+    let distinct = token.bytes().collect::<BTreeSet<u8>>().len();
+    if bits < MIN_TOKEN_BITS || distinct < 8 {
+        return Err(format!(
+            "is too weak: a token needs at least {MIN_TOKEN_BITS} random bits, which is 32 hex digits or 22 base64url characters; {HOW}"
+        ));
+    }
+    Ok(())
 }
 
 /// The bearer token of a request, if it has one.
@@ -201,14 +270,399 @@ pub(crate) fn bearer(parts: &Parts) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// Authenticates a presented token through the throttle: a client that
+/// has used up its failed attempts gets 429 without its token being
+/// looked at (so a guess made then tells nothing), and a wrong token
+/// costs one attempt. A missing token is not an attempt.
+///
+/// # Errors
+/// 401 (a problem) for a missing or unknown token, 429 with `Retry-After`
+/// while the client is throttled.
+pub(crate) fn authenticate_request(
+    state: &AppState,
+    extensions: &Extensions,
+    token: Option<&str>,
+) -> Result<Principal, Response> {
+    let access = state.access();
+    if access.is_local() || token.is_none() {
+        return access
+            .authenticate(token)
+            .map_err(IntoResponse::into_response);
+    }
+    let client = client(extensions);
+    if let Err(wait) = state.throttle().check(client) {
+        return Err(too_many_attempts(wait));
+    }
+    access.authenticate(token).map_err(|problem| {
+        state.throttle().fail(client);
+        problem.into_response()
+    })
+}
+
+/// 429 with `Retry-After` in whole seconds.
+pub(crate) fn too_many_attempts(wait: Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut response = Problem::too_many_attempts(seconds).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
 impl FromRequestParts<AppState> for Principal {
-    type Rejection = Problem;
+    type Rejection = Response;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        state.access().authenticate(bearer(parts))
+        authenticate_request(state, &parts.extensions, bearer(parts))
+    }
+}
+
+// ------------------------------------------------------------- throttle
+
+/// Failed attempts a client may make in a row.
+const THROTTLE_BURST: f64 = 10.0;
+/// After the burst, one more failed attempt per this long.
+const THROTTLE_REFILL: Duration = Duration::from_secs(6);
+/// Clients remembered at most; beyond this, new ones share one bucket.
+const THROTTLE_CLIENTS: usize = 100_000;
+
+/// A client whose address is not known (the service was not served with
+/// `ConnectInfo<SocketAddr>`), and the shared bucket when too many
+/// clients are remembered.
+const UNKNOWN_CLIENT: IpAddr = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
+
+/// Failed authentications per client address: a token bucket of
+/// [`THROTTLE_BURST`] attempts that refills by one every
+/// [`THROTTLE_REFILL`]. Only failures take from it, and it can be looked
+/// at without taking (which `governor`'s keyed limiter cannot do), so a
+/// throttled client's correct token is refused like any other.
+#[derive(Debug, Default)]
+pub(crate) struct Throttle {
+    clients: Mutex<HashMap<IpAddr, Bucket>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    left: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn refilled(self, now: Instant) -> f64 {
+        let gained = now.duration_since(self.at).as_secs_f64() / THROTTLE_REFILL.as_secs_f64();
+        (self.left + gained).min(THROTTLE_BURST)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Throttle {
+    /// `Err(wait)` while `client` has no failed attempt left.
+    pub(crate) fn check(&self, client: IpAddr) -> Result<(), Duration> {
+        let now = Instant::now();
+        let Some(bucket) = lock(&self.clients).get(&client).copied() else {
+            return Ok(());
+        };
+        let left = bucket.refilled(now);
+        if left >= 1.0 {
+            Ok(())
+        } else {
+            Err(THROTTLE_REFILL.mul_f64(1.0 - left))
+        }
+    }
+
+    /// Counts a failed attempt of `client`.
+    pub(crate) fn fail(&self, client: IpAddr) {
+        let now = Instant::now();
+        let mut clients = lock(&self.clients);
+        let mut key = client;
+        if !clients.contains_key(&client) && clients.len() >= THROTTLE_CLIENTS {
+            clients.retain(|_, b| b.refilled(now) < THROTTLE_BURST);
+            if clients.len() >= THROTTLE_CLIENTS {
+                key = UNKNOWN_CLIENT;
+            }
+        }
+        let bucket = clients.entry(key).or_insert(Bucket {
+            left: THROTTLE_BURST,
+            at: now,
+        });
+        bucket.left = (bucket.refilled(now) - 1.0).max(0.0);
+        bucket.at = now;
+    }
+}
+
+/// The client's address as the throttle counts it: IPv4 addresses alone,
+/// IPv6 addresses by their /64 network (one host usually has a whole
+/// /64). Behind a reverse proxy every client has the proxy's address.
+pub(crate) fn client(extensions: &Extensions) -> IpAddr {
+    let Some(ConnectInfo(addr)) = extensions.get::<ConnectInfo<SocketAddr>>() else {
+        return UNKNOWN_CLIENT;
+    };
+    match addr.ip() {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                IpAddr::V4(v4)
+            } else {
+                let mut segments = v6.segments();
+                segments[4..].fill(0);
+                IpAddr::V6(Ipv6Addr::from(segments))
+            }
+        }
+    }
+}
+
+// --------------------------------------------------------------- logins
+
+/// Logins kept at most; the one closest to expiry makes room.
+const MAX_LOGINS: usize = 10_000;
+
+/// The web page's logins: a random id in the cookie, and here, under the
+/// id's digest, whose login it is and when it expires. Kept in memory
+/// only: a restart logs everyone out.
+#[derive(Debug)]
+pub(crate) struct Logins {
+    active: Mutex<HashMap<Secret, Login>>,
+    ttl: Duration,
+}
+
+#[derive(Debug)]
+struct Login {
+    principal: Principal,
+    expires: Instant,
+}
+
+impl Logins {
+    pub(crate) fn new(ttl: Duration) -> Self {
+        Logins {
+            active: Mutex::new(HashMap::new()),
+            ttl,
+        }
+    }
+
+    /// How long a login lasts.
+    pub(crate) fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// Starts a login for `principal`; the id goes in the cookie.
+    ///
+    /// # Errors
+    /// 500 when the system has no random numbers to give.
+    pub(crate) fn start(&self, principal: Principal) -> Result<String, Problem> {
+        let id = random_hex(32)?;
+        let now = Instant::now();
+        let mut active = lock(&self.active);
+        active.retain(|_, login| login.expires > now);
+        if active.len() >= MAX_LOGINS {
+            let first = active
+                .iter()
+                .min_by_key(|(_, login)| login.expires)
+                .map(|(key, _)| *key);
+            if let Some(first) = first {
+                active.remove(&first);
+            }
+        }
+        active.insert(
+            digest(&id),
+            Login {
+                principal,
+                expires: now + self.ttl,
+            },
+        );
+        Ok(id)
+    }
+
+    /// The principal of a login that has not expired or ended.
+    pub(crate) fn get(&self, id: &str) -> Option<Principal> {
+        let key = digest(id);
+        let mut active = lock(&self.active);
+        let login = active.get(&key)?;
+        if login.expires > Instant::now() {
+            Some(login.principal.clone())
+        } else {
+            active.remove(&key);
+            None
+        }
+    }
+
+    /// Ends a login (logout).
+    pub(crate) fn end(&self, id: &str) {
+        lock(&self.active).remove(&digest(id));
+    }
+}
+
+/// `bytes` random bytes from the operating system, as lowercase hex.
+///
+/// # Errors
+/// 500 when the system has no random numbers to give (logged).
+pub(crate) fn random_hex(bytes: usize) -> Result<String, Problem> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer).map_err(|e| {
+        tracing::error!(error = %e, "no random numbers");
+        Problem::internal()
+    })?;
+    Ok(buffer
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+        .map(char::from)
+        .collect())
+}
+
+// ---------------------------------------------------------------- hosts
+
+/// Which `Host` a request may name. A page on another site can make the
+/// browser send requests here under that site's name (DNS rebinding), and
+/// then read the answers as its own; the `Host` header still carries the
+/// other site's name, so it is checked. A request with another host gets
+/// **421** `misdirected-request`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AllowedHosts {
+    /// In local-only mode `localhost`, `127.0.0.1` and `[::1]` on any
+    /// port; with tokens, any host.
+    #[default]
+    Default,
+    /// These hosts only.
+    List(Vec<AllowedHost>),
+}
+
+/// A host name (or address) and, optionally, the only port allowed with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedHost {
+    name: String,
+    port: Option<u16>,
+}
+
+/// The names of this machine that local-only mode answers to.
+const LOOPBACK_NAMES: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
+
+impl AllowedHosts {
+    /// `localhost`, `127.0.0.1` and `[::1]`, on `port` or on any port.
+    #[must_use]
+    pub fn loopback(port: Option<u16>) -> Self {
+        AllowedHosts::List(
+            LOOPBACK_NAMES
+                .iter()
+                .map(|name| AllowedHost {
+                    name: (*name).to_owned(),
+                    port,
+                })
+                .collect(),
+        )
+    }
+
+    /// Parses `host` or `host:port` entries separated by commas (an IPv6
+    /// address in brackets: `[::1]:8080`); a host without a port is
+    /// allowed on any port.
+    ///
+    /// # Errors
+    /// A message naming the entry that is not a host.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let entries: Vec<AllowedHost> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .enumerate()
+            .map(|(n, entry)| {
+                split_host(entry).ok_or_else(|| {
+                    format!(
+                        "allowed host {}: write a host name or address, optionally with `:port` (`[::1]:8080` for IPv6)",
+                        n + 1
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        if entries.is_empty() {
+            return Err("the list of allowed hosts is empty".to_owned());
+        }
+        Ok(AllowedHosts::List(entries))
+    }
+
+    /// Whether a request naming `host` (the `Host` header) is answered.
+    fn allows(&self, host: Option<&str>, local: bool) -> bool {
+        let entries = match self {
+            AllowedHosts::Default if !local => return true,
+            AllowedHosts::Default => &AllowedHosts::loopback(None),
+            list @ AllowedHosts::List(_) => list,
+        };
+        let AllowedHosts::List(entries) = entries else {
+            return false;
+        };
+        let Some(host) = host.and_then(split_host) else {
+            return false;
+        };
+        entries
+            .iter()
+            .any(|e| e.name == host.name && e.port.is_none_or(|p| host.port == Some(p)))
+    }
+}
+
+/// Splits `name[:port]` into a lowercase name and a port; `None` when it
+/// is not one.
+fn split_host(text: &str) -> Option<AllowedHost> {
+    let (name, port) = if text.starts_with('[') {
+        let end = text.find(']')?;
+        let (name, rest) = text.split_at(end + 1);
+        match rest {
+            "" => (name, None),
+            _ => (name, Some(rest.strip_prefix(':')?)),
+        }
+    } else {
+        match text.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (text, None),
+        }
+    };
+    let valid = match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        Some(address) => address.parse::<Ipv6Addr>().is_ok(),
+        None => {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
+        }
+    };
+    if !valid {
+        return None;
+    }
+    let port = match port {
+        Some(port) => Some(port.parse::<u16>().ok()?),
+        None => None,
+    };
+    Some(AllowedHost {
+        name: name.to_ascii_lowercase(),
+        port,
+    })
+}
+
+/// Middleware: answers only requests whose `Host` (or, without one, the
+/// URI's authority) is allowed.
+pub(crate) async fn check_host(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let host = match req.headers().get(header::HOST) {
+        Some(value) => value.to_str().ok(),
+        None => req
+            .uri()
+            .authority()
+            .map(axum::http::uri::Authority::as_str),
+    };
+    if state
+        .options()
+        .allowed_hosts
+        .allows(host, state.access().is_local())
+    {
+        next.run(req).await
+    } else {
+        Problem::misdirected().into_response()
     }
 }
 
@@ -216,21 +670,47 @@ impl FromRequestParts<AppState> for Principal {
 mod tests {
     use super::*;
 
+    const NORTH: &str = "0123456789abcdef0123456789abcdef";
+    const SOUTH: &str = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdl";
+    const ROOT: &str = "fedcba9876543210fedcba9876543210";
+
     #[test]
     fn tokens_parse_from_commas_and_lines() {
-        let parsed = parse_tokens("a1=north, b2 = south\n# comment\nc3=north\n").unwrap();
+        let text = format!("{NORTH}=north, {SOUTH} = south\n# comment\n{ROOT}=north\n");
+        let parsed = parse_tokens(&text).unwrap();
         assert_eq!(
             parsed,
             vec![
-                ("a1".to_owned(), "north".to_owned()),
-                ("b2".to_owned(), "south".to_owned()),
-                ("c3".to_owned(), "north".to_owned())
+                (NORTH.to_owned(), "north".to_owned()),
+                (SOUTH.to_owned(), "south".to_owned()),
+                (ROOT.to_owned(), "north".to_owned())
             ]
         );
-        assert!(parse_tokens("secret").unwrap_err().contains("entry 1"));
-        assert!(!parse_tokens("secret").unwrap_err().contains("secret"));
-        assert!(parse_tokens("a=x,a=y").is_err());
-        assert!(parse_tokens("a=x y").is_err());
+        assert!(parse_tokens(NORTH).unwrap_err().contains("entry 1"));
+        assert!(!parse_tokens(NORTH).unwrap_err().contains(NORTH));
+        assert!(parse_tokens(&format!("{NORTH}=x,{NORTH}=y")).is_err());
+        assert!(parse_tokens(&format!("{NORTH}=x y")).is_err());
+    }
+
+    #[test]
+    fn weak_tokens_and_reserved_tenants_are_refused() {
+        for weak in [
+            "a",
+            "0123456789abcdef0123456789abcde", // 31 hex digits: 124 bits
+            "Zm9vYmFyYmF6cXV4cXV1e",           // 21 base64url characters
+            "00000000000000000000000000000000", // no randomness
+            "abababababababababababababababab",
+        ] {
+            let message = parse_tokens(&format!("{weak}=north")).unwrap_err();
+            assert!(message.contains("too weak"), "{weak}: {message}");
+            assert!(weak.len() < 4 || !message.contains(weak), "{message}");
+            assert!(Access::from_tokens(None, Some(weak.to_owned())).is_err());
+        }
+        for reserved in ["admin", "local", "Admin"] {
+            let message = parse_tokens(&format!("{NORTH}={reserved}")).unwrap_err();
+            assert!(message.contains("reserved"), "{message}");
+        }
+        assert!(parse_tokens(&format!("{NORTH}=administration")).is_ok());
     }
 
     #[test]
@@ -241,11 +721,101 @@ mod tests {
                 .unwrap()
                 .is_local()
         );
-        let access = Access::from_tokens(Some("t=a"), Some("root".into())).unwrap();
-        assert_eq!(access.authenticate(Some("t")).unwrap().tenant, "a");
-        assert!(access.authenticate(Some("root")).unwrap().admin);
+        let access =
+            Access::from_tokens(Some(&format!("{NORTH}=a")), Some(ROOT.to_owned())).unwrap();
+        assert_eq!(access.authenticate(Some(NORTH)).unwrap().tenant, "a");
+        assert!(access.authenticate(Some(ROOT)).unwrap().admin);
         assert_eq!(access.authenticate(Some("x")).unwrap_err().status, 401);
         assert_eq!(access.authenticate(None).unwrap_err().status, 401);
-        assert!(!format!("{access:?}").contains("root"));
+        assert!(!format!("{access:?}").contains(ROOT));
+    }
+
+    #[test]
+    fn the_throttle_counts_failures_only_and_refills() {
+        let throttle = Throttle::default();
+        let client: IpAddr = "192.0.2.1".parse().unwrap();
+        let other: IpAddr = "192.0.2.2".parse().unwrap();
+        for _ in 0..10 {
+            assert!(throttle.check(client).is_ok());
+            throttle.fail(client);
+        }
+        let wait = throttle.check(client).unwrap_err();
+        assert!(
+            wait <= THROTTLE_REFILL && wait > Duration::from_secs(5),
+            "{wait:?}"
+        );
+        assert!(throttle.check(other).is_ok());
+        // As if a refill period had passed.
+        lock(&throttle.clients).get_mut(&client).unwrap().at -= THROTTLE_REFILL;
+        assert!(throttle.check(client).is_ok());
+        throttle.fail(client);
+        assert!(throttle.check(client).is_err());
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_64() {
+        let mut extensions = Extensions::new();
+        let addr: SocketAddr = "[2001:db8:1:2:3:4:5:6]:443".parse().unwrap();
+        extensions.insert(ConnectInfo(addr));
+        assert_eq!(
+            client(&extensions),
+            "2001:db8:1:2::".parse::<IpAddr>().unwrap()
+        );
+        let mut extensions = Extensions::new();
+        let addr: SocketAddr = "[::ffff:192.0.2.7]:443".parse().unwrap();
+        extensions.insert(ConnectInfo(addr));
+        assert_eq!(client(&extensions), "192.0.2.7".parse::<IpAddr>().unwrap());
+        assert_eq!(client(&Extensions::new()), UNKNOWN_CLIENT);
+    }
+
+    #[test]
+    fn logins_expire_and_end() {
+        let logins = Logins::new(Duration::from_secs(3600));
+        let id = logins.start(Principal::local()).unwrap();
+        assert_eq!(id.len(), 64);
+        assert_eq!(logins.get(&id), Some(Principal::local()));
+        assert_eq!(logins.get("0"), None);
+        logins.end(&id);
+        assert_eq!(logins.get(&id), None);
+        let expired = Logins::new(Duration::ZERO);
+        let id = expired.start(Principal::local()).unwrap();
+        assert_eq!(expired.get(&id), None);
+    }
+
+    #[test]
+    fn hosts_are_matched_by_name_and_port() {
+        let loopback = AllowedHosts::loopback(Some(8080));
+        for ok in [
+            "localhost:8080",
+            "LOCALHOST:8080",
+            "127.0.0.1:8080",
+            "[::1]:8080",
+        ] {
+            assert!(loopback.allows(Some(ok), true), "{ok}");
+        }
+        for bad in [
+            "localhost:8081",
+            "localhost",
+            "evil.example:8080",
+            "localhost.evil.example:8080",
+            "127.0.0.1.nip.io:8080",
+            "[::1]x:8080",
+            "",
+        ] {
+            assert!(!loopback.allows(Some(bad), true), "{bad}");
+        }
+        assert!(!loopback.allows(None, true));
+        assert!(AllowedHosts::Default.allows(Some("localhost:1234"), true));
+        assert!(!AllowedHosts::Default.allows(Some("evil.example"), true));
+        assert!(AllowedHosts::Default.allows(Some("evil.example"), false));
+        let list = AllowedHosts::parse("vidare.example, [::1]:9000").unwrap();
+        assert!(list.allows(Some("vidare.example:443"), false));
+        assert!(list.allows(Some("vidare.example"), false));
+        assert!(list.allows(Some("[::1]:9000"), false));
+        assert!(!list.allows(Some("[::1]:9001"), false));
+        assert!(!list.allows(Some("other.example"), false));
+        assert!(AllowedHosts::parse("a.example:http").is_err());
+        assert!(AllowedHosts::parse(" , ").is_err());
+        assert!(AllowedHosts::parse("a/b").is_err());
     }
 }

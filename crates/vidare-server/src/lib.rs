@@ -16,7 +16,9 @@
 //! let store = SqliteStore::open("data/vidare.sqlite3")?;
 //! let state = AppState::new(registry, store, Access::Local, Options::default());
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! axum::serve(listener, vidare_server::app(state)).await?;
+//! // The client's address is what failed logins are throttled by.
+//! let app = vidare_server::app(state);
+//! axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await?;
 //! # Ok(())
 //! # }
 //! ```
@@ -46,10 +48,11 @@ pub mod store;
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 
-pub use access::{Access, Principal};
+pub use access::{Access, AllowedHosts, Principal};
 pub use openapi::openapi_json;
 pub use problem::Problem;
 pub use service::close_idle;
@@ -65,6 +68,13 @@ pub struct Options {
     /// the aggregate statistics (see [`statistics`]); 1 counts each close
     /// on its own, which hides nothing.
     pub statistics_batch: NonZeroUsize,
+    /// Which `Host` headers the service answers; others get 421 (see
+    /// [`AllowedHosts`]: by default, in local-only mode, this machine's
+    /// loopback names only).
+    pub allowed_hosts: AllowedHosts,
+    /// How long a login on the web page lasts (the cookie's id expires
+    /// on the server then, whatever the browser keeps).
+    pub login_ttl: Duration,
 }
 
 impl Default for Options {
@@ -73,6 +83,8 @@ impl Default for Options {
             quick_exit_url: "https://www.google.com/".to_owned(),
             secure_cookies: false,
             statistics_batch: NonZeroUsize::new(10).unwrap_or(NonZeroUsize::MIN),
+            allowed_hosts: AllowedHosts::Default,
+            login_ttl: Duration::from_secs(8 * 3600),
         }
     }
 }
@@ -89,6 +101,8 @@ struct Inner {
     access: Access,
     options: Options,
     statistics: statistics::Pending,
+    logins: access::Logins,
+    throttle: access::Throttle,
 }
 
 impl AppState {
@@ -106,6 +120,8 @@ impl AppState {
                 store: Arc::new(store),
                 access,
                 statistics: statistics::Pending::new(options.statistics_batch),
+                logins: access::Logins::new(options.login_ttl),
+                throttle: access::Throttle::default(),
                 options,
             }),
         }
@@ -134,10 +150,23 @@ impl AppState {
     pub(crate) fn statistics(&self) -> &statistics::Pending {
         &self.inner.statistics
     }
+
+    pub(crate) fn logins(&self) -> &access::Logins {
+        &self.inner.logins
+    }
+
+    pub(crate) fn throttle(&self) -> &access::Throttle {
+        &self.inner.throttle
+    }
 }
 
 /// The whole service: the JSON API under `/api/v1`, `/openapi.json`, the
-/// web page, and request logging.
+/// web page, and request logging; only for allowed `Host`s, errors always
+/// as problems or pages, and `Cache-Control: no-store` unless a response
+/// says otherwise. Serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()`: failed logins
+/// are throttled per client address, and without it all clients share one
+/// allowance.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
@@ -145,6 +174,26 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .route("/openapi.json", axum::routing::get(openapi::serve))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .layer(axum::middleware::from_fn(problem::plain_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::check_host,
+        ))
+        .layer(axum::middleware::from_fn(no_store_by_default))
         .layer(axum::middleware::from_fn(logging::log_requests))
         .with_state(state)
+}
+
+/// Responses carry answers, or tell whether a session exists: none may be
+/// kept by a browser or a proxy unless its handler says it is public.
+async fn no_store_by_default(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(req).await;
+    response
+        .headers_mut()
+        .entry(axum::http::header::CACHE_CONTROL)
+        .or_insert(axum::http::HeaderValue::from_static("no-store"));
+    response
 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use vidare_server::store::SqliteStore;
-use vidare_server::{Access, AppState, Options};
+use vidare_server::{Access, AllowedHosts, AppState, Options};
 
 /// Serve Vidare interviews over HTTP: a JSON API under /api/v1 and a web page.
 ///
@@ -55,9 +55,19 @@ struct Args {
     /// and delete answers kept only for the conversation. 0 never closes.
     #[arg(long, env = "VIDARE_CLOSE_AFTER_HOURS", default_value_t = 24)]
     close_after_hours: u64,
-    /// Mark the login cookie `Secure` (when served over HTTPS).
-    #[arg(long, env = "VIDARE_SECURE_COOKIES")]
+    /// Mark the login cookie `Secure` (when served over HTTPS). The
+    /// environment variable takes 1/0, true/false, yes/no or on/off.
+    #[arg(long, env = "VIDARE_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
     secure_cookies: bool,
+    /// How many hours a login on the web page lasts.
+    #[arg(long, env = "VIDARE_LOGIN_HOURS", default_value = "8", value_parser = clap::value_parser!(u64).range(1..=24 * 366))]
+    login_hours: u64,
+    /// The host names (with `:port`, or any port without) that requests may
+    /// name in `Host`, separated by commas; others get 421. Default: in
+    /// local-only mode `localhost`, `127.0.0.1` and `[::1]` with the port
+    /// listened on; with tokens, any.
+    #[arg(long, env = "VIDARE_ALLOWED_HOSTS")]
+    allowed_hosts: Option<String>,
     /// Count closes in the aggregate statistics in batches of this many
     /// per questionnaire version (at least 1; 1 hides nothing). Closes
     /// waiting for their batch are lost on a restart.
@@ -125,10 +135,21 @@ async fn run(args: Args) -> Result<(), String> {
     }
     let store = SqliteStore::open(&args.data).map_err(|e| e.to_string())?;
     tracing::info!(data = %args.data.display(), questionnaires = loaded, "ready");
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let allowed_hosts = match (&args.allowed_hosts, access.is_local()) {
+        (Some(list), _) => AllowedHosts::parse(list)?,
+        (None, true) => AllowedHosts::loopback(Some(addr.port())),
+        (None, false) => AllowedHosts::Default,
+    };
     let options = Options {
         quick_exit_url: args.quick_exit_url.clone(),
         secure_cookies: args.secure_cookies,
         statistics_batch: args.statistics_batch,
+        allowed_hosts,
+        login_ttl: Duration::from_secs(args.login_hours * 3600),
     };
     let state = AppState::new(registry, store, access, options);
 
@@ -147,17 +168,17 @@ async fn run(args: Args) -> Result<(), String> {
         });
     }
 
-    let listener = tokio::net::TcpListener::bind(args.bind)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     // Tests read this line to find the port.
     println!("vidare-server listening on http://{addr}/");
     let _ = std::io::stdout().flush();
-    axum::serve(listener, vidare_server::app(state))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| e.to_string())
+    let app = vidare_server::app(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .map_err(|e| e.to_string())
 }
 
 async fn shutdown() {

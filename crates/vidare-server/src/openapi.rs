@@ -118,6 +118,11 @@ fn rewrite_refs(value: &mut serde_json::Value) {
     }
 }
 
-pub(crate) async fn serve() -> Json<serde_json::Value> {
-    Json(openapi_json())
+/// The document is public and the same for everyone, so it may be cached
+/// (every other response is `no-store`).
+pub(crate) async fn serve() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CACHE_CONTROL, "public, max-age=300")],
+        Json(openapi_json()),
+    )
 }

@@ -4,6 +4,7 @@
 
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -167,6 +168,56 @@ impl Problem {
         )
     }
 
+    /// 400: the request's path, query or form could not be read (a field
+    /// given twice, a value of the wrong type, bytes that are not UTF-8, a
+    /// control character where none belongs). Never says what was sent.
+    #[must_use]
+    pub fn invalid_request(detail: impl Into<String>) -> Self {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-request",
+            "The request is not valid",
+            detail,
+        )
+    }
+
+    /// 413: the body is larger than the server reads (2 MB).
+    #[must_use]
+    pub fn body_too_large() -> Self {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body-too-large",
+            "The body is too large",
+            "the body is larger than the 2 MB the server reads",
+        )
+    }
+
+    /// 421: the request names a host this server does not answer for
+    /// (see `AllowedHosts`); the host is not repeated.
+    #[must_use]
+    pub fn misdirected() -> Self {
+        Problem::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "misdirected-request",
+            "Not a host this server answers for",
+            "the Host header does not name this server: open it as http://localhost:<port>/ (or 127.0.0.1, [::1]), or add the name to --allowed-hosts (VIDARE_ALLOWED_HOSTS)",
+        )
+    }
+
+    /// 429: too many failed authentications from this client; the
+    /// response also carries `Retry-After`.
+    #[must_use]
+    pub fn too_many_attempts(seconds: u64) -> Self {
+        Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-attempts",
+            "Too many failed attempts",
+            format!(
+                "too many requests from this address had a wrong token; try again in {seconds} s"
+            ),
+        )
+    }
+
     fn status_code(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
@@ -313,11 +364,7 @@ where
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
-            .is_some_and(|v| {
-                let v = v.trim();
-                v.eq_ignore_ascii_case("application/json")
-                    || (v.starts_with("application/") && v.ends_with("+json"))
-            });
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
         if !is_json {
             return Err(Problem::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -328,13 +375,17 @@ where
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|_| {
-                Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "unreadable-body",
-                    "The body could not be read",
-                    "the body could not be read (is it larger than 2 MB?)",
-                )
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Problem::body_too_large()
+                } else {
+                    Problem::new(
+                        StatusCode::BAD_REQUEST,
+                        "unreadable-body",
+                        "The body could not be read",
+                        "the body could not be read: the connection broke off, or its encoding is not valid",
+                    )
+                }
             })?;
         parse_json(&bytes).map(ApiJson)
     }
@@ -347,9 +398,42 @@ where
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| json_problem(e.inner(), &e.path().to_string()))?;
+        .map_err(|e| json_problem(e.inner(), &field_path(e.inner(), e.path())))?;
     de.end().map_err(|e| json_problem(&e, "."))?;
     Ok(value)
+}
+
+/// The path to the field in error, made only of names of our own types
+/// and indices: a field the body sent that the type does not have (serde's
+/// "unknown field") is left out, since its name is the client's text.
+fn field_path(e: &serde_json::Error, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut segments: Vec<String> = path
+        .iter()
+        .map(|segment| match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } | Segment::Enum { variant: key } => key.clone(),
+            Segment::Unknown => "?".to_owned(),
+        })
+        .collect();
+    if e.to_string().starts_with("unknown field") {
+        segments.pop();
+    }
+    // Our own names are short identifiers; anything else is not repeated.
+    for segment in &mut segments {
+        if segment.len() > 64
+            || !segment
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            "?".clone_into(segment);
+        }
+    }
+    if segments.is_empty() {
+        ".".to_owned()
+    } else {
+        segments.join(".")
+    }
 }
 
 fn json_problem(e: &serde_json::Error, path: &str) -> Problem {
@@ -369,13 +453,16 @@ fn json_problem(e: &serde_json::Error, path: &str) -> Problem {
             } else {
                 format!(" in `{path}`")
             };
+            let what = if message.starts_with("unknown field") {
+                "the body has a field the endpoint does not know"
+            } else {
+                "the body does not have the expected shape"
+            };
             Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid-body",
                 "The body does not have the expected shape",
-                format!(
-                    "the body does not have the expected shape{at} at line {line} column {column}{missing}; see /openapi.json"
-                ),
+                format!("{what}{at} at line {line} column {column}{missing}; see /openapi.json"),
             )
         }
         _ => Problem::new(
@@ -385,6 +472,51 @@ fn json_problem(e: &serde_json::Error, path: &str) -> Problem {
             format!("the body is not valid JSON at line {line} column {column}"),
         ),
     }
+}
+
+/// Middleware: an error response that is not already a problem or a page
+/// (axum's own rejections of a path, query or body it cannot read, an
+/// unknown route, a wrong method) becomes a problem with a fixed detail,
+/// so that no error body repeats what the request sent.
+pub(crate) async fn plain_errors(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    if !(status.is_client_error() || status == StatusCode::INTERNAL_SERVER_ERROR) {
+        return response;
+    }
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !plain {
+        return response;
+    }
+    let problem = match status {
+        StatusCode::NOT_FOUND => Problem::new(
+            status,
+            "not-found",
+            "Not found",
+            "there is nothing at this path; see /openapi.json",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => Problem::new(
+            status,
+            "method-not-allowed",
+            "Method not allowed",
+            "this path does not take this method; see /openapi.json",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => Problem::body_too_large(),
+        StatusCode::INTERNAL_SERVER_ERROR => Problem::internal(),
+        _ => Problem::invalid_request(
+            "the request's path, query or body could not be read; see /openapi.json",
+        ),
+    };
+    let mut out = problem.into_response();
+    *out.status_mut() = status;
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
 }
 
 #[cfg(test)]

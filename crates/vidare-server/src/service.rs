@@ -181,7 +181,7 @@ pub(crate) async fn create(
         }
     };
     let new = NewSession {
-        id: uuid::Uuid::new_v4().simple().to_string(),
+        id: crate::access::random_hex(16)?,
         tenant: who.tenant.clone(),
         questionnaire: q.id().to_owned(),
         version: q.version().to_owned(),

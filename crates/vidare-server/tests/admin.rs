@@ -15,8 +15,8 @@ const AUDIT: &str = "/api/v1/admin/questionnaires/gender-equality-compass/1.0.0/
 
 fn tokens() -> Access {
     Access::from_tokens(
-        Some("tok-north=north,tok-south=south"),
-        Some("tok-admin".into()),
+        Some("tok-north-k7f2q9x4m1p8w3z6=north,tok-south-k7f2q9x4m1p8w3z6=south"),
+        Some("tok-admin-k7f2q9x4m1p8w3z6".into()),
     )
     .unwrap()
 }
@@ -219,7 +219,10 @@ async fn the_admin_gets_the_audit_of_every_tenants_sessions_in_three_formats() {
     // two tenants; half of them closed (which deletes the answers of the
     // violence questions, kept for the conversation only).
     for variant in 0..6 {
-        for (gender, token) in [("woman", "tok-north"), ("man", "tok-south")] {
+        for (gender, token) in [
+            ("woman", "tok-north-k7f2q9x4m1p8w3z6"),
+            ("man", "tok-south-k7f2q9x4m1p8w3z6"),
+        ] {
             let (id, session) = interview(&server, token, gender, variant, usize::MAX).await;
             assert!(session.is_finished());
             if variant % 2 == 1 {
@@ -230,10 +233,17 @@ async fn the_admin_gets_the_audit_of_every_tenants_sessions_in_three_formats() {
     }
     // Two who said "other", and an interview stopped after three answers.
     for variant in [0, 3] {
-        let (id, session) = interview(&server, "tok-north", "other", variant, usize::MAX).await;
+        let (id, session) = interview(
+            &server,
+            "tok-north-k7f2q9x4m1p8w3z6",
+            "other",
+            variant,
+            usize::MAX,
+        )
+        .await;
         local.push((id, kept(&session)));
     }
-    let (id, session) = interview(&server, "tok-south", "woman", 0, 3).await;
+    let (id, session) = interview(&server, "tok-south-k7f2q9x4m1p8w3z6", "woman", 0, 3).await;
     assert!(!session.is_finished());
     local.push((id, kept(&session)));
 
@@ -246,7 +256,7 @@ async fn the_admin_gets_the_audit_of_every_tenants_sessions_in_three_formats() {
     // JSON (the default): the core's audit of what is kept of the same
     // sessions, open or closed alike.
     let reply = server
-        .send(Method::GET, AUDIT, Some("tok-admin"), None)
+        .send(Method::GET, AUDIT, Some("tok-admin-k7f2q9x4m1p8w3z6"), None)
         .await;
     assert_eq!(reply.status, 200, "{reply:?}");
     let expected = as_served(expected, &reply.body);
@@ -271,7 +281,7 @@ async fn the_admin_gets_the_audit_of_every_tenants_sessions_in_three_formats() {
         .send(
             Method::GET,
             &format!("{AUDIT}?format=json&by=gender"),
-            Some("tok-admin"),
+            Some("tok-admin-k7f2q9x4m1p8w3z6"),
             None,
         )
         .await;
@@ -282,7 +292,7 @@ async fn the_admin_gets_the_audit_of_every_tenants_sessions_in_three_formats() {
         .send(
             Method::GET,
             &format!("{AUDIT}?format=markdown"),
-            Some("tok-admin"),
+            Some("tok-admin-k7f2q9x4m1p8w3z6"),
             None,
         )
         .await;
@@ -299,7 +309,7 @@ async fn the_admin_gets_the_audit_of_every_tenants_sessions_in_three_formats() {
         .send(
             Method::GET,
             &format!("{AUDIT}?format=svg"),
-            Some("tok-admin"),
+            Some("tok-admin-k7f2q9x4m1p8w3z6"),
             None,
         )
         .await;
@@ -315,7 +325,7 @@ async fn the_admin_gets_the_audit_of_every_tenants_sessions_in_three_formats() {
         .send(
             Method::GET,
             &format!("{AUDIT}?by=low_mood"),
-            Some("tok-admin"),
+            Some("tok-admin-k7f2q9x4m1p8w3z6"),
             None,
         )
         .await;
@@ -330,13 +340,20 @@ async fn the_admin_gets_the_audit_of_every_tenants_sessions_in_three_formats() {
 #[tokio::test]
 async fn tenants_are_refused_and_bad_requests_are_problems() {
     let server = TestServer::start(&shipped(), tokens()).await;
-    interview(&server, "tok-north", "woman", 0, usize::MAX).await;
+    interview(
+        &server,
+        "tok-north-k7f2q9x4m1p8w3z6",
+        "woman",
+        0,
+        usize::MAX,
+    )
+    .await;
     for format in ["", "?format=markdown", "?format=svg"] {
         let reply = server
             .send(
                 Method::GET,
                 &format!("{AUDIT}{format}"),
-                Some("tok-north"),
+                Some("tok-north-k7f2q9x4m1p8w3z6"),
                 None,
             )
             .await;
@@ -353,7 +370,7 @@ async fn tenants_are_refused_and_bad_requests_are_problems() {
         let server = &server;
         async move {
             server
-                .send(Method::GET, &path, Some("tok-admin"), None)
+                .send(Method::GET, &path, Some("tok-admin-k7f2q9x4m1p8w3z6"), None)
                 .await
         }
     };
@@ -391,7 +408,14 @@ async fn in_local_only_mode_the_audit_is_available() {
 #[tokio::test]
 async fn the_result_with_the_counterfactual_check() {
     let server = TestServer::start(&shipped(), tokens()).await;
-    let (id, session) = interview(&server, "tok-north", "woman", 2, usize::MAX).await;
+    let (id, session) = interview(
+        &server,
+        "tok-north-k7f2q9x4m1p8w3z6",
+        "woman",
+        2,
+        usize::MAX,
+    )
+    .await;
     let path = format!("/api/v1/sessions/{id}/result");
     let get = |query: &'static str| {
         let (server, path) = (&server, &path);
@@ -400,7 +424,7 @@ async fn the_result_with_the_counterfactual_check() {
                 .send(
                     Method::GET,
                     &format!("{path}{query}"),
-                    Some("tok-north"),
+                    Some("tok-north-k7f2q9x4m1p8w3z6"),
                     None,
                 )
                 .await
@@ -429,7 +453,13 @@ async fn the_result_with_the_counterfactual_check() {
     // Closing keeps the stored record and deletes the log, which holds
     // answers that are not kept; the check is stored with the record (it
     // names only the protected item, which is kept) and returned with it.
-    close(&server, "tok-north", &id, session.events().len()).await;
+    close(
+        &server,
+        "tok-north-k7f2q9x4m1p8w3z6",
+        &id,
+        session.events().len(),
+    )
+    .await;
     let stored = serde_json::to_value(session.stored_record_in("en")).unwrap();
     let closed = get("?lang=en&check=true").await;
     assert_eq!(closed.status, 200, "{closed:?}");
@@ -445,7 +475,7 @@ async fn the_result_with_the_counterfactual_check() {
         .send(
             Method::GET,
             &format!("/api/v1/sessions/{id}/recording"),
-            Some("tok-north"),
+            Some("tok-north-k7f2q9x4m1p8w3z6"),
             None,
         )
         .await;
@@ -456,7 +486,7 @@ async fn the_result_with_the_counterfactual_check() {
         .send(
             Method::GET,
             &format!("{path}?check=true"),
-            Some("tok-south"),
+            Some("tok-south-k7f2q9x4m1p8w3z6"),
             None,
         )
         .await;
@@ -470,7 +500,14 @@ async fn the_result_with_the_counterfactual_check() {
 async fn results_stored_by_older_servers_are_still_read() {
     use vidare_server::store::Store as _;
     let server = TestServer::start(&shipped(), tokens()).await;
-    let (id, session) = interview(&server, "tok-north", "woman", 2, usize::MAX).await;
+    let (id, session) = interview(
+        &server,
+        "tok-north-k7f2q9x4m1p8w3z6",
+        "woman",
+        2,
+        usize::MAX,
+    )
+    .await;
     let old: serde_json::Map<String, Value> = ["sv", "en"]
         .into_iter()
         .map(|lang| {
@@ -488,7 +525,7 @@ async fn results_stored_by_older_servers_are_still_read() {
 
     let path = format!("/api/v1/sessions/{id}/result?lang=en");
     let result = server
-        .send(Method::GET, &path, Some("tok-north"), None)
+        .send(Method::GET, &path, Some("tok-north-k7f2q9x4m1p8w3z6"), None)
         .await;
     let mut plain = old["en"].clone();
     plain.as_object_mut().unwrap().remove("counterfactual");
@@ -497,14 +534,14 @@ async fn results_stored_by_older_servers_are_still_read() {
         .send(
             Method::GET,
             &format!("{path}&check=true"),
-            Some("tok-north"),
+            Some("tok-north-k7f2q9x4m1p8w3z6"),
             None,
         )
         .await;
     assert_eq!(checked.body, old["en"]);
 
     let reply = server
-        .send(Method::GET, AUDIT, Some("tok-admin"), None)
+        .send(Method::GET, AUDIT, Some("tok-admin-k7f2q9x4m1p8w3z6"), None)
         .await;
     assert_eq!(reply.status, 200, "{reply:?}");
     let registry = vidare::Registry::load_dir(shipped()).unwrap();

@@ -148,28 +148,33 @@ async fn a_stale_write_is_a_conflict() {
 #[tokio::test]
 async fn tenants_see_only_their_own_sessions() {
     let access = Access::from_tokens(
-        Some("tok-north=north,tok-south=south"),
-        Some("tok-admin".into()),
+        Some("tok-north-k7f2q9x4m1p8w3z6=north,tok-south-k7f2q9x4m1p8w3z6=south"),
+        Some("tok-admin-k7f2q9x4m1p8w3z6".into()),
     )
     .unwrap();
     let server = TestServer::start(&shipped(), access).await;
-    let state = create(&server, "violence-seven@1.0.0", Some("tok-north")).await;
+    let state = create(
+        &server,
+        "violence-seven@1.0.0",
+        Some("tok-north-k7f2q9x4m1p8w3z6"),
+    )
+    .await;
     let id = state["id"].as_str().unwrap();
     let path = format!("/api/v1/sessions/{id}");
 
     let own = server
-        .send(Method::GET, &path, Some("tok-north"), None)
+        .send(Method::GET, &path, Some("tok-north-k7f2q9x4m1p8w3z6"), None)
         .await;
     assert_eq!(own.status, 200);
     let other = server
-        .send(Method::GET, &path, Some("tok-south"), None)
+        .send(Method::GET, &path, Some("tok-south-k7f2q9x4m1p8w3z6"), None)
         .await;
     assert_problem(&other, 404, "unknown-session");
     let write = server
         .send(
             Method::POST,
             &format!("{path}/answer"),
-            Some("tok-south"),
+            Some("tok-south-k7f2q9x4m1p8w3z6"),
             Some(&json!({"expected_events": 0, "item": "alone", "value": true})),
         )
         .await;
@@ -179,43 +184,63 @@ async fn tenants_see_only_their_own_sessions() {
             .send(
                 Method::GET,
                 &format!("{path}{sub}"),
-                Some("tok-south"),
+                Some("tok-south-k7f2q9x4m1p8w3z6"),
                 None,
             )
             .await;
         assert_problem(&r, 404, "unknown-session");
     }
     let delete = server
-        .send(Method::DELETE, &path, Some("tok-south"), None)
+        .send(
+            Method::DELETE,
+            &path,
+            Some("tok-south-k7f2q9x4m1p8w3z6"),
+            None,
+        )
         .await;
     assert_problem(&delete, 404, "unknown-session");
     let list = server
-        .send(Method::GET, "/api/v1/sessions", Some("tok-south"), None)
+        .send(
+            Method::GET,
+            "/api/v1/sessions",
+            Some("tok-south-k7f2q9x4m1p8w3z6"),
+            None,
+        )
         .await;
     assert_eq!(list.body["sessions"], json!([]));
     let list = server
-        .send(Method::GET, "/api/v1/sessions", Some("tok-north"), None)
+        .send(
+            Method::GET,
+            "/api/v1/sessions",
+            Some("tok-north-k7f2q9x4m1p8w3z6"),
+            None,
+        )
         .await;
     assert_eq!(list.body["sessions"][0]["id"], id);
 
     // The admin sees every tenant's sessions and may delete them.
     let admin = server
-        .send(Method::GET, &path, Some("tok-admin"), None)
+        .send(Method::GET, &path, Some("tok-admin-k7f2q9x4m1p8w3z6"), None)
         .await;
     assert_eq!(admin.status, 200);
     let delete = server
-        .send(Method::DELETE, &path, Some("tok-admin"), None)
+        .send(
+            Method::DELETE,
+            &path,
+            Some("tok-admin-k7f2q9x4m1p8w3z6"),
+            None,
+        )
         .await;
     assert_eq!(delete.status, 204);
     let gone = server
-        .send(Method::GET, &path, Some("tok-north"), None)
+        .send(Method::GET, &path, Some("tok-north-k7f2q9x4m1p8w3z6"), None)
         .await;
     assert_problem(&gone, 404, "unknown-session");
 }
 
 #[tokio::test]
 async fn a_missing_or_bad_token_is_unauthorized() {
-    let access = Access::from_tokens(Some("tok-north=north"), None).unwrap();
+    let access = Access::from_tokens(Some("tok-north-k7f2q9x4m1p8w3z6=north"), None).unwrap();
     let server = TestServer::start(&shipped(), access).await;
     for token in [None, Some("wrong")] {
         let reply = server

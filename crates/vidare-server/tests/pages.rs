@@ -387,7 +387,11 @@ async fn texts_are_escaped() {
 
 #[tokio::test]
 async fn with_tokens_the_page_needs_a_login() {
-    let access = Access::from_tokens(Some("tok-north=north,tok-south=south"), None).unwrap();
+    let access = Access::from_tokens(
+        Some("tok-north-k7f2q9x4m1p8w3z6=north,tok-south-k7f2q9x4m1p8w3z6=south"),
+        None,
+    )
+    .unwrap();
     let server = TestServer::start(&fixtures(), access).await;
     let start = get(&server, "/?lang=en", None).await;
     assert_eq!(start.status, 303);
@@ -415,7 +419,7 @@ async fn with_tokens_the_page_needs_a_login() {
         &server,
         "/login",
         &[
-            ("token", "tok-north"),
+            ("token", "tok-north-k7f2q9x4m1p8w3z6"),
             ("next", "/?lang=en"),
             ("lang", "en"),
         ],
@@ -432,7 +436,10 @@ async fn with_tokens_the_page_needs_a_login() {
     let evil = post(
         &server,
         "/login",
-        &[("token", "tok-north"), ("next", "//evil.example/")],
+        &[
+            ("token", "tok-north-k7f2q9x4m1p8w3z6"),
+            ("next", "//evil.example/"),
+        ],
         None,
     )
     .await;
@@ -449,7 +456,15 @@ async fn with_tokens_the_page_needs_a_login() {
     .await;
     let at = created.location.unwrap();
     assert_eq!(get(&server, &at, Some(&cookie)).await.status, 200);
-    let south = "vidare_token=tok-south";
+    let south = post(
+        &server,
+        "/login",
+        &[("token", "tok-south-k7f2q9x4m1p8w3z6"), ("next", "/")],
+        None,
+    )
+    .await;
+    let south = south.headers["set-cookie"].to_str().unwrap();
+    let south = south.split(';').next().unwrap();
     assert_eq!(
         get(&server, &at, Some(south)).await.status,
         404,

@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use vidare_server::store::SqliteStore;
 use vidare_server::{Access, AppState, Options};
 
-const ADMIN: &str = "tok-admin";
-const TENANT: &str = "tok-north";
+const ADMIN: &str = "tok-admin-k7f2q9x4m1p8w3z6";
+const TENANT: &str = "tok-north-k7f2q9x4m1p8w3z6";
 const REPORT: &str = "/api/v1/admin/statistics?questionnaire=counted&version=1.0.0";
 
 fn questionnaires() -> PathBuf {

@@ -10,17 +10,19 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::{Principal, bearer};
+use crate::access::{Principal, authenticate_request, bearer};
 use crate::problem::Problem;
 use crate::service::{self, Action};
 
-const COOKIE: &str = "vidare_token";
+/// The login cookie: a random id of a login the server keeps (see
+/// `access::Logins`), never the token.
+const COOKIE: &str = "vidare_login";
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -64,6 +66,14 @@ fn page(status: StatusCode, markup: maud::Markup) -> Response {
 }
 
 fn see_other(location: &str) -> Response {
+    // A location with a control character cannot be sent: the request
+    // that led here held one (a new line in a path), and is refused.
+    if HeaderValue::from_str(location).is_err() || location.chars().any(char::is_control) {
+        return Problem::invalid_request(
+            "the address holds a control character (such as a new line), which no link holds",
+        )
+        .into_response();
+    }
     let mut response = Redirect::to(location).into_response();
     response
         .headers_mut()
@@ -79,9 +89,8 @@ fn encode(text: &str) -> String {
 /// one (in token mode) the browser is sent to the login form.
 pub(crate) struct PageUser(Principal);
 
-fn cookie_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+fn login_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -99,10 +108,22 @@ impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let token = bearer(parts)
-            .map(str::to_owned)
-            .or_else(|| cookie_token(parts));
-        if let Ok(principal) = state.access().authenticate(token.as_deref()) {
+        if state.access().is_local() {
+            if let Ok(principal) = state.access().authenticate(None) {
+                return Ok(PageUser(principal));
+            }
+        }
+        if let Some(token) = bearer(parts) {
+            match authenticate_request(state, &parts.extensions, Some(token)) {
+                Ok(principal) => return Ok(PageUser(principal)),
+                Err(throttled) if throttled.status() == StatusCode::TOO_MANY_REQUESTS => {
+                    return Err(throttled);
+                }
+                Err(_) => {}
+            }
+        } else if let Some(principal) =
+            login_cookie(&parts.headers).and_then(|id| state.logins().get(&id))
+        {
             return Ok(PageUser(principal));
         }
         let next = parts
@@ -189,21 +210,44 @@ pub(crate) struct LoginQuery {
     lang: Option<String>,
 }
 
-/// A redirect target inside this site: a path, never `//host`.
-fn local_path(next: Option<&str>) -> &str {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/")
+/// Where to go after the login: a path on this site, else `/`.
+///
+/// Only a path that starts with exactly one `/` and holds nothing but
+/// visible ASCII other than `\` is taken: browsers read `/\host` and
+/// `//host` as another site, and drop tabs and new lines first, so that
+/// `/\t/host` is `//host`. A control character is refused outright (400),
+/// since no link this site makes has one.
+///
+/// # Errors
+/// A 400 problem when `next` holds a control character.
+fn local_path(next: Option<&str>) -> Result<&str, Response> {
+    let Some(next) = next else { return Ok("/") };
+    if next.chars().any(char::is_control) {
+        return Err(Problem::invalid_request(
+            "`next` holds a control character (such as a new line or a tab), which no link holds",
+        )
+        .into_response());
+    }
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+        && next.parse::<axum::http::uri::PathAndQuery>().is_ok();
+    Ok(if local { next } else { "/" })
 }
 
 async fn login_page(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
     let ui = ui::ui(q.lang.as_deref().unwrap_or("sv"));
+    let next = match local_path(q.next.as_deref()) {
+        Ok(next) => next,
+        Err(refused) => return refused,
+    };
     page(
         if q.error.is_some() {
             StatusCode::UNAUTHORIZED
         } else {
             StatusCode::OK
         },
-        render::login(ui, &state, local_path(q.next.as_deref()), q.error.is_some()),
+        render::login(ui, &state, next, q.error.is_some()),
     )
 }
 
@@ -218,31 +262,62 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// Checks the token (through the throttle) and starts a login: the
+/// cookie holds a random id, which the server maps to the tenant until it
+/// expires or the user logs out.
+async fn login(
+    State(state): State<AppState>,
+    extensions: Extensions,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let fields = form_fields(&body);
     let lang = ui::ui(field(&fields, "lang").unwrap_or("sv")).lang;
     if cross_site(&headers) {
         return forbidden(lang);
     }
-    let next = local_path(field(&fields, "next")).to_owned();
-    let token = field(&fields, "token").map(str::trim).unwrap_or_default();
-    if state.access().authenticate(Some(token)).is_err() || state.access().is_local() {
-        if state.access().is_local() {
-            return see_other(&next);
-        }
-        return see_other(&format!(
-            "/login?error=1&lang={lang}&next={}",
-            encode(&next)
-        ));
+    let next = match local_path(field(&fields, "next")) {
+        Ok(next) => next.to_owned(),
+        Err(refused) => return refused,
+    };
+    if state.access().is_local() {
+        return see_other(&next);
     }
+    let token = field(&fields, "token").map(str::trim).unwrap_or_default();
+    let principal = match authenticate_request(&state, &extensions, Some(token)) {
+        Ok(principal) => principal,
+        Err(throttled) if throttled.status() == StatusCode::TOO_MANY_REQUESTS => {
+            let ui = ui::ui(lang);
+            let mut response = page(
+                StatusCode::TOO_MANY_REQUESTS,
+                render::message(ui, &format!("/login?lang={lang}"), ui.too_many_attempts),
+            );
+            if let Some(wait) = throttled.headers().get(header::RETRY_AFTER) {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, wait.clone());
+            }
+            return response;
+        }
+        Err(_) => {
+            return see_other(&format!(
+                "/login?error=1&lang={lang}&next={}",
+                encode(&next)
+            ));
+        }
+    };
+    let id = match state.logins().start(principal) {
+        Ok(id) => id,
+        Err(problem) => return problem.into_response(),
+    };
     let secure = if state.options().secure_cookies {
         "; Secure"
     } else {
         ""
     };
     let cookie = format!(
-        "{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200{secure}",
-        encode(token)
+        "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        state.logins().ttl().as_secs()
     );
     let mut response = see_other(&next);
     if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -251,14 +326,19 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
     response
 }
 
-async fn logout(headers: HeaderMap) -> Response {
+/// Ends the login on the server (the id in the cookie no longer works,
+/// wherever a copy of it is) and clears the cookie.
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if cross_site(&headers) {
         return forbidden("sv");
+    }
+    if let Some(id) = login_cookie(&headers) {
+        state.logins().end(&id);
     }
     let mut response = see_other("/login");
     response.headers_mut().insert(
         header::SET_COOKIE,
-        HeaderValue::from_static("vidare_token=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+        HeaderValue::from_static("vidare_login=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
     );
     response
 }

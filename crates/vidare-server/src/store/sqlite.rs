@@ -83,6 +83,53 @@ fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
+/// Creates the data file's folder (mode 0700) and the file (0600) when
+/// they are missing, and makes the file and an existing `-wal` and `-shm`
+/// 0600: between them they hold every answer of an open interview. SQLite
+/// gives the `-wal` and `-shm` it creates the data file's mode. Modes are
+/// set after creating, so the umask does not matter; an existing folder
+/// is left as it is (it may be shared, such as the working directory).
+fn owner_only(path: &Path) -> Result<(), StoreError> {
+    let failed =
+        |what: &Path, e: std::io::Error| backend(format!("cannot create {}: {e}", what.display()));
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+        let chmod = |what: &Path, mode: u32| {
+            std::fs::set_permissions(what, std::fs::Permissions::from_mode(mode))
+                .map_err(|e| backend(format!("cannot set the mode of {}: {e}", what.display())))
+        };
+        if let Some(parent) = parent.filter(|p| !p.exists()) {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(parent)
+                .map_err(|e| failed(parent, e))?;
+            chmod(parent, 0o700)?;
+        }
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| failed(path, e))?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = Path::new(&name);
+            if file.exists() {
+                chmod(file, 0o600)?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    if let Some(parent) = parent {
+        std::fs::create_dir_all(parent).map_err(|e| failed(parent, e))?;
+    }
+    Ok(())
+}
+
 impl SqliteStore {
     /// Opens (or creates) the data file, creating its folder if needed.
     ///
@@ -90,10 +137,7 @@ impl SqliteStore {
     /// [`StoreError::Backend`] when the file cannot be opened or set up.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref();
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| backend(format!("cannot create {}: {e}", parent.display())))?;
-        }
+        owner_only(path)?;
         let open = || {
             Connection::open(path)
                 .map_err(|e| backend(format!("cannot open {}: {e}", path.display())))

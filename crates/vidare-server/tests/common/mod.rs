@@ -55,9 +55,13 @@ impl TestServer {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
-            axum::serve(listener, vidare_server::app(served))
-                .await
-                .expect("serve");
+            let app = vidare_server::app(served);
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .expect("serve");
         });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
