@@ -40,7 +40,8 @@ fn client_from(from: &str) -> reqwest::Client {
         .unwrap()
 }
 
-/// Posts a form; returns the status, `Location`, `Set-Cookie` and body.
+/// Posts a form as a page of this site would; returns the status,
+/// `Location`, `Set-Cookie` and body.
 async fn form(
     client: &reqwest::Client,
     url: &str,
@@ -50,9 +51,11 @@ async fn form(
     let body = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields)
         .finish();
+    // As a browser posting a form of this site says.
     let mut request = client
         .post(url)
         .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
         .body(body);
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
@@ -354,6 +357,20 @@ async fn the_login_cookie_is_a_server_side_login_that_logout_ends() {
     assert!(location.unwrap().starts_with("/login"));
     // The other login is still valid.
     assert_eq!(page(&server, "/?lang=en", &again).await.0, 200);
+}
+
+#[tokio::test]
+async fn with_secure_cookies_the_login_cookie_is_secure() {
+    let options = Options {
+        secure_cookies: true,
+        ..Options::default()
+    };
+    let server = TestServer::start_with(&fixtures(), tokens(), options).await;
+    let (_, set_cookie) = login(&server, NORTH).await;
+    assert!(set_cookie.ends_with("; Secure"), "{set_cookie}");
+    let server = TestServer::start(&fixtures(), tokens()).await;
+    let (_, set_cookie) = login(&server, NORTH).await;
+    assert!(!set_cookie.contains("Secure"), "{set_cookie}");
 }
 
 #[tokio::test]
@@ -789,6 +806,15 @@ async fn error_bodies_never_repeat_what_the_request_sent() {
         let body = assert_problem(&reply, status, kind);
         assert!(!body.to_string().contains(SECRET), "{path}: {body}");
     }
+    let wrong = server
+        .client
+        .put(format!("{}/api/v1/sessions", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 405);
+    let allow = wrong.headers()["allow"].to_str().unwrap();
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
 }
 
 #[tokio::test]
