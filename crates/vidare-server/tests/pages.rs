@@ -1,8 +1,11 @@
 //! The web page without JavaScript: forms, POST-redirect-GET, escaping,
-//! the quick exit, immediate triggers, the result page, and the login
-//! cookie in token mode.
+//! the quick exit, immediate triggers, the result page, the form check
+//! (CSRF), and the login cookie in token mode. No address the browser
+//! visits holds a session id, and every page is titled "Vidare".
 
 mod common;
+
+use std::collections::BTreeMap;
 
 use common::{TestServer, fixtures, shipped};
 use vidare_server::{Access, Options};
@@ -12,34 +15,6 @@ struct Page {
     location: Option<String>,
     headers: reqwest::header::HeaderMap,
     html: String,
-}
-
-async fn get(server: &TestServer, path: &str, cookie: Option<&str>) -> Page {
-    let mut request = server.client.get(format!("{}{path}", server.base));
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    page(request.send().await.unwrap()).await
-}
-
-async fn post(
-    server: &TestServer,
-    path: &str,
-    fields: &[(&str, &str)],
-    cookie: Option<&str>,
-) -> Page {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let mut request = server
-        .client
-        .post(format!("{}{path}", server.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body);
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    page(request.send().await.unwrap()).await
 }
 
 async fn page(response: reqwest::Response) -> Page {
@@ -59,30 +34,154 @@ async fn page(response: reqwest::Response) -> Page {
 
 /// The value of a hidden field in a page.
 fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {html}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
+    try_hidden(html, name).unwrap_or_else(|| panic!("no {name} in {html}"))
 }
 
-/// Posts a step of the interview page and follows the redirect.
-async fn step(server: &TestServer, at: &str, fields: &[(&str, &str)]) -> Page {
-    let current = get(server, at, None).await;
-    let events = hidden(&current.html, "expected_events");
-    let item = hidden(&current.html, "item");
-    let mut all = vec![
-        ("lang", "en"),
-        ("expected_events", events.as_str()),
-        ("item", item.as_str()),
-    ];
-    all.extend_from_slice(fields);
-    let path = at.split('?').next().unwrap();
-    let posted = post(server, path, &all, None).await;
-    assert_eq!(posted.status, 303, "{}", posted.html);
-    let location = posted.location.unwrap();
-    get(server, &location, None).await
+fn try_hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    Some(html[start..].split('"').next().unwrap().to_owned())
+}
+
+/// The `<title>` of a page.
+fn title(html: &str) -> &str {
+    html.split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .unwrap_or("")
+}
+
+/// A browser without JavaScript that sends no `Sec-Fetch-Site` (an older
+/// one, or plain HTTP to another machine): it keeps its cookies and posts
+/// every form with the form token of the page it last read.
+struct Browser<'a> {
+    server: &'a TestServer,
+    cookies: BTreeMap<String, String>,
+    csrf: Option<String>,
+    /// Every address it was sent to, for the check that none holds a
+    /// session id.
+    visited: Vec<String>,
+}
+
+impl<'a> Browser<'a> {
+    fn new(server: &'a TestServer) -> Self {
+        Browser {
+            server,
+            cookies: BTreeMap::new(),
+            csrf: None,
+            visited: Vec::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep(&mut self, path: &str, page: &Page) {
+        self.visited.push(path.to_owned());
+        for set in page.headers.get_all("set-cookie") {
+            let set = set.to_str().unwrap();
+            let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
+            if value.is_empty() || set.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        if let Some(location) = &page.location {
+            self.visited.push(location.clone());
+        }
+        if let Some(csrf) = try_hidden(&page.html, "csrf") {
+            self.csrf = Some(csrf);
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let request = self
+            .server
+            .client
+            .get(format!("{}{path}", self.server.base))
+            .header("cookie", self.cookie_header());
+        let got = page(request.send().await.unwrap()).await;
+        self.keep(path, &got);
+        got
+    }
+
+    /// Posts a form with the form token; `headers` are added as they are.
+    async fn post_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let csrf = self.csrf.clone().unwrap_or_default();
+        if !fields.iter().any(|(k, _)| *k == "csrf") {
+            all.push(("csrf", &csrf));
+        }
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&all)
+            .finish();
+        let mut request = self
+            .server
+            .client
+            .post(format!("{}{path}", self.server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", self.cookie_header())
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let got = page(request.send().await.unwrap()).await;
+        self.keep(path, &got);
+        got
+    }
+
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.post_with(path, fields, &[]).await
+    }
+
+    /// Posts a step of the open interview and follows the redirect.
+    async fn step(&mut self, fields: &[(&str, &str)]) -> Page {
+        let current = self.get("/interview?lang=en").await;
+        assert_eq!(current.status, 200, "{}", current.html);
+        let events = hidden(&current.html, "expected_events");
+        let item = hidden(&current.html, "item");
+        let session = hidden(&current.html, "session");
+        let mut all = vec![
+            ("lang", "en"),
+            ("session", session.as_str()),
+            ("expected_events", events.as_str()),
+            ("item", item.as_str()),
+        ];
+        all.extend_from_slice(fields);
+        let posted = self.post("/interview", &all).await;
+        assert_eq!(posted.status, 303, "{}", posted.html);
+        let location = posted.location.unwrap();
+        self.get(&location).await
+    }
+
+    /// Starts an interview on `spec` from the start page.
+    async fn start(&mut self, spec: &str) -> Page {
+        self.get("/?lang=en").await;
+        let created = self
+            .post("/interview/new", &[("questionnaire", spec), ("lang", "en")])
+            .await;
+        assert_eq!(created.status, 303, "{}", created.html);
+        assert_eq!(created.location.as_deref(), Some("/interview?lang=en"));
+        self.get("/interview?lang=en").await
+    }
+
+    /// No address visited holds `id`.
+    fn assert_no_id_visited(&self, id: &str) {
+        for url in &self.visited {
+            assert!(!url.contains(id), "{url} holds the session id");
+        }
+    }
 }
 
 /// What an interview on one version of `violence-seven` shows in English,
@@ -124,13 +223,17 @@ async fn the_start_page_offers_the_newest_versions() {
         ..Options::default()
     };
     let server = TestServer::start_with(&shipped(), Access::Local, options).await;
-    let start = get(&server, "/?lang=en", None).await;
+    let mut browser = Browser::new(&server);
+    let start = browser.get("/?lang=en").await;
     assert_eq!(start.status, 200);
     assert!(start.html.contains("Start an interview"));
+    assert_eq!(title(&start.html), "Vidare");
+    // The quick exit is in the banner (a landmark) and goes through /exit.
+    let banner = start.html.split("<header").nth(1).unwrap();
+    let banner = banner.split("</header>").next().unwrap();
     assert!(
-        start
-            .html
-            .contains(r#"id="quick-exit" href="https://www.example.org/weather""#)
+        banner.contains(r#"id="quick-exit" href="/exit""#),
+        "{banner}"
     );
     for id in [
         "violence-seven",
@@ -156,6 +259,12 @@ async fn the_start_page_offers_the_newest_versions() {
             .unwrap()
             .contains("script-src 'self'")
     );
+    let exit = browser.get("/exit").await;
+    assert_eq!(exit.status, 303);
+    assert_eq!(
+        exit.location.as_deref(),
+        Some("https://www.example.org/weather")
+    );
 }
 
 #[tokio::test]
@@ -169,22 +278,20 @@ async fn an_interview_on_the_newest_version_runs_through_the_page() {
 }
 
 /// A whole interview on `seven` through forms and redirects: the gate,
-/// a decline and back, the immediate trigger, a stale form, the result
-/// page, the cross-site check, closing and deleting.
+/// back to an answer (shown chosen), a decline and back, the immediate
+/// trigger, a stale form, the completion page, the result page, closing,
+/// deleting (after a confirmation), and no session id in any address.
 async fn interview_through_the_page(seven: &Seven) {
     let server = TestServer::start(&shipped(), Access::Local).await;
-    let created = post(
-        &server,
-        "/s",
-        &[("questionnaire", seven.spec), ("lang", "en")],
-        None,
-    )
-    .await;
-    assert_eq!(created.status, 303);
-    let at = created.location.unwrap();
-    assert!(at.starts_with("/s/") && at.ends_with("?lang=en"), "{at}");
-    let page = get(&server, &at, None).await;
+    let mut browser = Browser::new(&server);
+    let page = browser.start(seven.spec).await;
+    let id = hidden(&page.html, "session");
     assert!(page.html.contains(seven.first), "{}", page.html);
+    assert_eq!(
+        title(&page.html),
+        "Vidare",
+        "the title names no questionnaire"
+    );
     assert_eq!(
         page.html.contains(INTRO),
         seven.intro_first,
@@ -205,21 +312,38 @@ async fn interview_through_the_page(seven: &Seven) {
     );
     assert!(page.html.contains(r#"id="quick-exit""#));
     assert!(
-        page.html.contains(r#"href="/s/"#) && page.html.contains("?lang=sv"),
+        page.html.contains(r#"href="/interview?lang=sv""#),
         "language switch"
     );
 
     // Next without an answer: the page says what to do.
-    let missing = step(&server, &at, &[("action", "answer")]).await;
+    let missing = browser.step(&[("action", "answer")]).await;
     assert!(
         missing.html.contains("Choose or write an answer"),
         "{}",
         missing.html
     );
 
-    let page = step(&server, &at, &[("action", "answer"), ("value", "yes")]).await;
+    let page = browser
+        .step(&[("action", "answer"), ("value", "yes")])
+        .await;
     assert!(page.html.contains("Is an interpreter used?"));
-    let page = step(&server, &at, &[("action", "answer"), ("value", "none")]).await;
+    let page = browser
+        .step(&[("action", "answer"), ("value", "none")])
+        .await;
+    assert!(page.html.contains("threatened, controlled"));
+    // Back shows the earlier answer chosen.
+    let page = browser.step(&[("action", "back")]).await;
+    assert!(page.html.contains("Is an interpreter used?"));
+    assert!(
+        page.html
+            .contains(r#"name="value" value="none" required checked"#),
+        "{}",
+        page.html
+    );
+    let page = browser
+        .step(&[("action", "answer"), ("value", "none")])
+        .await;
     assert!(page.html.contains("threatened, controlled"));
     assert!(page.html.contains("Prefer not to answer"));
     assert_eq!(
@@ -229,45 +353,47 @@ async fn interview_through_the_page(seven: &Seven) {
     );
 
     // Decline, then go back to the declined question and answer it.
-    let page = step(&server, &at, &[("action", "decline")]).await;
+    let page = browser.step(&[("action", "decline")]).await;
     assert!(page.html.contains("hit, kicked, pushed"));
-    let page = step(&server, &at, &[("action", "back")]).await;
+    let page = browser.step(&[("action", "back")]).await;
     assert!(
         page.html.contains("threatened, controlled"),
         "{}",
         page.html
     );
-    let page = step(&server, &at, &[("action", "answer"), ("value", "yes")]).await;
+    assert!(!page.html.contains("checked"), "a decline is no answer");
+    let page = browser
+        .step(&[("action", "answer"), ("value", "yes")])
+        .await;
     assert!(page.html.contains("When did it last happen?"));
     assert!(!page.html.contains(r#"id="immediate""#));
-    let page = step(&server, &at, &[("action", "answer"), ("value", "ongoing")]).await;
+    let page = browser
+        .step(&[("action", "answer"), ("value", "ongoing")])
+        .await;
     // The immediate trigger shows at once, with its evidence.
     assert!(page.html.contains(r#"id="immediate""#), "{}", page.html);
     assert!(page.html.contains(seven.trigger), "{}", page.html);
     assert!(page.html.contains("freda-risk-assessment"));
 
     // A form from an older state (another tab) is refused, not applied.
-    let stale = post(
-        &server,
-        at.split('?').next().unwrap(),
-        &[
-            ("lang", "en"),
-            ("expected_events", "1"),
-            ("item", "physical"),
-            ("action", "answer"),
-            ("value", "no"),
-        ],
-        None,
-    )
-    .await;
-    assert!(
-        stale
-            .location
-            .as_deref()
-            .unwrap()
-            .ends_with("&problem=stale")
+    let stale = browser
+        .post(
+            "/interview",
+            &[
+                ("lang", "en"),
+                ("session", &id),
+                ("expected_events", "1"),
+                ("item", "physical"),
+                ("action", "answer"),
+                ("value", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        stale.location.as_deref(),
+        Some("/interview?lang=en&problem=stale")
     );
-    let page = get(&server, stale.location.as_deref().unwrap(), None).await;
+    let page = browser.get("/interview?lang=en&problem=stale").await;
     assert!(page.html.contains("changed in another window or tab"));
 
     let mut page = page;
@@ -284,16 +410,20 @@ async fn interview_through_the_page(seven: &Seven) {
         } else {
             "no"
         };
-        page = step(&server, &at, &[("action", "answer"), ("value", answer)]).await;
+        page = browser
+            .step(&[("action", "answer"), ("value", answer)])
+            .await;
     }
+    // The completion page has its level-one heading.
     assert!(
-        page.html.contains("The interview is complete."),
+        page.html
+            .contains(r#"<h1 class="done" id="done">The interview is complete.</h1>"#),
         "{}",
         page.html
     );
-    let id = at.trim_start_matches("/s/").split('?').next().unwrap();
-    let result = get(&server, &format!("/s/{id}/result?lang=en"), None).await;
+    let result = browser.get("/interview/result?lang=en").await;
     assert_eq!(result.status, 200);
+    assert_eq!(title(&result.html), "Vidare");
     let html = &result.html;
     let immediate = html.find("urgency-immediate").expect("an immediate group");
     let soon = html.find("urgency-soon").expect("a group of soon");
@@ -305,52 +435,195 @@ async fn interview_through_the_page(seven: &Seven) {
     );
     assert!(html.contains("the answer is kept for the conversation only"));
 
-    // Cross-site form posts are refused.
-    let evil = server
-        .client
-        .post(format!("{}/s", server.base))
-        .header("origin", "http://evil.example")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("questionnaire=violence-seven&lang=en")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(evil.status(), 403);
-
-    // Closing keeps the result page; deleting removes the session.
-    let close = post(
-        &server,
-        &format!("/s/{id}/close"),
-        &[
-            ("lang", "en"),
-            ("expected_events", &hidden(html, "expected_events")),
-        ],
-        None,
-    )
-    .await;
+    // Closing keeps the result page.
+    let close = browser
+        .post(
+            "/interview/close",
+            &[
+                ("lang", "en"),
+                ("session", &id),
+                ("expected_events", &hidden(html, "expected_events")),
+            ],
+        )
+        .await;
     assert_eq!(close.status, 303);
-    let closed = get(&server, &format!("/s/{id}/result?lang=en"), None).await;
+    let closed = browser.get("/interview/result?lang=en").await;
     assert!(closed.html.contains("The session is closed."));
-    let interview = get(&server, &format!("/s/{id}?lang=en"), None).await;
+    let interview = browser.get("/interview?lang=en").await;
     assert_eq!(interview.status, 303, "a closed interview shows its result");
-    let delete = post(&server, &format!("/s/{id}/delete"), &[("lang", "en")], None).await;
-    assert_eq!(delete.status, 303);
-    assert_eq!(get(&server, &format!("/s/{id}"), None).await.status, 404);
+
+    // Deleting asks first, in a form that works without JavaScript.
+    let asked = browser
+        .post("/interview/delete", &[("lang", "en"), ("session", &id)])
+        .await;
+    assert_eq!(asked.status, 200);
+    assert!(asked.html.contains("Delete the session?"), "{}", asked.html);
+    assert!(asked.html.contains(r#"name="confirm" value="yes""#));
+    assert_eq!(browser.get("/interview/result?lang=en").await.status, 200);
+    let deleted = browser
+        .post(
+            "/interview/delete",
+            &[("lang", "en"), ("session", &id), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(deleted.status, 303);
+    assert_eq!(deleted.location.as_deref(), Some("/?lang=en"));
+    let gone = browser.get("/interview/result?lang=en").await;
+    assert_eq!(gone.status, 404);
+    assert!(gone.html.contains("No interview is open here."));
+    let api = server.get(&format!("/api/v1/sessions/{id}")).await;
+    assert_eq!(api.status, 404, "the session is deleted");
+
+    browser.assert_no_id_visited(&id);
+}
+
+/// The quick exit forgets the open interview: its addresses show nothing
+/// of it afterwards, and the old `/s/{id}` addresses are gone.
+#[tokio::test]
+async fn after_the_quick_exit_the_page_shows_nothing_of_the_interview() {
+    let server = TestServer::start(&shipped(), Access::Local).await;
+    let mut browser = Browser::new(&server);
+    let page = browser.start("violence-seven").await;
+    let id = hidden(&page.html, "session");
+    let title_of = "Seven questions about violence";
+    assert!(page.html.contains(title_of), "the page shows it");
+    let exit = browser.get("/exit").await;
+    assert_eq!(exit.status, 303);
+    assert_eq!(exit.location.as_deref(), Some("https://www.google.com/"));
+    for path in ["/interview?lang=en", "/interview/result?lang=en"] {
+        let again = browser.get(path).await;
+        assert_eq!(again.status, 404, "{path}");
+        assert!(!again.html.contains(title_of), "{path}: {}", again.html);
+        assert!(!again.html.contains(&id), "{path}");
+    }
+    for path in [format!("/s/{id}"), format!("/s/{id}/result")] {
+        assert_eq!(browser.get(&path).await.status, 404, "{path}");
+    }
+    // The code on the page resumes it.
+    browser.get("/?lang=en").await;
+    let resumed = browser
+        .post("/interview/resume", &[("link", &id), ("lang", "en")])
+        .await;
+    assert_eq!(resumed.location.as_deref(), Some("/interview?lang=en"));
+    assert!(
+        browser
+            .get("/interview?lang=en")
+            .await
+            .html
+            .contains(title_of)
+    );
+}
+
+/// A case of the form check: what, the headers, the form token sent, and
+/// the status.
+type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str, u16);
+
+/// A form post is taken when the browser says it comes from this site,
+/// whatever `Origin` says (`no-referrer` makes it `null`), or when it
+/// carries the token of the browser's own form cookie; otherwise 403.
+#[tokio::test]
+async fn form_posts_need_sec_fetch_site_or_the_form_token() {
+    let server = TestServer::start(&shipped(), Access::Local).await;
+    let start = [("questionnaire", "violence-seven"), ("lang", "en")];
+    let mut browser = Browser::new(&server);
+    browser.get("/?lang=en").await;
+    let token = browser.csrf.clone().unwrap();
+    let cases: [Case<'_>; 8] = [
+        (
+            "a post from this site in a browser without JavaScript",
+            &[("origin", "null"), ("sec-fetch-site", "same-origin")],
+            "",
+            303,
+        ),
+        ("one the user made", &[("sec-fetch-site", "none")], "", 303),
+        (
+            "Origin null with the form token",
+            &[("origin", "null")],
+            &token,
+            303,
+        ),
+        ("Origin null alone", &[("origin", "null")], "", 403),
+        (
+            "another site",
+            &[("sec-fetch-site", "cross-site")],
+            &token,
+            403,
+        ),
+        (
+            "a sibling site",
+            &[("sec-fetch-site", "same-site")],
+            &token,
+            403,
+        ),
+        (
+            "another origin without the token",
+            &[("origin", "http://evil.example")],
+            "",
+            403,
+        ),
+        ("a wrong token", &[], "00ff", 403),
+    ];
+    for (what, headers, csrf, status) in cases {
+        let mut fields = start.to_vec();
+        fields.push(("csrf", csrf));
+        let got = browser.post_with("/interview/new", &fields, headers).await;
+        assert_eq!(got.status, status, "{what}: {}", got.html);
+    }
+    // A token is bound to the browser's form cookie: another browser's
+    // token does not work.
+    let mut other = Browser::new(&server);
+    other.get("/?lang=en").await;
+    let mut fields = start.to_vec();
+    fields.push(("csrf", &token));
+    let got = other.post_with("/interview/new", &fields, &[]).await;
+    assert_eq!(got.status, 403);
+}
+
+/// A whole-number field takes no decimals in the browser (`step="1"`),
+/// says what it accepts, and a decimal posted anyway is told the same.
+#[tokio::test]
+async fn a_whole_number_field_says_what_it_accepts() {
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let server = TestServer::start(&here.join("tests/fixtures/pages"), Access::Local).await;
+    let mut browser = Browser::new(&server);
+    browser.start("hours").await;
+    let page = browser
+        .step(&[("action", "answer"), ("value", "yes")])
+        .await;
+    assert!(page.html.contains(r#"type="number""#), "{}", page.html);
+    assert!(page.html.contains(r#"step="1""#), "{}", page.html);
+    assert!(
+        page.html
+            .contains("Answer with a whole number from 0 to 10.")
+    );
+    let page = browser
+        .step(&[("action", "answer"), ("value", "7.5")])
+        .await;
+    assert!(
+        page.html.contains(
+            "The answer does not fit the question. Answer with a whole number from 0 to 10."
+        ),
+        "{}",
+        page.html
+    );
+    let page = browser.step(&[("action", "answer"), ("value", "7")]).await;
+    assert!(page.html.contains("Do you feel rested?"));
+    // Back to it: the earlier number is in the field.
+    let page = browser.step(&[("action", "back")]).await;
+    assert!(
+        page.html.contains(r#"name="value" value="7""#),
+        "{}",
+        page.html
+    );
 }
 
 #[tokio::test]
 async fn texts_are_escaped() {
     let server = TestServer::start(&fixtures(), Access::Local).await;
-    let created = post(
-        &server,
-        "/s",
-        &[("questionnaire", "notes"), ("lang", "en")],
-        None,
-    )
-    .await;
-    let at = created.location.unwrap();
-    step(&server, &at, &[("action", "answer"), ("value", "no")]).await;
-    let page = step(&server, &at, &[("action", "dont_know")]).await;
+    let mut browser = Browser::new(&server);
+    browser.start("notes").await;
+    browser.step(&[("action", "answer"), ("value", "no")]).await;
+    let page = browser.step(&[("action", "dont_know")]).await;
     assert!(
         page.html.contains(r#"<textarea id="answer" name="value""#),
         "{}",
@@ -360,18 +633,14 @@ async fn texts_are_escaped() {
         page.html
             .contains(r#"<label for="answer">How do we best reach you?</label>"#)
     );
-    let page = step(
-        &server,
-        &at,
-        &[
+    let page = browser
+        .step(&[
             ("action", "answer"),
             ("value", "<script>alert('x')</script> & co"),
-        ],
-    )
-    .await;
+        ])
+        .await;
     assert!(page.html.contains("The interview is complete."));
-    let id = at.trim_start_matches("/s/").split('?').next().unwrap();
-    let result = get(&server, &format!("/s/{id}/result?lang=en"), None).await;
+    let result = browser.get("/interview/result?lang=en").await;
     assert!(
         result
             .html
@@ -393,86 +662,97 @@ async fn with_tokens_the_page_needs_a_login() {
     )
     .unwrap();
     let server = TestServer::start(&fixtures(), access).await;
-    let start = get(&server, "/?lang=en", None).await;
+    let mut north = Browser::new(&server);
+    let start = north.get("/?lang=en").await;
     assert_eq!(start.status, 303);
     assert_eq!(
         start.location.as_deref(),
         Some("/login?next=%2F%3Flang%3Den")
     );
-    let login = get(&server, "/login?next=%2F%3Flang%3Den&lang=en", None).await;
+    let login = north.get("/login?next=%2F%3Flang%3Den&lang=en").await;
     assert!(login.html.contains(r#"type="password" name="token""#));
 
-    let bad = post(
-        &server,
-        "/login",
-        &[("token", "nope"), ("next", "/?lang=en"), ("lang", "en")],
-        None,
-    )
-    .await;
+    let bad = north
+        .post(
+            "/login",
+            &[("token", "nope"), ("next", "/?lang=en"), ("lang", "en")],
+        )
+        .await;
     assert!(
         bad.location
             .as_deref()
             .unwrap()
             .starts_with("/login?error=1")
     );
-    let good = post(
-        &server,
-        "/login",
-        &[
-            ("token", "tok-north-k7f2q9x4m1p8w3z6"),
-            ("next", "/?lang=en"),
-            ("lang", "en"),
-        ],
-        None,
-    )
-    .await;
+    let good = north
+        .post(
+            "/login",
+            &[
+                ("token", "tok-north-k7f2q9x4m1p8w3z6"),
+                ("next", "/?lang=en"),
+                ("lang", "en"),
+            ],
+        )
+        .await;
     assert_eq!(good.location.as_deref(), Some("/?lang=en"));
     let cookie = good.headers["set-cookie"].to_str().unwrap().to_owned();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
         "{cookie}"
     );
-    let cookie = cookie.split(';').next().unwrap().to_owned();
-    let evil = post(
-        &server,
-        "/login",
-        &[
-            ("token", "tok-north-k7f2q9x4m1p8w3z6"),
-            ("next", "//evil.example/"),
-        ],
-        None,
-    )
-    .await;
+    let mut elsewhere = Browser::new(&server);
+    elsewhere.get("/login?lang=en").await;
+    let evil = elsewhere
+        .post(
+            "/login",
+            &[
+                ("token", "tok-north-k7f2q9x4m1p8w3z6"),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
     assert_eq!(evil.location.as_deref(), Some("/"), "no open redirect");
 
-    let start = get(&server, "/?lang=en", Some(&cookie)).await;
-    assert_eq!(start.status, 200);
-    let created = post(
-        &server,
-        "/s",
-        &[("questionnaire", "notes"), ("lang", "en")],
-        Some(&cookie),
-    )
-    .await;
-    let at = created.location.unwrap();
-    assert_eq!(get(&server, &at, Some(&cookie)).await.status, 200);
-    let south = post(
-        &server,
-        "/login",
-        &[("token", "tok-south-k7f2q9x4m1p8w3z6"), ("next", "/")],
-        None,
-    )
-    .await;
-    let south = south.headers["set-cookie"].to_str().unwrap();
-    let south = south.split(';').next().unwrap();
+    // The form token is bound to the login: the one of the login page no
+    // longer works once logged in.
+    let before = north.csrf.clone().unwrap();
+    let stale = north
+        .post_with(
+            "/interview/new",
+            &[
+                ("questionnaire", "notes"),
+                ("lang", "en"),
+                ("csrf", &before),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(stale.status, 403);
+
+    let page = north.start("notes").await;
+    assert_eq!(page.status, 200);
+    let id = hidden(&page.html, "session");
+    let mut south = Browser::new(&server);
+    south.get("/login?lang=en").await;
+    south
+        .post(
+            "/login",
+            &[("token", "tok-south-k7f2q9x4m1p8w3z6"), ("next", "/")],
+        )
+        .await;
+    assert_eq!(south.get("/?lang=en").await.status, 200);
+    let resumed = south
+        .post("/interview/resume", &[("link", &id), ("lang", "en")])
+        .await;
     assert_eq!(
-        get(&server, &at, Some(south)).await.status,
-        404,
+        resumed.location.as_deref(),
+        Some("/?lang=en&problem=unknown-session"),
         "another tenant's interview"
     );
+    north.cookies.remove("vidare_login");
     assert_eq!(
-        get(&server, &at, None).await.status,
+        north.get("/interview?lang=en").await.status,
         303,
-        "no cookie: to the login"
+        "no login cookie: to the login"
     );
 }

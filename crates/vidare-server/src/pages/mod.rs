@@ -2,13 +2,18 @@
 //! (forms and POST-redirect-GET), one item per page. A small script only
 //! adds the quick exit's history handling and keeps the interview in one
 //! browser history entry. Every text is escaped by `maud`.
+//!
+//! No address holds a session id: the open interview is named by a cookie
+//! (and by a hidden field of each form, so that a form acts on the
+//! interview it shows), and every page is titled "Vidare".
 
+mod guard;
 mod render;
 mod ui;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -29,12 +34,13 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/", get(start_page))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
-        .route("/resume", get(resume))
-        .route("/s", post(create))
-        .route("/s/{id}", get(interview_page).post(step))
-        .route("/s/{id}/result", get(result_page))
-        .route("/s/{id}/close", post(close))
-        .route("/s/{id}/delete", post(delete))
+        .route("/exit", get(quick_exit))
+        .route("/interview/new", post(create))
+        .route("/interview/resume", post(resume))
+        .route("/interview", get(interview_page).post(step))
+        .route("/interview/result", get(result_page))
+        .route("/interview/close", post(close))
+        .route("/interview/delete", post(delete))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
@@ -134,27 +140,6 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
-/// Refuses form posts made by another site (the browser says so in
-/// `Origin` or `Sec-Fetch-Site`): in local-only mode there is no cookie
-/// for `SameSite` to protect.
-fn cross_site(headers: &HeaderMap) -> bool {
-    let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if value("sec-fetch-site").is_some_and(|s| s == "cross-site") {
-        return true;
-    }
-    match (value("origin"), value("host")) {
-        (Some("null"), _) => true,
-        (Some(origin), Some(host)) => {
-            let origin_host = origin
-                .strip_prefix("http://")
-                .or_else(|| origin.strip_prefix("https://"))
-                .unwrap_or(origin);
-            origin_host != host
-        }
-        _ => false,
-    }
-}
-
 fn forbidden(lang: &str) -> Response {
     let ui = ui::ui(lang);
     page(
@@ -192,15 +177,14 @@ fn problem_page(p: &Problem, lang: &str) -> Response {
 async fn start_page(
     State(state): State<AppState>,
     PageUser(who): PageUser,
+    form: guard::FormToken,
     Query(q): Query<PageQuery>,
 ) -> Response {
     let lang = page_lang(&q);
     let ui = ui::ui(lang);
     let list = crate::api::questionnaire_list(state.registry());
-    page(
-        StatusCode::OK,
-        render::start(ui, &state, &list, &who, q.problem.as_deref()),
-    )
+    let markup = render::start(ui, &state, form.token(), &list, &who, q.problem.as_deref());
+    form.finish(page(StatusCode::OK, markup))
 }
 
 #[derive(Debug, Deserialize)]
@@ -235,20 +219,25 @@ fn local_path(next: Option<&str>) -> Result<&str, Response> {
     Ok(if local { next } else { "/" })
 }
 
-async fn login_page(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
+async fn login_page(
+    State(state): State<AppState>,
+    form: guard::FormToken,
+    Query(q): Query<LoginQuery>,
+) -> Response {
     let ui = ui::ui(q.lang.as_deref().unwrap_or("sv"));
     let next = match local_path(q.next.as_deref()) {
         Ok(next) => next,
         Err(refused) => return refused,
     };
-    page(
+    let markup = render::login(ui, &state, form.token(), next, q.error.is_some());
+    form.finish(page(
         if q.error.is_some() {
             StatusCode::UNAUTHORIZED
         } else {
             StatusCode::OK
         },
-        render::login(ui, &state, next, q.error.is_some()),
-    )
+        markup,
+    ))
 }
 
 fn form_fields(body: &[u8]) -> Vec<(String, String)> {
@@ -273,7 +262,7 @@ async fn login(
 ) -> Response {
     let fields = form_fields(&body);
     let lang = ui::ui(field(&fields, "lang").unwrap_or("sv")).lang;
-    if cross_site(&headers) {
+    if guard::refused(&headers, &fields) {
         return forbidden(lang);
     }
     let next = match local_path(field(&fields, "next")) {
@@ -328,8 +317,8 @@ async fn login(
 
 /// Ends the login on the server (the id in the cookie no longer works,
 /// wherever a copy of it is) and clears the cookie.
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if cross_site(&headers) {
+async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if guard::refused(&headers, &form_fields(&body)) {
         return forbidden("sv");
     }
     if let Some(id) = login_cookie(&headers) {
@@ -343,23 +332,48 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     response
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct ResumeQuery {
-    link: Option<String>,
-    lang: Option<String>,
+/// Leaves for the quick-exit site, forgetting the open interview on the
+/// way, so that reopening an address of the page shows nothing of it.
+async fn quick_exit(State(state): State<AppState>) -> Response {
+    guard::forget_interview(see_other(&state.options().quick_exit_url))
 }
 
-/// Takes a pasted link (or a bare id) and goes to that interview.
-async fn resume(PageUser(_): PageUser, Query(q): Query<ResumeQuery>) -> Response {
-    let lang = ui::ui(q.lang.as_deref().unwrap_or("sv")).lang;
-    let link = q.link.unwrap_or_default();
-    let id = link
+/// A page that says no interview is open here (none, or one forgotten).
+fn no_interview(lang: &str) -> Response {
+    let ui = ui::ui(lang);
+    page(
+        StatusCode::NOT_FOUND,
+        render::message(ui, &format!("/?lang={lang}"), ui.no_interview),
+    )
+}
+
+/// Redirects to `to` with `id` as the browser's open interview.
+fn to_interview(state: &AppState, id: &str, to: &str) -> Response {
+    guard::open_interview(see_other(to), state, id)
+}
+
+/// Takes a pasted link or code of an interview and opens it.
+async fn resume(
+    State(state): State<AppState>,
+    PageUser(who): PageUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let fields = form_fields(&body);
+    let lang = ui::ui(field(&fields, "lang").unwrap_or("sv")).lang;
+    if guard::refused(&headers, &fields) {
+        return forbidden(lang);
+    }
+    let id = field(&fields, "link")
+        .unwrap_or_default()
         .split(['/', '?', '#'])
         .map(str::trim)
         .find(|part| service::valid_id(part));
     match id {
-        Some(id) => see_other(&format!("/s/{id}?lang={lang}")),
-        None => see_other(&format!("/?lang={lang}&problem=unknown-session")),
+        Some(id) if service::load(&state, &who, id).await.is_ok() => {
+            to_interview(&state, id, &format!("/interview?lang={lang}"))
+        }
+        _ => see_other(&format!("/?lang={lang}&problem=unknown-session")),
     }
 }
 
@@ -371,44 +385,72 @@ async fn create(
 ) -> Response {
     let fields = form_fields(&body);
     let lang = ui::ui(field(&fields, "lang").unwrap_or("sv")).lang;
-    if cross_site(&headers) {
+    if guard::refused(&headers, &fields) {
         return forbidden(lang);
     }
     let spec = field(&fields, "questionnaire").unwrap_or_default();
     match service::create(&state, &who, spec, Some(lang)).await {
-        Ok(live) => see_other(&format!("/s/{}?lang={lang}", live.row.id)),
+        Ok(live) => to_interview(&state, &live.row.id, &format!("/interview?lang={lang}")),
         Err(p) if p.status == 422 => see_other(&format!("/?lang={lang}&problem={}", p.kind())),
         Err(p) => problem_page(&p, lang),
     }
 }
 
+/// The answer given to `item` before the person went back to it, to show
+/// it chosen again: the latest response in the log that answered it.
+fn earlier_answer(session: &vidare::Session, item: &str) -> Option<vidare::Value> {
+    session
+        .events()
+        .iter()
+        .rev()
+        .filter(|e| e.item() == item)
+        .find_map(|e| match e {
+            vidare::Event::Respond { response, .. } | vidare::Event::Change { response, .. } => {
+                Some(response)
+            }
+            vidare::Event::Back { .. } => None,
+        })
+        .and_then(|r| match r {
+            vidare::Response::Answer(value) => Some(value.clone()),
+            _ => None,
+        })
+}
+
 async fn interview_page(
     State(state): State<AppState>,
     PageUser(who): PageUser,
-    Path(id): Path<String>,
+    form: guard::FormToken,
+    headers: HeaderMap,
     Query(q): Query<PageQuery>,
 ) -> Response {
+    let Some(id) = guard::interview(&headers) else {
+        return no_interview(page_lang(&q));
+    };
     let live = match service::load(&state, &who, &id).await {
         Ok(live) => live,
+        Err(p) if p.status == 404 => return guard::forget_interview(no_interview(page_lang(&q))),
         Err(p) => return problem_page(&p, page_lang(&q)),
     };
     let lang = live.language(q.lang.as_deref());
-    if live.session.is_none() {
-        return see_other(&format!("/s/{id}/result?lang={lang}"));
-    }
+    let Some(session) = &live.session else {
+        return see_other(&format!("/interview/result?lang={lang}"));
+    };
     let view = crate::api::state_view(&live, &lang);
+    let earlier = view
+        .next
+        .as_ref()
+        .and_then(|item| earlier_answer(session, &item.id));
     let outcome: Option<vidare::Outcome> = serde_json::from_value(live.result(&lang)).ok();
-    page(
-        StatusCode::OK,
-        render::interview(
-            ui::ui(&lang),
-            &state,
-            &live.questionnaire,
-            &view,
-            outcome.as_ref(),
-            q.problem.as_deref(),
-        ),
-    )
+    let markup = render::interview(
+        ui::ui(&lang),
+        form.token(),
+        &live.questionnaire,
+        &view,
+        outcome.as_ref(),
+        earlier.as_ref(),
+        q.problem.as_deref(),
+    );
+    form.finish(page(StatusCode::OK, markup))
 }
 
 /// Turns the form's `value` fields into an answer for an item of `kind`;
@@ -459,20 +501,29 @@ fn form_answer(
     }
 }
 
+/// The interview a form acts on: its hidden `session` field.
+fn form_session(fields: &[(String, String)]) -> Option<String> {
+    field(fields, "session")
+        .filter(|id| service::valid_id(id))
+        .map(str::to_owned)
+}
+
 async fn step(
     State(state): State<AppState>,
     PageUser(who): PageUser,
-    Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let fields = form_fields(&body);
     let lang = ui::ui(field(&fields, "lang").unwrap_or("sv")).lang;
-    if cross_site(&headers) {
+    if guard::refused(&headers, &fields) {
         return forbidden(lang);
     }
-    let here = format!("/s/{id}?lang={lang}");
-    let again = |kind: &str| see_other(&format!("{here}&problem={kind}"));
+    let Some(id) = form_session(&fields) else {
+        return no_interview(lang);
+    };
+    let here = format!("/interview?lang={lang}");
+    let again = |kind: &str| to_interview(&state, &id, &format!("{here}&problem={kind}"));
     let Some(expected) = field(&fields, "expected_events").and_then(|e| e.parse::<u64>().ok())
     else {
         return again("stale");
@@ -500,8 +551,9 @@ async fn step(
         })
     };
     match service::act_with(&state, &who, &id, expected, build).await {
-        Ok(_) => see_other(&here),
-        Err(p) if p.status == 404 || p.status >= 500 => problem_page(&p, lang),
+        Ok(_) => to_interview(&state, &id, &here),
+        Err(p) if p.status == 404 => guard::forget_interview(no_interview(lang)),
+        Err(p) if p.status >= 500 => problem_page(&p, lang),
         Err(p) => again(p.kind()),
     }
 }
@@ -509,66 +561,86 @@ async fn step(
 async fn result_page(
     State(state): State<AppState>,
     PageUser(who): PageUser,
-    Path(id): Path<String>,
+    form: guard::FormToken,
+    headers: HeaderMap,
     Query(q): Query<PageQuery>,
 ) -> Response {
+    let Some(id) = guard::interview(&headers) else {
+        return no_interview(page_lang(&q));
+    };
     let live = match service::load(&state, &who, &id).await {
         Ok(live) => live,
+        Err(p) if p.status == 404 => return guard::forget_interview(no_interview(page_lang(&q))),
         Err(p) => return problem_page(&p, page_lang(&q)),
     };
     let lang = live.language(q.lang.as_deref());
     let view = crate::api::state_view(&live, &lang);
     let outcome: Option<vidare::Outcome> = serde_json::from_value(live.result(&lang)).ok();
-    page(
-        StatusCode::OK,
-        render::result(
-            ui::ui(&lang),
-            &state,
-            &live.questionnaire,
-            &view,
-            outcome.as_ref(),
-            q.problem.as_deref(),
-        ),
-    )
+    let markup = render::result(
+        ui::ui(&lang),
+        form.token(),
+        &live.questionnaire,
+        &view,
+        outcome.as_ref(),
+        q.problem.as_deref(),
+    );
+    form.finish(page(StatusCode::OK, markup))
 }
 
 async fn close(
     State(state): State<AppState>,
     PageUser(who): PageUser,
-    Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let fields = form_fields(&body);
     let lang = ui::ui(field(&fields, "lang").unwrap_or("sv")).lang;
-    if cross_site(&headers) {
+    if guard::refused(&headers, &fields) {
         return forbidden(lang);
     }
+    let Some(id) = form_session(&fields) else {
+        return no_interview(lang);
+    };
     let expected = field(&fields, "expected_events")
         .and_then(|e| e.parse::<u64>().ok())
         .unwrap_or(u64::MAX);
-    let result = format!("/s/{id}/result?lang={lang}");
+    let result = format!("/interview/result?lang={lang}");
     match service::close(&state, &who, &id, expected).await {
-        Ok(_) => see_other(&result),
-        Err(p) if p.status == 409 => see_other(&format!("{result}&problem={}", p.kind())),
+        Ok(_) => to_interview(&state, &id, &result),
+        Err(p) if p.status == 409 => {
+            to_interview(&state, &id, &format!("{result}&problem={}", p.kind()))
+        }
         Err(p) => problem_page(&p, lang),
     }
 }
 
+/// Deletes a session once the form says it is confirmed; without that, it
+/// answers with the question whether to delete (a form that confirms).
 async fn delete(
     State(state): State<AppState>,
     PageUser(who): PageUser,
-    Path(id): Path<String>,
+    form: guard::FormToken,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let fields = form_fields(&body);
     let lang = ui::ui(field(&fields, "lang").unwrap_or("sv")).lang;
-    if cross_site(&headers) {
+    if guard::refused(&headers, &fields) {
         return forbidden(lang);
     }
+    let Some(id) = form_session(&fields) else {
+        return no_interview(lang);
+    };
+    if field(&fields, "confirm") != Some("yes") {
+        // The session must be there (and the caller's) to be asked about.
+        if let Err(p) = service::load(&state, &who, &id).await {
+            return problem_page(&p, lang);
+        }
+        let markup = render::confirm_delete(ui::ui(lang), form.token(), &id);
+        return guard::open_interview(form.finish(page(StatusCode::OK, markup)), &state, &id);
+    }
     match service::delete(&state, &who, &id).await {
-        Ok(()) => see_other(&format!("/?lang={lang}")),
+        Ok(()) => guard::forget_interview(see_other(&format!("/?lang={lang}"))),
         Err(p) => problem_page(&p, lang),
     }
 }

@@ -8,13 +8,11 @@ use crate::access::Principal;
 use crate::api::{ItemKindName, ItemView, QuestionnaireList, SessionState, Status, TriggerView};
 
 /// The frame of every page: language, quick exit, header and script.
-fn layout(
-    ui: &Ui,
-    state: &AppState,
-    title: &str,
-    switch_to: Option<&str>,
-    body: &Markup,
-) -> Markup {
+///
+/// Every page has the same title, which names no questionnaire: titles
+/// stay in the browser's history. The quick exit goes through `/exit`,
+/// which forgets the open interview before it leaves for the neutral site.
+fn layout(ui: &Ui, switch_to: Option<&str>, body: &Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(ui.lang) {
@@ -22,15 +20,15 @@ fn layout(
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
-                title { (title) }
+                title { "Vidare" }
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/app.js" defer {}
             }
             body {
-                a.quick-exit #quick-exit href=(state.options().quick_exit_url) rel="noreferrer" title=(ui.quick_exit_hint) {
-                    (ui.quick_exit)
-                }
                 header.top {
+                    a.quick-exit #quick-exit href="/exit" rel="noreferrer" title=(ui.quick_exit_hint) {
+                        (ui.quick_exit)
+                    }
                     span.brand { "Vidare" }
                     @if let Some(href) = switch_to {
                         a.lang-switch href=(href) hreflang=(ui.other_lang) lang=(ui.other_lang) data-replace {
@@ -85,9 +83,15 @@ fn notice(ui: &Ui, problem: Option<&str>) -> Markup {
     }
 }
 
+/// The form token, in every form that posts.
+fn csrf_field(csrf: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(csrf); }
+}
+
 pub(crate) fn start(
     ui: &Ui,
     state: &AppState,
+    csrf: &str,
     list: &QuestionnaireList,
     who: &Principal,
     problem: Option<&str>,
@@ -98,7 +102,8 @@ pub(crate) fn start(
         @if state.access().is_local() {
             p.mode { (ui.local_mode) }
         }
-        form.start method="post" action="/s" {
+        form.start method="post" action="/interview/new" {
+            (csrf_field(csrf))
             fieldset {
                 legend { (ui.questionnaire) }
                 div.choices {
@@ -133,7 +138,8 @@ pub(crate) fn start(
         }
         section.resume {
             h2 { (ui.resume_title) }
-            form method="get" action="/resume" {
+            form method="post" action="/interview/resume" {
+                (csrf_field(csrf))
                 input type="hidden" name="lang" value=(ui.lang);
                 label for="link" { (ui.resume_label) }
                 div.row {
@@ -144,15 +150,16 @@ pub(crate) fn start(
         }
         @if !state.access().is_local() {
             form.logout method="post" action="/logout" {
+                (csrf_field(csrf))
                 button.link type="submit" { (ui.logout) " (" (who.tenant) ")" }
             }
         }
     };
     let switch = format!("/?lang={}", ui.other_lang);
-    layout(ui, state, ui.start_title, Some(&switch), &body)
+    layout(ui, Some(&switch), &body)
 }
 
-pub(crate) fn login(ui: &Ui, state: &AppState, next: &str, failed: bool) -> Markup {
+pub(crate) fn login(ui: &Ui, state: &AppState, csrf: &str, next: &str, failed: bool) -> Markup {
     let body = html! {
         h1 { (ui.login_title) }
         @if state.access().is_local() {
@@ -162,6 +169,7 @@ pub(crate) fn login(ui: &Ui, state: &AppState, next: &str, failed: bool) -> Mark
                 p.notice role="alert" { (ui.bad_token) }
             }
             form method="post" action="/login" {
+                (csrf_field(csrf))
                 input type="hidden" name="next" value=(next);
                 input type="hidden" name="lang" value=(ui.lang);
                 label for="token" { (ui.token) }
@@ -171,7 +179,7 @@ pub(crate) fn login(ui: &Ui, state: &AppState, next: &str, failed: bool) -> Mark
         }
     };
     let switch = format!("/login?lang={}&next={}", ui.other_lang, super::encode(next));
-    layout(ui, state, ui.login_title, Some(&switch), &body)
+    layout(ui, Some(&switch), &body)
 }
 
 fn triggers_box(
@@ -286,25 +294,62 @@ fn evidence(ui: &Ui, q: &vidare::Questionnaire, labels: &Labels<'_>, t: &Trigger
     }
 }
 
-fn hidden_fields(ui: &Ui, view: &SessionState) -> Markup {
+/// The fields of every form of an interview: the interview it acts on
+/// (in the form, never in the address), the state it was shown in, the
+/// language and the form token.
+fn hidden_fields(ui: &Ui, csrf: &str, view: &SessionState) -> Markup {
     html! {
+        (csrf_field(csrf))
+        input type="hidden" name="session" value=(view.id);
         input type="hidden" name="lang" value=(ui.lang);
         input type="hidden" name="expected_events" value=(view.events);
     }
 }
 
+/// What a number item accepts, as the end of a sentence ("a whole number
+/// from 0 to 168"), from its bounds and whether it takes whole numbers.
+fn accepts(ui: &Ui, item: &ItemView, integer: bool) -> String {
+    let what = if integer {
+        ui.whole_number
+    } else {
+        ui.a_number
+    };
+    match (item.min, item.max) {
+        (Some(lo), Some(hi)) => format!("{what} {} {lo} {} {hi}", ui.from, ui.to),
+        (Some(lo), None) => format!("{what} {} {lo}", ui.at_least),
+        (None, Some(hi)) => format!("{what} {} {hi}", ui.at_most),
+        (None, None) => what.to_owned(),
+    }
+}
+
+/// A question of the interview, or its end. `earlier` is the answer the
+/// item had before the person went back to it, shown chosen again.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn interview(
     ui: &Ui,
-    state: &AppState,
+    csrf: &str,
     q: &vidare::Questionnaire,
     view: &SessionState,
     outcome: Option<&vidare::Outcome>,
+    earlier: Option<&vidare::Value>,
     problem: Option<&str>,
 ) -> Markup {
     let labels = labels(outcome);
-    let action = format!("/s/{}", view.id);
-    let link = format!("/s/{}", view.id);
-    let result = format!("/s/{}/result?lang={}", view.id, ui.lang);
+    let action = "/interview";
+    let result = format!("/interview/result?lang={}", ui.lang);
+    let integer = |item: &ItemView| q.item(&item.id).is_some_and(|i| i.integer());
+    // A number that does not fit is told what fits.
+    let number_problem = view.next.as_ref().and_then(|item| {
+        let number = matches!(item.kind, ItemKindName::Number | ItemKindName::Scale);
+        (number && problem == Some("invalid-answer")).then(|| {
+            format!(
+                "{} {} {}.",
+                ui.problem_invalid,
+                ui.answer_with,
+                accepts(ui, item, integer(item))
+            )
+        })
+    });
     let number = (view.progress.answered + 1).min(view.progress.shown.max(1));
     let body = html! {
         p.title-line { (view.title) }
@@ -315,15 +360,19 @@ pub(crate) fn interview(
             }
         }
         (triggers_box(ui, q, &labels, &view.immediate_triggers))
-        (notice(ui, problem))
+        @if let Some(text) = &number_problem {
+            p.notice #notice role="alert" { (text) }
+        } @else {
+            (notice(ui, problem))
+        }
         @for info in &view.info {
             div.info { p { (info.text) } @if let Some(h) = &info.help { p.help { (h) } } }
         }
         @if let Some(item) = &view.next {
             form.item method="post" action=(action) {
-                (hidden_fields(ui, view))
+                (hidden_fields(ui, csrf, view))
                 input type="hidden" name="item" value=(item.id);
-                (question(ui, item))
+                (question(ui, item, earlier, &accepts(ui, item, integer(item)), integer(item)))
                 div.actions {
                     button.primary #next type="submit" name="action" value="answer" { (ui.next) }
                     @if item.allow_decline {
@@ -347,32 +396,58 @@ pub(crate) fn interview(
                 div.info { p { (info.text) } }
             }
             @if let Some(end) = &view.ended_by {
-                p.done #done { (ui.ended) " " (end.text) }
+                h1.done #done { (ui.ended) } p { (end.text) }
             } @else {
-                p.done #done { (ui.complete) }
+                h1.done #done { (ui.complete) }
             }
             p { a.button.primary #show-result href=(result) data-replace { (ui.show_result) } }
             form method="post" action=(action) {
-                (hidden_fields(ui, view))
+                (hidden_fields(ui, csrf, view))
                 input type="hidden" name="item" value="";
                 button.back #back type="submit" name="action" value="back" { "← " (ui.back) }
             }
         }
-        p.link { (ui.link_to_interview) ": " a href=(link) data-replace { (link) } }
+        p.link { (ui.link_to_interview) ": " code { (view.id) } }
     };
-    let switch = format!("/s/{}?lang={}", view.id, ui.other_lang);
-    layout(ui, state, &view.title, Some(&switch), &body)
+    let switch = format!("/interview?lang={}", ui.other_lang);
+    layout(ui, Some(&switch), &body)
 }
 
 /// The question with inputs for its kind. Choices are radio buttons or
 /// check boxes inside their labels; other kinds have a label bound by id.
-fn question(ui: &Ui, item: &ItemView) -> Markup {
+///
+/// The answer shown chosen is the `earlier` one (after going back), else
+/// the suggested one.
+fn question(
+    ui: &Ui,
+    item: &ItemView,
+    earlier: Option<&vidare::Value>,
+    accepts: &str,
+    integer: bool,
+) -> Markup {
     let help_id = format!("help-{}", item.id);
     let described = item.help.as_ref().map(|_| help_id.clone());
     let suggested = match &item.suggestion {
         Some(crate::api::AnswerValue::Text(v)) => Some(v.as_str()),
         _ => None,
     };
+    // The earlier answer as the form's values.
+    let before: Vec<String> = match earlier {
+        Some(vidare::Value::Bool(true)) => vec!["yes".to_owned()],
+        Some(vidare::Value::Bool(false)) => vec!["no".to_owned()],
+        Some(vidare::Value::Number(n)) => vec![n.to_string()],
+        Some(vidare::Value::Text(t)) => vec![t.clone()],
+        Some(vidare::Value::List(l)) => l.clone(),
+        None => Vec::new(),
+    };
+    let chosen = |value: &str| {
+        if before.is_empty() {
+            suggested == Some(value)
+        } else {
+            before.iter().any(|b| b == value)
+        }
+    };
+    let first = before.first().map(String::as_str);
     let header = html! {
         @if let Some(section) = &item.section_title { span.section { (section) } }
         @if item.answered_by == "practitioner" { span.who { (ui.practitioner_item) } }
@@ -413,11 +488,11 @@ fn question(ui: &Ui, item: &ItemView) -> Markup {
                         @for (n, (value, label)) in choices.iter().enumerate() {
                             label.choice {
                                 @if multiple {
-                                    input type="checkbox" name="value" value=(value);
+                                    input type="checkbox" name="value" value=(value) checked[chosen(value)];
                                 } @else {
                                     input type="radio" name="value" value=(value) required
-                                        checked[suggested == Some(value.as_str())]
-                                        autofocus[n == 0 && suggested.is_none()];
+                                        checked[chosen(value)]
+                                        autofocus[n == 0 && suggested.is_none() && before.is_empty()];
                                 }
                                 span { (label) }
                             }
@@ -427,15 +502,24 @@ fn question(ui: &Ui, item: &ItemView) -> Markup {
             }
         }
         _ => {
+            let number = !matches!(item.kind, ItemKindName::Text | ItemKindName::Date);
+            // A number's hint says what it accepts, and is read with it.
+            let described = if number {
+                Some(described.map_or_else(|| "accepts".to_owned(), |h| format!("{h} accepts")))
+            } else {
+                described
+            };
             let input = match item.kind {
                 ItemKindName::Text => html! {
-                    textarea #answer name="value" rows="5" required aria-describedby=[described.clone()] autofocus {}
+                    textarea #answer name="value" rows="5" required aria-describedby=[described.clone()] autofocus { (first.unwrap_or("")) }
                 },
                 ItemKindName::Date => html! {
-                    input #answer type="date" name="value" required aria-describedby=[described.clone()] autofocus;
+                    input #answer type="date" name="value" value=[first] required aria-describedby=[described.clone()] autofocus;
                 },
                 _ => html! {
-                    input #answer type="number" name="value" step="any" inputmode="decimal"
+                    input #answer type="number" name="value" value=[first]
+                        step=(if integer { "1" } else { "any" })
+                        inputmode=(if integer { "numeric" } else { "decimal" })
                         min=[item.min] max=[item.max] required aria-describedby=[described.clone()] autofocus;
                     @if let Some(unit) = &item.unit { span.unit { (unit) } }
                 },
@@ -446,6 +530,7 @@ fn question(ui: &Ui, item: &ItemView) -> Markup {
                     h1 { label for="answer" { (item.text) } }
                     (help)
                     div.field { (input) }
+                    @if number { p.help #accepts { (ui.answer_with) " " (accepts) "." } }
                 }
             }
         }
@@ -476,14 +561,14 @@ fn scale_points(item: &ItemView) -> Option<Vec<(String, String)>> {
 
 pub(crate) fn result(
     ui: &Ui,
-    state: &AppState,
+    csrf: &str,
     q: &vidare::Questionnaire,
     view: &SessionState,
     outcome: Option<&vidare::Outcome>,
     problem: Option<&str>,
 ) -> Markup {
     let labels = labels(outcome);
-    let interview = format!("/s/{}?lang={}", view.id, ui.lang);
+    let interview = format!("/interview?lang={}", ui.lang);
     let closed = view.status == Status::Closed;
     let body = html! {
         p.title-line { (view.title) }
@@ -584,21 +669,41 @@ pub(crate) fn result(
             div.actions {
                 a.button #back-to-interview href=(interview) data-replace { "← " (ui.back_to_interview) }
             }
-            form.danger method="post" action={ "/s/" (view.id) "/close" } {
-                (hidden_fields(ui, view))
+            form.danger method="post" action="/interview/close" {
+                (hidden_fields(ui, csrf, view))
                 p.help { (ui.close_help) }
                 button #close type="submit" { (ui.close) }
             }
         }
-        form.danger method="post" action={ "/s/" (view.id) "/delete" } {
-            input type="hidden" name="lang" value=(ui.lang);
+        form.danger method="post" action="/interview/delete" {
+            (hidden_fields(ui, csrf, view))
             p.help { (ui.delete_help) }
             button #delete type="submit" { (ui.delete) }
         }
         p { a.button href={ "/?lang=" (ui.lang) } data-replace { (ui.new_interview) } }
     };
-    let switch = format!("/s/{}/result?lang={}", view.id, ui.other_lang);
-    layout(ui, state, ui.result_title, Some(&switch), &body)
+    let switch = format!("/interview/result?lang={}", ui.other_lang);
+    layout(ui, Some(&switch), &body)
+}
+
+/// The question whether to delete a session, which works without
+/// JavaScript: the form posts again with `confirm=yes`.
+pub(crate) fn confirm_delete(ui: &Ui, csrf: &str, id: &str) -> Markup {
+    let body = html! {
+        h1 { (ui.confirm_delete_title) }
+        p { (ui.confirm_delete_text) }
+        form.danger method="post" action="/interview/delete" {
+            (csrf_field(csrf))
+            input type="hidden" name="session" value=(id);
+            input type="hidden" name="lang" value=(ui.lang);
+            input type="hidden" name="confirm" value="yes";
+            div.actions {
+                button #confirm-delete type="submit" { (ui.confirm_delete) }
+                a.button #cancel-delete href={ "/interview/result?lang=" (ui.lang) } data-replace { (ui.cancel_delete) }
+            }
+        }
+    };
+    layout(ui, None, &body)
 }
 
 fn derived_value(ui: &Ui, v: &vidare::Value) -> String {
