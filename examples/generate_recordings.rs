@@ -5,13 +5,20 @@
 //! or stops midway. The same seed always gives the same files.
 //!
 //! ```sh
-//! cargo run --example generate_recordings -- [sessions-per-questionnaire] [seed]
+//! cargo run --example generate_recordings -- [sessions-per-questionnaire] [seed] [id@version ...]
 //! ```
 //! (defaults: 20 sessions, seed 2026). It also turns the hand-written
 //! edge cases in `tests/recordings/hand/scenarios.yaml` (events written by
 //! hand) into recordings under `tests/recordings/hand/`, with the result
 //! the engine gives, for review. The output is committed; the workspace
 //! test `recordings` replays every file.
+//!
+//! Given versions (`safety-plan@1.0.0`), it writes the sessions of those
+//! versions only, each from a generator of its own seeded with the seed,
+//! and leaves every other file as it is: a questionnaire added later joins
+//! the corpus without changing the recordings already there. The corpus's
+//! `safety-plan` sessions were written with
+//! `cargo run --example generate_recordings -- 20 2026 safety-plan@1.0.0`.
 
 // An example is a frontend: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -26,9 +33,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let per_questionnaire: usize = args.next().map_or(Ok(20), |a| a.parse())?;
     let seed: u64 = args.next().map_or(Ok(2026), |a| a.parse())?;
+    let only: Vec<String> = args.collect();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let registry = Registry::load_dir(root.join("questionnaires"))?;
     let out = root.join("tests/recordings/generated");
+    if !only.is_empty() {
+        for name in &only {
+            let q = registry.resolve(name)?;
+            let written = generate(q, per_questionnaire, seed, &out)?;
+            println!("wrote {written} recordings of {name} to {}", out.display());
+        }
+        return Ok(());
+    }
     if out.exists() {
         std::fs::remove_dir_all(&out)?;
     }
@@ -49,6 +65,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let hand = write_scenarios(&registry, &root.join("tests/recordings/hand"))?;
     println!("wrote {hand} hand-written recordings");
     Ok(())
+}
+
+/// Replaces the generated sessions of one questionnaire version with
+/// `count` new ones from a generator of its own.
+fn generate(
+    q: &vidare::Questionnaire,
+    count: usize,
+    seed: u64,
+    out: &Path,
+) -> Result<usize, Box<dyn std::error::Error>> {
+    let prefix = format!("{}-{}-", q.id(), q.version());
+    std::fs::create_dir_all(out)?;
+    for old in std::fs::read_dir(out)? {
+        let old = old?.path();
+        let name = old.file_name().unwrap_or_default().to_string_lossy();
+        if name.starts_with(&prefix) && name.ends_with(".json") {
+            std::fs::remove_file(&old)?;
+        }
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    for n in 0..count {
+        let session = interview(q, &mut rng);
+        let mut recording = session.record();
+        recording.note = Some(format!("generated: seed {seed}, session {n}"));
+        write(
+            &out.join(format!("{prefix}{n:03}.json")),
+            &recording.to_json(),
+        )?;
+    }
+    Ok(count)
 }
 
 /// A hand-written edge case: a questionnaire version and the events.

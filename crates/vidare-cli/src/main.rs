@@ -162,6 +162,14 @@ pub(crate) struct RunArgs {
     /// the conversation is over.
     #[arg(long, value_name = "FILE")]
     pub(crate) full_result: Option<PathBuf>,
+    /// Write the person's plan here when the interview ends: a printable
+    /// HTML page in the interview's language with the questions the person
+    /// answered and their answers in plain words (no ids, triggers or
+    /// scores), for the person to take home. It holds the person's answers,
+    /// including those used only in the conversation: print it for the
+    /// person, then delete the file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) plan: Option<PathBuf>,
 }
 
 /// Arguments of `vidare check`.

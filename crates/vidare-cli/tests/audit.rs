@@ -167,6 +167,7 @@ fn every_questionnaire_is_a_section_of_its_own_and_svg_needs_one() {
         [
             "# Equality audit: boston-life-areas 1.0.0",
             "# Equality audit: gender-equality-compass 1.0.0",
+            "# Equality audit: safety-plan 1.0.0",
             "# Equality audit: violence-seven 1.0.0",
         ]
     );
@@ -182,7 +183,7 @@ fn every_questionnaire_is_a_section_of_its_own_and_svg_needs_one() {
     assert_eq!(stdout, "");
     insta::assert_snapshot!(stderr, @r"
     skipped tests/recordings/hand/scenarios.yaml: not a recording (no `format` and `events` at the top)
-    error: --format svg draws the audit of one questionnaire version, but the recordings are of 3: boston-life-areas@1.0.0, gender-equality-compass@1.0.0, violence-seven@1.0.0; give the recordings of one of them, or use --format markdown or json
+    error: --format svg draws the audit of one questionnaire version, but the recordings are of 4: boston-life-areas@1.0.0, gender-equality-compass@1.0.0, safety-plan@1.0.0, violence-seven@1.0.0; give the recordings of one of them, or use --format markdown or json
     ");
 }
 

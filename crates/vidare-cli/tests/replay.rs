@@ -25,7 +25,7 @@ fn the_corpus_replays_to_its_recorded_results() {
     assert_eq!(stderr, "");
     insta::assert_snapshot!(stdout, @r"
     skipped tests/recordings/hand/scenarios.yaml: not a recording (no `format` and `events` at the top)
-    68 recording(s): 68 equal, 0 different, 0 rejected, 0 error(s)
+    88 recording(s): 88 equal, 0 different, 0 rejected, 0 error(s)
     ");
 }
 

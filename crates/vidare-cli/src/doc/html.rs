@@ -21,17 +21,22 @@ background: #f3f3f7; padding: 0 .2em; border-radius: 3px; overflow-wrap: anywher
 @media print { body { max-width: none; } h2, h3 { break-after: avoid; } }
 ";
 
+/// A complete standalone page: `body` is HTML already, `lang` and `title`
+/// are text (escaped here), `style` is the stylesheet.
+pub(super) fn page(lang: &str, title: &str, style: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>\n{style}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        escape(lang),
+        escape(title)
+    )
+}
+
 /// The page; its own words are English, the questionnaire's texts are in
 /// the tables, one row per language.
 pub(super) fn render(title: &str, blocks: &[Block]) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>",
-        escape(title)
-    );
     for block in blocks {
         match block {
             Block::Heading(level, inline, anchor) => {
@@ -66,19 +71,23 @@ pub(super) fn render(title: &str, blocks: &[Block]) -> String {
             }
         }
     }
-    out.push_str("</body>\n</html>\n");
-    out
+    page("en", title, STYLE, &out)
 }
 
 fn is_empty(span: &Span) -> bool {
     matches!(span, Span::Text(t) if t.is_empty())
 }
 
+/// Text with its line breaks kept.
+pub(super) fn lines(text: &str) -> String {
+    escape(text).replace('\n', "<br>")
+}
+
 fn inline_html(inline: &Inline) -> String {
     let mut out = String::new();
     for span in inline {
         match span {
-            Span::Text(t) => out.push_str(&escape(t).replace('\n', "<br>")),
+            Span::Text(t) => out.push_str(&lines(t)),
             Span::Strong(t) => {
                 let _ = write!(out, "<strong>{}</strong>", escape(t));
             }

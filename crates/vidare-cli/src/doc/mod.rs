@@ -2,10 +2,13 @@
 //! and ethics boards, built from the expanded document
 //! (`Questionnaire::document`) and the compiler's disclosure analysis
 //! (`Questionnaire::kept_parts`, for "What is kept") as a list of blocks,
-//! and written as Markdown or as a standalone HTML page.
+//! and written as Markdown or as a standalone HTML page. `plan` writes, with
+//! the same page shell and escaper, the person's printable copy of a plan
+//! made in the conversation (`vidare run --plan`).
 
 mod html;
 pub(crate) mod markdown;
+pub(crate) mod plan;
 mod words;
 
 use std::io::Write as _;

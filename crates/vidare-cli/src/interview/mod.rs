@@ -203,6 +203,9 @@ fn done(
             "--full-result",
         )?;
     }
+    if let Some(path) = &args.plan {
+        write_plan(session, path, lang)?;
+    }
     // The exit code follows the full result: a referral the stored record
     // leaves out was still made in the conversation.
     Ok(if outcome.triggers.is_empty() {
@@ -246,6 +249,30 @@ fn write_json(path: &Path, mut json: String, option: &str) -> anyhow::Result<()>
             path.display()
         )
     })
+}
+
+/// Writes the person's plan, readable by its owner only, and says what it
+/// holds.
+fn write_plan(session: &Session, path: &Path, lang: &str) -> anyhow::Result<()> {
+    let Some(page) = crate::doc::plan::render(session, lang) else {
+        eprintln!(
+            "no plan was written to {}: the interview ended before the person was asked anything",
+            path.display()
+        );
+        return Ok(());
+    };
+    crate::log::write_private(path, &page).with_context(|| {
+        format!(
+            "cannot write the plan to {}; choose a writable path with --plan",
+            path.display()
+        )
+    })?;
+    eprintln!(
+        "the person's plan was written to {}: it holds the person's answers; print it for the \
+         person, then delete the file",
+        path.display()
+    );
+    Ok(())
 }
 
 /// Asks until the interview ends, is quit, or the input runs out.
