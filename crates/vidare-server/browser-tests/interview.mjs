@@ -244,7 +244,10 @@ async function noJavaScript() {
   await page.goto(`${base}/?lang=en`);
   await page.getByLabel(/Seven questions about violence/).check();
   await page.getByLabel('English', { exact: true }).check();
+  const posted = page.waitForRequest((r) => r.method() === 'POST');
   await submit('Start');
+  const sent = await (await posted).allHeaders();
+  check(sent.origin === 'null', `without JavaScript: the start form is posted with Origin "${sent.origin}"`);
   check((await heading()).startsWith('Are you alone'), 'without JavaScript: the interview starts (the form post is taken)');
   const id = await page.locator('input[name=session]').first().getAttribute('value');
   let n = 0;
