@@ -23,6 +23,7 @@ use crate::AppState;
 use crate::access::Principal;
 use crate::problem::{ApiJson, Problem};
 use crate::service::{self, Action, Live};
+use crate::store::ListCursor;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -215,6 +216,82 @@ pub struct ExpectedBody {
 pub struct LangQuery {
     /// A declared language (e.g. `sv`, `en`); default: the session's.
     pub lang: Option<String>,
+}
+
+/// A page of the session list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Sessions per page, 1 to 1000; default 100.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    pub limit: Option<String>,
+    /// Where the page starts: the `next_cursor` of the page before,
+    /// unchanged; none for the first page.
+    pub cursor: Option<String>,
+}
+
+/// The most sessions on one page of the list, and how many when the
+/// request does not say.
+pub const MAX_PAGE: usize = 1000;
+/// See [`MAX_PAGE`].
+pub const DEFAULT_PAGE: usize = 100;
+
+impl ListQuery {
+    fn limit(&self) -> Result<usize, Problem> {
+        match self.limit.as_deref() {
+            None => Ok(DEFAULT_PAGE),
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_PAGE).contains(n))
+                .ok_or_else(|| {
+                    Problem::invalid_query(format!(
+                        "`limit` is a whole number from 1 to {MAX_PAGE}"
+                    ))
+                }),
+        }
+    }
+
+    fn cursor(&self) -> Result<Option<ListCursor>, Problem> {
+        self.cursor
+            .as_deref()
+            .map(|text| {
+                decode_cursor(text).ok_or_else(|| {
+                    Problem::invalid_query(
+                        "`cursor` is not one this server gave: pass the `next_cursor` of the page before unchanged, or leave it out for the first page",
+                    )
+                })
+            })
+            .transpose()
+    }
+}
+
+/// A cursor is opaque to clients: the hex digits of the creation time,
+/// then the session id.
+fn encode_cursor(c: &ListCursor) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(2 * c.created_at.len() + c.id.len());
+    for b in c.created_at.bytes() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out.push_str(&c.id);
+    out
+}
+
+fn decode_cursor(text: &str) -> Option<ListCursor> {
+    // `2026-11-23T22:42:56.921Z`: 24 characters, 48 hex digits.
+    let (time, id) = (text.get(..48)?, text.get(48..)?);
+    let created_at = (0..24)
+        .map(|i| u8::from_str_radix(time.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    let created_at = String::from_utf8(created_at).ok()?;
+    let shape = created_at
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b"-:.TZ".contains(&b));
+    (shape && service::valid_id(id)).then(|| ListCursor {
+        created_at,
+        id: id.to_owned(),
+    })
 }
 
 /// The language of the result, and whether to add the counterfactual check.
@@ -503,11 +580,16 @@ pub struct SessionSummary {
     pub updated_at: String,
 }
 
-/// The sessions the caller may see.
+/// A page of the sessions the caller may see.
 #[derive(Serialize, ToSchema)]
 pub struct SessionList {
-    /// Newest first.
+    /// Newest first (creation time, then id, both descending).
     pub sessions: Vec<SessionSummary>,
+    /// The cursor of the next page; `null` on the last one.
+    pub next_cursor: Option<String>,
+    /// The next page's path and query (the same `limit`); `null` on the
+    /// last page.
+    pub next: Option<String>,
 }
 
 /// Stands for `vidare::Outcome` in the OpenAPI document; its schema is
@@ -784,11 +866,16 @@ pub(crate) async fn create_session(
     Ok((StatusCode::CREATED, headers, Json(state_view(&live, &lang))))
 }
 
-/// Lists the caller's sessions (every tenant's for the admin token).
+/// Lists the caller's sessions (every tenant's for the admin token), a
+/// page at a time: follow `next` until it is `null`. Sessions created
+/// meanwhile come before the first page, so paging on sees every older
+/// session once.
 #[utoipa::path(
     get, path = "/api/v1/sessions", tag = "sessions",
+    params(ListQuery),
     responses(
-        (status = 200, description = "Sessions, newest first", body = SessionList),
+        (status = 200, description = "A page of sessions, newest first", body = SessionList),
+        (status = 400, description = "`limit` out of range, or a `cursor` this server did not give", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -796,9 +883,23 @@ pub(crate) async fn create_session(
 pub(crate) async fn list_sessions(
     State(state): State<AppState>,
     who: Principal,
+    Query(q): Query<ListQuery>,
 ) -> Result<Json<SessionList>, Problem> {
-    let rows = service::list(&state, &who).await?;
+    let (limit, after) = (q.limit()?, q.cursor()?);
+    // One more than the page, to know whether there is a next one.
+    let mut rows = service::list(&state, &who, after, limit + 1).await?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next_cursor = rows
+        .last()
+        .filter(|_| more)
+        .map(|row| encode_cursor(&ListCursor::after(row)));
+    let next = next_cursor
+        .as_ref()
+        .map(|c| format!("/api/v1/sessions?limit={limit}&cursor={c}"));
     Ok(Json(SessionList {
+        next_cursor,
+        next,
         sessions: rows
             .into_iter()
             .map(|r| SessionSummary {

@@ -38,10 +38,12 @@
 pub mod access;
 pub mod admin;
 pub mod api;
+mod health;
 mod logging;
 mod openapi;
 mod pages;
 pub mod problem;
+pub mod serve;
 mod service;
 pub mod statistics;
 pub mod store;
@@ -68,6 +70,9 @@ pub struct Options {
     /// the aggregate statistics (see [`statistics`]); 1 counts each close
     /// on its own, which hides nothing.
     pub statistics_batch: NonZeroUsize,
+    /// The most events a session may hold; a step beyond is refused
+    /// (409 `event-limit`).
+    pub max_events: u64,
     /// Which `Host` headers the service answers; others get 421 (see
     /// [`AllowedHosts`]: by default, in local-only mode, this machine's
     /// loopback names only).
@@ -83,6 +88,7 @@ impl Default for Options {
             quick_exit_url: "https://www.google.com/".to_owned(),
             secure_cookies: false,
             statistics_batch: NonZeroUsize::new(10).unwrap_or(NonZeroUsize::MIN),
+            max_events: 10_000,
             allowed_hosts: AllowedHosts::Default,
             login_ttl: Duration::from_secs(8 * 3600),
         }
@@ -173,7 +179,8 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::router())
         .merge(pages::router())
         .route("/openapi.json", axum::routing::get(openapi::serve))
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/healthz", axum::routing::get(health::live))
+        .route("/readyz", axum::routing::get(health::ready))
         .layer(axum::middleware::from_fn(problem::plain_errors))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

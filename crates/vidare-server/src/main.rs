@@ -8,13 +8,14 @@
 
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
-use std::num::NonZeroUsize;
+use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use vidare_server::store::SqliteStore;
+use vidare_server::serve::Limits;
+use vidare_server::store::{SqliteStore, StartupCheck};
 use vidare_server::{Access, AllowedHosts, AppState, Options};
 
 /// Serve Vidare interviews over HTTP: a JSON API under /api/v1 and a web page.
@@ -73,6 +74,31 @@ struct Args {
     /// waiting for their batch are lost on a restart.
     #[arg(long, env = "VIDARE_STATISTICS_BATCH", default_value = "10")]
     statistics_batch: NonZeroUsize,
+    /// Seconds a client has to send a complete request head (and an idle
+    /// keep-alive connection its next one) before it is disconnected.
+    #[arg(long, env = "VIDARE_HEADER_TIMEOUT", default_value = "10")]
+    header_timeout: NonZeroU64,
+    /// The longest pause, in seconds, while a request body arrives (408).
+    #[arg(long, env = "VIDARE_BODY_TIMEOUT", default_value = "10")]
+    body_timeout: NonZeroU64,
+    /// Seconds from a request's head to its response, at most (408).
+    #[arg(long, env = "VIDARE_REQUEST_TIMEOUT", default_value = "30")]
+    request_timeout: NonZeroU64,
+    /// Connections open at once; default and most: the open-file limit
+    /// (`RLIMIT_NOFILE`) less 64, and at most 10,000 by default.
+    #[arg(long, env = "VIDARE_MAX_CONNECTIONS")]
+    max_connections: Option<NonZeroUsize>,
+    /// Seconds a shutdown (SIGTERM, Ctrl-C) waits for requests in progress
+    /// before it drops the connections still open.
+    #[arg(long, env = "VIDARE_SHUTDOWN_TIMEOUT", default_value = "10")]
+    shutdown_timeout: u64,
+    /// The most events (steps) one session may hold.
+    #[arg(long, env = "VIDARE_MAX_EVENTS", default_value = "10000")]
+    max_events: NonZeroU64,
+    /// The check of the data file before serving: `quick` (`PRAGMA
+    /// quick_check`), `full` (`PRAGMA integrity_check`) or `off`.
+    #[arg(long, env = "VIDARE_STARTUP_CHECK", default_value = "quick")]
+    startup_check: StartupCheck,
 }
 
 fn main() -> ExitCode {
@@ -92,7 +118,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(run(args)) {
+    let result = runtime.block_on(run(args));
+    // Connections left after the shutdown deadline are dropped with their
+    // tasks; a storage call in progress is not waited for long.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -133,6 +163,8 @@ async fn run(args: Args) -> Result<(), String> {
     if loaded == 0 {
         tracing::warn!(folder = %args.questionnaires.display(), "no questionnaire found");
     }
+    let limits = limits(&args)?;
+    vidare_server::store::check_data_file(&args.data, args.startup_check)?;
     let store = SqliteStore::open(&args.data).map_err(|e| e.to_string())?;
     tracing::info!(data = %args.data.display(), questionnaires = loaded, "ready");
     let listener = tokio::net::TcpListener::bind(args.bind)
@@ -148,6 +180,7 @@ async fn run(args: Args) -> Result<(), String> {
         quick_exit_url: args.quick_exit_url.clone(),
         secure_cookies: args.secure_cookies,
         statistics_batch: args.statistics_batch,
+        max_events: args.max_events.get(),
         allowed_hosts,
         login_ttl: Duration::from_secs(args.login_hours * 3600),
     };
@@ -168,17 +201,72 @@ async fn run(args: Args) -> Result<(), String> {
         });
     }
 
+    ignore_hangup();
     // Tests read this line to find the port.
     println!("vidare-server listening on http://{addr}/");
     let _ = std::io::stdout().flush();
     let app = vidare_server::app(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
-    .map_err(|e| e.to_string())
+    vidare_server::serve::serve(listener, app, limits, shutdown())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The limits on connections and requests, the connection limit checked
+/// against the open-file limit.
+fn limits(args: &Args) -> Result<Limits, String> {
+    use vidare_server::serve::{DEFAULT_MAX_CONNECTIONS, RESERVED_FILES};
+    let files = vidare_server::serve::file_limit();
+    let allowed = vidare_server::serve::connections_allowed(files);
+    let shown = files.map_or_else(|| "unlimited".to_owned(), |n| n.to_string());
+    let max_connections = match args.max_connections.map(NonZeroUsize::get) {
+        _ if allowed == 0 => {
+            return Err(format!(
+                "the open-file limit (RLIMIT_NOFILE) is {shown}, which leaves no file for connections \
+                 once {RESERVED_FILES} are kept for the database and logs; raise it (ulimit -n, LimitNOFILE=)"
+            ));
+        }
+        None => allowed.min(DEFAULT_MAX_CONNECTIONS),
+        Some(n) if n <= allowed => n,
+        Some(n) => {
+            return Err(format!(
+                "--max-connections {n} is more than the open-file limit allows: {allowed} \
+                 (RLIMIT_NOFILE {shown} less {RESERVED_FILES} for the database and logs); \
+                 raise the limit (ulimit -n, LimitNOFILE=) or lower --max-connections"
+            ));
+        }
+    };
+    tracing::info!(max_connections, file_limit = %shown, "connection limit");
+    Ok(Limits {
+        header_timeout: Duration::from_secs(args.header_timeout.get()),
+        body_timeout: Duration::from_secs(args.body_timeout.get()),
+        request_timeout: Duration::from_secs(args.request_timeout.get()),
+        max_connections,
+        shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
+    })
+}
+
+/// SIGHUP is logged and otherwise ignored (its default would end the
+/// process, e.g. when the terminal that started it closes): the
+/// questionnaires are loaded only at start, so a restart loads changed ones.
+fn ignore_hangup() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::hangup()) {
+            Ok(mut hangup) => {
+                tokio::spawn(async move {
+                    while hangup.recv().await.is_some() {
+                        tracing::info!(
+                            "SIGHUP ignored: questionnaires are loaded at start; restart the server to load changed ones"
+                        );
+                    }
+                });
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot handle SIGHUP, which then ends the process");
+            }
+        }
+    }
 }
 
 async fn shutdown() {

@@ -9,7 +9,7 @@ use vidare::{PartKind, Questionnaire, Response, Session};
 use crate::AppState;
 use crate::access::Principal;
 use crate::problem::Problem;
-use crate::store::{NewSession, SessionRow, Store, StoreError, StoredEvent};
+use crate::store::{ListCursor, NewSession, SessionRow, Store, StoreError, StoredEvent};
 
 /// A session as a request sees it: its metadata, its questionnaire, and
 /// either the running session or, once closed, nothing but the stored result.
@@ -58,6 +58,16 @@ pub(crate) enum Action {
 }
 
 fn store_problem(e: StoreError) -> Problem {
+    if e.is_full() {
+        tracing::error!(error = %e, "storage is full");
+        return Problem::new(
+            axum::http::StatusCode::INSUFFICIENT_STORAGE,
+            "storage-full",
+            "The server's storage is full",
+            "the server cannot store anything more: the disk that holds its data is full. \
+             Nothing was changed and reading still works; try again once an administrator has freed space",
+        );
+    }
     match e {
         StoreError::NotFound => Problem::unknown_session(),
         StoreError::Stale { expected, actual } => Problem::stale(expected, actual),
@@ -255,6 +265,18 @@ fn act_blocking(
     };
     if live.row.event_count != expected {
         return Err(Problem::stale(expected, live.row.event_count));
+    }
+    let max = state.options().max_events;
+    if expected >= max {
+        return Err(Problem::new(
+            axum::http::StatusCode::CONFLICT,
+            "event-limit",
+            "The session has reached its event limit",
+            format!(
+                "the session holds {max} events, the most this server keeps for one session, \
+                 so it takes no more steps; close it to keep its result, or start a new session"
+            ),
+        ));
     }
     let action = build(&live.questionnaire)?;
     let step = match &action {
@@ -604,10 +626,19 @@ pub(crate) async fn delete(state: &AppState, who: &Principal, id: &str) -> Resul
     Ok(())
 }
 
-/// The sessions the caller may see, newest first.
-pub(crate) async fn list(state: &AppState, who: &Principal) -> Result<Vec<SessionRow>, Problem> {
+/// At most `limit` of the sessions the caller may see, newest first,
+/// after `after`.
+pub(crate) async fn list(
+    state: &AppState,
+    who: &Principal,
+    after: Option<ListCursor>,
+    limit: usize,
+) -> Result<Vec<SessionRow>, Problem> {
     let scope = who.scope().map(str::to_owned);
-    blocking(state, move |s| s.list(scope.as_deref())).await
+    blocking(state, move |s| {
+        s.list_page(scope.as_deref(), after.as_ref(), limit)
+    })
+    .await
 }
 
 /// Closes every open session unchanged for longer than `idle` (see the

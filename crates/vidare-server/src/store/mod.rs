@@ -7,12 +7,14 @@
 //! group commit).
 
 mod checkpoint;
+mod integrity;
 mod sqlite;
 mod statistics;
 mod writer;
 
 use std::time::Duration;
 
+pub use integrity::{StartupCheck, check_data_file};
 pub use sqlite::SqliteStore;
 pub use statistics::{StatisticsCell, StatisticsRow};
 
@@ -117,6 +119,45 @@ pub enum StoreError {
     Backend(String),
 }
 
+/// SQLite's message for `SQLITE_FULL`, which the writer passes on as text.
+const FULL: &str = "database or disk is full";
+
+impl StoreError {
+    /// Whether the backend could not write because the disk that holds
+    /// its data is full.
+    #[must_use]
+    pub fn is_full(&self) -> bool {
+        matches!(self, StoreError::Backend(message) if message.contains(FULL))
+    }
+}
+
+/// Where a page of the session list starts: after this session, in the
+/// list's order (newest first: creation time, then id, both descending).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListCursor {
+    /// The session's creation time (RFC 3339, UTC, as stored).
+    pub created_at: String,
+    /// Its id.
+    pub id: String,
+}
+
+impl ListCursor {
+    /// The cursor after `row`.
+    #[must_use]
+    pub fn after(row: &SessionRow) -> Self {
+        ListCursor {
+            created_at: row.created_at.clone(),
+            id: row.id.clone(),
+        }
+    }
+
+    /// Whether `row` comes after the cursor in the list's order.
+    #[must_use]
+    pub fn precedes(&self, row: &SessionRow) -> bool {
+        (row.created_at.as_str(), row.id.as_str()) < (self.created_at.as_str(), self.id.as_str())
+    }
+}
+
 /// A persistence backend. `scope` is the caller's tenant, or `None` for
 /// the admin, who sees every tenant; a session outside the scope is
 /// [`StoreError::NotFound`].
@@ -191,11 +232,40 @@ pub trait Store: Send + Sync + 'static {
     /// [`StoreError::NotFound`] or [`StoreError::Backend`].
     fn delete(&self, scope: Option<&str>, id: &str) -> Result<(), StoreError>;
 
-    /// The sessions in scope, newest first.
+    /// The sessions in scope, newest first (creation time, then id, both
+    /// descending).
     ///
     /// # Errors
     /// [`StoreError::Backend`].
     fn list(&self, scope: Option<&str>) -> Result<Vec<SessionRow>, StoreError>;
+
+    /// At most `limit` sessions in scope in the order of [`Store::list`],
+    /// starting after `after`. Sessions created since the cursor was made
+    /// come before it, so paging on sees each older session once. The
+    /// provided method lists them all; a backend may read only the page.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    fn list_page(
+        &self,
+        scope: Option<&str>,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> Result<Vec<SessionRow>, StoreError> {
+        Ok(self
+            .list(scope)?
+            .into_iter()
+            .filter(|row| after.is_none_or(|c| c.precedes(row)))
+            .take(limit)
+            .collect())
+    }
+
+    /// Whether the store can serve: it answers a query and commits a
+    /// write that needs new space.
+    ///
+    /// # Errors
+    /// Why not ([`StoreError::is_full`] when the disk is full).
+    fn ready(&self) -> Result<(), StoreError>;
 
     /// Every session in scope on one questionnaire version, with its log
     /// (what is left of it once closed), for the equality audit. The

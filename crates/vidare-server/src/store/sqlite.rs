@@ -10,8 +10,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::writer::{After, Writer};
 use super::{
-    ClosedRow, NewSession, SessionRow, StatisticsCell, StatisticsRow, Store, StoreError, Stored,
-    StoredEvent, statistics,
+    ClosedRow, ListCursor, NewSession, SessionRow, StatisticsCell, StatisticsRow, Store,
+    StoreError, Stored, StoredEvent, statistics,
 };
 
 /// Connections that read, besides the one that writes.
@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS sessions_by_tenant ON sessions (tenant, created_at);
 CREATE INDEX IF NOT EXISTS sessions_open ON sessions (updated_at) WHERE closed_at IS NULL;
+CREATE INDEX IF NOT EXISTS sessions_by_created ON sessions (created_at, id);
 CREATE TABLE IF NOT EXISTS events (
     session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
     seq        INTEGER NOT NULL,
@@ -232,8 +233,13 @@ impl SqliteStore {
         if version < 2 {
             conn.execute_batch(statistics::SCHEMA).map_err(backend)?;
         }
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION)
-            .map_err(backend)?;
+        // Only when it changes: on a full disk any write fails, and a
+        // server that writes nothing at start can still start and serve
+        // reads.
+        if version != SCHEMA_VERSION {
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(backend)?;
+        }
         Ok(conn)
     }
 
@@ -466,13 +472,78 @@ impl Store for SqliteStore {
         let conn = self.reader()?;
         let mut stmt = conn
             .prepare_cached(&format!(
-                "SELECT {SESSION_COLUMNS} FROM sessions WHERE (?1 IS NULL OR tenant = ?1) ORDER BY created_at DESC, id"
+                "SELECT {SESSION_COLUMNS} FROM sessions WHERE (?1 IS NULL OR tenant = ?1) ORDER BY created_at DESC, id DESC"
             ))
             .map_err(backend)?;
         let rows = stmt
             .query_map(params![scope], session_row)
             .map_err(backend)?;
         rows.collect::<Result<_, _>>().map_err(backend)
+    }
+
+    fn list_page(
+        &self,
+        scope: Option<&str>,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> Result<Vec<SessionRow>, StoreError> {
+        // One statement per shape, so that each uses its index: a tenant's
+        // sessions by (tenant, created_at), all of them by created_at.
+        let tenant = if scope.is_some() {
+            "tenant = ?1"
+        } else {
+            "?1 IS NULL"
+        };
+        let start = if after.is_some() {
+            "AND created_at <= ?2 AND (created_at < ?2 OR id < ?3)"
+        } else {
+            ""
+        };
+        let conn = self.reader()?;
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {SESSION_COLUMNS} FROM sessions WHERE {tenant} {start} \
+                 ORDER BY created_at DESC, id DESC LIMIT ?4"
+            ))
+            .map_err(backend)?;
+        let rows = stmt
+            .query_map(
+                params![
+                    scope,
+                    after.map(|c| c.created_at.as_str()),
+                    after.map(|c| c.id.as_str()),
+                    i64::try_from(limit).unwrap_or(i64::MAX)
+                ],
+                session_row,
+            )
+            .map_err(backend)?;
+        rows.collect::<Result<_, _>>().map_err(backend)
+    }
+
+    fn ready(&self) -> Result<(), StoreError> {
+        {
+            let conn = self.reader()?;
+            conn.query_row(
+                "SELECT count(*) FROM (SELECT 1 FROM sessions LIMIT 1)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(backend)?;
+        }
+        // A row of 16 KiB in a table of its own, replacing the previous
+        // one: the insert needs new pages before the old row is freed, so
+        // it fails when fewer are left than a session's write may need
+        // (a few, when a b-tree page splits), and the commit must append
+        // them to the WAL.
+        self.writer.write(|conn| {
+            conn.execute_batch(&format!(
+                "CREATE TABLE IF NOT EXISTS readiness (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad BLOB NOT NULL) STRICT; \
+                 INSERT INTO readiness (at, pad) VALUES ({NOW}, zeroblob(16384)); \
+                 DELETE FROM readiness WHERE id < last_insert_rowid();"
+            ))
+            .map_err(backend)?;
+            Ok(((), After::Nothing))
+        })
     }
 
     fn idle(&self, idle: Duration) -> Result<Vec<(String, String)>, StoreError> {
@@ -704,5 +775,65 @@ mod tests {
         store.append(Some("a"), "s1", 0, &respond("x")).unwrap();
         let conn = store.conn().unwrap();
         assert!(conn.execute("UPDATE events SET event = '{}'", []).is_err());
+    }
+
+    /// Pages follow the list's order (newest first, then id descending)
+    /// without duplicates or gaps.
+    #[test]
+    fn pages_follow_the_list() {
+        let store = SqliteStore::in_memory().unwrap();
+        for n in 0..7 {
+            new_session(&store, &format!("s{n}"), if n % 2 == 0 { "a" } else { "b" });
+        }
+        for scope in [None, Some("a")] {
+            let all = store.list(scope).unwrap();
+            let mut paged = Vec::new();
+            let mut after = None;
+            loop {
+                let page = store.list_page(scope, after.as_ref(), 3).unwrap();
+                if page.is_empty() {
+                    break;
+                }
+                after = page.last().map(ListCursor::after);
+                paged.extend(page);
+            }
+            let ids = |rows: &[SessionRow]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+            assert_eq!(ids(&paged), ids(&all));
+            assert!(
+                all.windows(2)
+                    .all(|w| (&w[0].created_at, &w[0].id) > (&w[1].created_at, &w[1].id))
+            );
+        }
+    }
+
+    /// When no page is left (`max_page_count` stands in for a full disk),
+    /// writes fail as full, the readiness check too, and reads work.
+    #[test]
+    fn a_full_database_refuses_writes_and_readiness_but_reads() {
+        let store = SqliteStore::in_memory().unwrap();
+        new_session(&store, "s1", "a");
+        store.ready().unwrap();
+        {
+            let conn = store.conn().unwrap();
+            let pages: i64 = conn
+                .query_row("PRAGMA page_count", [], |r| r.get(0))
+                .unwrap();
+            conn.execute_batch("DELETE FROM readiness").unwrap();
+            conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+                .unwrap();
+        }
+        let mut full = None;
+        for n in 0..1000 {
+            if let Err(e) = store.append(Some("a"), "s1", n, &respond("x")) {
+                full = Some(e);
+                break;
+            }
+        }
+        let full = full.expect("the database filled up");
+        assert!(full.is_full(), "{full}");
+        let not_ready = store.ready().unwrap_err();
+        assert!(not_ready.is_full(), "{not_ready}");
+        assert!(store.load(Some("a"), "s1").is_ok());
+        assert!(!StoreError::NotFound.is_full());
     }
 }
