@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use vidare_server::serve::Limits;
-use vidare_server::store::{SqliteStore, StartupCheck};
+use vidare_server::store::{SqliteOptions, SqliteStore, StartupCheck};
 use vidare_server::{Access, AllowedHosts, AppState, Options};
 
 /// Serve Vidare interviews over HTTP: a JSON API under /api/v1 and a web page.
@@ -99,6 +99,12 @@ struct Args {
     /// quick_check`), `full` (`PRAGMA integrity_check`) or `off`.
     #[arg(long, env = "VIDARE_STARTUP_CHECK", default_value = "quick")]
     startup_check: StartupCheck,
+    /// Vacuum the data file at most once per this many seconds, when
+    /// answers were deleted since the last time (closing or deleting
+    /// sessions), so that no older copy of them stays in its pages. Writes
+    /// wait while it runs; 0 vacuums after every close.
+    #[arg(long, env = "VIDARE_VACUUM_INTERVAL", default_value_t = 60)]
+    vacuum_interval: u64,
 }
 
 fn main() -> ExitCode {
@@ -165,7 +171,10 @@ async fn run(args: Args) -> Result<(), String> {
     }
     let limits = limits(&args)?;
     vidare_server::store::check_data_file(&args.data, args.startup_check)?;
-    let store = SqliteStore::open(&args.data).map_err(|e| e.to_string())?;
+    let store_options = SqliteOptions {
+        vacuum_interval: Duration::from_secs(args.vacuum_interval),
+    };
+    let store = SqliteStore::open_with(&args.data, &store_options).map_err(|e| e.to_string())?;
     tracing::info!(data = %args.data.display(), questionnaires = loaded, "ready");
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await

@@ -10,7 +10,7 @@
 //! hold zeros where the deleted rows were and zeroes the pages that become
 //! free, so after the checkpoint neither file holds them (but for older
 //! copies that pages rebuilt while the session was open may keep in their
-//! unused space: see the retention section of `docs/server.md`).
+//! unused space, which the `VACUUM` after it removes: see `vacuum.rs`).
 //!
 //! A TRUNCATE checkpoint needs every reader to be on the newest state.
 //! Waiting for one (the busy timeout) would stall the writer thread, and
@@ -60,6 +60,11 @@ impl Checkpoint {
     /// Records that a committed batch deleted answers.
     pub(super) fn owe(&mut self) {
         self.owed = true;
+    }
+
+    /// Whether one is owed (a reader may be holding it off).
+    pub(super) fn owed(&self) -> bool {
+        self.owed
     }
 
     /// How long the writer may wait for a write before it must try the

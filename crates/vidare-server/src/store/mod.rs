@@ -10,12 +10,13 @@ mod checkpoint;
 mod integrity;
 mod sqlite;
 mod statistics;
+mod vacuum;
 mod writer;
 
 use std::time::Duration;
 
 pub use integrity::{StartupCheck, check_data_file};
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteOptions, SqliteStore};
 pub use statistics::{StatisticsCell, StatisticsRow};
 
 /// A session to create.

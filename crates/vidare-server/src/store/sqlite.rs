@@ -53,13 +53,33 @@ END;
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
+/// How the SQLite store looks after its files.
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    /// The least time between two `VACUUM`s of the data file, which the
+    /// writer makes after answers were deleted (closing, deleting a
+    /// session) so that no older copy of them stays in the unused space
+    /// of a page; writes wait while it runs. Zero vacuums after every
+    /// batch that deleted answers.
+    pub vacuum_interval: Duration,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions {
+            vacuum_interval: Duration::from_secs(60),
+        }
+    }
+}
+
 /// Sessions in one SQLite file.
 ///
 /// WAL mode with `synchronous = FULL`: a committed event survives a crash
 /// of the process and of the machine. `secure_delete` overwrites deleted
-/// events, and the WAL is truncated after a session is closed, so answers
-/// deleted for retention do not linger in the files; a reader holding the
-/// file delays the truncation but not the writes (see `checkpoint.rs`).
+/// events, the WAL is truncated after a session is closed, and the file is
+/// vacuumed within [`SqliteOptions::vacuum_interval`], so answers deleted
+/// for retention do not linger in the files; a reader holding the file
+/// delays both but not the writes (see `checkpoint.rs` and `vacuum.rs`).
 ///
 /// Writes go to one writer thread that commits the writes waiting for it
 /// together (group commit, see `store/writer.rs`): each is acknowledged
@@ -132,11 +152,22 @@ fn owner_only(path: &Path) -> Result<(), StoreError> {
 }
 
 impl SqliteStore {
-    /// Opens (or creates) the data file, creating its folder if needed.
+    /// Opens (or creates) the data file, creating its folder if needed,
+    /// with the default [`SqliteOptions`].
     ///
     /// # Errors
     /// [`StoreError::Backend`] when the file cannot be opened or set up.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::open_with(path, &SqliteOptions::default())
+    }
+
+    /// Opens (or creates) the data file, creating its folder if needed.
+    /// The writer vacuums the file once as it starts (a previous run may
+    /// have stopped while it owed a vacuum), before its first write.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] when the file cannot be opened or set up.
+    pub fn open_with(path: impl AsRef<Path>, options: &SqliteOptions) -> Result<Self, StoreError> {
         let path = path.as_ref();
         owner_only(path)?;
         let open = || {
@@ -157,7 +188,7 @@ impl SqliteStore {
             .map_err(backend)?;
             readers.push(Arc::new(Mutex::new(conn)));
         }
-        Self::start(writer, readers)
+        Self::start(writer, readers, options)
     }
 
     /// An in-memory database, for tests.
@@ -170,13 +201,17 @@ impl SqliteStore {
         let conn = Arc::new(Mutex::new(Self::setup(
             Connection::open_in_memory().map_err(backend)?,
         )?));
-        Self::start_shared(&conn)
+        Self::start_shared(&conn, &SqliteOptions::default())
     }
 
-    fn start(writer: Connection, readers: Vec<Arc<Mutex<Connection>>>) -> Result<Self, StoreError> {
+    fn start(
+        writer: Connection,
+        readers: Vec<Arc<Mutex<Connection>>>,
+        options: &SqliteOptions,
+    ) -> Result<Self, StoreError> {
         let writer = Arc::new(Mutex::new(writer));
         Ok(SqliteStore {
-            writer: Writer::start(Arc::clone(&writer))?,
+            writer: Writer::start(Arc::clone(&writer), options.vacuum_interval)?,
             readers,
             next_reader: AtomicUsize::new(0),
             #[cfg(test)]
@@ -184,9 +219,12 @@ impl SqliteStore {
         })
     }
 
-    fn start_shared(conn: &Arc<Mutex<Connection>>) -> Result<Self, StoreError> {
+    fn start_shared(
+        conn: &Arc<Mutex<Connection>>,
+        options: &SqliteOptions,
+    ) -> Result<Self, StoreError> {
         Ok(SqliteStore {
-            writer: Writer::start(Arc::clone(conn))?,
+            writer: Writer::start(Arc::clone(conn), options.vacuum_interval)?,
             readers: vec![Arc::clone(conn)],
             next_reader: AtomicUsize::new(0),
             #[cfg(test)]
@@ -206,6 +244,8 @@ impl SqliteStore {
         // `temp_store = MEMORY`: a savepoint's journal holds the pages it
         // changed as they were before, answers included; in memory it
         // never spills to a temporary file that would outlive the delete.
+        // `VACUUM` builds its copy of the file there too (memory as large
+        // as the file while it runs).
         conn.execute_batch(
             "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
              PRAGMA temp_store = MEMORY;",
@@ -442,9 +482,10 @@ impl Store for SqliteStore {
             .map_err(backend)?;
             let row = find(conn, scope.as_deref(), &id)?;
             // Once committed, move the pages into the main file and empty
-            // the WAL, so the deleted answers do not stay behind in it.
+            // the WAL, so the deleted answers do not stay behind in it, and
+            // vacuum the file, so that no older copy of them does either.
             let after = if purged > 0 {
-                After::TruncateWal
+                After::Deleted
             } else {
                 After::Nothing
             };
@@ -464,7 +505,7 @@ impl Store for SqliteStore {
             if n == 0 {
                 return Err(StoreError::NotFound);
             }
-            Ok(((), After::TruncateWal))
+            Ok(((), After::Deleted))
         })
     }
 

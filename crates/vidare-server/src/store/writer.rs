@@ -21,7 +21,9 @@
 //! After a batch that deleted answers the thread owes a checkpoint that
 //! truncates the WAL. It tries it before acknowledging the batch, never
 //! waiting for a reader, and tries again after later batches and on a
-//! timer until it succeeds (see `checkpoint.rs`).
+//! timer until it succeeds (see `checkpoint.rs`). It also owes a `VACUUM`,
+//! made between batches at most once per interval, once the WAL is empty,
+//! and followed by another checkpoint (see `vacuum.rs`).
 
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
@@ -32,6 +34,7 @@ use rusqlite::Connection;
 
 use super::StoreError;
 use super::checkpoint::Checkpoint;
+use super::vacuum::{Attempt, Vacuum};
 
 /// The most writes committed together.
 pub(super) const MAX_BATCH: usize = 256;
@@ -42,10 +45,11 @@ pub(super) enum After {
     /// Nothing.
     #[default]
     Nothing,
-    /// Move the WAL into the main file and truncate it (after deleting
-    /// answers, so they do not linger in the WAL); tried without waiting
-    /// for readers, and again until it succeeds.
-    TruncateWal,
+    /// Answers were deleted: move the WAL into the main file and truncate
+    /// it, so they do not linger in the WAL, and vacuum the file within
+    /// the interval, so that no older copy of them lingers in a page; each
+    /// tried without waiting for a lock, and again until it succeeds.
+    Deleted,
 }
 
 /// A write waiting for the writer thread.
@@ -105,14 +109,18 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread on `conn`. The connection is locked for
-    /// each batch, so others may use it between batches (an in-memory
-    /// database has only the one connection).
-    pub(super) fn start(conn: Arc<Mutex<Connection>>) -> Result<Writer, StoreError> {
+    /// Starts the writer thread on `conn`, vacuuming at most once per
+    /// `vacuum_interval`. The connection is locked for each batch, so
+    /// others may use it between batches (an in-memory database has only
+    /// the one connection).
+    pub(super) fn start(
+        conn: Arc<Mutex<Connection>>,
+        vacuum_interval: Duration,
+    ) -> Result<Writer, StoreError> {
         let (jobs, queue) = mpsc::channel::<Box<dyn Job>>();
         let thread = std::thread::Builder::new()
             .name("vidare-sqlite-writer".to_owned())
-            .spawn(move || run(&conn, &queue))
+            .spawn(move || run(&conn, &queue, vacuum_interval))
             .map_err(|e| StoreError::Backend(format!("cannot start the writer thread: {e}")))?;
         Ok(Writer {
             jobs: Some(jobs),
@@ -153,22 +161,84 @@ impl Drop for Writer {
     }
 }
 
-/// The writer thread: batches until the queue is closed, trying an owed
-/// checkpoint between them and when no write comes (see `checkpoint.rs`).
-fn run(conn: &Mutex<Connection>, queue: &Receiver<Box<dyn Job>>) {
-    let mut checkpoint = match conn.lock() {
-        Ok(conn) => Checkpoint::start(&conn),
-        Err(_) => Checkpoint::default(),
-    };
-    loop {
-        let first = match next_job(queue, checkpoint.wait()) {
-            Ok(job) => job,
-            Err(RecvTimeoutError::Timeout) => {
-                if let Ok(conn) = conn.lock() {
-                    checkpoint.run_if_due(&conn);
+/// What the writer owes the files after deleting answers.
+struct Upkeep {
+    checkpoint: Checkpoint,
+    vacuum: Vacuum,
+}
+
+impl Upkeep {
+    /// A checkpoint and a vacuum at once: a previous run may have stopped
+    /// while it owed them.
+    fn start(conn: &Mutex<Connection>, vacuum_interval: Duration) -> Upkeep {
+        let mut vacuum = Vacuum::start(vacuum_interval);
+        let checkpoint = match conn.lock() {
+            Ok(conn) => {
+                let checkpoint = Checkpoint::start(&conn);
+                if !checkpoint.owed() && vacuum.run_if_due(&conn) == Attempt::Made {
+                    Checkpoint::start(&conn)
+                } else {
+                    checkpoint
                 }
-                continue;
             }
+            Err(_) => Checkpoint::default(),
+        };
+        Upkeep { checkpoint, vacuum }
+    }
+
+    fn deleted(&mut self) {
+        self.checkpoint.owe();
+        self.vacuum.owe();
+    }
+
+    /// How long the writer may wait for a write before something is due;
+    /// `None` when nothing is owed. An owed vacuum waits for the owed
+    /// checkpoint.
+    fn wait(&self) -> Option<Duration> {
+        if self.checkpoint.owed() {
+            self.checkpoint.wait()
+        } else {
+            self.vacuum.wait()
+        }
+    }
+
+    /// Makes what is due: the checkpoint, then the vacuum once the WAL is
+    /// empty, then the checkpoint that moves the vacuumed file out of the
+    /// WAL (at once, however recent the last attempt).
+    fn run_if_due(&mut self, conn: &Connection) {
+        self.checkpoint.run_if_due(conn);
+        if !self.checkpoint.owed() && self.vacuum.run_if_due(conn) == Attempt::Made {
+            self.checkpoint.owe();
+            self.checkpoint.run_if_owed(conn);
+        }
+    }
+
+    /// Makes what is owed, whenever it is due (the writer is stopping).
+    fn run_if_owed(&mut self, conn: &Connection) {
+        self.checkpoint.run_if_owed(conn);
+        if !self.checkpoint.owed() && self.vacuum.run_if_owed(conn) == Attempt::Made {
+            self.checkpoint.owe();
+            self.checkpoint.run_if_owed(conn);
+        }
+    }
+}
+
+/// The writer thread: batches until the queue is closed, making the owed
+/// checkpoint and vacuum between them and when no write comes (see
+/// `checkpoint.rs` and `vacuum.rs`).
+fn run(conn: &Mutex<Connection>, queue: &Receiver<Box<dyn Job>>, vacuum_interval: Duration) {
+    let mut upkeep = Upkeep::start(conn, vacuum_interval);
+    loop {
+        // Before the next write, so that writes coming all the time do
+        // not put off what is due.
+        if upkeep.wait() == Some(Duration::ZERO) {
+            if let Ok(conn) = conn.lock() {
+                upkeep.run_if_due(&conn);
+            }
+        }
+        let first = match next_job(queue, upkeep.wait()) {
+            Ok(job) => job,
+            Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => break,
         };
         let mut batch = vec![first];
@@ -178,11 +248,11 @@ fn run(conn: &Mutex<Connection>, queue: &Receiver<Box<dyn Job>>) {
                 Err(_) => break,
             }
         }
-        run_batch(conn, &mut checkpoint, batch);
+        run_batch(conn, &mut upkeep, batch);
     }
     // Stopping: one last try, so that a clean stop leaves nothing owed.
     if let Ok(conn) = conn.lock() {
-        checkpoint.run_if_owed(&conn);
+        upkeep.run_if_owed(&conn);
     }
 }
 
@@ -198,8 +268,8 @@ fn next_job(
 }
 
 /// Commits a batch, tries the checkpoint if one is due, then tells every
-/// writer its result.
-fn run_batch(conn: &Mutex<Connection>, checkpoint: &mut Checkpoint, mut batch: Vec<Box<dyn Job>>) {
+/// writer its result. A vacuum comes after the acknowledgements.
+fn run_batch(conn: &Mutex<Connection>, upkeep: &mut Upkeep, mut batch: Vec<Box<dyn Job>>) {
     let Ok(conn) = conn.lock() else {
         for job in batch {
             job.finish(Err("a previous database call panicked"));
@@ -207,13 +277,13 @@ fn run_batch(conn: &Mutex<Connection>, checkpoint: &mut Checkpoint, mut batch: V
         return;
     };
     let (committed, after) = commit_batch(&conn, &mut batch);
-    if committed.is_ok() && after == After::TruncateWal {
-        checkpoint.owe();
+    if committed.is_ok() && after == After::Deleted {
+        upkeep.deleted();
     }
     // Before the acknowledgements: a close is answered once the answers
     // it deleted have left the WAL, unless a reader holds the file or an
     // attempt was made less than `GAP` ago (then a moment later).
-    checkpoint.run_if_due(&conn);
+    upkeep.checkpoint.run_if_due(&conn);
     drop(conn);
     let committed = committed.as_ref().copied().map_err(String::as_str);
     for job in batch {
@@ -233,7 +303,7 @@ fn commit_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> (Result<(), St
             conn.execute_batch("SAVEPOINT write")?;
             let (ok, wants) = job.run(conn);
             if ok {
-                if wants == After::TruncateWal {
+                if wants == After::Deleted {
                     after = wants;
                 }
                 conn.execute_batch("RELEASE write")
@@ -252,5 +322,79 @@ fn commit_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> (Result<(), St
             let _ = conn.execute_batch("ROLLBACK");
             (Err(storage(e)), After::Nothing)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::checkpoint::GAP;
+
+    fn open(path: &std::path::Path) -> Connection {
+        let conn = Connection::open(path).unwrap();
+        conn.busy_timeout(Duration::from_secs(5)).unwrap();
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+            .unwrap();
+        conn.execute_batch("PRAGMA secure_delete = ON").unwrap();
+        conn
+    }
+
+    fn free_pages(conn: &Mutex<Connection>) -> i64 {
+        conn.lock()
+            .unwrap()
+            .query_row("PRAGMA freelist_count", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn wal_len(path: &std::path::Path) -> u64 {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        std::fs::metadata(wal).map_or(0, |m| m.len())
+    }
+
+    /// While a reader holds the file the WAL cannot be emptied, and the
+    /// vacuum waits for that rather than add a copy of the whole file to
+    /// the WAL each time it is due; once the reader lets go, the
+    /// checkpoint, the vacuum and the checkpoint after it are made.
+    #[test]
+    fn the_vacuum_waits_until_the_wal_can_be_emptied() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sqlite3");
+        let conn = Mutex::new(open(&path));
+        let mut upkeep = Upkeep::start(&conn, Duration::ZERO);
+        assert_eq!(upkeep.wait(), None, "the start made both");
+        conn.lock()
+            .unwrap()
+            .execute_batch(
+                "CREATE TABLE t (x TEXT);
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+                 INSERT INTO t SELECT printf('%.300c', 'a') FROM n;",
+            )
+            .unwrap();
+        upkeep.checkpoint.owe();
+        upkeep.checkpoint.run_if_owed(&conn.lock().unwrap());
+        let reader = open(&path);
+        reader.execute_batch("BEGIN").unwrap();
+        let _: i64 = reader
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        conn.lock().unwrap().execute_batch("DELETE FROM t").unwrap();
+        upkeep.deleted();
+        let before = wal_len(&path);
+
+        for _ in 0..3 {
+            std::thread::sleep(upkeep.wait().expect("owed"));
+            upkeep.run_if_due(&conn.lock().unwrap());
+        }
+        assert!(upkeep.checkpoint.owed(), "the reader holds the WAL");
+        assert!(free_pages(&conn) > 0, "not vacuumed");
+        assert_eq!(wal_len(&path), before, "no copy of the file in the WAL");
+
+        reader.execute_batch("COMMIT").unwrap();
+        std::thread::sleep(GAP);
+        upkeep.run_if_due(&conn.lock().unwrap());
+        assert_eq!(upkeep.wait(), None);
+        assert_eq!(free_pages(&conn), 0, "vacuumed");
+        assert_eq!(wal_len(&path), 0, "and the WAL emptied after it");
     }
 }

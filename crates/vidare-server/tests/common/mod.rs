@@ -8,7 +8,7 @@ pub mod child;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use vidare_server::store::SqliteStore;
+use vidare_server::store::{SqliteOptions, SqliteStore};
 use vidare_server::{Access, AppState, Options};
 
 /// The shipped questionnaires.
@@ -45,9 +45,19 @@ impl TestServer {
     }
 
     pub async fn start_with(questionnaires: &Path, access: Access, options: Options) -> TestServer {
+        Self::start_with_store(questionnaires, access, options, &SqliteOptions::default()).await
+    }
+
+    pub async fn start_with_store(
+        questionnaires: &Path,
+        access: Access,
+        options: Options,
+        store: &SqliteOptions,
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let registry = vidare::Registry::load_dir(questionnaires).expect("questionnaires load");
-        let store = SqliteStore::open(dir.path().join("data.sqlite3")).expect("store opens");
+        let store =
+            SqliteStore::open_with(dir.path().join("data.sqlite3"), store).expect("store opens");
         let state = AppState::new(registry, store, access, options);
         let served = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
