@@ -33,8 +33,7 @@ pub(crate) fn save(session: &Session, path: &Path) -> anyhow::Result<()> {
 /// it closes a session; otherwise the full, replayable log is written.
 /// Returns whether the stored record was written.
 pub(crate) fn finish(session: &Session, path: &Path, lang: &str) -> anyhow::Result<bool> {
-    let forgets = session.questionnaire().kept_parts().any(|p| !p.stored);
-    if !forgets {
+    if session.questionnaire().stores_every_part() {
         save(session, path)?;
         return Ok(false);
     }

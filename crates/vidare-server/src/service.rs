@@ -307,11 +307,11 @@ fn act_blocking(
 
 /// What closing keeps: the stored record in every language of the
 /// questionnaire, each with the counterfactual check when
-/// [`check_is_kept`]. Closing is the last moment the whole log exists, so
+/// [`vidare::analysis::counterfactual::may_be_stored`]. Closing is the last moment the whole log exists, so
 /// the check is computed now for `result?check=true`.
 fn stored_records(session: &Session) -> serde_json::Value {
     let q = session.questionnaire();
-    let check = check_is_kept(q)
+    let check = vidare::analysis::counterfactual::may_be_stored(q)
         .then(|| serde_json::to_value(vidare::analysis::check_result(q, session)).ok())
         .flatten();
     let map = q
@@ -327,36 +327,6 @@ fn stored_records(session: &Session) -> serde_json::Value {
         })
         .collect();
     serde_json::Value::Object(map)
-}
-
-/// Whether the counterfactual check may be kept with the stored record:
-/// when every protected item and every statistics-only output is stored.
-/// The check names only protected items, their alternatives and the
-/// outputs that differ, and the compiler (V024) lets nothing but
-/// statistics-only outputs differ; so then it tells nothing the stored
-/// record does not. Otherwise it could tell something about answers that
-/// are not kept, and it is not stored.
-fn check_is_kept(q: &Questionnaire) -> bool {
-    let statistics = vidare::analysis::counterfactual::statistics_outputs(q);
-    q.kept_parts().all(|part| {
-        let checked = match part.kind {
-            PartKind::Question => q.item(part.id).is_some_and(|i| i.protected()),
-            PartKind::Derived | PartKind::Score => statistics
-                .iter()
-                .any(|s| s.id == part.id && s.kind == part.kind.as_str()),
-            PartKind::Trigger | PartKind::End => false,
-        };
-        part.stored || !checked
-    })
-}
-
-/// Whether closing deletes a session's whole log: when the questionnaire
-/// has a part that is not stored. Deleting only the events of the items
-/// that are not stored would leave the rest of the log, whose sequence
-/// numbers, times and count would still tell how many such answers there
-/// were and when; what may be kept of those events is in the stored record.
-fn forgets_log(q: &Questionnaire) -> bool {
-    q.kept_parts().any(|part| !part.stored)
 }
 
 /// The result in `lang` with the counterfactual check ("would it differ
@@ -559,7 +529,7 @@ fn recording_of(
 
 /// Closes a session: keeps its stored record (see [`stored_records`]),
 /// deletes its log when the questionnaire has parts that are not kept
-/// (see [`forgets_log`]), and adds what it counts to the pending
+/// (see [`Questionnaire::stores_every_part`]), and adds what it counts to the pending
 /// statistics. The session is read-only afterwards.
 pub(crate) async fn close(
     state: &AppState,
@@ -575,7 +545,7 @@ pub(crate) async fn close(
         return Err(Problem::stale(expected, live.row.event_count));
     }
     let results = stored_records(&session);
-    let forget = forgets_log(&live.questionnaire);
+    let forget = !live.questionnaire.stores_every_part();
     let (scope, id_owned) = (who.scope().map(str::to_owned), live.row.id.clone());
     let row = blocking(state, move |s| {
         s.close(scope.as_deref(), &id_owned, expected, &results, forget)
@@ -682,7 +652,7 @@ pub(crate) fn closed_recording(live: &Live) -> Result<vidare::Recording, Problem
         .closed
         .as_ref()
         .is_some_and(|c| c.purged_events == 0);
-    if !whole || forgets_log(&live.questionnaire) {
+    if !whole || !live.questionnaire.stores_every_part() {
         return Err(Problem::new(
             axum::http::StatusCode::GONE,
             "recording-gone",

@@ -272,6 +272,18 @@ impl Questionnaire {
         self.inner.derived.iter().map(|d| d.id.as_str())
     }
 
+    /// Whether every part is stored after the conversation, so that the
+    /// event log tells nothing the [`StoredRecord`](crate::StoredRecord)
+    /// does not. When a part is not stored, keeping the log beside the
+    /// record keeps more than the record: even without the events of
+    /// conversation-only items, the gaps, times and count of the rest tell
+    /// how many such answers there were and when. The server deletes the
+    /// whole log at closing then, and `vidare run --save` replaces it.
+    #[must_use]
+    pub fn stores_every_part(&self) -> bool {
+        self.kept_parts().all(|part| part.stored)
+    }
+
     /// Every question, derived value, score, trigger and end condition, in
     /// that order, with whether it is kept after the conversation and which
     /// conversation-only answers it may reveal: the compiler's disclosure

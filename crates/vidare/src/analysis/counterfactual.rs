@@ -165,6 +165,29 @@ impl Counterfactual {
     }
 }
 
+/// Whether the counterfactual check may be kept beside the stored record
+/// ([`crate::StoredRecord`]): when every protected item and every
+/// statistics-only output is stored. The check names only protected items,
+/// their alternatives and the outputs that differ, and the compiler (V024)
+/// lets nothing but statistics-only outputs differ; so then it tells nothing
+/// the stored record does not. Otherwise it could tell something about
+/// answers that are not kept.
+#[must_use]
+pub fn may_be_stored(questionnaire: &Questionnaire) -> bool {
+    use crate::PartKind;
+    let statistics = statistics_outputs(questionnaire);
+    questionnaire.kept_parts().all(|part| {
+        let checked = match part.kind {
+            PartKind::Question => questionnaire.item(part.id).is_some_and(|i| i.protected()),
+            PartKind::Derived | PartKind::Score => statistics
+                .iter()
+                .any(|s| s.id == part.id && s.kind == part.kind.as_str()),
+            PartKind::Trigger | PartKind::End => false,
+        };
+        part.stored || !checked
+    })
+}
+
 /// The derived values and scores `questionnaire` declares statistics only.
 #[must_use]
 pub fn statistics_outputs(questionnaire: &Questionnaire) -> Vec<StatisticsOutput> {
