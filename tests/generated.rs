@@ -611,8 +611,12 @@ fn non_interference(unfinished: bool) {
     }
     let pairs = pairs.get();
     assert!(pairs.compared * 2 >= pairs.total, "only {pairs:?} compared");
+    // Sessions stopped early answer fewer conversation-only questions, so
+    // fewer pairs differ in what was said (about 12% of pairs against about
+    // 23% for finished ones); the bound is a floor well below either.
+    let floor = if unfinished { 16 } else { 8 };
     assert!(
-        pairs.telling * 8 >= pairs.total,
+        pairs.telling * floor >= pairs.total,
         "too few pairs differ in their conversation: {pairs:?}"
     );
 }
