@@ -62,6 +62,7 @@ mod recording;
 mod registry;
 mod session;
 mod stored;
+mod summary;
 pub mod testing;
 mod value;
 mod yaml;
@@ -80,6 +81,7 @@ pub use recording::{RECORDING_FORMAT, RecordedEvent, Recording};
 pub use registry::{Registry, SemVer};
 pub use session::{Session, Step};
 pub use stored::{StoredRecord, Tally};
+pub use summary::ScoreView;
 pub use value::{Event, Response, Value};
 pub use yaml::Limits;
 

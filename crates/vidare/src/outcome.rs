@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::expr::eval::{eval, explain};
 use crate::expr::typed::{Symbol, Val};
 use crate::format::{Retention, Urgency};
-use crate::questionnaire::{Compiled, DerivedRule, Term};
+use crate::questionnaire::{BandDef, Compiled, DerivedRule, ScoreDef, Term};
 use crate::session::{Session, contribution};
 use crate::value::{Response, Value};
 
@@ -261,15 +261,9 @@ impl Session {
             Val::Num(n) => Some(n),
             _ => None,
         };
-        let band = value.and_then(|v| {
-            def.bands
-                .iter()
-                .rev()
-                .find(|b| b.min <= v && v <= b.max)
-                .map(|b| BandRecord {
-                    id: b.id.clone(),
-                    label: b.label.get(lang).to_owned(),
-                })
+        let band = value.and_then(|v| band_of(def, v)).map(|b| BandRecord {
+            id: b.id.clone(),
+            label: b.label.get(lang).to_owned(),
         });
         let missing_reason = value
             .is_none()
@@ -387,6 +381,12 @@ impl Session {
             })
             .collect()
     }
+}
+
+/// The band a score's value falls in: the last whose range holds it, so a
+/// value on a shared bound goes to the higher band.
+pub(crate) fn band_of(def: &ScoreDef, v: f64) -> Option<&BandDef> {
+    def.bands.iter().rev().find(|b| b.min <= v && v <= b.max)
 }
 
 /// Why a score has no value.
