@@ -8,7 +8,6 @@
 //! questionnaire with a part that is not stored is replaced by the stored
 //! record.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
@@ -18,7 +17,7 @@ use vidare::{Questionnaire, Recording, Session, StoredRecord};
 pub(crate) fn save(session: &Session, path: &Path) -> anyhow::Result<()> {
     let mut text = session.record().to_json();
     text.push('\n');
-    write_private(path, &text).with_context(|| {
+    crate::write::private(path, &text).with_context(|| {
         format!(
             "cannot write the session log to {}; choose a writable path",
             path.display()
@@ -39,7 +38,7 @@ pub(crate) fn finish(session: &Session, path: &Path, lang: &str) -> anyhow::Resu
     }
     let mut text = serde_json::to_string_pretty(&session.stored_record_in(lang))?;
     text.push('\n');
-    write_private(path, &text).with_context(|| {
+    crate::write::private(path, &text).with_context(|| {
         format!(
             "cannot write the stored record to {} in place of the session log; \
              choose a writable path",
@@ -95,31 +94,4 @@ pub(crate) fn resume(questionnaire: &Questionnaire, path: &Path) -> anyhow::Resu
 fn is_stored_record(path: &Path) -> bool {
     vidare::read_text_file(path, usize::MAX)
         .is_ok_and(|text| serde_json::from_str::<StoredRecord>(&text).is_ok())
-}
-
-/// Writes a result or log through a temporary file and a rename, so an
-/// interrupted write never leaves half a file; on Unix only the owner can
-/// read it.
-pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".part");
-    let partial = path.with_file_name(name);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let written = options
-        .open(&partial)
-        .and_then(|mut file| {
-            file.write_all(text.as_bytes())
-                .and_then(|()| file.sync_all())
-        })
-        .and_then(|()| std::fs::rename(&partial, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    written
 }

@@ -23,6 +23,7 @@ mod show;
 mod statistics;
 mod test;
 mod ui;
+mod write;
 
 use std::io::Write as _;
 use std::path::PathBuf;

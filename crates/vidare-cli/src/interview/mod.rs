@@ -243,7 +243,7 @@ fn finish_log(args: &RunArgs, session: &Session, lang: &str) -> anyhow::Result<(
 /// Writes a result as JSON, readable by its owner only.
 fn write_json(path: &Path, mut json: String, option: &str) -> anyhow::Result<()> {
     json.push('\n');
-    crate::log::write_private(path, &json).with_context(|| {
+    crate::write::private(path, &json).with_context(|| {
         format!(
             "cannot write the result to {}; choose a writable path with {option}",
             path.display()
@@ -261,7 +261,7 @@ fn write_plan(session: &Session, path: &Path, lang: &str) -> anyhow::Result<()> 
         );
         return Ok(());
     };
-    crate::log::write_private(path, &page).with_context(|| {
+    crate::write::private(path, &page).with_context(|| {
         format!(
             "cannot write the plan to {}; choose a writable path with --plan",
             path.display()
