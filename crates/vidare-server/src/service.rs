@@ -76,6 +76,16 @@ fn store_problem(e: StoreError) -> Problem {
             tracing::error!(error = %message, "storage failed");
             Problem::internal()
         }
+        StoreError::Unavailable(message) => {
+            tracing::warn!(error = %message, "storage unavailable");
+            Problem::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "storage-unavailable",
+                "The database cannot be reached",
+                "the server cannot reach its database just now. Nothing was changed, unless the connection was lost \
+                 while an answer was being committed: retry the same request, which is refused with 409 stale if it was",
+            )
+        }
     }
 }
 

@@ -1,13 +1,17 @@
 //! Persistence: a session's metadata and its append-only event log.
 //!
-//! The [`Store`] trait is what a backend provides; [`SqliteStore`] is the
-//! one shipped. Methods block: the service calls them on Tokio's blocking
-//! threads. A write is acknowledged only after the transaction that holds
+//! The [`Store`] trait is what a backend provides: [`SqliteStore`], the
+//! embedded default, or [`PostgresStore`], which several server nodes can
+//! share; [`open`] picks one from a [`DatabaseUrl`]. Methods block: the
+//! service calls them on Tokio's blocking threads. A write is acknowledged only after the transaction that holds
 //! it committed (the SQLite backend commits concurrent writes together:
 //! group commit).
 
 mod checkpoint;
 mod integrity;
+mod migrate;
+mod open;
+mod postgres;
 mod sqlite;
 mod statistics;
 mod vacuum;
@@ -16,6 +20,9 @@ mod writer;
 use std::time::Duration;
 
 pub use integrity::{StartupCheck, check_data_file};
+pub use migrate::{Copied, copy_sqlite_to_postgres};
+pub use open::{DatabaseUrl, open};
+pub use postgres::{PostgresOptions, PostgresStore};
 pub use sqlite::{SqliteOptions, SqliteStore};
 pub use statistics::{StatisticsCell, StatisticsRow};
 
@@ -118,6 +125,12 @@ pub enum StoreError {
     /// The backend failed; the message is for the log.
     #[error("storage failed: {0}")]
     Backend(String),
+    /// The database cannot be reached now (a lost or refused connection,
+    /// a server restarting); the write was not applied, or, if the
+    /// connection was lost while it committed, may have been: a retry
+    /// with the same expected count tells (409 when it was).
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// SQLite's message for `SQLITE_FULL`, which the writer passes on as text.
@@ -297,6 +310,8 @@ pub trait Store: Send + Sync + 'static {
     }
 
     /// Open sessions unchanged for longer than `idle`, as `(tenant, id)`.
+    /// A backend shared by several nodes may claim them, so that another
+    /// node's call does not return them too (see [`PostgresStore`]).
     ///
     /// # Errors
     /// [`StoreError::Backend`].
