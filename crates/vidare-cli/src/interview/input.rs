@@ -15,7 +15,7 @@ pub(crate) const COMMANDS: &str = ":back, :decline, :dontknow, :skip or :quit";
 /// suggested answer when there is one.
 ///
 /// # Errors
-/// The message for an unknown `:command`.
+/// The message for an unknown `:command`, which never repeats the line.
 pub(crate) fn parse(
     item: ItemRef<'_>,
     line: &str,
@@ -29,8 +29,9 @@ pub(crate) fn parse(
             "dontknow" => Ok(Command::DontKnow),
             "skip" => Ok(Command::Skip),
             "quit" => Ok(Command::Quit),
+            // The line is not repeated: it may be an answer.
             _ => Err(format!(
-                "unknown command `{line}`; the commands are {COMMANDS}"
+                "a line that starts with `:` is a command, and this is none; the commands are {COMMANDS}"
             )),
         };
     }
@@ -138,7 +139,9 @@ mod tests {
             parse(alone, ":DontKnow", None),
             Ok(Command::DontKnow)
         ));
-        assert!(parse(alone, ":later", None).unwrap_err().contains(":quit"));
+        let unknown = parse(alone, ":my partner hits me", None).unwrap_err();
+        assert!(unknown.contains(":quit"), "{unknown}");
+        assert!(!unknown.contains("partner"), "{unknown}");
         let suggested = Value::Bool(false);
         assert_eq!(
             answer(parse(alone, "", Some(&suggested)).unwrap()),
