@@ -13,9 +13,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use vidare_server::serve::Limits;
-use vidare_server::store::{SqliteOptions, SqliteStore, StartupCheck};
+use vidare_server::store::{
+    DatabaseUrl, PostgresOptions, PostgresStore, SqliteOptions, StartupCheck, Store,
+};
 use vidare_server::{Access, AllowedHosts, AppState, Options};
 
 /// Serve Vidare interviews over HTTP: a JSON API under /api/v1 and a web page.
@@ -28,9 +30,23 @@ struct Args {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "VIDARE_BIND", default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
-    /// The SQLite data file (created with its folder if missing).
-    #[arg(long, env = "VIDARE_DATA", default_value = "data/vidare.sqlite3")]
-    data: PathBuf,
+    /// The SQLite data file (created with its folder if missing); the
+    /// same as --database-url sqlite:PATH. Default: data/vidare.sqlite3.
+    #[arg(long, env = "VIDARE_DATA")]
+    data: Option<PathBuf>,
+    /// Where sessions are kept: `sqlite:PATH` (one file, the default) or
+    /// `postgres://user:password@host:port/database` (shared by several
+    /// nodes; see docs/deployment.md). Prefer the environment variable:
+    /// flags show in process lists.
+    #[arg(long, env = "VIDARE_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// PostgreSQL: the connections this node keeps open at most.
+    #[arg(long, env = "VIDARE_DATABASE_POOL_SIZE", default_value = "16")]
+    database_pool_size: NonZeroUsize,
+    /// PostgreSQL: the schema that holds the tables (created when
+    /// missing); default: the role's `search_path`, normally `public`.
+    #[arg(long, env = "VIDARE_DATABASE_SCHEMA")]
+    database_schema: Option<String>,
     /// The folder of questionnaires, laid out as <id>/<version>.yaml.
     #[arg(long, env = "VIDARE_QUESTIONNAIRES", default_value = "questionnaires")]
     questionnaires: PathBuf,
@@ -105,10 +121,33 @@ struct Args {
     /// wait while it runs; 0 vacuums after every close.
     #[arg(long, env = "VIDARE_VACUUM_INTERVAL", default_value_t = 60)]
     vacuum_interval: u64,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Copy the SQLite data file (--data) into an empty PostgreSQL
+    /// database, in one transaction, and exit. Stop the server that
+    /// writes the file first.
+    MigrateTo {
+        /// The PostgreSQL URL (postgres://user:password@host:port/database).
+        #[arg(env = "VIDARE_MIGRATE_TO", hide_env_values = true)]
+        target: String,
+    },
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Command::MigrateTo { target }) = &args.command {
+        return match migrate_to(&args, target) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(2)
+            }
+        };
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("VIDARE_LOG")
@@ -170,12 +209,8 @@ async fn run(args: Args) -> Result<(), String> {
         tracing::warn!(folder = %args.questionnaires.display(), "no questionnaire found");
     }
     let limits = limits(&args)?;
-    vidare_server::store::check_data_file(&args.data, args.startup_check)?;
-    let store_options = SqliteOptions {
-        vacuum_interval: Duration::from_secs(args.vacuum_interval),
-    };
-    let store = SqliteStore::open_with(&args.data, &store_options).map_err(|e| e.to_string())?;
-    tracing::info!(data = %args.data.display(), questionnaires = loaded, "ready");
+    let store = open_store(&args)?;
+    tracing::info!(questionnaires = loaded, "ready");
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
@@ -218,6 +253,66 @@ async fn run(args: Args) -> Result<(), String> {
     vidare_server::serve::serve(listener, app, limits, shutdown())
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Where sessions are kept: --database-url, else --data, else the default file.
+fn database_url(args: &Args) -> Result<DatabaseUrl, String> {
+    match (&args.database_url, &args.data) {
+        (Some(_), Some(_)) => Err(
+            "both --database-url (VIDARE_DATABASE_URL) and --data (VIDARE_DATA) are set: give one"
+                .to_owned(),
+        ),
+        (Some(url), None) => url.parse(),
+        (None, data) => Ok(DatabaseUrl::Sqlite(
+            data.clone()
+                .unwrap_or_else(|| PathBuf::from("data/vidare.sqlite3")),
+        )),
+    }
+}
+
+fn postgres_options(args: &Args) -> PostgresOptions {
+    PostgresOptions {
+        pool_size: args.database_pool_size.get(),
+        schema: args.database_schema.clone(),
+        ..PostgresOptions::default()
+    }
+}
+
+/// Opens the store, checking a SQLite data file first.
+fn open_store(args: &Args) -> Result<Box<dyn Store>, String> {
+    let url = database_url(args)?;
+    if let DatabaseUrl::Sqlite(path) = &url {
+        vidare_server::store::check_data_file(path, args.startup_check)?;
+        tracing::info!(data = %path.display(), "SQLite data file");
+    } else {
+        tracing::info!("PostgreSQL database");
+    }
+    let sqlite = SqliteOptions {
+        vacuum_interval: Duration::from_secs(args.vacuum_interval),
+    };
+    vidare_server::store::open(&url, &sqlite, &postgres_options(args)).map_err(|e| e.to_string())
+}
+
+/// `migrate-to`: copies the data file into PostgreSQL.
+fn migrate_to(args: &Args, target: &str) -> Result<(), String> {
+    let DatabaseUrl::Postgres(target) = target.parse()? else {
+        return Err("migrate-to copies into PostgreSQL: give a postgres:// URL".to_owned());
+    };
+    let source = args
+        .data
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("data/vidare.sqlite3"));
+    let store = PostgresStore::open(&target, &postgres_options(args)).map_err(|e| e.to_string())?;
+    let copied = vidare_server::store::copy_sqlite_to_postgres(&source, &store)
+        .map_err(|e| e.to_string())?;
+    println!(
+        "copied {} sessions, {} events and {} statistics cells from {} into PostgreSQL",
+        copied.sessions,
+        copied.events,
+        copied.statistics,
+        source.display()
+    );
+    Ok(())
 }
 
 /// The limits on connections and requests, the connection limit checked

@@ -106,7 +106,10 @@ pub(crate) fn unavailable_or(e: &tokio_postgres::Error, what: &str) -> StoreErro
             }
         }
         // No answer from the server: the connection is gone or refused.
-        None => StoreError::Unavailable(format!("{what}: {e}")),
+        None => {
+            let cause = std::error::Error::source(e).map(|s| format!(": {s}"));
+            StoreError::Unavailable(format!("{what}: {e}{}", cause.unwrap_or_default()))
+        }
     }
 }
 
