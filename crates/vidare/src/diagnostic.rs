@@ -217,42 +217,54 @@ impl Diagnostic {
     #[must_use]
     pub fn render(&self, source: &str) -> String {
         let mut out = String::new();
+        self.render_into(&mut out, &Lines::new(source));
+        out
+    }
+
+    fn render_into(&self, out: &mut String, lines: &Lines<'_>) {
         let loc = &self.location;
         let _ = write!(
             out,
             "{}[{}]: {}\n  --> {}:{}:{}",
             self.severity,
             self.code.as_str(),
-            self.message,
-            loc.file,
+            shown(&self.message),
+            shown(&loc.file),
             loc.line,
             loc.column
         );
         if !loc.path.is_empty() {
-            let _ = write!(out, " (at {})", loc.path);
+            let _ = write!(out, " (at {})", shown(&loc.path));
         }
         out.push('\n');
-        quote_line(&mut out, source, loc.line, loc.column);
+        quote_line(out, lines, loc.line, loc.column);
         for related in &self.related {
             let _ = writeln!(
                 out,
                 "  note: {} at {}:{}:{}",
-                related.message,
-                related.location.file,
+                shown(&related.message),
+                shown(&related.location.file),
                 related.location.line,
                 related.location.column
             );
-            quote_line(
-                &mut out,
-                source,
-                related.location.line,
-                related.location.column,
-            );
+            quote_line(out, lines, related.location.line, related.location.column);
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  = help: {}", shown(help));
         }
-        out
+    }
+
+    /// Cuts the message, help and notes to [`MAX_MESSAGE_CHARS`]: a message
+    /// that quotes a value of the file (a key, a name) could otherwise be
+    /// megabytes long.
+    pub(crate) fn cut_long_texts(&mut self) {
+        cut(&mut self.message);
+        if let Some(help) = &mut self.help {
+            cut(help);
+        }
+        for related in &mut self.related {
+            cut(&mut related.message);
+        }
     }
 }
 
@@ -261,35 +273,114 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: {}[{}]: {}",
-            self.location.file,
+            shown(&self.location.file),
             self.location.line,
             self.location.column,
             self.severity,
             self.code.as_str(),
-            self.message
+            shown(&self.message)
         )
     }
 }
 
-fn quote_line(out: &mut String, source: &str, line: u32, column: u32) {
+/// The longest message, help or note a diagnostic keeps, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 1_000;
+
+fn cut(text: &mut String) {
+    if let Some((at, _)) = text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        let rest = text[at..].chars().count();
+        text.truncate(at);
+        let _ = write!(text, "… ({rest} more characters)");
+    }
+}
+
+/// `text` with terminal control characters written as escapes (`\u{1b}`),
+/// so that a crafted file cannot move the cursor, clear the screen or
+/// retitle the terminal of whoever reads its diagnostics. Tabs stay.
+#[must_use]
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_escaped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_escaped(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_escaped(c: char) -> bool {
+    c != '\t' && c != '\n' && (c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+}
+
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_controls(text)
+}
+
+/// Where each line of a source text starts, found once, so that quoting
+/// the lines of many diagnostics does not scan the text for each.
+struct Lines<'s> {
+    source: &'s str,
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'s> Lines<'s> {
+    fn new(source: &'s str) -> Self {
+        Lines {
+            source,
+            starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The text of 1-based line `line`, without its line break.
+    fn get(&self, line: u32) -> Option<&'s str> {
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.source.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let start = *starts.get(line.checked_sub(1)? as usize)?;
+        let end = starts
+            .get(line as usize)
+            .map_or(self.source.len(), |e| e - 1);
+        // A text ending in a line break has no line after it, as `str::lines` says.
+        if start == self.source.len() {
+            return None;
+        }
+        Some(&self.source[start..end])
+    }
+}
+
+fn quote_line(out: &mut String, lines: &Lines<'_>, line: u32, column: u32) {
     if line == 0 {
         return;
     }
-    let Some(text) = source.lines().nth(line as usize - 1) else {
+    let Some(text) = lines.get(line) else {
         return;
     };
     let text = text.trim_end_matches('\r');
     // Very long lines (minified or hostile files) are cut so a diagnostic stays readable.
-    let shown: String = text.chars().take(200).collect();
+    let shown_part: String = text.chars().take(200).collect();
     let number = line.to_string();
     let pad = " ".repeat(number.len());
-    let _ = write!(out, "{pad} |\n{number} | {shown}\n");
-    let caret_at = (column.max(1) as usize - 1).min(shown.chars().count());
-    let indent: String = shown
-        .chars()
-        .take(caret_at)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
+    let _ = write!(out, "{pad} |\n{number} | {}\n", shown(&shown_part));
+    let caret_at = (column.max(1) as usize - 1).min(shown_part.chars().count());
+    let mut indent = String::new();
+    for c in shown_part.chars().take(caret_at) {
+        match c {
+            '\t' => indent.push('\t'),
+            // An escaped character takes as many columns as its escape.
+            c if is_escaped(c) => {
+                let width = escape_controls(c.encode_utf8(&mut [0; 4])).chars().count();
+                indent.extend(std::iter::repeat_n(' ', width));
+            }
+            _ => indent.push(' '),
+        }
+    }
     let _ = writeln!(out, "{pad} | {indent}^");
 }
 
@@ -297,8 +388,9 @@ fn quote_line(out: &mut String, source: &str, line: u32, column: u32) {
 #[must_use]
 pub fn render_all(diagnostics: &[Diagnostic], source: &str) -> String {
     let mut out = String::new();
+    let lines = Lines::new(source);
     for d in diagnostics {
-        out.push_str(&d.render(source));
+        d.render_into(&mut out, &lines);
         out.push('\n');
     }
     let errors = diagnostics
@@ -316,26 +408,7 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
     serde_json::to_string_pretty(diagnostics).unwrap_or_else(|_| "[]".to_owned())
 }
 
-/// Ranks `candidates` by similarity to `name` and returns the best one
-/// above the threshold clap uses (Jaro-Winkler > 0.8).
-pub(crate) fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let mut best: Option<(f64, &str)> = None;
-    for candidate in candidates {
-        let mut score = strsim::jaro_winkler(name, candidate);
-        // Jaro-Winkler punishes one wrong letter in a very short word (a
-        // language code, say) too hard; one edit away is close enough there.
-        if name.len() <= 4 && strsim::levenshtein(name, candidate) == 1 {
-            score = score.max(0.81);
-        }
-        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, candidate));
-        }
-    }
-    best.map(|(_, c)| c)
-}
+pub(crate) use crate::compile::suggest::did_you_mean;
 
 #[cfg(test)]
 mod tests {
@@ -387,10 +460,61 @@ mod tests {
     }
 
     #[test]
-    fn did_you_mean_picks_closest_and_rejects_far() {
-        let ids = ["physical", "psychological", "sexual"];
-        assert_eq!(did_you_mean("phisical", ids), Some("physical"));
-        assert_eq!(did_you_mean("zzz", ids), None);
-        assert_eq!(did_you_mean("se", ["sv", "en"]), Some("sv"));
+    fn render_quotes_the_right_line_of_many() {
+        let mut source = String::new();
+        for i in 1..=500 {
+            let _ = writeln!(source, "line{i}: x");
+        }
+        let ds: Vec<Diagnostic> = [1, 250, 500, 501, 0]
+            .iter()
+            .map(|&l| Diagnostic::new(Code::DuplicateId, loc(l, 1), "m"))
+            .collect();
+        let text = render_all(&ds, &source);
+        assert!(text.contains("1 | line1: x"), "{text}");
+        assert!(text.contains("250 | line250: x"), "{text}");
+        assert!(text.contains("500 | line500: x"), "{text}");
+        assert!(!text.contains("501 |"), "{text}");
+        assert_eq!(ds[1].render(&source), {
+            let all = render_all(&ds[1..2], &source);
+            all[..all.len() - "1 error(s), 0 warning(s)\n".len() - 1].to_owned()
+        });
+    }
+
+    #[test]
+    fn control_characters_are_escaped_when_rendered() {
+        let source = "id: a\u{1b}[2Jb\n";
+        let d = Diagnostic::new(Code::InvalidId, loc(1, 9), "id `a\u{1b}[2Jb` is invalid")
+            .with_help("no \u{7} bells");
+        let text = d.render(source);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(text.contains("id `a\\u{1b}[2Jb` is invalid"), "{text}");
+        assert!(
+            text.contains("1 | id: a\\u{1b}[2Jb\n  |              ^"),
+            "{text}"
+        );
+        assert!(!d.to_string().contains('\u{1b}'));
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let mut d = Diagnostic::new(Code::UnknownField, loc(1, 1), "k".repeat(3_000_000))
+            .with_help("h".repeat(MAX_MESSAGE_CHARS));
+        d.cut_long_texts();
+        assert_eq!(
+            d.message.chars().count(),
+            MAX_MESSAGE_CHARS + "… (2999000 more characters)".chars().count()
+        );
+        assert!(
+            d.message.ends_with("… (2999000 more characters)"),
+            "{}",
+            &d.message[990..]
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some("h".repeat(MAX_MESSAGE_CHARS).as_str())
+        );
     }
 }

@@ -622,7 +622,12 @@ fn suggestion(
     item: &ItemDef,
 ) -> Option<u32> {
     let Some(Symbol::Derived(d)) = scope.lookup(&at.value) else {
-        let help = crate::diagnostic::did_you_mean(&at.value, scope.names()).map_or_else(
+        let names = if super::suggest::suggestions_left() {
+            scope.names()
+        } else {
+            Vec::new()
+        };
+        let help = crate::diagnostic::did_you_mean(&at.value, names).map_or_else(
             || "name a derived value".to_owned(),
             |m| format!("did you mean `{m}`?"),
         );

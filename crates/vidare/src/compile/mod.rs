@@ -16,6 +16,7 @@ mod header;
 mod ids;
 mod items;
 mod reach;
+pub(crate) mod suggest;
 mod symbols;
 
 use std::path::{Path, PathBuf};
@@ -169,6 +170,7 @@ impl Compiler {
     /// there were no errors (warnings are also kept on it).
     #[must_use]
     pub fn check(&self, source: &str, file: &str) -> (Option<Questionnaire>, Vec<Diagnostic>) {
+        let _budget = suggest::CompileBudget::start();
         let includes = expand::Includes {
             root: self.include_root.clone(),
             stack: Vec::new(),
@@ -188,7 +190,10 @@ impl Compiler {
         let source = source.strip_prefix('\u{feff}').unwrap_or(source);
         let document = match parse_document(source, file, &self.limits) {
             Ok(d) => d,
-            Err(d) => return (None, vec![*d]),
+            Err(mut d) => {
+                d.cut_long_texts();
+                return (None, vec![*d]);
+            }
         };
         let mut ctx = Ctx::new(file, source, &self.limits);
         let mut includes = includes.clone();
@@ -207,6 +212,7 @@ impl Compiler {
             c
         });
         let mut diagnostics = std::mem::take(&mut ctx.diagnostics);
+        diagnostics.iter_mut().for_each(Diagnostic::cut_long_texts);
         diagnostics.sort_by_key(|d| (d.location.line, d.location.column));
         let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
         match compiled {

@@ -1,6 +1,6 @@
 //! The names an expression can read, and their types.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::expr::check::Scope;
 use crate::expr::typed::{Domain, Symbol, Ty};
@@ -9,6 +9,8 @@ use crate::questionnaire::ItemDef;
 
 pub(crate) struct Symbols {
     names: HashMap<String, Symbol>,
+    /// Ids of information texts, which name nothing but get a note of their own.
+    info_ids: HashSet<String>,
     item_ty: Vec<Ty>,
     item_kind: Vec<ItemKind>,
     item_ids: Vec<String>,
@@ -66,6 +68,11 @@ impl Symbols {
         }
         Symbols {
             names,
+            info_ids: items
+                .iter()
+                .filter(|i| i.kind == ItemKind::Info)
+                .map(|i| i.id.to_string())
+                .collect(),
             item_ty,
             item_kind: items.iter().map(|i| i.kind).collect(),
             item_ids: items.iter().map(|i| i.id.to_string()).collect(),
@@ -110,17 +117,24 @@ impl Scope for Symbols {
     }
 
     fn note(&self, name: &str) -> Option<String> {
-        self.item_ids
-            .iter()
-            .zip(&self.item_kind)
-            .any(|(id, kind)| id == name && *kind == ItemKind::Info)
-            .then(|| {
-                format!("`{name}` is an information text: it has no answer a condition could read")
-            })
+        self.info_ids.contains(name).then(|| {
+            format!("`{name}` is an information text: it has no answer a condition could read")
+        })
     }
 
     fn names(&self) -> Vec<&str> {
-        self.names.keys().map(String::as_str).collect()
+        // In the order of the file, so which name is offered does not
+        // depend on a hash map's order.
+        let items = self
+            .item_ids
+            .iter()
+            .zip(&self.item_kind)
+            .filter(|(_, kind)| **kind != ItemKind::Info)
+            .map(|(id, _)| id.as_str());
+        items
+            .chain(self.derived_ids.iter().map(String::as_str))
+            .chain(self.score_ids.iter().map(String::as_str))
+            .collect()
     }
 
     fn describe(&self, symbol: Symbol) -> String {

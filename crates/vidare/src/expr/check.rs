@@ -5,6 +5,7 @@
 
 use super::ast::{Ast, AstKind, BinaryOp, Span, UnaryOp};
 use super::typed::{Arith, Cmp, Domain, Expr, StateTest, Symbol, Ty, Val};
+use crate::compile::suggest::suggestions_left;
 use crate::diagnostic::{Code, did_you_mean};
 
 /// What names mean where an expression is checked.
@@ -195,7 +196,12 @@ impl Checker<'_> {
             );
             return None;
         }
-        let names = self.scope.names();
+        // The list of names is built only while suggestions are still looked for.
+        let names = if suggestions_left() {
+            self.scope.names()
+        } else {
+            Vec::new()
+        };
         let help = did_you_mean(name, names.iter().copied())
             .map(|m| format!("did you mean `{m}`?"))
             .or_else(|| {
