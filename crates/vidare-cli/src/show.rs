@@ -7,7 +7,7 @@ use vidare::analysis::{Counterfactual, Verdict};
 use vidare::{Evidence, ItemKind, ItemRef, Outcome, TriggerRecord, Urgency, Value};
 
 use crate::graph::wrap;
-use crate::interview::Command;
+use crate::interview::{Asking, Command};
 use crate::ui::Ui;
 
 /// A value as a person reads it.
@@ -87,15 +87,13 @@ pub(crate) fn accepts(item: ItemRef<'_>, lang: &str, ui: &Ui) -> String {
 
 /// The question as printed in scripted mode: progress, text, help, what
 /// it accepts, the suggestion and the commands.
-pub(crate) fn question(
-    item: ItemRef<'_>,
-    lang: &str,
-    ui: &Ui,
-    progress_now: (usize, usize),
-    suggestion: Option<&Value>,
-) -> String {
+pub(crate) fn question(asking: &Asking<'_>) -> String {
+    let Asking { item, lang, ui, .. } = *asking;
     let mut s = String::new();
-    let _ = writeln!(s, "\n{}", progress(item, progress_now, ui));
+    let _ = writeln!(s, "\n{}", progress(item, asking.progress, ui));
+    if let Some(line) = follows(asking) {
+        let _ = writeln!(s, "{line}");
+    }
     let _ = writeln!(s, "{}", item.text(lang));
     if let Some(help) = item.help(lang) {
         let _ = writeln!(s, "  {help}");
@@ -107,7 +105,7 @@ pub(crate) fn question(
         let _ = writeln!(s, "  {point} = {label}");
     }
     let _ = writeln!(s, "  [{}]", accepts(item, lang, ui));
-    if let Some(v) = suggestion {
+    if let Some(v) = &asking.suggestion {
         let _ = writeln!(
             s,
             "  {}: {} ({})",
@@ -119,6 +117,13 @@ pub(crate) fn question(
     let spelled: Vec<&str> = commands(item, ui).iter().map(|(_, c, _)| *c).collect();
     let _ = writeln!(s, "  {}", spelled.join(" "));
     s
+}
+
+/// The line that says which question a follow-up is about.
+pub(crate) fn follows(asking: &Asking<'_>) -> Option<String> {
+    asking
+        .follows
+        .map(|question| format!("({}: {question})", asking.ui.follows))
 }
 
 /// An immediate trigger, boxed so it cannot be missed.
@@ -135,6 +140,11 @@ pub(crate) fn immediate(trigger: &TriggerRecord, ui: &Ui) -> String {
     }
     let _ = writeln!(s, "+{}", "-".repeat(WIDTH - 1));
     s
+}
+
+/// The notice that an immediate trigger shown earlier no longer holds.
+pub(crate) fn withdrawn(trigger: &str, ui: &Ui) -> String {
+    format!("\n-- {trigger} ({}): {} --\n", ui.immediate, ui.withdrawn)
 }
 
 /// The result for a person: status, referrals by urgency with evidence,

@@ -62,6 +62,9 @@ pub(crate) struct Ui {
     pub(crate) cf_differs: &'static str,
     pub(crate) cf_not_checked: &'static str,
     pub(crate) cf_no_response: &'static str,
+    pub(crate) withdrawn: &'static str,
+    pub(crate) follows: &'static str,
+    pub(crate) disclosed: &'static str,
 }
 
 const EN: Ui = Ui {
@@ -123,6 +126,9 @@ const EN: Ui = Ui {
     cf_differs: "other response(s) give another result; this should not happen, because nothing may depend on a protected item: report it.",
     cf_not_checked: "Not checked:",
     cf_no_response: "it has no response to vary.",
+    withdrawn: "no longer applies: an answer it rested on was changed",
+    follows: "Follows up",
+    disclosed: "What the person said, for the conversation",
 };
 
 const SV: Ui = Ui {
@@ -184,6 +190,9 @@ const SV: Ui = Ui {
     cf_differs: "andra svar ger ett annat resultat; det ska inte kunna hända, eftersom inget får bero på en skyddad uppgift: rapportera det.",
     cf_not_checked: "Inte kontrollerat:",
     cf_no_response: "den har inget svar att variera.",
+    withdrawn: "gäller inte längre: ett svar den byggde på ändrades",
+    follows: "Följer upp",
+    disclosed: "Vad personen berättade, för samtalet",
 };
 
 /// The words for `lang`: Swedish for `sv`, English otherwise.

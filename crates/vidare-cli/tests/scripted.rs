@@ -44,3 +44,86 @@ fn an_over_long_line_is_refused_and_the_interview_goes_on() {
     );
     assert!(stdout.contains("ongoing_violence"), "{stdout}");
 }
+
+#[test]
+fn the_printed_resume_command_continues_in_the_same_language_and_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("Anna's log.json");
+    let (code, _, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "en", "--save"])
+            .arg(&log)
+            .write_stdin("yes\nnone\n:quit\n"),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let command = stderr
+        .lines()
+        .find_map(|l| l.split_once("continue with: vidare ").map(|(_, c)| c))
+        .unwrap_or_else(|| panic!("no command in {stderr}"));
+
+    // As typed into a shell, with the remaining answers and a quit.
+    let (code, stdout, stderr) = output(
+        assert_cmd::Command::new("sh")
+            .current_dir(common::root())
+            .arg("-c")
+            .arg(format!(r#""$0" {command}"#))
+            .arg(env!("CARGO_BIN_EXE_vidare"))
+            .write_stdin("no\nyes\n:quit\n"),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Has someone close to you hit"), "{stdout}");
+    assert!(!stdout.contains("Har någon"), "{stdout}");
+    assert!(stderr.contains("the session log was saved to"), "{stderr}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
+    assert_eq!(saved["events"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn a_withdrawn_immediate_referral_is_said_to_no_longer_apply() {
+    // Violence going on now, then back from the next question and
+    // changed to "earlier".
+    let (code, stdout, stderr) = run("yes\nnone\nno\nyes\nongoing\n:back\nearlier\n:quit\n");
+    assert_eq!(code, 0, "{stderr}");
+    let shown = stdout.find("+-- IMMEDIATE").expect("the referral is shown");
+    let withdrawn = stdout
+        .find("-- ongoing_violence (IMMEDIATE): no longer applies")
+        .unwrap_or_else(|| panic!("no notice in {stdout}"));
+    assert!(shown < withdrawn);
+    assert_eq!(stdout.matches("no longer applies").count(), 1);
+}
+
+#[test]
+fn a_follow_up_names_the_question_it_belongs_to() {
+    let (_, stdout, _) = run("yes\nnone\nno\nyes\n:quit\n");
+    assert!(
+        stdout.contains(
+            "(Follows up: Has someone close to you hit, kicked, pushed or hurt you in some \
+             other way?)\nWhen did it last happen?"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_result_shows_what_the_person_said_for_the_conversation() {
+    let (code, stdout, stderr) = run(FULL);
+    assert_eq!(code, 1, "{stderr}");
+    let (_, said) = stdout
+        .split_once("\nWhat the person said, for the conversation\n")
+        .unwrap_or_else(|| panic!("no answers in {stdout}"));
+    let lines: Vec<&str> = said.lines().take(6).collect();
+    assert_eq!(
+        lines,
+        [
+            "  Has someone close to you threatened, controlled, humiliated or harassed you?",
+            "    No",
+            "  Has someone close to you hit, kicked, pushed or hurt you in some other way?",
+            "    Yes",
+            "  When did it last happen?",
+            "    It is going on now",
+        ]
+    );
+    // The practitioner's own questions are not the person's disclosures.
+    assert!(!said.contains("Is an interpreter used?"), "{said}");
+}

@@ -38,6 +38,9 @@ impl Frontend for Interactive {
         let Asking { item, lang, ui, .. } = *asking;
         if !asking.again {
             writeln!(out, "\n{}", show::progress(item, asking.progress, ui))?;
+            if let Some(line) = show::follows(asking) {
+                writeln!(out, "{line}")?;
+            }
             if let Some(help) = item.help(lang) {
                 writeln!(out, "{help}")?;
             }

@@ -3,8 +3,11 @@
 //! (refusals, immediate triggers, the result). Two front ends read the
 //! responses: prompts on a terminal, or one line each from piped input.
 
+mod disclosed;
+mod follows;
 mod input;
 mod interactive;
+mod saving;
 mod scripted;
 
 use std::io::{IsTerminal as _, Write};
@@ -36,6 +39,8 @@ pub(crate) struct Asking<'a> {
     pub(crate) ui: &'static Ui,
     pub(crate) suggestion: Option<Value>,
     pub(crate) progress: (usize, usize),
+    /// The question this item follows up, in the interview's language.
+    pub(crate) follows: Option<&'a str>,
     /// The previous response to this item was not accepted.
     pub(crate) again: bool,
 }
@@ -126,7 +131,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             End::InputEnded(item) => {
                 let kept = match &args.save {
                     Some(path) => {
-                        save(&session, path, &args.questionnaire, false)?;
+                        saving::save(&session, path, &args.questionnaire, &lang, false)?;
                         format!("the answers so far were saved to {}", path.display())
                     }
                     None => "the answers so far were not kept (no --save file)".to_owned(),
@@ -150,7 +155,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                             Unsaved::Continue => continue 'interview,
                         },
                     };
-                    match save(&session, &path, &args.questionnaire, false) {
+                    match saving::save(&session, &path, &args.questionnaire, &lang, false) {
                         Ok(()) => return Ok(ExitCode::SUCCESS),
                         // On a terminal the person can choose another place.
                         Err(error) if interactive => eprintln!("error: {error:#}"),
@@ -178,6 +183,7 @@ fn done(
     let outcome = session.checked_result_in(lang);
     let title = session.questionnaire().title(lang);
     write!(out, "{}", show::result(&outcome, title, ui))?;
+    write!(out, "{}", disclosed::list(session, lang, ui))?;
     let protected: Vec<&str> = session
         .questionnaire()
         .items()
@@ -227,7 +233,7 @@ fn finish_log(args: &RunArgs, session: &Session, lang: &str) -> anyhow::Result<(
                     path.display()
                 );
             } else {
-                save(session, path, &args.questionnaire, true)?;
+                saving::save(session, path, &args.questionnaire, lang, true)?;
             }
         }
         (None, Some(path)) => eprintln!(
@@ -309,6 +315,7 @@ fn interview(
             ui,
             suggestion: session.suggestion(&id),
             progress: session.progress(),
+            follows: follows::question(session.questionnaire(), &id).map(|i| i.text(lang)),
             again,
         };
         out.flush()?;
@@ -333,8 +340,9 @@ fn interview(
     }
 }
 
-/// Shows the immediate triggers that fired since the last look, and
-/// forgets those that no longer hold so they are shown again if they do.
+/// Shows the immediate triggers that fired since the last look, and says
+/// of those shown before that no longer hold that they do not apply, so
+/// a referral on screen is never one the answers withdrew.
 fn announce(
     session: &Session,
     announced: &mut Vec<String>,
@@ -351,27 +359,9 @@ fn announce(
             }
         }
     }
-    *announced = now;
-    Ok(())
-}
-
-fn save(
-    session: &Session,
-    path: &Path,
-    questionnaire: &Path,
-    finished: bool,
-) -> anyhow::Result<()> {
-    crate::log::save(session, path)?;
-    if finished {
-        eprintln!("the session log was saved to {}", path.display());
-    } else {
-        eprintln!(
-            "the session log was saved to {}; continue with: vidare run {} --resume {}",
-            path.display(),
-            questionnaire.display(),
-            path.display()
-        );
+    for id in announced.iter().filter(|id| !now.contains(id)) {
+        write!(out, "{}", show::withdrawn(id, ui))?;
     }
-    eprintln!("it holds every answer given: delete it when it is no longer needed");
+    *announced = now;
     Ok(())
 }

@@ -69,17 +69,7 @@ impl<R: BufRead> Scripted<R> {
 impl<R: BufRead> Frontend for Scripted<R> {
     fn ask(&mut self, out: &mut dyn Write, asking: &Asking<'_>) -> anyhow::Result<Option<Command>> {
         if !asking.again {
-            write!(
-                out,
-                "{}",
-                show::question(
-                    asking.item,
-                    asking.lang,
-                    asking.ui,
-                    asking.progress,
-                    asking.suggestion.as_ref()
-                )
-            )?;
+            write!(out, "{}", show::question(asking))?;
             out.flush()?;
         }
         loop {
