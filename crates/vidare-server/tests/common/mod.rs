@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod child;
+pub mod node;
+pub mod postgres;
 
 use std::path::{Path, PathBuf};
 
@@ -56,8 +58,16 @@ impl TestServer {
     ) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let registry = vidare::Registry::load_dir(questionnaires).expect("questionnaires load");
-        let store =
-            SqliteStore::open_with(dir.path().join("data.sqlite3"), store).expect("store opens");
+        // VIDARE_TEST_BACKEND=postgres runs the same tests on PostgreSQL.
+        let store: Box<dyn vidare_server::store::Store> = if postgres::selected() {
+            let url = postgres::url().expect("the test database");
+            Box::new(postgres::store(&url, &postgres::fresh_schema()))
+        } else {
+            Box::new(
+                SqliteStore::open_with(dir.path().join("data.sqlite3"), store)
+                    .expect("store opens"),
+            )
+        };
         let state = AppState::new(registry, store, access, options);
         let served = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -93,23 +93,19 @@ pub(crate) fn error(e: tokio_postgres::Error) -> StoreError {
 
 /// As [`error`], saying `what` failed.
 pub(crate) fn unavailable_or(e: &tokio_postgres::Error, what: &str) -> StoreError {
-    match e.as_db_error() {
-        Some(db) => {
-            let code = db.code().code();
-            let message = format!("{what}: {code} {}", db.message());
-            if is_transient(code) {
-                StoreError::Unavailable(message)
-            } else if code == "53100" {
-                StoreError::Backend(format!("{}: {message}", super::FULL))
-            } else {
-                StoreError::Backend(message)
-            }
-        }
+    let Some(db) = e.as_db_error() else {
         // No answer from the server: the connection is gone or refused.
-        None => {
-            let cause = std::error::Error::source(e).map(|s| format!(": {s}"));
-            StoreError::Unavailable(format!("{what}: {e}{}", cause.unwrap_or_default()))
-        }
+        let cause = std::error::Error::source(e).map(|s| format!(": {s}"));
+        return StoreError::Unavailable(format!("{what}: {e}{}", cause.unwrap_or_default()));
+    };
+    let code = db.code().code();
+    let message = format!("{what}: {code} {}", db.message());
+    if is_transient(code) {
+        StoreError::Unavailable(message)
+    } else if code == "53100" {
+        StoreError::Backend(format!("{}: {message}", super::FULL))
+    } else {
+        StoreError::Backend(message)
     }
 }
 
