@@ -1,5 +1,6 @@
 //! The Vidare HTTP service: a JSON API and a server-rendered web page over
-//! the core engine, with sessions kept durably in SQLite and scoped to the
+//! the core engine, with sessions kept durably (in SQLite, or in PostgreSQL
+//! shared by several nodes: `store::open`) and scoped to the
 //! tenant of a bearer token.
 //!
 //! This crate is glue. Every rule about questionnaires, answers, scores,

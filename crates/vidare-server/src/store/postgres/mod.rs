@@ -76,9 +76,10 @@ impl Drop for PostgresStore {
 
 /// SQLSTATEs that say the database cannot serve now but may soon: lost or
 /// refused connections (class 08), a server shutting down or starting
-/// (57P01-57P03), too many connections (53300).
+/// (57P01-57P03), too many connections (53300), a standby that refuses
+/// writes until a failover points the address at the new primary (25006).
 fn is_transient(code: &str) -> bool {
-    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300" | "25006")
 }
 
 /// A driver error as a store error: lost connections are
@@ -273,6 +274,17 @@ impl PostgresStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a client may retry (503) and what it may not (500, 409, 507).
+    #[test]
+    fn lost_connections_restarts_and_a_standby_are_transient() {
+        for code in ["08006", "08001", "57P01", "57P03", "53300", "25006"] {
+            assert!(is_transient(code), "{code}");
+        }
+        for code in ["23505", "42P01", "28P01", "53100", "40P01"] {
+            assert!(!is_transient(code), "{code}");
+        }
+    }
 
     #[test]
     fn schema_names_are_plain() {
