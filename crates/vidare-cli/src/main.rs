@@ -23,6 +23,7 @@ mod show;
 mod statistics;
 mod test;
 mod ui;
+mod width;
 mod write;
 
 use std::io::Write as _;

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use vidare::analysis::{Counterfactual, Verdict};
 use vidare::{Evidence, ItemKind, ItemRef, Outcome, TriggerRecord, Urgency, Value};
 
-use crate::graph::wrap;
 use crate::interview::{Asking, Command};
 use crate::ui::Ui;
+use crate::width;
 
 /// A value as a person reads it.
 pub(crate) fn value(v: &Value, ui: &Ui) -> String {
@@ -126,19 +126,23 @@ pub(crate) fn follows(asking: &Asking<'_>) -> Option<String> {
         .map(|question| format!("({}: {question})", asking.ui.follows))
 }
 
-/// An immediate trigger, boxed so it cannot be missed.
+/// An immediate trigger, boxed so it cannot be missed, as wide as the
+/// terminal allows.
 pub(crate) fn immediate(trigger: &TriggerRecord, ui: &Ui) -> String {
-    const WIDTH: usize = 70;
+    let width = width::columns();
     let head = format!("+-- {} ", ui.immediate);
     let mut s = format!(
         "\n{head}{}\n",
-        "-".repeat(WIDTH.saturating_sub(head.chars().count()))
+        "-".repeat(width.saturating_sub(width::of(&head)))
     );
-    let _ = writeln!(s, "| {} ({} {})", trigger.id, ui.refer_to, trigger.refer_to);
-    for line in wrap(&trigger.text, WIDTH - 2) {
+    let said = format!("{} ({} {})", trigger.id, ui.refer_to, trigger.refer_to);
+    for line in width::wrap(&said, width - 2)
+        .iter()
+        .chain(&width::wrap(&trigger.text, width - 2))
+    {
         let _ = writeln!(s, "| {line}");
     }
-    let _ = writeln!(s, "+{}", "-".repeat(WIDTH - 1));
+    let _ = writeln!(s, "+{}", "-".repeat(width - 1));
     s
 }
 
@@ -205,7 +209,7 @@ pub(crate) fn result(outcome: &Outcome, title: &str, ui: &Ui) -> String {
         let _ = writeln!(s, "  {}", ui.urgency[n]);
         for t in group {
             let _ = writeln!(s, "    {} ({} {})", t.id, ui.refer_to, t.refer_to);
-            for line in wrap(&t.text, 70) {
+            for line in width::wrap(&t.text, width::columns().saturating_sub(6)) {
                 let _ = writeln!(s, "      {line}");
             }
             let _ = writeln!(s, "      {}:", ui.because);
@@ -344,6 +348,7 @@ mod tests {
 
     #[test]
     fn wrap_keeps_words_whole() {
+        use crate::graph::wrap;
         assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
         assert_eq!(wrap("", 5), Vec::<String>::new());
         assert_eq!(wrap("toolongword x", 4), ["toolongword", "x"]);

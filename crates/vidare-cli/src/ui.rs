@@ -65,6 +65,10 @@ pub(crate) struct Ui {
     pub(crate) withdrawn: &'static str,
     pub(crate) follows: &'static str,
     pub(crate) disclosed: &'static str,
+    pub(crate) pick_one: &'static str,
+    pub(crate) earlier: &'static str,
+    pub(crate) none_of: &'static str,
+    pub(crate) mark_one: &'static str,
 }
 
 const EN: Ui = Ui {
@@ -129,6 +133,10 @@ const EN: Ui = Ui {
     withdrawn: "no longer applies: an answer it rested on was changed",
     follows: "Follows up",
     disclosed: "What the person said, for the conversation",
+    pick_one: "(move to an answer with ↑↓)",
+    earlier: "earlier answer",
+    none_of: "None of these",
+    mark_one: "mark an answer with Space first, or None of these",
 };
 
 const SV: Ui = Ui {
@@ -193,6 +201,10 @@ const SV: Ui = Ui {
     withdrawn: "gäller inte längre: ett svar den byggde på ändrades",
     follows: "Följer upp",
     disclosed: "Vad personen berättade, för samtalet",
+    pick_one: "(flytta till ett svar med ↑↓)",
+    earlier: "tidigare svar",
+    none_of: "Inget av dessa",
+    mark_one: "markera först ett svar med mellanslag, eller Inget av dessa",
 };
 
 /// The words for `lang`: Swedish for `sv`, English otherwise.

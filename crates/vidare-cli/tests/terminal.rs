@@ -1,5 +1,7 @@
-//! The interactive mode on a real pseudo-terminal: answer two questions,
-//! go back from the menu, quit with Ctrl-C, and find the log saved.
+//! The interactive mode on a real pseudo-terminal: answer, go back from
+//! the menu, quit with Ctrl-C and find the log saved; Enter alone answers
+//! nothing; going back shows the earlier answer; at 40 columns the
+//! IMMEDIATE box fits.
 #![cfg(unix)]
 
 use std::path::Path;
@@ -43,15 +45,19 @@ fn answer_go_back_and_quit_with_save() -> Result<(), rexpect::error::Error> {
         .strip_ansi_escape_codes(true);
     let mut p = spawn_with_options(command, options)?;
 
-    // The menus open with the cursor on the first answer: Yes, then No interpreter.
+    // The menus open on a line that answers nothing: one down is the
+    // first answer, Yes, then No interpreter.
     p.exp_string("Is the person alone with you")?;
+    keys(&mut p, DOWN)?;
     keys(&mut p, ENTER)?;
     p.exp_string("Is an interpreter used?")?;
+    keys(&mut p, DOWN)?;
     keys(&mut p, ENTER)?;
     p.exp_string("threatened, controlled, humiliated")?;
-    // Yes, No, [Go back]: the third line of the menu.
-    keys(&mut p, DOWN)?;
-    keys(&mut p, DOWN)?;
+    // Yes, No, [Go back]: the third line after the first.
+    for _ in 0..3 {
+        keys(&mut p, DOWN)?;
+    }
     keys(&mut p, ENTER)?;
     p.exp_string("Is an interpreter used?")?;
     // Ctrl-C quits; with --save the log is written without asking.
@@ -85,5 +91,132 @@ fn answer_go_back_and_quit_with_save() -> Result<(), rexpect::error::Error> {
         events,
         expected.map(|(e, i)| (e.to_owned(), i.to_owned())).to_vec()
     );
+    Ok(())
+}
+
+const VIOLENCE_2: &str = "questionnaires/violence-seven/2.0.0.yaml";
+
+/// `vidare run` of the violence questionnaire 2.0.0 in English on a
+/// terminal of `columns`, saving to `log` when quit.
+fn spawn(columns: u16, log: &Path) -> Result<PtySession, rexpect::error::Error> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut command = Command::new("sh");
+    command
+        .current_dir(&root)
+        .env("TERM", "xterm")
+        .arg("-c")
+        .arg(format!(r#"stty cols {columns} rows 40 && exec "$0" "$@""#))
+        .arg(env!("CARGO_BIN_EXE_vidare"))
+        .args(["run", VIOLENCE_2, "--lang", "en", "--save"])
+        .arg(log);
+    let options = Options::new()
+        .timeout_ms(Some(20_000))
+        .strip_ansi_escape_codes(true);
+    spawn_with_options(command, options)
+}
+
+/// Moves `down` lines and presses Enter, after the prompt has had time
+/// to draw.
+fn choose(p: &mut PtySession, down: usize) -> Result<(), rexpect::error::Error> {
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    for _ in 0..down {
+        keys(p, DOWN)?;
+    }
+    keys(p, ENTER)
+}
+
+/// Quits with Ctrl-C and returns the saved events as (event, item, answer).
+fn quit(p: &mut PtySession, log: &Path) -> Result<Vec<[String; 3]>, rexpect::error::Error> {
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_control('c')?;
+    p.exp_string("the session log was saved to")?;
+    p.exp_eof()?;
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(log).unwrap()).unwrap();
+    Ok(saved["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            [&e["event"], &e["item"], &e["response"]["answer"]].map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            })
+        })
+        .collect())
+}
+
+#[test]
+fn enter_alone_answers_nothing() -> Result<(), rexpect::error::Error> {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("session.json");
+    let mut p = spawn(120, &log)?;
+    p.exp_string("Are you alone")?;
+    // Once the menus opened on Yes and "going on now": four presses of
+    // Enter fired the immediate referral.
+    for _ in 0..4 {
+        choose(&mut p, 0)?;
+    }
+    let events = quit(&mut p, &log)?;
+    assert_eq!(events, Vec::<[String; 3]>::new());
+    Ok(())
+}
+
+#[test]
+fn going_back_shows_the_earlier_answer_chosen() -> Result<(), rexpect::error::Error> {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("session.json");
+    let mut p = spawn(120, &log)?;
+    p.exp_string("Are you alone")?;
+    choose(&mut p, 1)?; // Yes
+    p.exp_string("Is an interpreter used?")?;
+    choose(&mut p, 2)?; // an interpreting agency
+    p.exp_string("threatened, controlled, humiliated")?;
+    choose(&mut p, 3)?; // [Go back]
+    p.exp_string("(preferably by telephone) (earlier answer)")?;
+    // Enter alone keeps it: the menu opened on it.
+    choose(&mut p, 0)?;
+    p.exp_string("threatened, controlled, humiliated")?;
+    let events = quit(&mut p, &log)?;
+    let expected = [
+        ["respond", "alone", "true"],
+        ["respond", "interpreter", "agency"],
+        ["back", "interpreter", ""],
+        ["respond", "interpreter", "agency"],
+    ];
+    assert_eq!(events, expected.map(|e| e.map(str::to_owned)).to_vec());
+    Ok(())
+}
+
+#[test]
+fn the_immediate_box_fits_40_columns() -> Result<(), rexpect::error::Error> {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("session.json");
+    let mut p = spawn(40, &log)?;
+    p.exp_string("Are you alone")?;
+    choose(&mut p, 1)?; // Yes
+    p.exp_string("Is an interpreter used?")?;
+    choose(&mut p, 1)?; // No interpreter
+    // inquire breaks the question where the line ends.
+    p.exp_string("humiliated or harassed")?;
+    choose(&mut p, 1)?; // Yes
+    p.exp_string("When did it last happen?")?;
+    choose(&mut p, 1)?; // It is going on now
+    p.exp_string("+-- IMMEDIATE ")?;
+    let (inside, bottom) = p.exp_regex(r"\+-+\r\n")?;
+    // The rest of the top line, the lines inside, and the bottom line.
+    let (top, inside) = inside.split_once("\r\n").unwrap();
+    assert_eq!(format!("+-- IMMEDIATE {top}").chars().count(), 40);
+    let lines: Vec<&str> = inside.trim_end().split("\r\n").collect();
+    assert!(lines.len() > 5, "{inside}");
+    assert!(lines.iter().all(|l| l.starts_with("| ")), "{inside}");
+    let widest = lines
+        .iter()
+        .chain([&bottom.trim_end()])
+        .map(|l| l.trim_end().chars().count())
+        .max();
+    assert_eq!(widest, Some(40), "{inside}{bottom}");
+    quit(&mut p, &log)?;
     Ok(())
 }

@@ -7,18 +7,21 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use inquire::{InquireError, MultiSelect, Select, Text};
-use vidare::{ItemKind, ItemRef, Value};
+use vidare::{ItemKind, ItemRef, Response, Value};
 
 use super::{Asking, Command, Frontend, Unsaved, input};
 use crate::show;
 use crate::ui::Ui;
+use crate::width;
 
 pub(crate) struct Interactive;
 
-/// One line of a menu: an answer or a command.
+/// One line of a menu: an answer, a command, or the line a menu starts
+/// on, which answers nothing, so that Enter alone never gives an answer.
 enum Choice {
     Answer(Value, String),
-    Command(Command, &'static str),
+    Command(Command, String),
+    Unpicked(&'static str),
 }
 
 impl fmt::Display for Choice {
@@ -26,6 +29,20 @@ impl fmt::Display for Choice {
         match self {
             Choice::Answer(_, label) => f.write_str(label),
             Choice::Command(_, label) => write!(f, "[{label}]"),
+            Choice::Unpicked(label) => f.write_str(label),
+        }
+    }
+}
+
+impl Choice {
+    /// Whether this line gives `response`.
+    fn gives(&self, response: &Response) -> bool {
+        match (self, response) {
+            (Choice::Answer(v, _), Response::Answer(given)) => v == given,
+            (Choice::Command(Command::Decline, _), Response::Declined)
+            | (Choice::Command(Command::DontKnow, _), Response::DontKnow)
+            | (Choice::Command(Command::Skip, _), Response::Skipped) => true,
+            _ => false,
         }
     }
 }
@@ -37,12 +54,13 @@ impl Frontend for Interactive {
     fn ask(&mut self, out: &mut dyn Write, asking: &Asking<'_>) -> anyhow::Result<Option<Command>> {
         let Asking { item, lang, ui, .. } = *asking;
         if !asking.again {
-            writeln!(out, "\n{}", show::progress(item, asking.progress, ui))?;
+            let progress = show::progress(item, asking.progress, ui);
+            writeln!(out, "\n{}", width::fill(&progress, ""))?;
             if let Some(line) = show::follows(asking) {
-                writeln!(out, "{line}")?;
+                writeln!(out, "{}", width::fill(&line, ""))?;
             }
             if let Some(help) = item.help(lang) {
-                writeln!(out, "{help}")?;
+                writeln!(out, "{}", width::fill(help, ""))?;
             }
             out.flush()?;
         }
@@ -52,7 +70,7 @@ impl Frontend for Interactive {
         } else if answers.is_empty() {
             typed(asking)
         } else {
-            single(asking, answers)
+            single(asking)
         };
         match prompted {
             Ok(command) => Ok(Some(command)),
@@ -134,62 +152,118 @@ fn menu_answers(item: ItemRef<'_>, lang: &str, ui: &Ui) -> Vec<Choice> {
 fn command_choices(asking: &Asking<'_>) -> impl Iterator<Item = Choice> {
     show::commands(asking.item, asking.ui)
         .into_iter()
-        .map(|(command, _, label)| Choice::Command(command, label))
+        .map(|(command, _, label)| Choice::Command(command, label.to_owned()))
 }
 
-fn single(asking: &Asking<'_>, answers: Vec<Choice>) -> Result<Command, InquireError> {
-    let cursor = asking
-        .suggestion
-        .as_ref()
-        .and_then(|s| {
-            answers
-                .iter()
-                .position(|c| matches!(c, Choice::Answer(v, _) if v == s))
-        })
-        .unwrap_or(0);
-    let mut choices: Vec<Choice> = answers.into_iter().chain(command_choices(asking)).collect();
-    if let (Some(Choice::Answer(_, label)), Some(_)) = (choices.get_mut(cursor), &asking.suggestion)
-    {
-        *label = format!("{label} ({})", asking.ui.suggested);
+/// A menu of one answer. It starts on the person's earlier response when
+/// they went back to the question, else on a line that answers nothing; a
+/// suggestion is only marked.
+fn single(asking: &Asking<'_>) -> Result<Command, InquireError> {
+    loop {
+        let choices = menu(asking);
+        let cursor = asking
+            .earlier
+            .as_ref()
+            .and_then(|earlier| choices.iter().position(|c| c.gives(earlier)))
+            .unwrap_or(0);
+        let chosen = Select::new(asking.item.text(asking.lang), choices)
+            .with_formatter(&|chosen| match chosen.value {
+                // Not written after the question as if it were an answer.
+                Choice::Unpicked(_) => String::new(),
+                other => other.to_string(),
+            })
+            .with_starting_cursor(cursor)
+            .with_help_message(asking.ui.keys_help)
+            .with_page_size(12)
+            .prompt()?;
+        match chosen {
+            Choice::Answer(value, _) => return Ok(Command::Answer(value)),
+            Choice::Command(command, _) => return Ok(command),
+            // Nothing was answered: the same menu again.
+            Choice::Unpicked(_) => {}
+        }
     }
-    let chosen = Select::new(asking.item.text(asking.lang), choices)
-        .with_starting_cursor(cursor)
-        .with_help_message(asking.ui.keys_help)
-        .with_page_size(12)
-        .prompt()?;
-    Ok(match chosen {
-        Choice::Answer(value, _) => Command::Answer(value),
-        Choice::Command(command, _) => command,
-    })
 }
 
+/// The lines of a single-choice menu: the line that answers nothing, the
+/// answers, the commands.
+fn menu(asking: &Asking<'_>) -> Vec<Choice> {
+    let mut choices: Vec<Choice> = std::iter::once(Choice::Unpicked(asking.ui.pick_one))
+        .chain(menu_answers(asking.item, asking.lang, asking.ui))
+        .chain(command_choices(asking))
+        .collect();
+    mark(&mut choices, asking);
+    choices
+}
+
+/// Marks the suggested answer and the earlier response in their labels.
+fn mark(choices: &mut [Choice], asking: &Asking<'_>) {
+    for choice in choices {
+        let earlier = asking.earlier.as_ref().is_some_and(|e| choice.gives(e));
+        let suggested =
+            matches!((&*choice, &asking.suggestion), (Choice::Answer(v, _), Some(s)) if v == s);
+        let note = match (earlier, suggested) {
+            (true, _) => asking.ui.earlier,
+            (false, true) => asking.ui.suggested,
+            (false, false) => continue,
+        };
+        match choice {
+            Choice::Answer(_, label) | Choice::Command(_, label) => {
+                *label = format!("{label} ({note})");
+            }
+            Choice::Unpicked(_) => {}
+        }
+    }
+}
+
+/// A menu of several answers. Nothing is marked at the start unless the
+/// person went back to it, and Enter with nothing marked answers nothing:
+/// "none of these" is a line of its own.
 fn multiple(asking: &Asking<'_>, answers: Vec<Choice>) -> Result<Command, InquireError> {
-    let suggested: Vec<usize> = match &asking.suggestion {
-        Some(Value::List(values)) => answers
+    let ui = asking.ui;
+    let none = Choice::Answer(Value::List(Vec::new()), ui.none_of.to_owned());
+    let mut choices: Vec<Choice> = answers
+        .into_iter()
+        .chain([none])
+        .chain(command_choices(asking))
+        .collect();
+    mark(&mut choices, asking);
+    let earlier: Vec<usize> = match &asking.earlier {
+        Some(Response::Answer(Value::List(values))) if values.is_empty() => choices
+            .iter()
+            .position(|c| matches!(c, Choice::Answer(Value::List(_), _)))
+            .into_iter()
+            .collect(),
+        Some(Response::Answer(Value::List(values))) => choices
             .iter()
             .enumerate()
             .filter(|(_, c)| matches!(c, Choice::Answer(Value::Text(v), _) if values.contains(v)))
             .map(|(i, _)| i)
             .collect(),
-        _ => Vec::new(),
+        Some(other) => choices
+            .iter()
+            .position(|c| c.gives(other))
+            .into_iter()
+            .collect(),
+        None => Vec::new(),
     };
-    let choices: Vec<Choice> = answers.into_iter().chain(command_choices(asking)).collect();
-    let ui = asking.ui;
     let chosen = MultiSelect::new(asking.item.text(asking.lang), choices)
-        .with_default(&suggested)
+        .with_default(&earlier)
         .with_help_message(ui.multi_help)
         .with_page_size(12)
         .with_validator(
             move |marked: &[inquire::list_option::ListOption<&Choice>]| {
-                let commands = marked
-                    .iter()
-                    .filter(|o| matches!(o.value, Choice::Command(..)))
-                    .count();
-                Ok(if commands > 0 && marked.len() > 1 {
-                    inquire::validator::Validation::Invalid(ui.choose_one.into())
-                } else {
-                    inquire::validator::Validation::Valid
-                })
+                Ok(inquire::validator::Validation::Invalid(match marked {
+                    [] => ui.mark_one.into(),
+                    [_] => return Ok(inquire::validator::Validation::Valid),
+                    _ if marked
+                        .iter()
+                        .any(|o| !matches!(o.value, Choice::Answer(Value::Text(_), _))) =>
+                    {
+                        ui.choose_one.into()
+                    }
+                    _ => return Ok(inquire::validator::Validation::Valid),
+                }))
             },
         )
         .prompt()?;
@@ -198,7 +272,7 @@ fn multiple(asking: &Asking<'_>, answers: Vec<Choice>) -> Result<Command, Inquir
         match choice {
             Choice::Command(command, _) => return Ok(command),
             Choice::Answer(Value::Text(value), _) => values.push(value),
-            Choice::Answer(..) => {}
+            Choice::Answer(..) | Choice::Unpicked(_) => {}
         }
     }
     Ok(Command::Answer(Value::List(values)))
@@ -217,10 +291,18 @@ fn typed(asking: &Asking<'_>) -> Result<Command, InquireError> {
     }
     help = format!("{help} · {}", ui.typed_help);
     let default = asking.suggestion.as_ref().map(|v| show::value(v, ui));
+    // Going back brings the earlier answer back, ready to edit.
+    let earlier = match &asking.earlier {
+        Some(Response::Answer(v)) => Some(show::value(v, ui)),
+        _ => None,
+    };
     loop {
         let mut prompt = Text::new(item.text(lang)).with_help_message(&help);
         if let Some(default) = &default {
             prompt = prompt.with_default(default);
+        }
+        if let Some(earlier) = &earlier {
+            prompt = prompt.with_initial_value(earlier);
         }
         let line = prompt.prompt()?;
         match input::parse(item, &line, asking.suggestion.as_ref()) {

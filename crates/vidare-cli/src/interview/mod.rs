@@ -15,11 +15,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use vidare::{ItemRef, Session, Step, Value};
+use vidare::{Event, ItemRef, Response, Session, Step, Value};
 
 use crate::RunArgs;
 use crate::show;
 use crate::ui::{self, Ui};
+use crate::width;
 
 /// A response, or a move through the interview.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +40,8 @@ pub(crate) struct Asking<'a> {
     pub(crate) ui: &'static Ui,
     pub(crate) suggestion: Option<Value>,
     pub(crate) progress: (usize, usize),
+    /// The person's response before they went back to this item.
+    pub(crate) earlier: Option<Response>,
     /// The question this item follows up, in the interview's language.
     pub(crate) follows: Option<&'a str>,
     /// The previous response to this item was not accepted.
@@ -176,7 +179,7 @@ fn done(
     ui: &Ui,
 ) -> anyhow::Result<ExitCode> {
     for info in session.closing_info() {
-        writeln!(out, "\n{}", info.text(lang))?;
+        writeln!(out, "\n{}", width::fill(info.text(lang), ""))?;
     }
     // The result with the counterfactual check: would it differ if a
     // protected item (gender) had another response?
@@ -302,11 +305,11 @@ fn interview(
             if shown.section.as_deref() != Some(item.section_id()) {
                 shown.section = Some(item.section_id().to_owned());
                 if let Some(title) = item.section_title(lang) {
-                    writeln!(out, "\n== {title} ==")?;
+                    writeln!(out, "\n{}", width::fill(&format!("== {title} =="), ""))?;
                 }
             }
             for info in session.info_before(&id) {
-                writeln!(out, "\n{}", info.text(lang))?;
+                writeln!(out, "\n{}", width::fill(info.text(lang), ""))?;
             }
         }
         let asking = Asking {
@@ -315,6 +318,7 @@ fn interview(
             ui,
             suggestion: session.suggestion(&id),
             progress: session.progress(),
+            earlier: earlier(session, &id),
             follows: follows::question(session.questionnaire(), &id).map(|i| i.text(lang)),
             again,
         };
@@ -338,6 +342,19 @@ fn interview(
             }
         };
     }
+}
+
+/// The last response given to `item`, which going back withdrew: shown
+/// again so that a change is a choice and not a retyping.
+fn earlier(session: &Session, item: &str) -> Option<Response> {
+    session.events().iter().rev().find_map(|event| match event {
+        Event::Respond { item: i, response } | Event::Change { item: i, response }
+            if &**i == item =>
+        {
+            Some(response.clone())
+        }
+        _ => None,
+    })
 }
 
 /// Shows the immediate triggers that fired since the last look, and says
