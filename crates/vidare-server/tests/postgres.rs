@@ -443,7 +443,7 @@ fn start_errors_name_what_is_wrong_but_not_the_password() {
     let password: tokio_postgres::Config = url.parse().unwrap();
     let password =
         String::from_utf8_lossy(password.get_password().unwrap_or_default()).into_owned();
-    let missing = url.replacen(&format!("/{dbname}"), "/no_such_database_here", 1);
+    let missing = format!("postgres://{user}:{password}@{host}:{port}/no_such_database_here");
     let e = start(&[], &missing);
     assert!(
         e.contains("no_such_database_here") && e.contains("does not exist"),

@@ -178,7 +178,9 @@ impl PostgresStore {
                     "the schema name {schema:?} is not a plain identifier (a-z, 0-9, _)"
                 )));
             }
-            config.options(format!("-c search_path={schema}"));
+            // Beside any options the URL gives (`?options=...`).
+            let given = config.get_options().unwrap_or_default().to_owned();
+            config.options(format!("{given} -c search_path={schema}").trim_start());
         }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
