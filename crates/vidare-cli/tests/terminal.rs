@@ -99,6 +99,15 @@ const VIOLENCE_2: &str = "questionnaires/violence-seven/2.0.0.yaml";
 /// `vidare run` of the violence questionnaire 2.0.0 in English on a
 /// terminal of `columns`, saving to `log` when quit.
 fn spawn(columns: u16, log: &Path) -> Result<PtySession, rexpect::error::Error> {
+    spawn_on(columns, Path::new(VIOLENCE_2), log)
+}
+
+/// `vidare run` of `questionnaire` in English, saving to `log`.
+fn spawn_on(
+    columns: u16,
+    questionnaire: &Path,
+    log: &Path,
+) -> Result<PtySession, rexpect::error::Error> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut command = Command::new("sh");
     command
@@ -107,7 +116,9 @@ fn spawn(columns: u16, log: &Path) -> Result<PtySession, rexpect::error::Error> 
         .arg("-c")
         .arg(format!(r#"stty cols {columns} rows 40 && exec "$0" "$@""#))
         .arg(env!("CARGO_BIN_EXE_vidare"))
-        .args(["run", VIOLENCE_2, "--lang", "en", "--save"])
+        .arg("run")
+        .arg(questionnaire)
+        .args(["--lang", "en", "--save"])
         .arg(log);
     let options = Options::new()
         .timeout_ms(Some(20_000))
@@ -218,5 +229,66 @@ fn the_immediate_box_fits_40_columns() -> Result<(), rexpect::error::Error> {
         .max();
     assert_eq!(widest, Some(40), "{inside}{bottom}");
     quit(&mut p, &log)?;
+    Ok(())
+}
+
+/// A number, a multiple choice and a yes/no question.
+const TYPED_AND_MULTIPLE: &str = "\
+format: 1
+id: fixture
+version: 1.0.0
+title: { sv: Test, en: Test }
+languages: [sv, en]
+default_language: sv
+sections:
+  - id: main
+    items:
+      - id: count
+        kind: number
+        text: { sv: Hur många?, en: How many people live with you? }
+      - id: areas
+        kind: multiple_choice
+        text: { sv: Vilka?, en: Which areas? }
+        options:
+          - value: work
+            label: { sv: Arbete, en: Work }
+          - value: home
+            label: { sv: Hem, en: Home }
+      - id: last
+        kind: yes_no
+        text: { sv: Sist?, en: Last question? }
+";
+
+#[test]
+fn an_empty_line_or_nothing_marked_is_no_answer() -> Result<(), rexpect::error::Error> {
+    let tmp = tempfile::tempdir().unwrap();
+    let questionnaire = tmp.path().join("fixture.yaml");
+    std::fs::write(&questionnaire, TYPED_AND_MULTIPLE).unwrap();
+    let log = tmp.path().join("session.json");
+    let mut p = spawn_on(120, &questionnaire, &log)?;
+    p.exp_string("How many people live with you?")?;
+    choose(&mut p, 0)?; // an empty line: asked again
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    keys(&mut p, "3")?;
+    keys(&mut p, ENTER)?;
+    // The empty line was no answer at all, not a refused one.
+    let before = p.exp_string("Which areas?")?;
+    assert!(!before.contains("not accepted"), "{before}");
+    choose(&mut p, 0)?; // nothing marked
+    p.exp_string("mark an answer with Space first, or None of these")?;
+    // Work, Home, None of these: mark the third and confirm.
+    keys(&mut p, DOWN)?;
+    keys(&mut p, DOWN)?;
+    keys(&mut p, " ")?;
+    keys(&mut p, ENTER)?;
+    p.exp_string("Last question?")?;
+    let events = quit(&mut p, &log)?;
+    let shape: Vec<(&str, &str)> = events
+        .iter()
+        .map(|[e, i, _]| (e.as_str(), i.as_str()))
+        .collect();
+    assert_eq!(shape, [("respond", "count"), ("respond", "areas")]);
+    assert_eq!(events[0][2].parse::<f64>().ok(), Some(3.0));
+    assert_eq!(events[1][2], "[]");
     Ok(())
 }

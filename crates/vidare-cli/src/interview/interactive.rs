@@ -290,7 +290,11 @@ fn typed(asking: &Asking<'_>) -> Result<Command, InquireError> {
         help = format!("{help} · {}", spelled.join(" "));
     }
     help = format!("{help} · {}", ui.typed_help);
-    let default = asking.suggestion.as_ref().map(|v| show::value(v, ui));
+    // A suggestion is shown, not given: an empty line is never an answer.
+    let suggested = asking
+        .suggestion
+        .as_ref()
+        .map(|v| format!("{} ({})", show::value(v, ui), ui.suggested));
     // Going back brings the earlier answer back, ready to edit.
     let earlier = match &asking.earlier {
         Some(Response::Answer(v)) => Some(show::value(v, ui)),
@@ -298,14 +302,17 @@ fn typed(asking: &Asking<'_>) -> Result<Command, InquireError> {
     };
     loop {
         let mut prompt = Text::new(item.text(lang)).with_help_message(&help);
-        if let Some(default) = &default {
-            prompt = prompt.with_default(default);
+        if let Some(suggested) = &suggested {
+            prompt = prompt.with_placeholder(suggested);
         }
         if let Some(earlier) = &earlier {
             prompt = prompt.with_initial_value(earlier);
         }
         let line = prompt.prompt()?;
-        match input::parse(item, &line, asking.suggestion.as_ref()) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match input::parse(item, &line, None) {
             Ok(command) => return Ok(command),
             Err(message) => eprintln!("not accepted: {message}"),
         }
