@@ -292,3 +292,36 @@ fn an_empty_line_or_nothing_marked_is_no_answer() -> Result<(), rexpect::error::
     assert_eq!(events[1][2], "[]");
     Ok(())
 }
+
+#[test]
+fn what_the_person_said_fits_40_columns() -> Result<(), rexpect::error::Error> {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("answers.txt");
+    std::fs::write(
+        &script,
+        "yes\nnone\nno\nyes\nongoing\nno\nno\nno\nno\nno\nyes\nno\n",
+    )
+    .unwrap();
+    // Answers from a file, output to a terminal of 40 columns.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut command = Command::new("sh");
+    command
+        .current_dir(&root)
+        .env("TERM", "xterm")
+        .arg("-c")
+        .arg(r#"stty cols 40 rows 40 && exec "$0" run "$1" --lang en < "$2""#)
+        .arg(env!("CARGO_BIN_EXE_vidare"))
+        .arg(VIOLENCE_2)
+        .arg(&script);
+    let options = Options::new()
+        .timeout_ms(Some(20_000))
+        .strip_ansi_escape_codes(true);
+    let mut p = spawn_with_options(command, options)?;
+    p.exp_string("What the person said, for the conversation\r\n")?;
+    let said = p.exp_eof()?;
+    let lines: Vec<&str> = said.lines().map(str::trim_end).collect();
+    assert!(lines.len() > 20, "{said}");
+    assert!(lines.iter().all(|l| l.chars().count() <= 40), "{said}");
+    assert!(lines.contains(&"    It is going on now"), "{said}");
+    Ok(())
+}

@@ -10,6 +10,7 @@ use vidare::{AnsweredBy, ItemKind, Response, Session};
 
 use crate::show;
 use crate::ui::Ui;
+use crate::width;
 
 /// Each question the person answered, with the response; empty when the
 /// interview has no closing text (nothing says the answers will be talked
@@ -33,7 +34,8 @@ pub(super) fn list(session: &Session, lang: &str, ui: &Ui) -> String {
             Response::DontKnow => ui.dont_know.to_owned(),
             Response::Skipped => ui.skip.to_owned(),
         };
-        let _ = writeln!(s, "  {}\n    {said}", item.text(lang));
+        let question = width::fill(item.text(lang), "  ");
+        let _ = writeln!(s, "{question}\n{}", width::fill(&said, "    "));
     }
     if s.is_empty() {
         return s;
