@@ -6,6 +6,8 @@ use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use inquire::list_option::ListOption;
+use inquire::validator::Validation;
 use inquire::{InquireError, MultiSelect, Select, Text};
 use vidare::{ItemKind, ItemRef, Response, Value};
 
@@ -228,44 +230,12 @@ fn multiple(asking: &Asking<'_>, answers: Vec<Choice>) -> Result<Command, Inquir
         .chain(command_choices(asking))
         .collect();
     mark(&mut choices, asking);
-    let earlier: Vec<usize> = match &asking.earlier {
-        Some(Response::Answer(Value::List(values))) if values.is_empty() => choices
-            .iter()
-            .position(|c| matches!(c, Choice::Answer(Value::List(_), _)))
-            .into_iter()
-            .collect(),
-        Some(Response::Answer(Value::List(values))) => choices
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| matches!(c, Choice::Answer(Value::Text(v), _) if values.contains(v)))
-            .map(|(i, _)| i)
-            .collect(),
-        Some(other) => choices
-            .iter()
-            .position(|c| c.gives(other))
-            .into_iter()
-            .collect(),
-        None => Vec::new(),
-    };
+    let earlier = marked_before(&choices, asking.earlier.as_ref());
     let chosen = MultiSelect::new(asking.item.text(asking.lang), choices)
         .with_default(&earlier)
         .with_help_message(ui.multi_help)
         .with_page_size(12)
-        .with_validator(
-            move |marked: &[inquire::list_option::ListOption<&Choice>]| {
-                Ok(inquire::validator::Validation::Invalid(match marked {
-                    [] => ui.mark_one.into(),
-                    [_] => return Ok(inquire::validator::Validation::Valid),
-                    _ if marked
-                        .iter()
-                        .any(|o| !matches!(o.value, Choice::Answer(Value::Text(_), _))) =>
-                    {
-                        ui.choose_one.into()
-                    }
-                    _ => return Ok(inquire::validator::Validation::Valid),
-                }))
-            },
-        )
+        .with_validator(move |marked: &[ListOption<&Choice>]| Ok(one_kind(marked, ui)))
         .prompt()?;
     let mut values = Vec::new();
     for choice in chosen {
@@ -276,6 +246,38 @@ fn multiple(asking: &Asking<'_>, answers: Vec<Choice>) -> Result<Command, Inquir
         }
     }
     Ok(Command::Answer(Value::List(values)))
+}
+
+/// The lines of a multiple-choice menu to mark at the start: those of
+/// the response given before going back.
+fn marked_before(choices: &[Choice], earlier: Option<&Response>) -> Vec<usize> {
+    let marks = |c: &Choice| match earlier {
+        Some(Response::Answer(Value::List(values))) if !values.is_empty() => {
+            matches!(c, Choice::Answer(Value::Text(v), _) if values.contains(v))
+        }
+        Some(response) => c.gives(response),
+        None => false,
+    };
+    choices
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| marks(c))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Something marked, and options alone or one line that is not an option
+/// ("None of these" or a command).
+fn one_kind(marked: &[ListOption<&Choice>], ui: &Ui) -> Validation {
+    let options = marked
+        .iter()
+        .filter(|o| matches!(o.value, Choice::Answer(Value::Text(_), _)))
+        .count();
+    match marked.len() {
+        0 => Validation::Invalid(ui.mark_one.into()),
+        n if n == options || n == 1 => Validation::Valid,
+        _ => Validation::Invalid(ui.choose_one.into()),
+    }
 }
 
 fn typed(asking: &Asking<'_>) -> Result<Command, InquireError> {
