@@ -185,7 +185,12 @@ fn going_back_shows_the_earlier_answer_chosen() -> Result<(), rexpect::error::Er
     choose(&mut p, 2)?; // an interpreting agency
     p.exp_string("threatened, controlled, humiliated")?;
     choose(&mut p, 3)?; // [Go back]
-    p.exp_string("(preferably by telephone) (earlier answer)")?;
+    // The cursor is on it, and it is marked (on a second line: menus
+    // are at most 70 columns wide).
+    p.exp_string(
+        "> An interpreter from an interpreting agency (preferably by telephone)\r\n  \
+         (earlier answer)",
+    )?;
     // Enter alone keeps it: the menu opened on it.
     choose(&mut p, 0)?;
     p.exp_string("threatened, controlled, humiliated")?;
@@ -208,8 +213,9 @@ fn the_immediate_box_fits_40_columns() -> Result<(), rexpect::error::Error> {
     p.exp_string("Are you alone")?;
     choose(&mut p, 1)?; // Yes
     p.exp_string("Is an interpreter used?")?;
+    // Menu lines are broken between words, not by the terminal.
+    p.exp_string("  An interpreter from an interpreting\r\n  agency (preferably by telephone)")?;
     choose(&mut p, 1)?; // No interpreter
-    // inquire breaks the question where the line ends.
     p.exp_string("humiliated or harassed")?;
     choose(&mut p, 1)?; // Yes
     p.exp_string("When did it last happen?")?;

@@ -36,6 +36,24 @@ impl fmt::Display for Choice {
     }
 }
 
+/// Text broken at spaces to fit the terminal after the `indent` columns
+/// the prompt puts before it, its further lines indented as far, so the
+/// prompt library never breaks a word.
+fn fit(text: &str, indent: usize) -> String {
+    let lines = width::wrap(text, width::columns().saturating_sub(indent));
+    lines.join(&format!("\n{}", " ".repeat(indent)))
+}
+
+/// Fits the menu's answer labels after `indent` columns (the cursor, and
+/// a checkbox in a multiple choice).
+fn fit_labels(choices: &mut [Choice], indent: usize) {
+    for choice in choices {
+        if let Choice::Answer(_, label) = choice {
+            *label = fit(label, indent);
+        }
+    }
+}
+
 impl Choice {
     /// Whether this line gives `response`.
     fn gives(&self, response: &Response) -> bool {
@@ -168,7 +186,7 @@ fn single(asking: &Asking<'_>) -> Result<Command, InquireError> {
             .as_ref()
             .and_then(|earlier| choices.iter().position(|c| c.gives(earlier)))
             .unwrap_or(0);
-        let chosen = Select::new(asking.item.text(asking.lang), choices)
+        let chosen = Select::new(&fit(asking.item.text(asking.lang), 2), choices)
             .with_formatter(&|chosen| match chosen.value {
                 // Not written after the question as if it were an answer.
                 Choice::Unpicked(_) => String::new(),
@@ -195,6 +213,7 @@ fn menu(asking: &Asking<'_>) -> Vec<Choice> {
         .chain(command_choices(asking))
         .collect();
     mark(&mut choices, asking);
+    fit_labels(&mut choices, 2);
     choices
 }
 
@@ -230,8 +249,9 @@ fn multiple(asking: &Asking<'_>, answers: Vec<Choice>) -> Result<Command, Inquir
         .chain(command_choices(asking))
         .collect();
     mark(&mut choices, asking);
+    fit_labels(&mut choices, 6);
     let earlier = marked_before(&choices, asking.earlier.as_ref());
-    let chosen = MultiSelect::new(asking.item.text(asking.lang), choices)
+    let chosen = MultiSelect::new(&fit(asking.item.text(asking.lang), 2), choices)
         .with_default(&earlier)
         .with_help_message(ui.multi_help)
         .with_page_size(12)
@@ -302,8 +322,9 @@ fn typed(asking: &Asking<'_>) -> Result<Command, InquireError> {
         Some(Response::Answer(v)) => Some(show::value(v, ui)),
         _ => None,
     };
+    let question = fit(item.text(lang), 2);
     loop {
-        let mut prompt = Text::new(item.text(lang)).with_help_message(&help);
+        let mut prompt = Text::new(&question).with_help_message(&help);
         if let Some(suggested) = &suggested {
             prompt = prompt.with_placeholder(suggested);
         }
