@@ -1268,7 +1268,8 @@ fn build(r: &Raw) -> Generated {
     let n = raws.len();
     let protected = r.protected.map(|p| {
         let i = p as usize % n;
-        if raws[i].kind == Kind::Info {
+        // A protected item has a fixed list of answers (V026 otherwise).
+        if !matches!(raws[i].kind, Kind::YesNo | Kind::Single | Kind::Multiple) {
             raws[i].kind = Kind::YesNo;
         }
         i

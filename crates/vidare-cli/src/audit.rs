@@ -25,10 +25,7 @@ Exit codes:
 pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     let found = crate::files::recordings(&args.recordings)?;
     for skipped in &found.skipped {
-        eprintln!(
-            "skipped {}: not a recording (no `format` and `events` at the top)",
-            skipped.display()
-        );
+        eprintln!("{skipped}");
     }
     let mut errors = 0;
     // (questionnaire id, version) → recordings, each named by its file.
@@ -40,11 +37,11 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
                 groups
                     .entry((pinned.id.clone(), pinned.version.clone()))
                     .or_default()
-                    .push((file.display().to_string(), recording));
+                    .push((crate::files::shown(file), recording));
             }
             Err(error) => {
                 errors += 1;
-                eprintln!("error: {error}");
+                eprintln!("error: {}", crate::files::printable(&error.to_string()));
             }
         }
     }
@@ -74,11 +71,10 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
             }
         };
         if let Some(by) = &args.by {
-            if questionnaire.item(by).is_none() {
+            if let Err((what, help)) = groups_by(questionnaire, by) {
                 errors += 1;
                 eprintln!(
-                    "error: {id}@{version} has no item `{by}`, so its {} recording(s) were not audited; \
-                     give --by an item of every questionnaire audited, or audit the recordings of one",
+                    "error: {id}@{version} {what}, so its {} recording(s) were not audited; {help}",
                     recordings.len()
                 );
                 continue;
@@ -129,6 +125,31 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Whether `--by` names an item whose answers can name groups: one with a
+/// fixed list of answers. The answers to any other item (a number of care
+/// hours, a free text) would be printed one person at a time.
+fn groups_by(questionnaire: &vidare::Questionnaire, by: &str) -> Result<(), (String, String)> {
+    let shown = vidare::diagnostic::escape_controls(by);
+    let Some(item) = questionnaire.item(by) else {
+        return Err((
+            format!("has no item `{shown}`"),
+            "give --by an item of every questionnaire audited, or audit the recordings of one"
+                .to_owned(),
+        ));
+    };
+    match item.kind() {
+        vidare::ItemKind::YesNo
+        | vidare::ItemKind::SingleChoice
+        | vidare::ItemKind::MultipleChoice => Ok(()),
+        kind => Err((
+            format!("has `{shown}` as a {} item", kind.as_str()),
+            "--by takes only a yes_no, single_choice or multiple_choice item, \
+             whose answers name groups without showing what one person said"
+                .to_owned(),
+        )),
+    }
 }
 
 /// One line per audit for standard error, when the report goes to a file.

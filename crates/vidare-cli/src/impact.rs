@@ -23,7 +23,7 @@ pub(crate) fn run(args: &ImpactArgs) -> anyhow::Result<ExitCode> {
     let mut unreadable = Vec::new();
     for file in &found.files {
         match Recording::load(file) {
-            Ok(recording) => recordings.push((file.display().to_string(), recording)),
+            Ok(recording) => recordings.push((crate::files::shown(file), recording)),
             Err(error) => unreadable.push(error.to_string()),
         }
     }
@@ -33,7 +33,7 @@ pub(crate) fn run(args: &ImpactArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         ReportFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
         ReportFormat::Text => {
-            write!(out, "{report}")?;
+            write!(out, "{}", crate::files::printable(&report.to_string()))?;
             let changed: Vec<_> = report
                 .recordings
                 .iter()
@@ -44,28 +44,22 @@ pub(crate) fn run(args: &ImpactArgs) -> anyhow::Result<ExitCode> {
                 for r in changed {
                     writeln!(out, "  {}", r.name)?;
                     if !r.dropped.is_empty() {
-                        writeln!(
-                            out,
-                            "    - answers to items no longer there: {}",
-                            r.dropped.join(", ")
-                        )?;
+                        let dropped = r.dropped.join(", ");
+                        let line = format!("    - answers to items no longer there: {dropped}");
+                        writeln!(out, "{}", crate::files::printable(&line))?;
                     }
                     for d in &r.differences {
-                        writeln!(out, "    - {d}")?;
+                        writeln!(out, "{}", crate::files::printable(&format!("    - {d}")))?;
                     }
                 }
             }
             for skipped in &found.skipped {
-                writeln!(
-                    out,
-                    "skipped {}: not a recording (no `format` and `events` at the top)",
-                    skipped.display()
-                )?;
+                writeln!(out, "{skipped}")?;
             }
         }
     }
     for error in &unreadable {
-        eprintln!("error: {error}");
+        eprintln!("error: {}", crate::files::printable(error));
     }
     Ok(if unreadable.is_empty() {
         ExitCode::SUCCESS

@@ -42,8 +42,8 @@ pub(crate) fn run(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let mut tally = Tally::default();
     for file in &found.files {
-        let shown = file.display();
-        bar.set_message(shown.to_string());
+        let shown = crate::files::shown(file);
+        bar.set_message(shown.clone());
         let line = match Recording::load(file) {
             Err(error) => {
                 tally.errors += 1;
@@ -79,6 +79,7 @@ pub(crate) fn run(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             },
         };
         if let Some(line) = line {
+            let line = crate::files::printable(&line);
             bar.suspend(|| writeln!(out, "{line}"))?;
         }
         bar.inc(1);
@@ -86,11 +87,7 @@ pub(crate) fn run(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
 
     for skipped in &found.skipped {
-        writeln!(
-            out,
-            "skipped {}: not a recording (no `format` and `events` at the top)",
-            skipped.display()
-        )?;
+        writeln!(out, "{skipped}")?;
     }
     writeln!(
         out,

@@ -71,6 +71,16 @@ impl Session {
 }
 
 impl Recording {
+    /// The largest recording read, in bytes: a session at the server's
+    /// event limit with every answer of a questionnaire at the item limit
+    /// fits several times over, and reading, replaying and comparing this
+    /// much takes well under a second.
+    pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+
+    /// The most events a recording may hold: the server's default
+    /// `--max-events`, far more than an interview takes.
+    pub const MAX_EVENTS: usize = 10_000;
+
     /// Continues the recorded session on the version it pins, found in
     /// `registry`: what a frontend does to resume a saved interview.
     ///
@@ -141,6 +151,7 @@ impl Recording {
     /// [`Error::InvalidRecording`] saying where the text is wrong; the
     /// message never quotes the content, which may hold answers.
     pub fn from_json(text: &str, file: &str) -> Result<Self, Error> {
+        within_size(text.len(), file)?;
         let recording: Recording = serde_json::from_str(text).map_err(|e| {
             let what = match e.classify() {
                 serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
@@ -165,6 +176,7 @@ impl Recording {
     /// # Errors
     /// As [`Recording::from_json`].
     pub fn from_yaml(text: &str, file: &str) -> Result<Self, Error> {
+        within_size(text.len(), file)?;
         let recording: Recording = serde_saphyr::from_str(text).map_err(|e| {
             let at = e
                 .location()
@@ -183,12 +195,19 @@ impl Recording {
     ///
     /// # Errors
     /// [`Error::Io`] (also when the path is a named pipe, a folder or a
-    /// device) or [`Error::InvalidRecording`].
+    /// device) or [`Error::InvalidRecording`], also when the file is larger
+    /// than [`Recording::MAX_BYTES`] or holds more than
+    /// [`Recording::MAX_EVENTS`] events.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let name = path.display().to_string();
         // Only a regular file: a named pipe would block the reader.
-        let text = crate::files::read_text_file(path, usize::MAX)?;
+        let text = match crate::files::read_text_file(path, Self::MAX_BYTES) {
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::FileTooLarge => {
+                return Err(too_large(&name));
+            }
+            other => other?,
+        };
         if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             Recording::from_yaml(&text, &name)
         } else {
@@ -197,6 +216,17 @@ impl Recording {
     }
 
     fn checked(self, file: &str) -> Result<Self, Error> {
+        if self.events.len() > Self::MAX_EVENTS {
+            return Err(Error::InvalidRecording {
+                file: file.to_owned(),
+                message: format!(
+                    "the recording has {} events, more than the limit of {}; \
+                     no interview takes that many, so it was not replayed",
+                    self.events.len(),
+                    Self::MAX_EVENTS
+                ),
+            });
+        }
         if self.format == RECORDING_FORMAT {
             Ok(self)
         } else {
@@ -208,6 +238,25 @@ impl Recording {
                 ),
             })
         }
+    }
+}
+
+fn within_size(bytes: usize, file: &str) -> Result<(), Error> {
+    if bytes > Recording::MAX_BYTES {
+        Err(too_large(file))
+    } else {
+        Ok(())
+    }
+}
+
+fn too_large(file: &str) -> Error {
+    Error::InvalidRecording {
+        file: file.to_owned(),
+        message: format!(
+            "the recording is larger than the limit of {} bytes; \
+             no interview records that much, so it was not read",
+            Recording::MAX_BYTES
+        ),
     }
 }
 

@@ -401,6 +401,7 @@ fn to_change(difference: &Difference) -> Change {
             after.clone().or_else(|| before.clone()).unwrap_or_default(),
         ),
         Difference::Answer { item, .. } => ("answer", item.clone()),
+        Difference::AnswerValue { item } => ("answer_value", item.clone()),
         Difference::Score { id, .. } => ("score", id.clone()),
         Difference::Band { id, .. } => ("band", id.clone()),
         Difference::Derived { id, .. } => ("derived", id.clone()),
@@ -408,10 +409,19 @@ fn to_change(difference: &Difference) -> Change {
         Difference::TriggerRemoved { id, .. } => ("trigger_removed", id.clone()),
         Difference::TriggerUrgency { id, .. } => ("trigger_urgency", id.clone()),
     };
+    let description = match difference {
+        // How far the varied answer moves a score is what this check
+        // shows; replay and impact print only that a score changed.
+        Difference::Score { id, before, after } => {
+            let shown = |v: &Option<f64>| v.map_or_else(|| "none".to_owned(), |v| v.to_string());
+            format!("score `{id}`: {} → {}", shown(before), shown(after))
+        }
+        other => other.to_string(),
+    };
     Change {
         kind: kind.to_owned(),
         id,
-        description: difference.to_string(),
+        description,
     }
 }
 

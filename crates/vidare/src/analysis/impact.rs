@@ -219,11 +219,9 @@ impl fmt::Display for Impact {
         if !self.scores.is_empty() {
             writeln!(f, "scores:")?;
             for s in &self.scores {
-                writeln!(
-                    f,
-                    "  {:<40} changed in {}, mean change {:+.2}, largest {:.2}",
-                    s.id, s.changed, s.mean_delta, s.max_abs_delta
-                )?;
+                // No change in value: over one recording it is the
+                // difference of two answers when a score has one term.
+                writeln!(f, "  {:<40} changed in {}", s.id, s.changed)?;
             }
         }
         if !self.bands.is_empty() {

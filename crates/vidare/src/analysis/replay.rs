@@ -1,6 +1,7 @@
 //! Replay of recorded sessions, and the structured difference between a
 //! recorded result and a replayed one.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -80,13 +81,23 @@ pub enum Difference {
         /// Replayed response kind, if it counts.
         after: Option<String>,
     },
-    /// A score's value changed.
+    /// The recorded value of an answer is not the one its events give: the
+    /// recording was edited, or holds a value the item cannot have. The
+    /// values are not kept here: they are the answer.
+    AnswerValue {
+        /// The item.
+        item: String,
+    },
+    /// A score's value changed. The values are used to sum up shifts and
+    /// are never serialized or printed: a score of one item is its answer.
     Score {
         /// The score.
         id: String,
         /// Recorded value.
+        #[serde(skip)]
         before: Option<f64>,
         /// Replayed value.
+        #[serde(skip)]
         after: Option<f64>,
     },
     /// A score's band changed.
@@ -98,13 +109,16 @@ pub enum Difference {
         /// Replayed band id.
         after: Option<String>,
     },
-    /// A derived value changed.
+    /// A derived value changed. The values are never serialized or
+    /// printed: they can be categories read from answers.
     Derived {
         /// The derived value.
         id: String,
         /// Recorded value.
+        #[serde(skip)]
         before: Option<Value>,
         /// Replayed value.
+        #[serde(skip)]
         after: Option<Value>,
     },
     /// A trigger fires now that did not.
@@ -176,12 +190,13 @@ pub fn replay_on(questionnaire: &Questionnaire, recording: &Recording) -> Replay
     // Events are matched by item id; an item a later version removed has
     // nothing to match, so its events are left out and reported.
     let mut dropped: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut kept: Vec<(usize, crate::value::Event)> = Vec::new();
     for (index, recorded) in recording.events.iter().enumerate() {
         let item = recorded.event.item();
         if questionnaire.item(item).is_some() {
             kept.push((index, recorded.event.clone()));
-        } else if !dropped.iter().any(|d| d == item) {
+        } else if seen.insert(item) {
             dropped.push(item.to_owned());
         }
     }
@@ -203,7 +218,8 @@ pub fn replay_on(questionnaire: &Questionnaire, recording: &Recording) -> Replay
         }
     }
     let outcome = session.result_in(&recording.result.language);
-    let differences = compare(&recording.result, &outcome);
+    let mut differences = compare(&recording.result, &outcome);
+    differences.extend(other_values(&recording.result, &outcome, &differences));
     ReplayReport {
         questionnaire: target,
         outcome: Some(outcome),
@@ -231,35 +247,41 @@ pub fn compare(before: &Outcome, after: &Outcome) -> Vec<Difference> {
             after: ended(after),
         });
     }
-    let answer_keys = |o: &Outcome| -> Vec<(String, String)> {
-        o.answers
-            .iter()
-            .map(|a| (a.item.clone(), a.response.clone()))
-            .collect()
-    };
-    let (ab, aa) = (answer_keys(before), answer_keys(after));
-    for (item, _) in ab.iter().chain(&aa) {
-        let find = |list: &[(String, String)]| {
-            list.iter().find(|(i, _)| i == item).map(|(_, r)| r.clone())
+    let (rb, ra) = (
+        by_id(&before.answers, |a| &a.item),
+        by_id(&after.answers, |a| &a.item),
+    );
+    let mut listed: HashSet<&str> = HashSet::new();
+    for item in before
+        .answers
+        .iter()
+        .chain(&after.answers)
+        .map(|a| a.item.as_str())
+    {
+        let response = |m: &HashMap<&str, &crate::outcome::AnswerRecord>| {
+            m.get(item).map(|a| a.response.clone())
         };
-        let (b, a) = (find(&ab), find(&aa));
-        let already = out
-            .iter()
-            .any(|d| matches!(d, Difference::Answer { item: i, .. } if i == item));
-        if b != a && !already {
+        let (b, a) = (response(&rb), response(&ra));
+        if b != a && listed.insert(item) {
             out.push(Difference::Answer {
-                item: item.clone(),
+                item: item.to_owned(),
                 before: b,
                 after: a,
             });
         }
     }
+    let (scores_b, scores_a) = (
+        by_id(&before.scores, |s| &s.id),
+        by_id(&after.scores, |s| &s.id),
+    );
     for id in union(
         before.scores.iter().map(|s| &s.id),
         after.scores.iter().map(|s| &s.id),
     ) {
-        let find = |o: &Outcome| o.scores.iter().find(|s| s.id == id).cloned();
-        let (b, a) = (find(before), find(after));
+        let (b, a) = (
+            scores_b.get(id.as_str()).copied().cloned(),
+            scores_a.get(id.as_str()).copied().cloned(),
+        );
         let value = |s: &Option<crate::outcome::ScoreRecord>| s.as_ref().and_then(|s| s.value);
         let band = |s: &Option<crate::outcome::ScoreRecord>| {
             s.as_ref()
@@ -280,17 +302,18 @@ pub fn compare(before: &Outcome, after: &Outcome) -> Vec<Difference> {
             });
         }
     }
+    let (derived_b, derived_a) = (
+        by_id(&before.derived, |d| &d.id),
+        by_id(&after.derived, |d| &d.id),
+    );
     for id in union(
         before.derived.iter().map(|d| &d.id),
         after.derived.iter().map(|d| &d.id),
     ) {
-        let find = |o: &Outcome| {
-            o.derived
-                .iter()
-                .find(|d| d.id == id)
-                .and_then(|d| d.value.clone())
+        let find = |values: &HashMap<&str, &crate::outcome::DerivedRecord>| {
+            values.get(id.as_str()).and_then(|d| d.value.clone())
         };
-        let (b, a) = (find(before), find(after));
+        let (b, a) = (find(&derived_b), find(&derived_a));
         if b != a {
             out.push(Difference::Derived {
                 id: id.clone(),
@@ -299,22 +322,28 @@ pub fn compare(before: &Outcome, after: &Outcome) -> Vec<Difference> {
             });
         }
     }
+    let fired_before: HashMap<&str, Urgency> = before
+        .triggers
+        .iter()
+        .map(|t| (t.id.as_str(), t.urgency))
+        .collect();
+    let fired_after: HashSet<&str> = after.triggers.iter().map(|t| t.id.as_str()).collect();
     for t in &after.triggers {
-        match before.triggers.iter().find(|b| b.id == t.id) {
+        match fired_before.get(t.id.as_str()).copied() {
             None => out.push(Difference::TriggerAdded {
                 id: t.id.clone(),
                 urgency: t.urgency,
             }),
-            Some(b) if b.urgency != t.urgency => out.push(Difference::TriggerUrgency {
+            Some(b) if b != t.urgency => out.push(Difference::TriggerUrgency {
                 id: t.id.clone(),
-                before: b.urgency,
+                before: b,
                 after: t.urgency,
             }),
             Some(_) => {}
         }
     }
     for b in &before.triggers {
-        if !after.triggers.iter().any(|t| t.id == b.id) {
+        if !fired_after.contains(b.id.as_str()) {
             out.push(Difference::TriggerRemoved {
                 id: b.id.clone(),
                 urgency: b.urgency,
@@ -324,17 +353,59 @@ pub fn compare(before: &Outcome, after: &Outcome) -> Vec<Difference> {
     out
 }
 
+/// The answers whose recorded value is not the replayed one, where the
+/// response itself is the same (a changed response is already an
+/// [`Difference::Answer`]). A value no event could give, such as an
+/// option the item does not have, is found here.
+fn other_values(recorded: &Outcome, replayed: &Outcome, found: &[Difference]) -> Vec<Difference> {
+    let values: HashMap<&str, Option<&Value>> = replayed
+        .answers
+        .iter()
+        .map(|a| (a.item.as_str(), a.value.as_ref()))
+        .collect();
+    let listed: HashSet<&str> = found
+        .iter()
+        .filter_map(|d| match d {
+            Difference::Answer { item, .. } => Some(item.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut seen: HashSet<&str> = HashSet::new();
+    recorded
+        .answers
+        .iter()
+        .filter(|a| !listed.contains(a.item.as_str()) && seen.insert(a.item.as_str()))
+        .filter(|a| {
+            values
+                .get(a.item.as_str())
+                .is_some_and(|v| *v != a.value.as_ref())
+        })
+        .map(|a| Difference::AnswerValue {
+            item: a.item.clone(),
+        })
+        .collect()
+}
+
+/// The entries of a list by their id: the first of each id, as a search
+/// from the front would find.
+fn by_id<T>(list: &[T], id: impl Fn(&T) -> &String) -> HashMap<&str, &T> {
+    let mut out = HashMap::with_capacity(list.len());
+    for entry in list {
+        out.entry(id(entry).as_str()).or_insert(entry);
+    }
+    out
+}
+
+/// The ids of both lists, each once, in order of first appearance.
 fn union<'a>(
     a: impl Iterator<Item = &'a String>,
     b: impl Iterator<Item = &'a String>,
 ) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for id in a.chain(b) {
-        if !out.contains(id) {
-            out.push(id.clone());
-        }
-    }
-    out
+    let mut seen: HashSet<&str> = HashSet::new();
+    a.chain(b)
+        .filter(|id| seen.insert(id.as_str()))
+        .cloned()
+        .collect()
 }
 
 fn opt<T: fmt::Display>(v: Option<&T>) -> String {
@@ -363,14 +434,12 @@ impl fmt::Display for Difference {
                 opt(before.as_ref()),
                 opt(after.as_ref())
             ),
-            Difference::Score { id, before, after } => {
-                write!(
-                    f,
-                    "score `{id}`: {} → {}",
-                    opt(before.as_ref()),
-                    opt(after.as_ref())
-                )
-            }
+            Difference::AnswerValue { item } => write!(
+                f,
+                "answer `{item}`: the recorded value is not the one its events give"
+            ),
+            // A score of one item is that answer: say that it changed, not what it is.
+            Difference::Score { id, .. } => write!(f, "score `{id}` changed"),
             Difference::Band { id, before, after } => {
                 write!(
                     f,

@@ -257,7 +257,7 @@ pub(super) fn analyse(
         })
         .collect();
 
-    let schedule = schedule(n_items, &computed, &topo, &pos, &ends, checked);
+    let schedule = schedule(ctx, n_items, &computed, &topo, &pos, &ends, checked);
     Graph { schedule, ends }
 }
 
@@ -622,6 +622,7 @@ fn references_nothing(ctx: &mut Ctx<'_>, checked: &Checked) {
 }
 
 fn schedule(
+    ctx: &mut Ctx<'_>,
     n_items: usize,
     computed: &Computed,
     topo: &[usize],
@@ -697,20 +698,8 @@ fn schedule(
         }
     }
 
-    let affected_by_item = (0..n_items as u32)
-        .map(|i| {
-            let mut seen = BTreeSet::new();
-            let mut stack: Vec<u32> = slot(Node::Item(i))
-                .map(|s| readers[s].clone())
-                .unwrap_or_default();
-            while let Some(s) = stack.pop() {
-                if seen.insert(s) {
-                    stack.extend(readers[s as usize].iter().copied());
-                }
-            }
-            seen.into_iter().collect()
-        })
-        .collect();
+    let item_slots: Vec<Option<usize>> = (0..n_items as u32).map(|i| slot(Node::Item(i))).collect();
+    let affected_by_item = super::affected::by_item(&readers, &item_slots, ctx, checked);
     Schedule {
         order,
         affected_by_item,

@@ -75,6 +75,33 @@ fn unused_field<T>(
     }
 }
 
+/// The equality audit names its groups by the answers to the protected
+/// item, so only an item with a fixed list of answers may be protected: a
+/// text, number, date or scale would print each person's answer as a
+/// group's name.
+fn protected_is_categorical(item: &Item, kind: ItemKind, path: &str, ctx: &mut Ctx<'_>) {
+    let categorical = matches!(
+        kind,
+        ItemKind::YesNo | ItemKind::SingleChoice | ItemKind::MultipleChoice | ItemKind::Info
+    );
+    if let Some(flag) = item.protected.as_ref().filter(|p| p.value && !categorical) {
+        ctx.error(
+            Code::InvalidItem,
+            flag,
+            &format!("{path}.protected"),
+            format!(
+                "`protected` needs an item with a fixed list of answers, not a {} item",
+                kind.as_str()
+            ),
+        )
+        .help = Some(
+            "the equality audit names its groups by the answers: make it a yes_no, \
+             single_choice or multiple_choice item with options"
+                .into(),
+        );
+    }
+}
+
 fn build_item(item: &Item, section: u32, path: &str, ctx: &mut Ctx<'_>) -> ItemDef {
     let kind = item.kind.value;
     let is_choice = matches!(kind, ItemKind::SingleChoice | ItemKind::MultipleChoice);
@@ -116,6 +143,8 @@ fn build_item(item: &Item, section: u32, path: &str, ctx: &mut Ctx<'_>) -> ItemD
         unused_field(ctx, item.answered_by.as_ref(), "answered_by", kind, path);
         unused_field(ctx, item.suggested.as_ref(), "suggested", kind, path);
     }
+
+    protected_is_categorical(item, kind, path, ctx);
 
     let options = if is_choice {
         build_options(item, path, ctx)

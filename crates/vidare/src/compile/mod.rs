@@ -5,6 +5,7 @@
 //! attributes), bands and reachability. Each pass reports what it finds
 //! and carries on, so one load shows all problems.
 
+mod affected;
 mod bands;
 mod context;
 pub(crate) mod disclosure;
