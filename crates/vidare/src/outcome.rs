@@ -177,37 +177,27 @@ impl Session {
         } else {
             &c.default_language
         };
-        let answers = (0..c.items.len() as u32)
-            .filter(|&i| self.visible_at(i))
-            .filter_map(|i| {
-                let response = self.response_at(i)?;
-                Some(AnswerRecord {
-                    item: c.items[i as usize].id.to_string(),
-                    response: response.kind().to_owned(),
-                    value: retained_value(c, i, &response),
-                })
-            })
-            .collect();
+        let answers = self.counted_answers(c);
         let derived = (0..c.derived.len() as u32)
             .map(|d| self.derived_record(d, lang))
             .collect();
         let scores = (0..c.scores.len() as u32)
             .map(|s| self.score_record(s, lang))
             .collect();
-        let mut triggers: Vec<TriggerRecord> = c
-            .triggers
-            .iter()
-            .enumerate()
-            .filter(|(t, _)| self.is_fired(*t as u32))
-            .map(|(_, def)| TriggerRecord {
+        let fired = (0..c.triggers.len() as u32).filter(|&t| self.is_fired(t));
+        let mut triggers: Vec<TriggerRecord> = Vec::with_capacity(fired.clone().count());
+        let mut scratch = Scratch::default();
+        for t in fired {
+            let def = &c.triggers[t as usize];
+            triggers.push(TriggerRecord {
                 id: def.id.clone(),
                 urgency: def.urgency,
                 refer_to: def.refer_to.clone(),
                 text: def.text.get(lang).to_owned(),
-                evidence: self.evidence(c, &def.when),
+                evidence: self.evidence(c, &def.when, &mut scratch),
                 conversation_evidence: false,
-            })
-            .collect();
+            });
+        }
         triggers.sort_by_key(|t| t.urgency);
         Outcome {
             questionnaire: QuestionnaireRef {
@@ -294,14 +284,39 @@ impl Session {
         outcome
     }
 
+    /// Responses to shown items in document order, in a list of exactly
+    /// their number.
+    fn counted_answers(&self, c: &Compiled) -> Vec<AnswerRecord> {
+        let counted = (0..c.items.len() as u32)
+            .filter(|&i| self.visible_at(i))
+            .filter_map(|i| Some((i, self.response_ref_at(i)?)));
+        let mut answers = Vec::with_capacity(counted.clone().count());
+        answers.extend(counted.map(|(i, response)| AnswerRecord {
+            item: String::from(&*c.items[i as usize].id),
+            response: response.kind().to_owned(),
+            value: retained_value(c, i, response),
+        }));
+        answers
+    }
+
     /// The items, derived values and scores that decided a condition, with
     /// derived values and scores followed down to the items they read.
-    fn evidence(&self, c: &Compiled, when: &crate::expr::Expr) -> Vec<Evidence> {
-        let mut pending = Vec::new();
-        explain(when, self, &mut pending);
-        let mut tested = Vec::new();
-        when.set_tests(&mut tested);
-        let mut seen: Vec<Symbol> = Vec::new();
+    fn evidence(
+        &self,
+        c: &Compiled,
+        when: &crate::expr::Expr,
+        scratch: &mut Scratch,
+    ) -> Vec<Evidence> {
+        let Scratch {
+            pending,
+            tested,
+            seen,
+        } = scratch;
+        pending.clear();
+        tested.clear();
+        seen.clear();
+        explain(when, self, pending);
+        when.set_tests(tested);
         while let Some(symbol) = pending.pop() {
             if seen.contains(&symbol) {
                 continue;
@@ -311,12 +326,12 @@ impl Session {
                 Symbol::Item(_) => {}
                 Symbol::Derived(d) => match &c.derived[d as usize].rule {
                     DerivedRule::Value(e) => {
-                        explain(e, self, &mut pending);
+                        explain(e, self, pending);
                     }
                     // A category is decided by its first case that holds.
                     DerivedRule::Cases(cases) => {
                         if let Some((w, _)) = cases.iter().find(|(w, _)| eval(w, self).is_true()) {
-                            explain(w, self, &mut pending);
+                            explain(w, self, pending);
                         }
                     }
                     // For `"x" in flags`, only the case for `x` is evidence.
@@ -330,7 +345,7 @@ impl Session {
                             if (focus.is_empty() || focus.contains(value))
                                 && eval(w, self).is_true()
                             {
-                                explain(w, self, &mut pending);
+                                explain(w, self, pending);
                             }
                         }
                     }
@@ -344,24 +359,19 @@ impl Session {
                     for term in counted {
                         match term {
                             Term::Item(i) => pending.push(Symbol::Item(*i)),
-                            Term::Expr(e) => e.symbols(&mut pending),
+                            Term::Expr(e) => e.symbols(pending),
                         }
                     }
                 }
             }
         }
         // Items in document order first, then derived values and scores.
-        seen.sort();
-        seen.into_iter()
-            .filter_map(|symbol| match symbol {
+        seen.sort_unstable();
+        seen.iter()
+            .filter_map(|&symbol| match symbol {
                 Symbol::Item(i) => {
-                    let response = self.response_at(i).filter(|_| self.visible_at(i))?;
-                    Some(Evidence {
-                        kind: "item".into(),
-                        id: c.items[i as usize].id.to_string(),
-                        response: Some(response.kind().to_owned()),
-                        value: retained_value(c, i, &response),
-                    })
+                    let response = self.response_ref_at(i).filter(|_| self.visible_at(i))?;
+                    Some(item_evidence(c, i, response))
                 }
                 Symbol::Derived(d) => Some(Evidence {
                     kind: "derived".into(),
@@ -387,6 +397,25 @@ impl Session {
 /// value on a shared bound goes to the higher band.
 pub(crate) fn band_of(def: &ScoreDef, v: f64) -> Option<&BandDef> {
     def.bands.iter().rev().find(|b| b.min <= v && v <= b.max)
+}
+
+/// Lists reused for the evidence of every trigger of one result.
+#[derive(Default)]
+struct Scratch {
+    pending: Vec<Symbol>,
+    tested: Vec<(Symbol, u32)>,
+    seen: Vec<Symbol>,
+}
+
+/// An item's response as evidence; the id is copied from the compiled
+/// form (not formatted), the response borrowed from the log.
+pub(crate) fn item_evidence(c: &Compiled, i: u32, response: &Response) -> Evidence {
+    Evidence {
+        kind: "item".into(),
+        id: String::from(&*c.items[i as usize].id),
+        response: Some(response.kind().to_owned()),
+        value: retained_value(c, i, response),
+    }
 }
 
 /// Why a score has no value.

@@ -295,17 +295,21 @@ impl Session {
     }
 
     pub(crate) fn response_at(&self, i: u32) -> Option<Response> {
+        self.response_ref_at(i).cloned()
+    }
+
+    /// The response that counts for item `i`, borrowed from the log: a
+    /// result copies only what it keeps of it.
+    pub(crate) fn response_ref_at(&self, i: u32) -> Option<&Response> {
         match self.st.resp[i as usize] {
             Resp::None => None,
             Resp::Answer(_, event) => match &self.events[event as usize] {
-                Event::Respond { response, .. } | Event::Change { response, .. } => {
-                    Some(response.clone())
-                }
+                Event::Respond { response, .. } | Event::Change { response, .. } => Some(response),
                 Event::Back { .. } => None,
             },
-            Resp::Declined => Some(Response::Declined),
-            Resp::DontKnow => Some(Response::DontKnow),
-            Resp::Skipped => Some(Response::Skipped),
+            Resp::Declined => Some(&Response::Declined),
+            Resp::DontKnow => Some(&Response::DontKnow),
+            Resp::Skipped => Some(&Response::Skipped),
         }
     }
 

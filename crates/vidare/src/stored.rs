@@ -17,11 +17,11 @@ use crate::expr::typed::{Symbol, Val};
 use crate::format::ItemKind;
 use crate::outcome::{
     AnswerRecord, DerivedRecord, EndRecord, Evidence, QuestionnaireRef, ScoreRecord, TriggerRecord,
-    derived_value, retained_value,
+    derived_value, item_evidence, retained_value,
 };
 use crate::questionnaire::Compiled;
 use crate::session::Session;
-use crate::value::Value;
+use crate::value::{Response, Value};
 
 /// The response of a stored question that is shown but not yet answered,
 /// in a record of an interview closed before its end.
@@ -121,14 +121,11 @@ impl Session {
                     && self.visible_at(i)
             })
             .map(|i| {
-                let response = self.response_at(i);
+                let response = self.response_ref_at(i);
                 AnswerRecord {
-                    item: c.items[i as usize].id.to_string(),
-                    response: response
-                        .as_ref()
-                        .map_or(UNANSWERED, |r| r.kind())
-                        .to_owned(),
-                    value: response.and_then(|r| retained_value(c, i, &r)),
+                    item: String::from(&*c.items[i as usize].id),
+                    response: response.map_or(UNANSWERED, Response::kind).to_owned(),
+                    value: response.and_then(|r| retained_value(c, i, r)),
                 }
             })
             .collect()
@@ -140,7 +137,7 @@ impl Session {
             !c.disclosure.items[i as usize].stored
                 || def.kind == ItemKind::Info
                 || !self.visible_at(i)
-                || self.response_at(i).is_some()
+                || self.response_ref_at(i).is_some()
         })
     }
 
@@ -191,13 +188,8 @@ impl Session {
         let kept = &c.disclosure;
         match symbol {
             Symbol::Item(i) if kept.items[i as usize].stored => {
-                let response = self.response_at(i).filter(|_| self.visible_at(i))?;
-                Some(Evidence {
-                    kind: "item".into(),
-                    id: c.items[i as usize].id.to_string(),
-                    response: Some(response.kind().to_owned()),
-                    value: retained_value(c, i, &response),
-                })
+                let response = self.response_ref_at(i).filter(|_| self.visible_at(i))?;
+                Some(item_evidence(c, i, response))
             }
             Symbol::Derived(d) if kept.derived[d as usize].stored => Some(Evidence {
                 kind: "derived".into(),

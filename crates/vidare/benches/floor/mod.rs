@@ -198,9 +198,7 @@ impl Boston {
         shown[SATISFACTION] = matches!(r[SITUATION], Resp::Option(o) if o != NOT_RELEVANT);
         shown[WANTS_CHANGE] = true;
         let change = r[WANTS_CHANGE] == Resp::Yes(true);
-        for i in GOAL..=CHOSEN {
-            shown[i] = change;
-        }
+        shown[GOAL..=CHOSEN].fill(change);
         for i in SATISFACTION..=CHOSEN {
             if !shown[i] {
                 r[i] = Resp::None;

@@ -50,13 +50,12 @@ fn response(name: &str, rng: &mut Rng, invalid: bool) -> Response {
     }
     let declined = rng.below(8) == 0;
     match name {
-        "situation" if declined => Response::Declined,
+        "situation" | "satisfaction" | "wants_change" | "goal_chosen" if declined => {
+            Response::Declined
+        }
         "situation" => {
             text(["works_well", "partly", "not_at_all", "not_relevant"][rng.below(4) as usize])
         }
-        "satisfaction" if declined => Response::Declined,
-        "satisfaction" => scale(rng),
-        "wants_change" | "goal_chosen" if declined => Response::Declined,
         "wants_change" | "goal_chosen" => Response::Answer(Value::Bool(rng.below(3) != 0)),
         "chosen_strategy" => text(super::STRATEGIES[rng.below(3) as usize]),
         "reason" => text("a reason"),
