@@ -69,6 +69,7 @@ pub(crate) struct Ui {
     pub(crate) earlier: &'static str,
     pub(crate) none_of: &'static str,
     pub(crate) mark_one: &'static str,
+    pub(crate) text_not_shown: &'static str,
 }
 
 const EN: Ui = Ui {
@@ -137,6 +138,7 @@ const EN: Ui = Ui {
     earlier: "earlier answer",
     none_of: "None of these",
     mark_one: "mark an answer with Space first, or None of these",
+    text_not_shown: "(a written answer, not shown here)",
 };
 
 const SV: Ui = Ui {
@@ -205,6 +207,7 @@ const SV: Ui = Ui {
     earlier: "tidigare svar",
     none_of: "Inget av dessa",
     mark_one: "markera först ett svar med mellanslag, eller Inget av dessa",
+    text_not_shown: "(ett skrivet svar, visas inte här)",
 };
 
 /// The words for `lang`: Swedish for `sv`, English otherwise.

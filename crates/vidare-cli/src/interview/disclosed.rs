@@ -12,7 +12,8 @@ use crate::show;
 use crate::ui::Ui;
 use crate::width;
 
-/// Each question the person answered, with the response; empty when the
+/// Each question the person answered, with the response (a written
+/// answer only as such); empty when the
 /// interview has no closing text (nothing says the answers will be talked
 /// about) or the person answered nothing.
 pub(super) fn list(session: &Session, lang: &str, ui: &Ui) -> String {
@@ -29,6 +30,9 @@ pub(super) fn list(session: &Session, lang: &str, ui: &Ui) -> String {
             continue;
         };
         let said = match &response {
+            // A written answer can hold names and places; it stays on the
+            // person's plan (--plan) and off the screen and its scrollback.
+            Response::Answer(_) if item.kind() == ItemKind::Text => ui.text_not_shown.to_owned(),
             Response::Answer(value) => answer(item, value, lang, ui),
             Response::Declined => ui.decline.to_owned(),
             Response::DontKnow => ui.dont_know.to_owned(),
