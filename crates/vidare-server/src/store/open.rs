@@ -142,6 +142,27 @@ impl Store for Box<dyn Store> {
 mod tests {
     use super::*;
 
+    /// `sqlite:PATH` opens that file, and the boxed store writes to it.
+    #[test]
+    fn a_sqlite_url_opens_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sqlite3");
+        let url: DatabaseUrl = format!("sqlite:{}", path.display()).parse().unwrap();
+        let store = open(&url, &SqliteOptions::default(), &PostgresOptions::default()).unwrap();
+        let new = NewSession {
+            id: "s1".into(),
+            tenant: "a".into(),
+            questionnaire: "q".into(),
+            version: "1.0.0".into(),
+            digest: "sha256:0".into(),
+            language: "en".into(),
+        };
+        store.create(&new).unwrap();
+        drop(store);
+        let reopened = SqliteStore::open(&path).unwrap();
+        assert_eq!(reopened.list(None).unwrap()[0].id, "s1");
+    }
+
     #[test]
     fn urls_pick_the_backend() {
         let parse = |s: &str| s.parse::<DatabaseUrl>();
