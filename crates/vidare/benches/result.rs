@@ -85,6 +85,22 @@ fn workload_result(session: &Session) -> usize {
 }
 
 #[inline(never)]
+fn workload_json(session: &Session, buffer: &mut Vec<u8>) -> usize {
+    buffer.clear();
+    serde_json::to_writer(&mut *buffer, &black_box(session).result()).expect("serialises");
+    buffer.len()
+}
+
+#[inline(never)]
+fn workload_view_json(session: &Session, buffer: &mut Vec<u8>) -> usize {
+    buffer.clear();
+    let lang = session.questionnaire().default_language();
+    serde_json::to_writer(&mut *buffer, &black_box(session).result_view_in(lang))
+        .expect("serialises");
+    buffer.len()
+}
+
+#[inline(never)]
 fn workload_full_session(q: &Questionnaire, items: &[ItemRef<'_>]) -> usize {
     let mut session = Session::new(black_box(q));
     answer_all(&mut session, items);
@@ -157,11 +173,16 @@ fn main() {
     let scripts: Vec<Vec<Event>> = (0..SCRIPTS).map(|s| generate(&q, s, false)).collect();
     let events: usize = scripts.iter().map(Vec::len).sum();
 
+    // The JSON is written into one buffer, kept between calls, so that
+    // only the result and its serialisation are counted.
+    let mut buffer = Vec::with_capacity(64 * 1024);
     if let Some(at) = args.iter().position(|a| a == "--profile") {
         let n: u32 = args[at + 2].parse().expect("a count");
         for _ in 0..n {
             black_box(match args[at + 1].as_str() {
                 "result" => workload_result(&finished),
+                "json" => workload_json(&finished, &mut buffer),
+                "view-json" => workload_view_json(&finished, &mut buffer),
                 "full-session" => workload_full_session(&q, &items),
                 "engine" => workload_engine_sessions(&q, &scripts),
                 "engine-lean" => workload_engine_lean(&q, &scripts),
@@ -201,6 +222,16 @@ fn main() {
             "floor: generated session + scores, bands, fired",
             measure(rounds(4), || workload_floor_sessions(&scripts)),
             n,
+        ),
+        (
+            "result() written as JSON",
+            measure(rounds(2000), || workload_json(&finished, &mut buffer)),
+            1.0,
+        ),
+        (
+            "result_view_in() written as JSON (the same bytes)",
+            measure(rounds(2000), || workload_view_json(&finished, &mut buffer)),
+            1.0,
         ),
     ];
     println!("boston-life-areas 1.0.0; {SCRIPTS} generated sessions, {events} events");

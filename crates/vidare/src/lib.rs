@@ -65,6 +65,7 @@ mod stored;
 mod summary;
 pub mod testing;
 mod value;
+mod view;
 mod yaml;
 
 pub use compile::{Compiler, compile, load};
@@ -83,6 +84,7 @@ pub use session::{Session, Step};
 pub use stored::{StoredRecord, Tally};
 pub use summary::ScoreView;
 pub use value::{Event, Response, Value};
+pub use view::ResultView;
 pub use yaml::Limits;
 
 /// The JSON Schema of the recording format.

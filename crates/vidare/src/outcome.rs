@@ -307,6 +307,40 @@ impl Session {
         when: &crate::expr::Expr,
         scratch: &mut Scratch,
     ) -> Vec<Evidence> {
+        self.evidence_symbols(c, when, scratch)
+            .iter()
+            .filter_map(|&symbol| match symbol {
+                Symbol::Item(i) => {
+                    let response = self.response_ref_at(i).filter(|_| self.visible_at(i))?;
+                    Some(item_evidence(c, i, response))
+                }
+                Symbol::Derived(d) => Some(Evidence {
+                    kind: "derived".into(),
+                    id: c.derived[d as usize].id.clone(),
+                    response: None,
+                    value: derived_value(c, d, self.derived_value(d)),
+                }),
+                Symbol::Score(s) => Some(Evidence {
+                    kind: "score".into(),
+                    id: c.scores[s as usize].id.clone(),
+                    response: None,
+                    value: match self.score_value(s).value {
+                        Val::Num(n) => Some(Value::Number(n)),
+                        _ => None,
+                    },
+                }),
+            })
+            .collect()
+    }
+
+    /// The symbols of a condition's evidence: items in document order
+    /// first, then derived values and scores.
+    pub(crate) fn evidence_symbols<'a>(
+        &self,
+        c: &Compiled,
+        when: &crate::expr::Expr,
+        scratch: &'a mut Scratch,
+    ) -> &'a [Symbol] {
         let Scratch {
             pending,
             tested,
@@ -365,31 +399,8 @@ impl Session {
                 }
             }
         }
-        // Items in document order first, then derived values and scores.
         seen.sort_unstable();
-        seen.iter()
-            .filter_map(|&symbol| match symbol {
-                Symbol::Item(i) => {
-                    let response = self.response_ref_at(i).filter(|_| self.visible_at(i))?;
-                    Some(item_evidence(c, i, response))
-                }
-                Symbol::Derived(d) => Some(Evidence {
-                    kind: "derived".into(),
-                    id: c.derived[d as usize].id.clone(),
-                    response: None,
-                    value: derived_value(c, d, self.derived_value(d)),
-                }),
-                Symbol::Score(s) => Some(Evidence {
-                    kind: "score".into(),
-                    id: c.scores[s as usize].id.clone(),
-                    response: None,
-                    value: match self.score_value(s).value {
-                        Val::Num(n) => Some(Value::Number(n)),
-                        _ => None,
-                    },
-                }),
-            })
-            .collect()
+        seen
     }
 }
 
@@ -401,7 +412,7 @@ pub(crate) fn band_of(def: &ScoreDef, v: f64) -> Option<&BandDef> {
 
 /// Lists reused for the evidence of every trigger of one result.
 #[derive(Default)]
-struct Scratch {
+pub(crate) struct Scratch {
     pending: Vec<Symbol>,
     tested: Vec<(Symbol, u32)>,
     seen: Vec<Symbol>,
@@ -419,7 +430,7 @@ pub(crate) fn item_evidence(c: &Compiled, i: u32, response: &Response) -> Eviden
 }
 
 /// Why a score has no value.
-fn missing_reason(known: u32, min_answered: u32, terms: u32) -> String {
+pub(crate) fn missing_reason(known: u32, min_answered: u32, terms: u32) -> String {
     if known < min_answered {
         let needed = match min_answered {
             1 => "at least 1 is needed".to_owned(),

@@ -1,0 +1,144 @@
+//! `Session::result_view_in` serialises to the same JSON as
+//! `Session::result_in`, byte for byte, on every shipped questionnaire,
+//! after every event of generated sessions (declines, "don't know",
+//! skips and changes of earlier answers included), in every declared
+//! language and in an undeclared one.
+
+#![allow(missing_docs)]
+
+use vidare::{ItemKind, ItemRef, Questionnaire, Response, Session, Step, Value};
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) % n
+    }
+}
+
+/// A response `item` accepts, chosen at random.
+fn response(item: &ItemRef<'_>, rng: &mut Rng) -> Response {
+    match rng.below(10) {
+        0 if item.allows_decline() => return Response::Declined,
+        1 if item.allows_dont_know() => return Response::DontKnow,
+        2 if !item.required() => return Response::Skipped,
+        _ => {}
+    }
+    let options: Vec<String> = item.options().map(|o| o.value.to_owned()).collect();
+    let value = match item.kind() {
+        ItemKind::YesNo => Value::Bool(rng.below(2) == 0),
+        ItemKind::SingleChoice => {
+            Value::Text(options[rng.below(options.len() as u64) as usize].clone())
+        }
+        ItemKind::MultipleChoice => {
+            let chosen: Vec<String> = options
+                .iter()
+                .filter(|_| rng.below(2) == 0)
+                .cloned()
+                .collect();
+            if chosen.is_empty() {
+                Value::List(vec![options[0].clone()])
+            } else {
+                Value::List(chosen)
+            }
+        }
+        ItemKind::Scale | ItemKind::Number => {
+            let (min, max) = item.range();
+            let (lo, hi) = (min.unwrap_or(0.0), max.unwrap_or(min.unwrap_or(0.0) + 10.0));
+            let steps = (hi - lo).floor().max(0.0) as u64;
+            let n = lo.ceil() + rng.below(steps + 1) as f64;
+            Value::Number(n.min(hi))
+        }
+        ItemKind::Date => Value::Text("2026-01-31".into()),
+        ItemKind::Text | ItemKind::Info => Value::Text("some words".into()),
+    };
+    Response::Answer(value)
+}
+
+/// How often each part of a result was written, so the comparison is
+/// known to have covered it.
+#[derive(Default)]
+struct Seen {
+    ended: usize,
+    evidence: usize,
+    missing: usize,
+    value_labels: usize,
+    bands: usize,
+}
+
+fn assert_same_json(session: &Session, languages: &[String], at: &str, seen: &mut Seen) {
+    let json = serde_json::to_string(&session.result_view_in("xx")).expect("serialises");
+    seen.ended += usize::from(json.contains("\"ended_by\""));
+    seen.evidence += usize::from(json.contains("\"evidence\":[{"));
+    seen.missing += usize::from(json.contains("\"missing_reason\""));
+    seen.value_labels += usize::from(json.contains("\"value_label\""));
+    seen.bands += usize::from(json.contains("\"band\""));
+    for lang in languages.iter().map(String::as_str).chain(["xx"]) {
+        let built = serde_json::to_string(&session.result_in(lang)).expect("serialises");
+        let viewed = serde_json::to_string(&session.result_view_in(lang)).expect("serialises");
+        assert!(built == viewed, "{at}, {lang}:\n{built}\n{viewed}");
+    }
+}
+
+fn walk(q: &Questionnaire, seed: u64, seen: &mut Seen) {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let items: Vec<ItemRef<'_>> = q.items().collect();
+    let languages = q.languages().to_vec();
+    let mut session = Session::new(q);
+    let mut answered: Vec<usize> = Vec::new();
+    assert_same_json(&session, &languages, "at the start", seen);
+    for n in 0..300 {
+        let Step::Ask(item) = session.next() else {
+            break;
+        };
+        let index = item.index();
+        if !answered.is_empty() && rng.below(8) == 0 {
+            let earlier = items[answered[rng.below(answered.len() as u64) as usize]];
+            let _ = session.change(earlier.id(), response(&earlier, &mut rng));
+        } else {
+            let item = items[index];
+            if session
+                .respond(item.id(), response(&item, &mut rng))
+                .is_ok()
+            {
+                answered.push(index);
+            }
+        }
+        let at = format!("{} seed {seed} event {n}", q.id());
+        assert_same_json(&session, &languages, &at, seen);
+    }
+}
+
+#[test]
+fn the_view_serialises_as_the_result_on_every_shipped_questionnaire() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../questionnaires");
+    let mut files = 0;
+    let mut seen = Seen::default();
+    for folder in std::fs::read_dir(root).expect("the questionnaires folder") {
+        let folder = folder.expect("an entry").path();
+        for file in std::fs::read_dir(&folder).expect("a questionnaire folder") {
+            let path = file.expect("an entry").path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                let q = vidare::load(&path).expect("a shipped questionnaire loads");
+                for seed in 0..40 {
+                    walk(&q, seed, &mut seen);
+                }
+                files += 1;
+            }
+        }
+    }
+    assert!(files >= 7, "{files} questionnaires");
+    for (part, count) in [
+        ("ended_by", seen.ended),
+        ("evidence", seen.evidence),
+        ("missing_reason", seen.missing),
+        ("value_label", seen.value_labels),
+        ("band", seen.bands),
+    ] {
+        assert!(count > 50, "{part} written in only {count} results");
+    }
+}
