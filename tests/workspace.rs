@@ -28,3 +28,5 @@ mod hostile;
 mod generated;
 // Stored records keep no trace of conversation-only answers (non-interference).
 mod disclosure;
+// Inputs inside the limits that took seconds, and the limits themselves.
+mod limits;

@@ -108,6 +108,11 @@ fn check_bands(score: &Score, path: &str, integral: bool, ctx: &mut Ctx<'_>) -> 
         if !super::ids::within_length(&band.id, &format!("{bpath}.id"), "band id", ctx) {
             continue;
         }
+        let min_ok = super::numbers::finite(&band.min, &format!("{bpath}.min"), "`min`", ctx);
+        let max_ok = super::numbers::finite(&band.max, &format!("{bpath}.max"), "`max`", ctx);
+        if !(min_ok && max_ok) {
+            return out;
+        }
         if band.min.value > band.max.value {
             ctx.error(
                 Code::BandOverlap,

@@ -20,7 +20,8 @@ use crate::format::{
     Trigger, Var,
 };
 
-/// How deep includes may nest (a includes b includes c ...).
+/// How many includes may be nested (a includes b includes c ...: 8 of
+/// them below the questionnaire compiled).
 const MAX_INCLUDE_DEPTH: usize = 8;
 
 /// Where included questionnaires are found: `<root>/<id>/<version>.yaml`.
@@ -671,7 +672,21 @@ fn include(
             .help = Some("load the questionnaire from its file (vidare::load), or set the folder with `Compiler::with_include_root`".into());
         return;
     };
-    if includes.stack.contains(&spec.value) || includes.stack.len() >= MAX_INCLUDE_DEPTH {
+    if !includes.stack.contains(&spec.value) && includes.stack.len() > MAX_INCLUDE_DEPTH {
+        ctx.error(
+            Code::LimitExceeded,
+            spec,
+            &format!("{path}.include"),
+            format!("includes nest deeper than {MAX_INCLUDE_DEPTH} levels, the limit"),
+        )
+        .help = Some(format!(
+            "the chain is {} → {}",
+            includes.stack.join(" → "),
+            spec.value
+        ));
+        return;
+    }
+    if includes.stack.contains(&spec.value) {
         ctx.error(
             Code::ForwardReference,
             spec,
@@ -794,6 +809,22 @@ fn load_included(
             .iter()
             .filter(|d| d.severity == crate::Severity::Error)
             .count();
+        if let Some(inner) = diagnostics.iter().find(|d| is_include_chain(d)) {
+            // A cycle or too deep a chain passes through this file: say so
+            // here, not only inside the file where it was found.
+            let message = if inner.code == Code::ForwardReference {
+                format!(
+                    "`{}` includes this questionnaire back: the includes form a cycle",
+                    spec.value
+                )
+            } else {
+                inner.message.clone()
+            };
+            let help = inner.help.clone();
+            ctx.error(inner.code, spec, &format!("{path}.include"), message)
+                .help = help;
+            return None;
+        }
         ctx.error(
             Code::UnknownReference,
             spec,
@@ -816,6 +847,13 @@ fn load_included(
     // of its own so positions refer to its text.
     let mut inner = Ctx::new(&name, &source, ctx.limits);
     Some(expand(doc, &mut inner, &inner_includes))
+}
+
+/// Whether a diagnostic of an included file says that its includes lead
+/// back to a file being included, or nest too deep.
+fn is_include_chain(d: &Diagnostic) -> bool {
+    matches!(d.code, Code::ForwardReference | Code::LimitExceeded)
+        && d.location.path.ends_with(".include")
 }
 
 fn list_versions(dir: &Path) -> Vec<String> {

@@ -210,11 +210,24 @@ fn build_item(item: &Item, section: u32, path: &str, ctx: &mut Ctx<'_>) -> ItemD
         unit: ctx.opt_texts(item.unit.as_ref(), &format!("{path}.unit")),
         labels,
         max_length: item.max_length.as_ref().map_or(2000, |m| m.value),
-        yes_no_scores: item
-            .scores
-            .as_ref()
-            .map_or((1.0, 0.0), |s| (s.value.yes, s.value.no)),
+        yes_no_scores: yes_no_scores(item, path, ctx),
         suggested: None,
+    }
+}
+
+/// The weights of `yes` and `no` in scores (1 and 0 unless written).
+fn yes_no_scores(item: &Item, path: &str, ctx: &mut Ctx<'_>) -> (f64, f64) {
+    let Some(scores) = &item.scores else {
+        return (1.0, 0.0);
+    };
+    let spath = format!("{path}.scores");
+    let yes =
+        super::numbers::finite_at(scores.value.yes, scores, &spath, "the weight of `yes`", ctx);
+    let no = super::numbers::finite_at(scores.value.no, scores, &spath, "the weight of `no`", ctx);
+    if yes && no {
+        (scores.value.yes, scores.value.no)
+    } else {
+        (1.0, 0.0)
     }
 }
 
@@ -286,6 +299,9 @@ fn build_options(item: &Item, path: &str, ctx: &mut Ctx<'_>) -> Vec<OptionDef> {
         } else {
             seen.insert(value, o);
         }
+        if let Some(weight) = &option.score {
+            super::numbers::finite(weight, &format!("{opath}.score"), "the weight", ctx);
+        }
         out.push(OptionDef {
             value: value.clone(),
             label: ctx.texts(&option.label, &format!("{opath}.label")),
@@ -306,6 +322,15 @@ pub(crate) fn valid_value(value: &str) -> bool {
 }
 
 fn check_range(item: &Item, path: &str, ctx: &mut Ctx<'_>) -> (Option<f64>, Option<f64>) {
+    let bounds = [(&item.min, "min"), (&item.max, "max")];
+    for (bound, name) in bounds {
+        if let Some(b) = bound {
+            let shown = format!("`{name}`");
+            if !super::numbers::finite(b, &format!("{path}.{name}"), &shown, ctx) {
+                return (None, None);
+            }
+        }
+    }
     let min = item.min.as_ref().map(|m| m.value);
     let max = item.max.as_ref().map(|m| m.value);
     if item.kind.value == ItemKind::Scale {

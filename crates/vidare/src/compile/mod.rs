@@ -16,6 +16,7 @@ mod graph;
 mod header;
 mod ids;
 mod items;
+mod numbers;
 mod reach;
 pub(crate) mod suggest;
 mod symbols;
@@ -198,9 +199,12 @@ impl Compiler {
         };
         let mut ctx = Ctx::new(file, source, &self.limits);
         let mut includes = includes.clone();
-        includes
-            .stack
-            .push(format!("{}@{}", document.id.value, document.version.value));
+        // An included file is already on the stack under the name it was
+        // included by; counting it twice halved the depth allowed.
+        let own = format!("{}@{}", document.id.value, document.version.value);
+        if includes.stack.last() != Some(&own) {
+            includes.stack.push(own);
+        }
         ctx.languages_declared = document
             .languages
             .value

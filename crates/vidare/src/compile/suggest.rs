@@ -82,7 +82,11 @@ pub(crate) fn did_you_mean<'a>(
             best = Some((score, candidate));
         }
     }
-    LEFT.set(left.saturating_sub(spent.max(1)));
+    // Outside a compile nothing is counted, so that a later compile still
+    // starts with its whole budget.
+    if left != u64::MAX {
+        LEFT.set(left.saturating_sub(spent.max(1)));
+    }
     best.map(|(_, c)| c)
 }
 
@@ -140,6 +144,13 @@ mod tests {
         }
         assert!(!suggestions_left());
         assert!(suggested > 10 && suggested < 1_000, "{suggested}");
+    }
+
+    #[test]
+    fn suggestions_outside_a_compile_leave_the_next_budget_whole() {
+        assert_eq!(did_you_mean("phisical", ["physical"]), Some("physical"));
+        let _budget = CompileBudget::start();
+        assert_eq!(LEFT.get(), COMPILE_BUDGET);
     }
 
     #[test]
