@@ -216,7 +216,12 @@ fn the_immediate_box_fits_40_columns() -> Result<(), rexpect::error::Error> {
     // Menu lines are broken between words, not by the terminal.
     p.exp_string("  An interpreter from an interpreting\r\n  agency (preferably by telephone)")?;
     choose(&mut p, 1)?; // No interpreter
-    p.exp_string("humiliated or harassed")?;
+    p.exp_string(
+        "We ask everyone we meet about violence,\r\nbecause it is common and affects health\r\n",
+    )?;
+    p.exp_string(
+        "? Has someone close to you threatened,\r\n  controlled, humiliated or harassed\r\n  you?",
+    )?;
     choose(&mut p, 1)?; // Yes
     p.exp_string("When did it last happen?")?;
     choose(&mut p, 1)?; // It is going on now

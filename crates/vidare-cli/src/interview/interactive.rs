@@ -193,7 +193,7 @@ fn single(asking: &Asking<'_>) -> Result<Command, InquireError> {
                 other => other.to_string(),
             })
             .with_starting_cursor(cursor)
-            .with_help_message(asking.ui.keys_help)
+            .with_help_message(&fit(asking.ui.keys_help, 1))
             .with_page_size(12)
             .prompt()?;
         match chosen {
@@ -253,7 +253,7 @@ fn multiple(asking: &Asking<'_>, answers: Vec<Choice>) -> Result<Command, Inquir
     let earlier = marked_before(&choices, asking.earlier.as_ref());
     let chosen = MultiSelect::new(&fit(asking.item.text(asking.lang), 2), choices)
         .with_default(&earlier)
-        .with_help_message(ui.multi_help)
+        .with_help_message(&fit(ui.multi_help, 1))
         .with_page_size(12)
         .with_validator(move |marked: &[ListOption<&Choice>]| Ok(one_kind(marked, ui)))
         .prompt()?;
@@ -323,6 +323,8 @@ fn typed(asking: &Asking<'_>) -> Result<Command, InquireError> {
         _ => None,
     };
     let question = fit(item.text(lang), 2);
+    // Drawn in brackets, so one column in.
+    let help = fit(&help, 1);
     loop {
         let mut prompt = Text::new(&question).with_help_message(&help);
         if let Some(suggested) = &suggested {

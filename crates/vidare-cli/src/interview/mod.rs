@@ -105,13 +105,13 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         Box::new(scripted::Scripted::new(stdin.lock()))
     };
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
+    let title = format!(
         "{} ({} {})",
         questionnaire.title(&lang),
         questionnaire.id(),
         questionnaire.version()
-    )?;
+    );
+    writeln!(out, "{}", width::fill(&title, ""))?;
     if let Some(path) = &args.resume {
         eprintln!(
             "resumed from {} ({} events)",
