@@ -40,6 +40,14 @@ fn main() -> std::io::Result<()> {
         }
     }
 
+    // The shapes that took seconds inside the limits (docs/robustness.md,
+    // "Inputs inside the limits that took seconds"), at sizes the fuzzer
+    // runs quickly; docs/benchmarks.md measures them up to the limits.
+    let hostile = hostile_seeds();
+    for text in &hostile {
+        write_seed(&yaml_dir, text.as_bytes())?;
+    }
+
     let expr_dir = corpus.join("expr");
     fs::create_dir_all(&expr_dir)?;
     for e in &expressions {
@@ -70,12 +78,85 @@ fn main() -> std::io::Result<()> {
     }
     println!(
         "seeded {} YAML files, {} expressions, {} session inputs into {}",
-        yaml_files.len(),
+        yaml_files.len() + hostile.len(),
         expressions.len(),
         sessions,
         corpus.display()
     );
     Ok(())
+}
+
+const HEAD: &str = "format: 1\nid: attack\nversion: 1.0.0\ntitle: { en: T }\nlanguages: [en]\ndefault_language: en\nsections:\n  - id: main\n    items:\n";
+
+/// Yes/no items `id(i)`, each shown when `when(i)`, then `tail`.
+fn items(
+    n: usize,
+    id: impl Fn(usize) -> String,
+    when: impl Fn(usize) -> Option<String>,
+    tail: &str,
+) -> String {
+    let mut y = HEAD.to_owned();
+    for i in 0..n {
+        y.push_str(&format!("      - id: {}\n        kind: yes_no\n", id(i)));
+        if let Some(w) = when(i) {
+            y.push_str(&format!("        when: {w}\n"));
+        }
+        y.push_str("        text: { en: T }\n");
+    }
+    y + tail
+}
+
+/// Misspelt long names, unknown short names, many duplicate ids, a chain
+/// of conditions, a chain of derived values, and non-finite numbers.
+fn hostile_seeds() -> Vec<String> {
+    let long = |i: usize, p: &str| format!("{p}_{i:04}_{}", "x".repeat(90));
+    let derived: String = (0..500)
+        .map(|k| {
+            let reads = if k == 0 {
+                "d0_in == true".to_owned()
+            } else {
+                format!("d{} || c{k} == true", k - 1)
+            };
+            format!("  - id: d{k}\n    value: {reads}\n")
+        })
+        .collect();
+    vec![
+        items(
+            300,
+            |i| long(i, "item"),
+            |i| Some(format!("{} == true", long(i, "itme"))),
+            "",
+        ),
+        items(
+            2_000,
+            |i| format!("i{i}"),
+            |i| Some(format!("u{i} == true")),
+            "",
+        ),
+        items(2_000, |_| "same".to_owned(), |_| None, ""),
+        items(
+            1_000,
+            |i| format!("i{i}"),
+            |i| (i > 0).then(|| format!("i{} == true", i - 1)),
+            "",
+        ),
+        items(
+            501,
+            |i| {
+                if i == 0 {
+                    "d0_in".to_owned()
+                } else {
+                    format!("c{i}")
+                }
+            },
+            |i| (i > 1).then(|| format!("d{}", i - 2)),
+            &format!("derived:\n{derived}"),
+        ),
+        format!(
+            "{HEAD}      - {{ id: n, kind: number, min: .nan, max: .inf, text: {{ en: N }} }}\n\
+             \x20     - {{ id: y, kind: yes_no, scores: {{ yes: -.inf, no: 0 }}, text: {{ en: Y }} }}\n"
+        ),
+    ]
 }
 
 fn yaml_in(dir: &Path, recursive: bool) -> Vec<PathBuf> {
