@@ -40,6 +40,7 @@ pub mod access;
 pub mod admin;
 pub mod api;
 mod health;
+mod live_cache;
 mod logging;
 mod openapi;
 mod pages;
@@ -110,6 +111,7 @@ struct Inner {
     statistics: statistics::Pending,
     logins: access::Logins,
     throttle: access::Throttle,
+    live_cache: live_cache::LiveCache,
 }
 
 impl AppState {
@@ -129,6 +131,7 @@ impl AppState {
                 statistics: statistics::Pending::new(options.statistics_batch),
                 logins: access::Logins::new(options.login_ttl),
                 throttle: access::Throttle::default(),
+                live_cache: live_cache::LiveCache::new(LIVE_CACHE_SESSIONS),
                 options,
             }),
         }
@@ -165,7 +168,15 @@ impl AppState {
     pub(crate) fn throttle(&self) -> &access::Throttle {
         &self.inner.throttle
     }
+
+    pub(crate) fn live_cache(&self) -> &live_cache::LiveCache {
+        &self.inner.live_cache
+    }
 }
+
+/// How many open sessions stay warm between steps (see `live_cache.rs`):
+/// enough for the interviews one node has in progress at once.
+const LIVE_CACHE_SESSIONS: usize = 4096;
 
 /// The whole service: the JSON API under `/api/v1`, `/openapi.json`, the
 /// web page, and request logging; only for allowed `Host`s, errors always

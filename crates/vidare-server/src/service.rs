@@ -13,6 +13,7 @@ use crate::store::{ListCursor, NewSession, SessionRow, Store, StoreError, Stored
 
 /// A session as a request sees it: its metadata, its questionnaire, and
 /// either the running session or, once closed, nothing but the stored result.
+#[derive(Clone)]
 pub(crate) struct Live {
     pub row: SessionRow,
     pub questionnaire: Questionnaire,
@@ -268,8 +269,10 @@ fn act_blocking(
     build: impl FnOnce(&Questionnaire) -> Result<Action, Problem>,
 ) -> Result<Live, Problem> {
     let store = state.store();
-    let stored = store.load(scope, id).map_err(store_problem)?;
-    let mut live = live_from(state, stored)?;
+    let mut live = match state.live_cache().take(id, scope, expected) {
+        Some(live) => live,
+        None => live_from(state, store.load(scope, id).map_err(store_problem)?)?,
+    };
     let Some(session) = live.session.as_mut() else {
         return Err(Problem::closed());
     };
@@ -312,6 +315,7 @@ fn act_blocking(
         event,
         at: String::new(),
     });
+    state.live_cache().keep(&live);
     Ok(live)
 }
 
@@ -547,7 +551,15 @@ pub(crate) async fn close(
     id: &str,
     expected: u64,
 ) -> Result<Live, Problem> {
-    let mut live = load(state, who, id).await?;
+    let cached = valid_id(id)
+        .then(|| state.live_cache().take(id, who.scope(), expected))
+        .flatten();
+    let mut live = match cached {
+        Some(live) => live,
+        None => load(state, who, id).await?,
+    };
+    // Whatever happens next, the session is closed or changed elsewhere.
+    state.live_cache().forget(id);
     let Some(session) = live.session.take() else {
         return Err(Problem::closed());
     };
@@ -601,6 +613,7 @@ pub(crate) async fn delete(state: &AppState, who: &Principal, id: &str) -> Resul
         return Err(Problem::unknown_session());
     }
     let (scope, id_owned) = (who.scope().map(str::to_owned), id.to_owned());
+    state.live_cache().forget(id);
     blocking(state, move |s| s.delete(scope.as_deref(), &id_owned)).await?;
     tracing::info!(session = %id, "session deleted");
     Ok(())
