@@ -336,3 +336,41 @@ fn what_the_person_said_fits_40_columns() -> Result<(), rexpect::error::Error> {
     assert!(lines.contains(&"    It is going on now"), "{said}");
     Ok(())
 }
+
+#[test]
+fn going_back_to_a_typed_answer_brings_it_back() -> Result<(), rexpect::error::Error> {
+    let tmp = tempfile::tempdir().unwrap();
+    let questionnaire = tmp.path().join("fixture.yaml");
+    std::fs::write(&questionnaire, TYPED_AND_MULTIPLE).unwrap();
+    let log = tmp.path().join("session.json");
+    let mut p = spawn_on(120, &questionnaire, &log)?;
+    p.exp_string("How many people live with you?")?;
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    keys(&mut p, "3")?;
+    keys(&mut p, ENTER)?;
+    p.exp_string("Which areas?")?;
+    // Work, Home, None of these, [Go back]: mark the fourth and confirm.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    for _ in 0..3 {
+        keys(&mut p, DOWN)?;
+    }
+    keys(&mut p, " ")?;
+    keys(&mut p, ENTER)?;
+    p.exp_string("How many people live with you?")?;
+    // The line holds the earlier answer: Enter gives it again.
+    choose(&mut p, 0)?;
+    p.exp_string("Which areas?")?;
+    let events = quit(&mut p, &log)?;
+    let shape: Vec<(&str, &str)> = events
+        .iter()
+        .map(|[e, i, _]| (e.as_str(), i.as_str()))
+        .collect();
+    let expected = [
+        ("respond", "count"),
+        ("back", "count"),
+        ("respond", "count"),
+    ];
+    assert_eq!(shape, expected);
+    assert_eq!(events[2][2].parse::<f64>().ok(), Some(3.0));
+    Ok(())
+}
