@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 use vidare::Recording;
 use vidare::analysis::{Audit, audit};
+use vidare::diagnostic::escape_controls;
 
 use crate::{AuditArgs, AuditFormat};
 
@@ -19,8 +20,9 @@ Exit codes:
      is flagged (its 95% interval excludes 0)
   2  a recording cannot be read (the others are still audited), none was
      found, its questionnaire version is not in --questionnaires, --by names
-     no item of it, --format svg with recordings of more than one
-     questionnaire version, the output cannot be written; bad arguments";
+     no item of it or one without a fixed list of answers, --format svg with
+     recordings of more than one questionnaire version, the output cannot be
+     written; bad arguments";
 
 pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     let found = crate::files::recordings(&args.recordings)?;
@@ -93,11 +95,15 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     let text = match args.format {
         AuditFormat::Json => Some(serde_json::to_string_pretty(&audits)? + "\n"),
         // Each audit is a section of its own, headed `# Equality audit: …`.
+        // Group names are recorded answers: a forged one could hold
+        // terminal control characters.
         AuditFormat::Markdown if !audits.is_empty() => {
             let all: String = audits.iter().map(Audit::to_markdown).collect();
-            Some(all.trim_end().to_owned() + "\n")
+            Some(escape_controls(all.trim_end()).into_owned() + "\n")
         }
-        AuditFormat::Svg => audits.first().map(|a| a.to_svg() + "\n"),
+        AuditFormat::Svg => audits
+            .first()
+            .map(|a| escape_controls(&a.to_svg()).into_owned() + "\n"),
         AuditFormat::Markdown => None,
     };
     if let Some(text) = text {

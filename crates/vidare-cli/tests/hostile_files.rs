@@ -228,3 +228,17 @@ fn control_characters_and_huge_ids_in_recordings_are_not_printed_raw() {
         assert!(!stderr.contains('\u{1b}'), "{command}: {stderr:?}");
     }
 }
+
+#[test]
+fn a_forged_group_name_with_control_characters_is_escaped_in_the_audit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut json = recording_json();
+    let answers = json["result"]["answers"].as_array_mut().unwrap();
+    let gender = answers.iter_mut().find(|a| a["item"] == "gender").unwrap();
+    gender["value"] = "\u{1b}[2Jforged".into();
+    let file = write_json(&tmp.path().join("forged.json"), &json);
+    let (code, stdout, stderr) = output(vidare().arg("audit").arg(&file));
+    assert!(code == 0 || code == 1, "{stdout}{stderr}");
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(stdout.contains("\\u{1b}[2Jforged"), "{stdout}");
+}
