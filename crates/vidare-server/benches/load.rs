@@ -11,7 +11,9 @@
 //! (32), `--client-threads N` of the load generator's runtime (2),
 //! `--memory-sessions N` (10,000; 0 skips step 5), `--log FILTER` for
 //! `VIDARE_LOG` (`info`, the server's default; the log goes to a file),
-//! `--questionnaire id@version`, `--server PATH` to measure another build.
+//! `--questionnaire id@version`, `--server PATH` to measure another build,
+//! `--no-close` to leave every interview open (the shape measured before
+//! closes were part of the benchmark).
 //!
 //! It starts the server **binary** (`vidare-server`, built by Cargo for this
 //! bench) on a random loopback port with a fresh data file on disk (WAL,
@@ -23,10 +25,14 @@
 //! 3. answers every one of them to the end, each client driving one session
 //!    at a time by the `next` item of the last response and the
 //!    `expected_events` it returned (yes to yes/no, the first option of a
-//!    choice), and times every answer request from send to the last byte
-//!    of the response;
+//!    choice), then closes it, as a real interview ends, and times every
+//!    answer and close request from send to the last byte of the response
+//!    (the throughput counts answers, in a wall time that includes the
+//!    closes);
 //! 4. checks, by reading the data file after the run, that every
-//!    acknowledged answer is an event in the log;
+//!    acknowledged answer is an event in the log, or, for a closed
+//!    session whose questionnaire keeps only parts of it, that its log is
+//!    gone and its stored record is there;
 //! 5. reads the server's `VmRSS` before and after creating
 //!    `--memory-sessions` more sessions that stay open with three answers
 //!    each, for the memory per live session.
@@ -56,6 +62,8 @@ struct Config {
     questionnaire: String,
     /// Another server binary to measure (e.g. a build of an older commit).
     server: Option<PathBuf>,
+    /// Whether a finished interview is closed.
+    close: bool,
 }
 
 impl Config {
@@ -68,6 +76,7 @@ impl Config {
             log: "info".to_owned(),
             questionnaire: "violence-seven@1.0.0".to_owned(),
             server: None,
+            close: true,
         };
         let args: Vec<String> = std::env::args().skip(1).collect();
         let mut i = 0;
@@ -88,6 +97,11 @@ impl Config {
                 "--clients" => c.clients = number().max(1),
                 "--memory-sessions" => c.memory_sessions = number(),
                 "--client-threads" => c.client_threads = number().max(1),
+                "--no-close" => {
+                    c.close = false;
+                    i += 1;
+                    continue;
+                }
                 "--log" => c.log = value.clone().expect("--log needs a filter"),
                 "--server" => c.server = Some(value.clone().expect("--server needs a path").into()),
                 "--questionnaire" => {
@@ -222,7 +236,11 @@ struct Tally {
     latencies: Vec<u32>,
     /// Session-creation latencies in microseconds.
     creates: Vec<u32>,
+    /// Close latencies in microseconds.
+    closes: Vec<u32>,
     answers: usize,
+    /// Answers of sessions whose close was acknowledged.
+    answers_closed: usize,
     finished: usize,
 }
 
@@ -231,7 +249,9 @@ impl Tally {
         for t in others {
             self.latencies.extend(t.latencies);
             self.creates.extend(t.creates);
+            self.closes.extend(t.closes);
             self.answers += t.answers;
+            self.answers_closed += t.answers_closed;
             self.finished += t.finished;
         }
     }
@@ -241,6 +261,7 @@ struct Client {
     http: reqwest::Client,
     base: String,
     questionnaire: String,
+    close: bool,
 }
 
 impl Client {
@@ -273,14 +294,25 @@ impl Client {
         state
     }
 
-    /// Answers up to `limit` questions of a session from `state` on.
+    /// Closes a finished session, which must be acknowledged.
+    async fn close(&self, id: &str, expected: u64, tally: &mut Tally) {
+        let path = format!("/api/v1/sessions/{id}/close");
+        let body = json!({ "expected_events": expected });
+        let (status, after, micros) = self.post(&path, &body).await;
+        assert_eq!(status, 200, "close: {after}");
+        assert_eq!(after["status"], "closed", "{after}");
+        tally.closes.push(micros);
+    }
+
+    /// Answers up to `limit` questions of a session from `state` on, and
+    /// closes it once finished (unless closing is off).
     async fn answer(&self, mut state: Value, limit: usize, tally: &mut Tally) {
         let id = state["id"].as_str().expect("an id").to_owned();
         let path = format!("/api/v1/sessions/{id}/answer");
+        let mut answered = 0;
         for _ in 0..limit {
             if state["status"] != "asking" {
-                tally.finished += 1;
-                return;
+                break;
             }
             let expected = state["events"].as_u64().expect("events");
             let next = &state["next"];
@@ -295,10 +327,16 @@ impl Client {
             assert_eq!(after["events"].as_u64(), Some(expected + 1), "{after}");
             tally.latencies.push(micros);
             tally.answers += 1;
+            answered += 1;
             state = after;
         }
         if state["status"] != "asking" {
             tally.finished += 1;
+            if self.close {
+                let expected = state["events"].as_u64().expect("events");
+                self.close(&id, expected, tally).await;
+                tally.answers_closed += answered;
+            }
         }
     }
 }
@@ -418,8 +456,18 @@ fn summary(label: &str, micros: &mut [u32]) {
     );
 }
 
+/// What the data file holds after the run.
+struct StoredCounts {
+    events: u64,
+    sessions: u64,
+    /// Closed sessions with a stored record.
+    closed: u64,
+    /// Closed sessions whose log closing deleted.
+    forgotten: u64,
+}
+
 /// Counts the events and sessions in the data file.
-fn stored_counts(data: &Path) -> (u64, u64) {
+fn stored_counts(data: &Path) -> StoredCounts {
     let conn = rusqlite::Connection::open_with_flags(
         data,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -430,10 +478,44 @@ fn stored_counts(data: &Path) -> (u64, u64) {
             .expect("a count")
             .unsigned_abs()
     };
-    (
-        count("SELECT count(*) FROM events"),
-        count("SELECT count(*) FROM sessions"),
-    )
+    StoredCounts {
+        events: count("SELECT count(*) FROM events"),
+        sessions: count("SELECT count(*) FROM sessions"),
+        closed: count(
+            "SELECT count(*) FROM sessions WHERE closed_at IS NOT NULL AND result IS NOT NULL",
+        ),
+        forgotten: count("SELECT count(*) FROM sessions WHERE purged_events > 0"),
+    }
+}
+
+/// Asserts that the data file holds every acknowledged write: each
+/// acknowledged close as a stored record, and each acknowledged answer as
+/// an event unless closing deleted its session's log (which it does for
+/// every session of a questionnaire with parts that are not kept, or none).
+fn check_stored(data: &Path, config: &Config, warm: &Tally, run: &Tally) {
+    let stored = stored_counts(data);
+    let sessions = (config.clients * 4 + config.sessions) as u64;
+    let closes = (warm.closes.len() + run.closes.len()) as u64;
+    let answers = (warm.answers + run.answers) as u64;
+    let of_closed = (warm.answers_closed + run.answers_closed) as u64;
+    println!(
+        "data file: {} events in {} sessions, {} closed ({} with the log deleted); acknowledged: {answers} answers in {sessions} sessions, {closes} closes",
+        stored.events, stored.sessions, stored.closed, stored.forgotten
+    );
+    assert_eq!(
+        stored.sessions, sessions,
+        "an acknowledged session is missing"
+    );
+    assert_eq!(stored.closed, closes, "an acknowledged close is missing");
+    let expected_events = match stored.forgotten {
+        0 => answers,
+        n if n == closes => answers - of_closed,
+        n => panic!("{n} of {closes} closed sessions lost their log: all or none should"),
+    };
+    assert_eq!(
+        stored.events, expected_events,
+        "an acknowledged answer is missing"
+    );
 }
 
 fn scratch_dir() -> PathBuf {
@@ -480,6 +562,7 @@ async fn bench(config: Config) {
         http,
         base: server.base.clone(),
         questionnaire: config.questionnaire.clone(),
+        close: config.close,
     });
 
     // 1. Warm-up: complete interviews, not counted.
@@ -502,6 +585,9 @@ async fn bench(config: Config) {
     let (rss_after_run, _) = memory_kib(&pid);
 
     let answers = tally.answers;
+    if config.close {
+        summary("  close latency", &mut tally.closes);
+    }
     let per_session = answers as f64 / config.sessions as f64;
     println!();
     println!(
@@ -531,18 +617,9 @@ async fn bench(config: Config) {
     );
     println!("load average after: {load_after}");
 
-    // 4. Every acknowledged answer is in the log.
-    let (events, sessions) = stored_counts(&data);
-    let expected_events = (warm.answers + answers) as u64;
-    let expected_sessions = (config.clients * 4 + config.sessions) as u64;
-    println!(
-        "data file: {events} events in {sessions} sessions; acknowledged: {expected_events} answers in {expected_sessions} sessions"
-    );
-    assert_eq!(events, expected_events, "an acknowledged answer is missing");
-    assert_eq!(
-        sessions, expected_sessions,
-        "an acknowledged session is missing"
-    );
+    // 4. Every acknowledged answer is in the log, or its session was
+    // closed and its log deleted as the questionnaire asks.
+    check_stored(&data, &config, &warm, &tally);
 
     // 5. Memory per live session.
     if config.memory_sessions > 0 {
