@@ -150,6 +150,8 @@ fn replay_and_impact_print_no_score_values() {
         assert_eq!(code, 0, "{stdout}");
         assert!(!stdout.contains("1234"), "{format}: {stdout}");
         assert!(!stdout.contains("mean change"), "{format}: {stdout}");
+        assert!(!stdout.contains("delta"), "{format}: {stdout}");
+        assert!(stdout.contains("strain"), "{format}: {stdout}");
     }
 }
 

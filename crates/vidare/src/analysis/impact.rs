@@ -54,9 +54,14 @@ pub struct ScoreShift {
     pub id: String,
     /// Recordings where the value changed (including to or from none).
     pub changed: usize,
-    /// Mean change where both values exist.
+    /// Mean change where both values exist. Not serialized, as it is not
+    /// printed: over one recording it is the change of the value itself,
+    /// which for a one-item score is the change of that answer.
+    #[serde(skip)]
     pub mean_delta: f64,
-    /// Largest absolute change where both values exist.
+    /// Largest absolute change where both values exist (not serialized,
+    /// as `mean_delta`).
+    #[serde(skip)]
     pub max_abs_delta: f64,
 }
 
