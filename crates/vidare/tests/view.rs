@@ -49,8 +49,9 @@ fn response(item: &ItemRef<'_>, rng: &mut Rng) -> Response {
         ItemKind::Scale | ItemKind::Number => {
             let (min, max) = item.range();
             let (lo, hi) = (min.unwrap_or(0.0), max.unwrap_or(min.unwrap_or(0.0) + 10.0));
-            let steps = (hi - lo).floor().max(0.0) as u64;
-            let n = lo.ceil() + rng.below(steps + 1) as f64;
+            // A whole number of steps from the lowest accepted value.
+            let steps = (hi - lo).floor().max(0.0) + 1.0;
+            let n = lo.ceil() + (rng.below(1 << 20) as f64 % steps).floor();
             Value::Number(n.min(hi))
         }
         ItemKind::Date => Value::Text("2026-01-31".into()),
