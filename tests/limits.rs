@@ -314,3 +314,33 @@ fn a_result_of_a_hundred_thousand_answers_is_compared_in_full() {
         .count();
     assert_eq!(answers, 100_000);
 }
+
+/// Each name alone is within its own budget (2,000 short ids); only the
+/// budget the cases of a file share stops the suggestions.
+#[test]
+fn test_cases_naming_thousands_of_unknown_items_all_fail_and_suggestions_stop() {
+    let n = 2_000;
+    let ids: Vec<String> = (0..n).map(|i| format!("item_{i:04}")).collect();
+    let q = Compiler::new()
+        .compile(&questionnaire(&ids, &vec![None; n], ""), "q.yaml")
+        .unwrap();
+    let mut cases = String::from("questionnaire: 1.0.0\ncases:\n");
+    for i in 0..n {
+        let _ = write!(
+            cases,
+            "  - name: c{i}\n    steps: []\n    expect:\n      asked: [itme_{i:04}]\n"
+        );
+    }
+    let file = vidare::testing::parse_test_file(&cases, "cases.yaml").unwrap();
+    let reports = vidare::testing::run_file(&q, &file);
+    let suggestions: Vec<Option<String>> = reports
+        .iter()
+        .map(|r| match r.failures.first() {
+            Some(vidare::testing::Failure::Unknown { suggestion, .. }) => suggestion.clone(),
+            other => panic!("{}: {:?}", r.name, other.map(ToString::to_string)),
+        })
+        .collect();
+    assert_eq!(suggestions.len(), n);
+    assert_eq!(suggestions[0].as_deref(), Some("item_0000"));
+    assert_eq!(suggestions[n - 1], None);
+}

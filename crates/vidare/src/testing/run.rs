@@ -211,6 +211,9 @@ impl fmt::Display for CaseReport {
 /// Runs every case of a file against `q`, in file order.
 #[must_use]
 pub fn run_file(q: &Questionnaire, file: &TestFile) -> Vec<CaseReport> {
+    // "Did you mean" for unknown ids in the cases shares one budget, as in
+    // a compile, however many cases name unknown ids.
+    let _budget = crate::compile::suggest::CompileBudget::start();
     file.cases.iter().map(|case| run_case(q, case)).collect()
 }
 
