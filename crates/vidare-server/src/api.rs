@@ -632,6 +632,22 @@ fn outcome_of(live: &Live, lang: &str) -> Option<vidare::Outcome> {
     }
 }
 
+/// The responses that count now, in the questionnaire's order: what the
+/// result's `answers` lists, without building the result.
+fn responses_of(session: &vidare::Session) -> Vec<ResponseView> {
+    session
+        .questionnaire()
+        .items()
+        .filter_map(|item| {
+            let response = session.response(item.id())?;
+            Some(ResponseView {
+                item: item.id().to_owned(),
+                response: response.kind().to_owned(),
+            })
+        })
+        .collect()
+}
+
 fn trigger_view(t: vidare::TriggerRecord) -> TriggerView {
     TriggerView {
         id: t.id,
@@ -699,7 +715,15 @@ fn item_view(session: &vidare::Session, item: vidare::ItemRef<'_>, lang: &str) -
 /// The state of a session in `lang`, for the API and the web page alike.
 pub(crate) fn state_view(live: &Live, lang: &str) -> SessionState {
     let q = &live.questionnaire;
-    let outcome = outcome_of(live, lang);
+    // The whole result is built only when the state shows part of it that
+    // the session cannot give directly: an immediate trigger with its
+    // evidence, an end's text, or a closed session's stored responses.
+    let outcome = live
+        .session
+        .as_ref()
+        .is_none_or(|s| s.immediate().next().is_some() || s.ended_by().is_some())
+        .then(|| outcome_of(live, lang))
+        .flatten();
     let immediate_triggers = outcome
         .as_ref()
         .map(|o| {
@@ -711,18 +735,21 @@ pub(crate) fn state_view(live: &Live, lang: &str) -> SessionState {
                 .collect()
         })
         .unwrap_or_default();
-    let responses: Vec<ResponseView> = outcome
-        .as_ref()
-        .map(|o| {
-            o.answers
-                .iter()
-                .map(|a| ResponseView {
-                    item: a.item.clone(),
-                    response: a.response.clone(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let responses: Vec<ResponseView> = match (&live.session, &outcome) {
+        (Some(session), _) => responses_of(session),
+        (None, o) => o
+            .as_ref()
+            .map(|o| {
+                o.answers
+                    .iter()
+                    .map(|a| ResponseView {
+                        item: a.item.clone(),
+                        response: a.response.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
     let ended_by = outcome.as_ref().and_then(|o| {
         o.ended_by.as_ref().map(|e| EndView {
             id: e.id.clone(),

@@ -211,12 +211,14 @@ pub(crate) async fn create(
     };
     let row = blocking(state, move |s| s.create(&new)).await?;
     tracing::info!(session = %row.id, tenant = %row.tenant, questionnaire = %row.questionnaire, version = %row.version, "session created");
-    Ok(Live {
+    let live = Live {
         row,
         session: Some(Session::new(&q)),
         questionnaire: q,
         events: Vec::new(),
-    })
+    };
+    state.live_cache().keep(&live);
+    Ok(live)
 }
 
 /// Applies one step if the session still has `expected` events, and
