@@ -312,6 +312,9 @@ fn act_blocking(
         .append(scope, &live.row.id, expected, &event)
         .map_err(store_problem)?;
     live.row.event_count = count;
+    // The store sets its own time; a warm session would otherwise show
+    // the time it was last read.
+    live.row.updated_at = utc_now();
     live.events.push(StoredEvent {
         seq: expected,
         event,
@@ -319,6 +322,32 @@ fn act_blocking(
     });
     state.live_cache().keep(&live);
     Ok(live)
+}
+
+/// Now in UTC, as the store writes times (RFC 3339 with milliseconds).
+fn utc_now() -> String {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    rfc3339_millis(since.as_millis())
+}
+
+/// `millis` after the Unix epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ` (the
+/// civil-from-days conversion of the proleptic Gregorian calendar).
+fn rfc3339_millis(millis: u128) -> String {
+    let (secs, ms) = (millis / 1000, millis % 1000);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u128::from(month <= 2);
+    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{ms:03}Z")
 }
 
 /// What closing keeps: the stored record in every language of the
@@ -701,4 +730,24 @@ pub(crate) async fn statistics(
 ) -> Result<Vec<crate::store::StatisticsRow>, Problem> {
     let (q, v) = (questionnaire.to_owned(), version.to_owned());
     blocking(state, move |s| s.statistics(&q, &v)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rfc3339_millis;
+
+    #[test]
+    fn times_are_written_as_the_store_writes_them() {
+        assert_eq!(rfc3339_millis(0), "1970-01-01T00:00:00.000Z");
+        // 2000-02-29 (a leap day of a century divisible by 400).
+        assert_eq!(rfc3339_millis(951_782_400_123), "2000-02-29T00:00:00.123Z");
+        assert_eq!(
+            rfc3339_millis(1_796_170_330_388),
+            "2026-12-02T00:12:10.388Z"
+        );
+        assert_eq!(
+            rfc3339_millis(4_107_542_399_999),
+            "2100-02-28T23:59:59.999Z"
+        );
+    }
 }

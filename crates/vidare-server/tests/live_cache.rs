@@ -84,8 +84,12 @@ async fn a_warm_session_never_overrides_what_another_server_wrote() {
 
     // A creates and answers: A now holds the session warm at 1 event.
     let created = a.create().await;
+    // Times have milliseconds: a step 5 ms later has a later time.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let (status, at_one) = a.answer(&created, 0, json!(ALONE)).await;
     assert_eq!(status, 200, "{at_one}");
+    let time = |state: &Value| state["updated_at"].as_str().expect("a time").to_owned();
+    assert!(time(&at_one) > time(&created), "{at_one}");
 
     // B answers the next question: the stored session is at 2 events.
     let (status, at_two) = b.answer(&at_one, 1, pick(&at_one["next"])).await;
