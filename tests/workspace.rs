@@ -30,3 +30,5 @@ mod generated;
 mod disclosure;
 // Inputs inside the limits that took seconds, and the limits themselves.
 mod limits;
+// Bands: whole-number scores, fixes that keep cut-offs, the possible range.
+mod bands;

@@ -99,6 +99,9 @@ codes! {
     UndeclaredDisclosureLegacy = "V030", Warning, "kept output reveals a conversation-only answer (format 1)";
     /// `reveals` on an output that reveals no conversation-only answer.
     NeedlessReveals = "V031", Warning, "`reveals` on an output that reveals nothing";
+    /// Scores the terms can reach that fall in no band, or a band no
+    /// possible score reaches.
+    BandRange = "V032", Warning, "bands do not match the score's possible range";
 }
 
 /// How serious a diagnostic is.

@@ -3,8 +3,10 @@
 
 use super::context::Ctx;
 use super::exprs::Checked;
+use super::{band_range, ranges};
 use crate::diagnostic::Code;
-use crate::format::{CountAs, Document, ItemKind, Method, Score};
+use crate::diagnostic::Location;
+use crate::format::{Band, CountAs, Document, Score};
 use crate::questionnaire::{BandDef, ItemDef, ScoreDef, Term};
 
 pub(super) fn build_scores(
@@ -13,6 +15,8 @@ pub(super) fn build_scores(
     checked: &Checked,
     items: &[ItemDef],
 ) -> Vec<ScoreDef> {
+    // The values of each score so far, for terms that read earlier scores.
+    let mut values: Vec<ranges::Values> = Vec::with_capacity(doc.scores.len());
     doc.scores
         .iter()
         .enumerate()
@@ -50,10 +54,27 @@ pub(super) fn build_scores(
                     .help = Some(format!("use at most {n_terms}"));
                 }
             }
-            let integral = score.method.value == Method::Count
-                || (score.method.value != Method::Mean
-                    && terms.iter().all(|t| term_is_integral(t, items)));
-            let bands = check_bands(score, &path, integral, ctx);
+            let zero = ranges::ZeroPolicy {
+                declined: score
+                    .declined
+                    .as_ref()
+                    .is_some_and(|d| d.value == CountAs::Zero),
+                dont_know: score
+                    .dont_know
+                    .as_ref()
+                    .is_some_and(|d| d.value == CountAs::Zero),
+            };
+            let term_values: Vec<ranges::Values> = terms
+                .iter()
+                .map(|t| ranges::term(t, items, &values, zero))
+                .collect();
+            let k = score.min_answered.as_ref().map_or(n_terms, |m| m.value) as usize;
+            let this = ranges::score(score.method.value, &term_values, k);
+            values.push(this);
+            let bands = check_bands(score, &path, this.whole, ctx);
+            if let Some(range) = this.range {
+                band_range::check(score, &path, &bands, range, this.whole, ctx);
+            }
             ScoreDef {
                 id: score.id.value.clone(),
                 label: ctx.opt_texts(score.label.as_ref(), &format!("{path}.label")),
@@ -72,30 +93,6 @@ pub(super) fn build_scores(
             }
         })
         .collect()
-}
-
-fn whole(x: f64) -> bool {
-    x.fract() == 0.0
-}
-
-fn term_is_integral(term: &Term, items: &[ItemDef]) -> bool {
-    match term {
-        Term::Item(i) => {
-            let item = &items[*i as usize];
-            match item.kind {
-                ItemKind::YesNo => whole(item.yes_no_scores.0) && whole(item.yes_no_scores.1),
-                ItemKind::SingleChoice | ItemKind::MultipleChoice => {
-                    item.options.iter().all(|o| o.score.is_none_or(whole))
-                }
-                ItemKind::Scale => true,
-                ItemKind::Number => item.integer,
-                _ => false,
-            }
-        }
-        // The type of an expression term is not tracked here; treating it as
-        // fractional only relaxes the band check to touching bounds.
-        Term::Expr(_) => false,
-    }
 }
 
 fn check_bands(score: &Score, path: &str, integral: bool, ctx: &mut Ctx<'_>) -> Vec<BandDef> {
@@ -126,52 +123,11 @@ fn check_bands(score: &Score, path: &str, integral: bool, ctx: &mut Ctx<'_>) -> 
             .help = Some("swap `min` and `max`".into());
         }
         if let Some(prev) = out.last() {
-            let prev_band = &bands.value[b - 1];
-            let (overlap, gap) = if integral {
-                (band.min.value <= prev.max, band.min.value > prev.max + 1.0)
-            } else {
-                (band.min.value < prev.max, band.min.value > prev.max)
-            };
-            let expected = if integral { prev.max + 1.0 } else { prev.max };
-            if overlap {
-                let related = ctx.loc(&prev_band.max, &format!("{path}.bands[{}].max", b - 1));
-                ctx.error(
-                    Code::BandOverlap,
-                    &band.min,
-                    &format!("{bpath}.min"),
-                    format!(
-                        "band `{}` starts at {} but band `{}` runs to {}",
-                        band.id.value, band.min.value, prev.id, prev.max
-                    ),
-                )
-                .with_related_mut(related, "the earlier band ends here")
-                .help = Some(format!(
-                    "list bands in ascending order; start this one at {expected}"
-                ));
-            } else if gap {
-                let related = ctx.loc(&prev_band.max, &format!("{path}.bands[{}].max", b - 1));
-                ctx.error(
-                    Code::BandGap,
-                    &band.min,
-                    &format!("{bpath}.min"),
-                    if integral {
-                        let (lo, hi) = (prev.max + 1.0, band.min.value - 1.0);
-                        let range = if lo >= hi {
-                            format!("the score {lo} belongs")
-                        } else {
-                            format!("scores from {lo} to {hi} belong")
-                        };
-                        format!("{range} to no band (`{}` ends at {}, `{}` starts at {})", prev.id, prev.max, band.id.value, band.min.value)
-                    } else {
-                        format!(
-                            "scores between {} and {} belong to no band (`{}` ends at {}, `{}` starts at {})",
-                            prev.max, band.min.value, prev.id, prev.max, band.id.value, band.min.value
-                        )
-                    },
-                )
-                .with_related_mut(related, "the earlier band ends here")
-                .help = Some(format!("start `{}` at {expected}", band.id.value));
-            }
+            let prev_at = ctx.loc(
+                &bands.value[b - 1].max,
+                &format!("{path}.bands[{}].max", b - 1),
+            );
+            meet(prev, band, &bpath, prev_at, integral, ctx);
         }
         if !super::header::valid_id(&band.id.value) {
             ctx.error(
@@ -199,4 +155,111 @@ fn check_bands(score: &Score, path: &str, integral: bool, ctx: &mut Ctx<'_>) -> 
         });
     }
     out
+}
+
+/// Checks where `band` starts against where the band before it ends. Every
+/// help keeps each score the author placed in its band: a gap or overlap can
+/// be closed from either side, so both are named, and only the manual can
+/// say which is meant.
+fn meet(
+    prev: &BandDef,
+    band: &Band,
+    bpath: &str,
+    prev_at: Location,
+    integral: bool,
+    ctx: &mut Ctx<'_>,
+) {
+    let start = band.min.value;
+    let (overlap, gap) = if integral {
+        (start <= prev.max, start > prev.max + 1.0)
+    } else {
+        (start < prev.max, start > prev.max)
+    };
+    let (code, message, help) = if overlap {
+        (
+            Code::BandOverlap,
+            format!(
+                "band `{}` starts at {start} but band `{}` runs to {}",
+                band.id.value, prev.id, prev.max
+            ),
+            overlap_help(prev, band, integral),
+        )
+    } else if gap {
+        (
+            Code::BandGap,
+            gap_message(prev, band, integral),
+            gap_help(prev, band, integral),
+        )
+    } else {
+        return;
+    };
+    ctx.error(code, &band.min, &format!("{bpath}.min"), message)
+        .with_related_mut(prev_at, "the earlier band ends here")
+        .help = Some(help);
+}
+
+/// The scores from `lo` to `hi`, for a whole-number score.
+fn whole_scores(lo: f64, hi: f64) -> String {
+    if lo >= hi {
+        format!("the score {lo}")
+    } else {
+        format!("the scores {lo} to {hi}")
+    }
+}
+
+fn gap_message(prev: &BandDef, band: &Band, integral: bool) -> String {
+    let (id, start) = (&band.id.value, band.min.value);
+    let (p, end) = (&prev.id, prev.max);
+    if integral {
+        let (lo, hi) = (end + 1.0, start - 1.0);
+        let which = if lo >= hi {
+            format!("the score {lo} belongs")
+        } else {
+            format!("scores from {lo} to {hi} belong")
+        };
+        format!("{which} to no band (`{p}` ends at {end}, `{id}` starts at {start})")
+    } else {
+        format!(
+            "scores between {end} and {start} belong to no band (`{p}` ends at {end}, `{id}` starts at {start})"
+        )
+    }
+}
+
+fn gap_help(prev: &BandDef, band: &Band, integral: bool) -> String {
+    let (id, start) = (&band.id.value, band.min.value);
+    let (p, end) = (&prev.id, prev.max);
+    if integral {
+        let (lo, hi) = (end + 1.0, start - 1.0);
+        format!(
+            "end `{p}` at {hi} or start `{id}` at {lo}, as the instrument's manual places {}",
+            whole_scores(lo, hi)
+        )
+    } else {
+        // Ending the earlier band at the later one's start moves no score the
+        // author placed: the shared bound stays in the later band.
+        format!(
+            "end `{p}` at {start}: scores between {end} and {start} then count as `{p}`, and {start} stays in `{id}`"
+        )
+    }
+}
+
+fn overlap_help(prev: &BandDef, band: &Band, integral: bool) -> String {
+    let (id, start) = (&band.id.value, band.min.value);
+    let (p, end) = (&prev.id, prev.max);
+    if start <= prev.min {
+        return "list bands in ascending order".into();
+    }
+    if integral {
+        let verb = if start >= end { "is" } else { "are" };
+        format!(
+            "{} {verb} in both bands: end `{p}` at {} or start `{id}` at {}, as the instrument's manual places them",
+            whole_scores(start, end),
+            start - 1.0,
+            end + 1.0
+        )
+    } else {
+        format!(
+            "scores from {start} to {end} are in both bands: end `{p}` at {start} or start `{id}` at {end}, as the instrument's manual places them"
+        )
+    }
 }

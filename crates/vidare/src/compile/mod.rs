@@ -6,6 +6,7 @@
 //! and carries on, so one load shows all problems.
 
 mod affected;
+mod band_range;
 mod bands;
 mod context;
 pub(crate) mod disclosure;
@@ -17,6 +18,7 @@ mod header;
 mod ids;
 mod items;
 mod numbers;
+mod ranges;
 mod reach;
 pub(crate) mod suggest;
 mod symbols;
