@@ -239,14 +239,15 @@ cases:
     assert_eq!(
         report.failures[0].to_string(),
         "step 2 (`interpreter`, line 6): the engine rejected the answer: invalid answer to \
-         `interpreter`: expected one of \"none\", \"professional\", \"relative\""
+         `interpreter`: expected one of \"none\", \"professional\", \"relative\" (the step gives \
+         the text \"a cousin\")"
     );
     assert_eq!(
         report.to_string(),
         "\
 FAIL answers out of order (questionnaires/violence-seven/tests/rejected.yaml:3)
   - step 2 (`interpreter`, line 6): the engine rejected the answer
-      invalid answer to `interpreter`: expected one of \"none\", \"professional\", \"relative\"
+      invalid answer to `interpreter`: expected one of \"none\", \"professional\", \"relative\" (the step gives the text \"a cousin\")
       (the case stopped here; its expectations were not checked)
 "
     );

@@ -32,3 +32,5 @@ mod disclosure;
 mod limits;
 // Bands: whole-number scores, fixes that keep cut-offs, the possible range.
 mod bands;
+// Test-case steps are read by the item's kind.
+mod test_steps;

@@ -380,6 +380,12 @@ fn read_raw(source: &str, file: &str) -> Result<RawFile, Box<Diagnostic>> {
     let mut options = serde_saphyr::Options::default();
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
     options.with_snippet = false;
+    // Plain scalars that YAML 1.1 would turn into numbers or booleans
+    // (`3_4`, `007`, `no`) stay text: a step's answer is read by the item's
+    // kind when the case runs, so `no` can name an option and `3_4` be one.
+    options.strict_booleans = true;
+    options.underscored_numbers_as_strings = true;
+    options.leading_zero_numbers_as_strings = true;
     let mut path = String::new();
     let result = serde_saphyr::with_deserializer_from_str_with_options(source, options, |de| {
         serde_path_to_error::deserialize::<_, RawFile>(de).map_err(|e| {
@@ -589,9 +595,16 @@ fn to_value(value: &Json) -> Option<Value> {
         Json::Bool(b) => Some(Value::Bool(*b)),
         Json::Number(n) => n.as_f64().map(Value::Number),
         Json::String(s) => Some(Value::Text(s.clone())),
+        // A list answers a multiple choice, whose values are texts: `[1, 2]`
+        // names the options "1" and "2".
         Json::Array(list) => list
             .iter()
-            .map(|v| v.as_str().map(str::to_owned))
+            .map(|v| match v {
+                Json::String(s) => Some(s.clone()),
+                Json::Number(n) => n.as_f64().map(|x| x.to_string()),
+                Json::Bool(b) => Some(b.to_string()),
+                _ => None,
+            })
             .collect::<Option<Vec<_>>>()
             .map(Value::List),
         Json::Null | Json::Object(_) => None,

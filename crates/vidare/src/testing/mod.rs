@@ -51,6 +51,7 @@
 
 mod cases;
 mod coverage;
+mod reading;
 mod run;
 mod sample;
 

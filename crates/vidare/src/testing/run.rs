@@ -226,21 +226,13 @@ pub fn run_case(q: &Questionnaire, case: &TestCase) -> CaseReport {
     let mut failures = Vec::new();
     let mut steps_run = case.steps.len();
     for (n, step) in case.steps.iter().enumerate() {
-        let result = match &step.action {
-            Action::Answer { item, value } => session.answer(item, value.clone()),
-            Action::Decline { item } => session.decline(item),
-            Action::DontKnow { item } => session.dont_know(item),
-            Action::Skip { item } => session.skip(item),
-            Action::Change { item, value } => session.change(item, Response::Answer(value.clone())),
-            Action::Back => session.back(),
-        };
-        if let Err(error) = result {
+        if let Err(message) = apply(q, &mut session, &step.action) {
             failures.push(Failure::Rejected {
                 step: n + 1,
                 line: step.line,
                 item: step.action.item().map(str::to_owned),
                 action: step.action.word(),
-                message: error.to_string(),
+                message,
             });
             steps_run = n;
             break;
@@ -256,6 +248,44 @@ pub fn run_case(q: &Questionnaire, case: &TestCase) -> CaseReport {
         steps_run,
         failures,
         session,
+    }
+}
+
+/// Applies one step, reading its answer by the item's kind. A rejected
+/// answer's message says what the step gave: the engine's own errors never
+/// repeat an answer, but a test file's answers are the author's, not a
+/// person's.
+fn apply(q: &Questionnaire, session: &mut Session, action: &Action) -> Result<(), String> {
+    let answer = |item: &str, value: &Value| {
+        super::reading::by_kind(q, item, value).map(|v| {
+            let given = super::reading::describe(&v);
+            (v, given)
+        })
+    };
+    match action {
+        Action::Answer { item, value } => {
+            let (value, given) = answer(item, value)?;
+            session.answer(item, value).map_err(|e| gave(&e, &given))
+        }
+        Action::Change { item, value } => {
+            let (value, given) = answer(item, value)?;
+            session
+                .change(item, Response::Answer(value))
+                .map_err(|e| gave(&e, &given))
+        }
+        Action::Decline { item } => session.decline(item).map_err(|e| e.to_string()),
+        Action::DontKnow { item } => session.dont_know(item).map_err(|e| e.to_string()),
+        Action::Skip { item } => session.skip(item).map_err(|e| e.to_string()),
+        Action::Back => session.back().map_err(|e| e.to_string()),
+    }
+}
+
+/// The engine's error, with what the step gave when the answer itself was
+/// refused.
+fn gave(error: &crate::Error, given: &str) -> String {
+    match error {
+        crate::Error::InvalidAnswer { .. } => format!("{error} (the step gives {given})"),
+        _ => error.to_string(),
     }
 }
 
@@ -438,7 +468,7 @@ fn same_value(a: Option<&Value>, b: Option<&Value>) -> bool {
             y.sort();
             x == y
         }
-        (Some(x), Some(y)) => x == y,
+        (Some(x), Some(y)) => x == y || super::reading::same_yes_no(x, y),
         _ => false,
     }
 }
