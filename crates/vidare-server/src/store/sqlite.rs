@@ -460,9 +460,9 @@ impl Store for SqliteStore {
         forget_log: bool,
     ) -> Result<SessionRow, StoreError> {
         let text = serde_json::to_string(results).map_err(backend)?;
-        let (scope, id) = (scope.map(str::to_owned), id.to_owned());
+        let (scope, id, results) = (scope.map(str::to_owned), id.to_owned(), results.clone());
         self.writer.write(move |conn| {
-            let row = find(conn, scope.as_deref(), &id)?;
+            let mut row = find(conn, scope.as_deref(), &id)?;
             check_writable(&row, expected)?;
             let purged = if forget_log {
                 conn.execute("DELETE FROM events WHERE session_id = ?1", params![id])
@@ -472,15 +472,28 @@ impl Store for SqliteStore {
             };
             // With the log gone, neither the event count nor the number
             // deleted is kept: both would tell how many answers there were.
-            conn.execute(
-                &format!(
-                    "UPDATE sessions SET closed_at = {NOW}, updated_at = {NOW}, result = ?2, \
-                     purged_events = ?3, event_count = CASE WHEN ?3 THEN 0 ELSE event_count END WHERE id = ?1"
-                ),
-                params![id, text, forget_log],
-            )
-            .map_err(backend)?;
-            let row = find(conn, scope.as_deref(), &id)?;
+            // The closed row is the one read above with what was written:
+            // reading it back would parse the results just serialised.
+            let at: String = conn
+                .query_row(
+                    &format!(
+                        "UPDATE sessions SET closed_at = {NOW}, updated_at = {NOW}, result = ?2, \
+                         purged_events = ?3, event_count = CASE WHEN ?3 THEN 0 ELSE event_count END \
+                         WHERE id = ?1 RETURNING closed_at"
+                    ),
+                    params![id, text, forget_log],
+                    |r| r.get(0),
+                )
+                .map_err(backend)?;
+            if forget_log {
+                row.event_count = 0;
+            }
+            row.updated_at.clone_from(&at);
+            row.closed = Some(ClosedRow {
+                at,
+                results,
+                purged_events: u64::from(forget_log),
+            });
             // Once committed, move the pages into the main file and empty
             // the WAL, so the deleted answers do not stay behind in it, and
             // vacuum the file, so that no older copy of them does either.
