@@ -34,3 +34,5 @@ mod limits;
 mod bands;
 // Test-case steps are read by the item's kind.
 mod test_steps;
+// Test-case expectations: exactly these triggers fired, band coverage.
+mod test_expectations;

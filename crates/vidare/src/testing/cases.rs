@@ -139,6 +139,9 @@ pub struct Expect {
     pub triggers: Vec<String>,
     /// Triggers that must not have fired.
     pub not_triggers: Vec<String>,
+    /// `Some(ids)`: exactly these triggers fired, no others (`[]`: none);
+    /// `None`: not checked.
+    pub fired: Option<Vec<String>>,
 }
 
 impl TestFile {
@@ -365,6 +368,8 @@ struct RawExpect {
     triggers: Vec<String>,
     #[serde(default)]
     not_triggers: Vec<String>,
+    #[serde(default)]
+    fired: Option<Vec<String>>,
 }
 
 /// Tells a field written as `null` (`Some(None)`) from an absent one (`None`).
@@ -669,6 +674,7 @@ fn expect(raw: RawExpect) -> Result<Expect, (String, String)> {
         derived,
         triggers: raw.triggers,
         not_triggers: raw.not_triggers,
+        fired: raw.fired,
     })
 }
 

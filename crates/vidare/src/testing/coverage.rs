@@ -1,5 +1,5 @@
 //! What a set of test cases exercises of a questionnaire: items shown,
-//! conditions seen both true and false, triggers fired.
+//! conditions seen both true and false, triggers fired, bands reached.
 
 use std::fmt;
 
@@ -39,6 +39,17 @@ pub struct TriggerCoverage {
     pub fired: bool,
 }
 
+/// Whether a band of a score was reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BandCoverage {
+    /// The score.
+    pub score: String,
+    /// The band.
+    pub band: String,
+    /// Whether the score was in this band at the end of at least one session.
+    pub reached: bool,
+}
+
 /// Coverage of a questionnaire by the final states of a set of sessions.
 ///
 /// A condition counts as true or false only when its value is known at
@@ -60,11 +71,13 @@ pub struct Coverage {
     pub conditions: Vec<ConditionCoverage>,
     /// Every trigger, in document order.
     pub triggers: Vec<TriggerCoverage>,
+    /// Every band of every score, in document order.
+    pub bands: Vec<BandCoverage>,
 }
 
 impl Coverage {
     /// Whether every item was shown, every condition seen both true and
-    /// false, and every trigger fired.
+    /// false, every trigger fired and every band reached.
     #[must_use]
     pub fn is_complete(&self) -> bool {
         self.uncovered().is_empty()
@@ -88,6 +101,12 @@ impl Coverage {
         }
         for t in self.triggers.iter().filter(|t| !t.fired) {
             out.push(format!("trigger `{}` never fired", t.id));
+        }
+        for b in self.bands.iter().filter(|b| !b.reached) {
+            out.push(format!(
+                "band `{}` of score `{}` never reached",
+                b.band, b.score
+            ));
         }
         out
     }
@@ -116,6 +135,13 @@ impl Coverage {
         let fired = self.triggers.iter().filter(|t| t.fired).count();
         (fired, self.triggers.len())
     }
+
+    /// (reached, total) bands over all scores.
+    #[must_use]
+    pub fn bands_reached(&self) -> (usize, usize) {
+        let reached = self.bands.iter().filter(|b| b.reached).count();
+        (reached, self.bands.len())
+    }
 }
 
 /// Whole percent, rounded down so that 100% means complete.
@@ -136,6 +162,7 @@ impl fmt::Display for Coverage {
             ("items shown", self.items_shown()),
             ("condition outcomes", self.condition_outcomes()),
             ("triggers fired", self.triggers_fired()),
+            ("bands reached", self.bands_reached()),
         ] {
             writeln!(
                 f,
@@ -241,7 +268,29 @@ pub fn coverage(q: &Questionnaire, sessions: &[&Session]) -> Coverage {
         items,
         conditions,
         triggers,
+        bands: bands(q, &sessions),
     }
+}
+
+/// Every band of every score, reached when some session ends in it.
+fn bands(q: &Questionnaire, sessions: &[&Session]) -> Vec<BandCoverage> {
+    let ends: Vec<Vec<Option<&str>>> = sessions
+        .iter()
+        .map(|s| s.scores().map(|v| v.band).collect())
+        .collect();
+    q.inner
+        .scores
+        .iter()
+        .enumerate()
+        .flat_map(|(i, score)| {
+            let ends = &ends;
+            score.bands.iter().map(move |band| BandCoverage {
+                score: score.id.clone(),
+                band: band.id.clone(),
+                reached: ends.iter().any(|e| e[i] == Some(band.id.as_str())),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -51,6 +51,7 @@
 
 mod cases;
 mod coverage;
+mod fired;
 mod reading;
 mod run;
 mod sample;
@@ -58,6 +59,8 @@ mod sample;
 pub use cases::{
     Action, CaseStep, Expect, STEP_WORDS, TestCase, TestFile, load_test_file, parse_test_file,
 };
-pub use coverage::{ConditionCoverage, Coverage, ItemCoverage, TriggerCoverage, coverage};
+pub use coverage::{
+    BandCoverage, ConditionCoverage, Coverage, ItemCoverage, TriggerCoverage, coverage,
+};
 pub use run::{CaseReport, Failure, run_case, run_file};
 pub use sample::sample_answer;

@@ -448,6 +448,10 @@ fn check(q: &Questionnaire, session: &Session, case: &TestCase) -> Vec<Failure> 
             }
         }
     }
+    if let Some(expected) = &expect.fired {
+        let actual: Vec<String> = result.triggers.iter().map(|t| t.id.clone()).collect();
+        failures.extend(super::fired::check(q, expected, &actual));
+    }
     failures
 }
 
