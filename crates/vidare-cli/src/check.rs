@@ -68,35 +68,46 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// A file as given, or the questionnaire files of a directory:
-/// `<folder>/<file>.yaml`, sorted, leaving out folders named `tests`.
+/// A file as given; the questionnaire files of a questionnaire's folder
+/// (`<folder>/*.yaml`, as `vidare test <folder>` takes it); or, for a folder
+/// of questionnaire folders, their `<folder>/<file>.yaml`. Sorted; folders
+/// named `tests` are left out.
 fn expand(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
     if !path.is_dir() {
         return Ok(vec![path.to_path_buf()]);
+    }
+    let own = yaml_in(path)?;
+    if !own.is_empty() {
+        return Ok(own);
     }
     let mut files = Vec::new();
     let cannot = || format!("cannot list the directory {}", path.display());
     for folder in std::fs::read_dir(path).with_context(cannot)? {
         let folder = folder.with_context(cannot)?.path();
-        if !folder.is_dir() || folder.file_name().is_some_and(|n| n == "tests") {
-            continue;
-        }
-        let listing = std::fs::read_dir(&folder)
-            .with_context(|| format!("cannot list the directory {}", folder.display()))?;
-        for file in listing.flatten() {
-            let file = file.path();
-            if file.is_file() && file.extension().is_some_and(|e| e == "yaml") {
-                files.push(file);
-            }
+        if folder.is_dir() && folder.file_name().is_none_or(|n| n != "tests") {
+            files.extend(yaml_in(&folder)?);
         }
     }
     if files.is_empty() {
         anyhow::bail!(
-            "{} holds no questionnaire files (<folder>/<version>.yaml); \
-             give a questionnaire file or the folder that holds one folder per questionnaire",
+            "{} holds no questionnaire files; give a questionnaire file, a questionnaire's \
+             folder (<folder>/<version>.yaml) or the folder that holds one folder per questionnaire",
             path.display()
         );
     }
+    files.sort();
+    Ok(files)
+}
+
+/// The `*.yaml` files directly in `dir`, sorted.
+fn yaml_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let listing = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list the directory {}", dir.display()))?;
+    let mut files: Vec<PathBuf> = listing
+        .flatten()
+        .map(|f| f.path())
+        .filter(|f| f.is_file() && f.extension().is_some_and(|e| e == "yaml"))
+        .collect();
     files.sort();
     Ok(files)
 }

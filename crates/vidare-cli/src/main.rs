@@ -70,8 +70,9 @@ enum Command {
     Run(RunArgs),
     /// Check questionnaire files and print every problem found.
     ///
-    /// A directory is searched for `<folder>/<file>.yaml`, leaving out
-    /// folders named `tests`.
+    /// A questionnaire's folder means its `*.yaml` files (as for `test`);
+    /// any other directory is searched for `<folder>/<file>.yaml`, leaving
+    /// out folders named `tests`.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
     /// Run the YAML test cases of questionnaires and report their coverage.
