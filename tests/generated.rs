@@ -90,6 +90,9 @@ fn sort_warnings(
             Code::Unreachable => &mut unreachable,
             Code::UndeclaredDisclosureLegacy => &mut undeclared,
             Code::NeedlessReveals => &mut needless,
+            // Generated bands rarely fit the score's range; V032 is checked
+            // against known ranges in tests/bands.rs.
+            Code::BandRange if d.location.path.contains(".bands[") => continue,
             _ => return None,
         };
         list.push(d.location.path.clone());

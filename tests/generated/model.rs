@@ -622,6 +622,24 @@ fn num_expr(raw: &NumRaw, scope: &Scope) -> Option<NumE> {
     })
 }
 
+/// Whether a number expression gives whole numbers only, as the engine
+/// infers it for band checks: whole numbers under `+`, `-` and negation,
+/// `count(...)`; a product with the generator's factors (`k + 0.5`) and a
+/// quotient are not.
+fn num_whole(e: &NumE, scope: &Scope) -> bool {
+    let integer = |s: &Sym| {
+        scope
+            .iter()
+            .any(|(x, t)| x == s && matches!(t, Ty::Num { integer: true, .. }))
+    };
+    match e {
+        NumE::Sym(a) | NumE::Neg(a) => integer(a),
+        NumE::Add(a, b) | NumE::Sub(a, b) => integer(a) && integer(b),
+        NumE::MulK(..) | NumE::Div(..) => false,
+        NumE::Count(_) => true,
+    }
+}
+
 fn reads_num(e: &NumE, out: &mut Vec<Sym>) {
     match e {
         NumE::Sym(a) | NumE::MulK(a, _) | NumE::Neg(a) => out.push(*a),
@@ -1177,13 +1195,15 @@ fn build_score(
                 }
                 let mut read = Vec::new();
                 reads(&rc, &mut read);
-                (b.expr(&rc), false, read)
+                // A condition counts as 1 or 0: a whole number.
+                (b.expr(&rc), true, read)
             }
             TermRaw::Num(n) => {
                 let Some(e) = num_expr(n, &all) else { continue };
                 let mut read = Vec::new();
                 reads_num(&e, &mut read);
-                (b.num(&e), false, read)
+                let whole = num_whole(&e, &all);
+                (b.num(&e), whole, read)
             }
         };
         if terms.contains(&text) {
