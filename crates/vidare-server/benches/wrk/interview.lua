@@ -7,12 +7,14 @@
 -- Run it with as many threads as connections (-t = -c): wrk keeps one Lua
 -- state per thread, and an interview's next request depends on the last
 -- response, so each connection needs a state of its own.
--- QUESTIONNAIRE (violence-seven@1.0.0) picks the questionnaire. Answers:
+-- QUESTIONNAIRE (violence-seven@1.0.0) picks the questionnaire; NO_CLOSE=1
+-- leaves each finished interview open (to measure what closing costs). Answers:
 -- yes to yes/no, the first option of a choice, as the project's own load
 -- benchmark (benches/load.rs) gives them. Every request must succeed: the
 -- counts of each kind and of failures are printed at the end.
 
 local questionnaire = os.getenv("QUESTIONNAIRE") or "violence-seven@1.0.0"
+local close = os.getenv("NO_CLOSE") ~= "1"
 local json = { ["Content-Type"] = "application/json" }
 
 local threads = {}
@@ -84,8 +86,10 @@ function response(status, headers, body)
   events = body:match('"events":(%d+)')
   if body:match('"status":"asking"') then
     next_id, next_value = answer_for(body)
-  else
+  elseif close then
     closing = true
+  else
+    session = nil
   end
 end
 
