@@ -90,7 +90,79 @@ pub fn openapi_json() -> serde_json::Value {
         schemas.extend(audit);
     }
     sort_keys(schemas);
+    if let Some(paths) = doc
+        .get_mut("paths")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        paths.values_mut().for_each(add_shared_responses);
+    }
     doc
+}
+
+/// Statuses the middleware and the store give whatever the handler: kept
+/// here rather than in each handler's list, so that no operation misses
+/// one (each is a status a test drives or the server's code can return).
+fn add_shared_responses(path_item: &mut serde_json::Value) {
+    let Some(operations) = path_item.as_object_mut() else {
+        return;
+    };
+    for (method, operation) in operations.iter_mut() {
+        let shared = shared_statuses(method, operation);
+        let Some(responses) = operation
+            .get_mut("responses")
+            .and_then(serde_json::Value::as_object_mut)
+        else {
+            continue;
+        };
+        for (status, description) in shared {
+            if !responses.contains_key(status) {
+                responses.insert(status.to_owned(), problem_response(description));
+            }
+        }
+        sort_keys(responses);
+    }
+}
+
+/// The shared statuses that apply to `operation`: by whether it takes a
+/// body or parameters, reads the store (every operation but the
+/// questionnaire list) and writes (every method but GET).
+fn shared_statuses(
+    method: &str,
+    operation: &serde_json::Value,
+) -> Vec<(&'static str, &'static str)> {
+    let body = operation.get("requestBody").is_some();
+    let params = operation.get("parameters").is_some();
+    let stores = operation
+        .get("tags")
+        .is_some_and(|tags| !tags.to_string().contains("questionnaires"));
+    let writes = method != "get";
+    [
+        ("400", "`invalid-request`: the path or query cannot be read (a parameter given twice, bytes that are not UTF-8); with a body also `malformed-json` or `unreadable-body`", body || params),
+        ("408", "`request-timeout`: no response within the request timeout of the request head; with a body also `body-timeout`, the body paused too long", true),
+        ("413", "`body-too-large`: the body is larger than 2 MB", body),
+        ("415", "`unsupported-media-type`: the body is not sent as `application/json`", body),
+        ("421", "`misdirected-request`: `Host` names a host this server does not answer for", true),
+        ("422", "`invalid-body`: JSON of the wrong shape", body),
+        ("429", "`too-many-attempts`: too many wrong tokens from this client's address; `Retry-After` says when to try again", true),
+        ("500", "`internal` or `definition-changed`: storage failed, or the stored session no longer fits the loaded definition (details only in the log)", stores),
+        ("503", "`storage-unavailable`: the database (PostgreSQL) cannot be reached; nothing was changed, unless the connection broke as a write committed: retry, and a 409 `stale` says it was committed", stores),
+        ("507", "`storage-full`: the disk that holds the data is full; nothing was changed, and reading still works", stores && writes),
+    ]
+    .into_iter()
+    .filter(|(_, _, applies)| *applies)
+    .map(|(status, description, _)| (status, description))
+    .collect()
+}
+
+fn problem_response(description: &str) -> serde_json::Value {
+    serde_json::json!({
+        "description": description,
+        "content": {
+            "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"}
+            }
+        }
+    })
 }
 
 fn sort_keys(map: &mut serde_json::Map<String, serde_json::Value>) {

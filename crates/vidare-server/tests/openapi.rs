@@ -68,3 +68,190 @@ async fn the_server_serves_the_document() {
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body, vidare_server::openapi_json());
 }
+
+/// A request the server refused: the operation it reached (method and
+/// path as the document names them) and the status it got.
+struct Refusal {
+    method: &'static str,
+    path: &'static str,
+    status: u16,
+}
+
+/// Sends `body` as `content_type`; returns the status.
+async fn send_raw(
+    server: &common::TestServer,
+    method: reqwest::Method,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> u16 {
+    let response = server
+        .client
+        .request(method, format!("{}{path}", server.base))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    response.status().as_u16()
+}
+
+/// GETs `path` naming another site in `Host` (as a DNS-rebinding page
+/// does); returns the status.
+async fn get_with_foreign_host(base: &str, path: &str) -> u16 {
+    use std::io::{Read, Write};
+    let addr = base.strip_prefix("http://").unwrap().to_owned();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut text = String::new();
+        let _ = stream.read_to_string(&mut text);
+        text.split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    })
+    .await
+    .unwrap()
+}
+
+/// Drives requests a local-only server refuses, one per status and
+/// operation, and records what each got.
+async fn refusals_in_local_mode() -> Vec<Refusal> {
+    use reqwest::Method;
+    use serde_json::json;
+    let server = common::TestServer::start(&common::shipped(), vidare_server::Access::Local).await;
+    let created = server
+        .post(
+            "/api/v1/sessions",
+            &json!({"questionnaire": "violence-seven"}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{created:?}");
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let answer = format!("/api/v1/sessions/{id}/answer");
+    let item = created.body["next"]["id"].as_str().unwrap().to_owned();
+    let stale = json!({"item": item, "value": true, "expected_events": 7});
+    let unknown = json!({"item": "no-such-item", "value": true, "expected_events": 0});
+    let mut out = Vec::new();
+    let mut got = |method, path, status| {
+        out.push(Refusal {
+            method,
+            path,
+            status,
+        });
+    };
+    let (a, s) = ("/api/v1/sessions/{id}/answer", "/api/v1/sessions");
+    got("post", a, server.post(&answer, &stale).await.status);
+    got("post", a, server.post(&answer, &unknown).await.status);
+    let post = |ct: &'static str, body: Vec<u8>| send_raw(&server, Method::POST, &answer, ct, body);
+    got(
+        "post",
+        a,
+        post("application/json", b"{\"item\": tru".to_vec()).await,
+    );
+    got("post", a, post("text/plain", b"{}".to_vec()).await);
+    got(
+        "post",
+        a,
+        post("application/json", vec![b' '; 3 << 20]).await,
+    );
+    got("post", a, post("application/json", b"{}".to_vec()).await);
+    let missing = format!("/api/v1/sessions/{}", "0".repeat(32));
+    got(
+        "get",
+        "/api/v1/sessions/{id}",
+        server.get(&missing).await.status,
+    );
+    got(
+        "post",
+        s,
+        server
+            .post(s, &json!({"questionnaire": "nope"}))
+            .await
+            .status,
+    );
+    got(
+        "get",
+        s,
+        server.get("/api/v1/sessions?limit=0").await.status,
+    );
+    got("get", s, get_with_foreign_host(&server.base, s).await);
+    out
+}
+
+/// Ten wrong tokens from one address, then the eleventh is throttled.
+async fn refusals_with_tokens() -> Vec<Refusal> {
+    let access =
+        vidare_server::Access::from_tokens(Some("north-7Qm2xV9pLk4RtZ8wYc3N=north"), None).unwrap();
+    let server = common::TestServer::start(&common::fixtures(), access).await;
+    let mut last = 0;
+    for n in 0..11 {
+        let reply = server
+            .send(
+                reqwest::Method::GET,
+                "/api/v1/questionnaires",
+                Some(&format!("guess-{n}")),
+                None,
+            )
+            .await;
+        last = reply.status;
+    }
+    vec![Refusal {
+        method: "get",
+        path: "/api/v1/questionnaires",
+        status: last,
+    }]
+}
+
+#[tokio::test]
+async fn every_status_the_server_gives_an_operation_is_in_the_document() {
+    let mut refusals = refusals_in_local_mode().await;
+    refusals.extend(refusals_with_tokens().await);
+    let statuses: Vec<u16> = refusals.iter().map(|r| r.status).collect();
+    // The requests above reach each of these, so none is left unchecked.
+    for status in [400, 404, 409, 413, 415, 421, 422, 429] {
+        assert!(
+            statuses.contains(&status),
+            "no request got {status}: {statuses:?}"
+        );
+    }
+    let doc = vidare_server::openapi_json();
+    for Refusal {
+        method,
+        path,
+        status,
+    } in refusals
+    {
+        let responses = &doc["paths"][path][method]["responses"];
+        assert!(
+            responses[status.to_string()].is_object(),
+            "{method} {path} gave {status}, which the document does not list"
+        );
+    }
+}
+
+#[test]
+fn statuses_every_operation_can_give_are_listed_for_each() {
+    let doc = vidare_server::openapi_json();
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = &operation["responses"];
+            for status in ["401", "408", "421", "429"] {
+                assert!(responses[status].is_object(), "{method} {path}: {status}");
+            }
+            // Every operation but the questionnaire list reads the store.
+            let stores = path != "/api/v1/questionnaires";
+            assert_eq!(responses["503"].is_object(), stores, "{method} {path}");
+            let writes = stores && method != "get";
+            assert_eq!(responses["507"].is_object(), writes, "{method} {path}");
+            if operation.get("requestBody").is_some() {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(responses[status].is_object(), "{method} {path}: {status}");
+                }
+            }
+        }
+    }
+}
