@@ -38,6 +38,10 @@ sections:
 derived:
   - id: lives_alone
     value: alone == true
+  - id: size_kind
+    cases:
+      - { value: "no", when: 'size == "no"' }
+      - { value: other, when: answered(size) }
 "#;
 
 /// Runs one case made of `steps` (YAML list lines) and `expect`.
@@ -132,4 +136,12 @@ fn a_field_that_takes_only_true_or_false_says_so_for_yes() {
         "{error}"
     );
     assert!(error.contains("expects true/false"), "{error}");
+}
+
+#[test]
+fn an_expected_category_named_no_is_that_category() {
+    let report = run("      - size: no\n", "      derived: { size_kind: no }\n");
+    assert!(report.passed(), "{report}");
+    let report = run("      - size: 3_4\n", "      derived: { size_kind: no }\n");
+    assert!(!report.passed(), "{report}");
 }
