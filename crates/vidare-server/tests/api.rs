@@ -408,6 +408,17 @@ async fn bad_requests_get_problem_bodies_that_name_the_item() {
         .post("/api/v1/sessions", &json!({"questionnaire": "notes@9.9.9"}))
         .await;
     assert_problem(&reply, 422, "unknown-version");
+    // One strict version parser: a sign or leading zeros is not 1.0.0.
+    for spec in ["notes@+1.+0.+0", "notes@01.00.000", "notes@1.0.0 "] {
+        let reply = server
+            .post("/api/v1/sessions", &json!({"questionnaire": spec}))
+            .await;
+        assert_problem(&reply, 422, "unknown-version");
+    }
+    let reply = server
+        .post("/api/v1/sessions", &json!({"questionnaire": "notes@1.0.0"}))
+        .await;
+    assert_eq!(reply.status, 201, "{reply:?}");
     let reply = server
         .post(
             "/api/v1/sessions",

@@ -37,11 +37,21 @@ pub struct SemVer {
 }
 
 impl SemVer {
-    /// Parses `MAJOR.MINOR.PATCH`.
+    /// Parses `MAJOR.MINOR.PATCH`, strictly as semantic versioning writes
+    /// it: three numbers of ASCII digits without a sign or leading zeros
+    /// (`01.0.0` and `+1.0.0` are not versions), each at most 9 digits.
+    /// The one version parser: the compiler, the registry, `diff` and the
+    /// server all use it.
     #[must_use]
     pub fn parse(text: &str) -> Option<SemVer> {
         let mut parts = text.split('.');
-        let mut next = || parts.next()?.parse::<u32>().ok();
+        let mut next = || {
+            let p = parts.next()?;
+            let digits = !p.is_empty() && p.len() <= 9 && p.bytes().all(|b| b.is_ascii_digit());
+            (digits && (p.len() == 1 || !p.starts_with('0')))
+                .then(|| p.parse::<u32>().ok())
+                .flatten()
+        };
         let v = SemVer {
             major: next()?,
             minor: next()?,
@@ -185,4 +195,38 @@ fn sorted_entries(dir: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
     let mut out: Vec<_> = read.filter_map(|e| e.ok().map(|e| e.path())).collect();
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SemVer;
+
+    #[test]
+    fn versions_are_read_strictly() {
+        let v = |major, minor, patch| {
+            Some(SemVer {
+                major,
+                minor,
+                patch,
+            })
+        };
+        assert_eq!(SemVer::parse("1.0.0"), v(1, 0, 0));
+        assert_eq!(SemVer::parse("10.20.30"), v(10, 20, 30));
+        assert_eq!(SemVer::parse("999999999.0.0"), v(999_999_999, 0, 0));
+        for bad in [
+            "+1.+0.+0",
+            "01.00.000",
+            "1.0",
+            "1.0.0.0",
+            "1.0.0-beta",
+            " 1.0.0",
+            "1..0",
+            "",
+            "1000000000.0.0",
+            "1.0.0 ",
+            "１.0.0",
+        ] {
+            assert_eq!(SemVer::parse(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -646,21 +646,9 @@ impl fmt::Display for Diff {
 
 // ------------------------------------------------------------------ versions
 
-/// `MAJOR.MINOR.PATCH` as three numbers.
+/// `MAJOR.MINOR.PATCH` as three numbers ([`crate::SemVer::parse`]).
 fn parse_version(v: &str) -> Option<(u64, u64, u64)> {
-    let mut parts = v.split('.');
-    let mut next = || -> Option<u64> {
-        let p = parts.next()?;
-        if p.is_empty()
-            || !p.bytes().all(|b| b.is_ascii_digit())
-            || (p.len() > 1 && p.starts_with('0'))
-        {
-            return None;
-        }
-        p.parse().ok()
-    };
-    let version = (next()?, next()?, next()?);
-    parts.next().is_none().then_some(version)
+    crate::SemVer::parse(v).map(|s| (u64::from(s.major), u64::from(s.minor), u64::from(s.patch)))
 }
 
 fn version_bump(old: (u64, u64, u64), new: (u64, u64, u64)) -> Option<Bump> {

@@ -31,16 +31,10 @@ pub(crate) fn valid_questionnaire_id(id: &str) -> bool {
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_' | '-'))
 }
 
-/// `MAJOR.MINOR.PATCH` with no leading zeros, as semantic versioning requires.
+/// `MAJOR.MINOR.PATCH` with no leading zeros, as semantic versioning
+/// requires ([`crate::SemVer::parse`]).
 pub(crate) fn valid_version(v: &str) -> bool {
-    let parts: Vec<&str> = v.split('.').collect();
-    parts.len() == 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.len() <= 9
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && (p.len() == 1 || !p.starts_with('0'))
-        })
+    crate::SemVer::parse(v).is_some()
 }
 
 pub(super) fn check(doc: &Document, ctx: &mut Ctx<'_>) -> Header {
