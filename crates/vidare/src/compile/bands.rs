@@ -4,8 +4,7 @@
 use super::context::Ctx;
 use super::exprs::Checked;
 use super::{band_range, ranges};
-use crate::diagnostic::Code;
-use crate::diagnostic::Location;
+use crate::diagnostic::{Code, Location};
 use crate::format::{Band, CountAs, Document, Score};
 use crate::questionnaire::{BandDef, ItemDef, ScoreDef, Term};
 
@@ -64,12 +63,12 @@ pub(super) fn build_scores(
                     .as_ref()
                     .is_some_and(|d| d.value == CountAs::Zero),
             };
+            let min_answered = score.min_answered.as_ref().map_or(n_terms, |m| m.value);
             let term_values: Vec<ranges::Values> = terms
                 .iter()
                 .map(|t| ranges::term(t, items, &values, zero))
                 .collect();
-            let k = score.min_answered.as_ref().map_or(n_terms, |m| m.value) as usize;
-            let this = ranges::score(score.method.value, &term_values, k);
+            let this = ranges::score(score.method.value, &term_values, min_answered as usize);
             values.push(this);
             let bands = check_bands(score, &path, this.whole, ctx);
             if let Some(range) = this.range {
@@ -80,15 +79,9 @@ pub(super) fn build_scores(
                 label: ctx.opt_texts(score.label.as_ref(), &format!("{path}.label")),
                 method: score.method.value,
                 terms,
-                min_answered: score.min_answered.as_ref().map_or(n_terms, |m| m.value),
-                declined_as_zero: score
-                    .declined
-                    .as_ref()
-                    .is_some_and(|d| d.value == CountAs::Zero),
-                dont_know_as_zero: score
-                    .dont_know
-                    .as_ref()
-                    .is_some_and(|d| d.value == CountAs::Zero),
+                min_answered,
+                declined_as_zero: zero.declined,
+                dont_know_as_zero: zero.dont_know,
                 bands,
             }
         })
