@@ -723,6 +723,19 @@ async fn responses_that_carry_answers_are_never_cached() {
         let r = server.client.get(url(&path)).send().await.unwrap();
         assert_eq!(cache(&r).as_deref(), Some("no-store"), "{path}");
     }
+    // The web page shows the open interview (named by its cookie) and its
+    // result at fixed addresses: neither may be kept either.
+    for path in ["/interview?lang=en", "/interview/result?lang=en"] {
+        let r = server
+            .client
+            .get(url(path))
+            .header("cookie", format!("vidare_interview={id}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(cache(&r).as_deref(), Some("no-store"), "{path}");
+    }
     let created = server
         .client
         .post(url("/api/v1/sessions"))
