@@ -156,7 +156,7 @@ fn low_scores_outside_every_band_and_unreachable_bands_are_warnings() {
 }
 
 #[test]
-fn fewer_answers_and_declines_counted_as_zero_widen_the_range() {
+fn fewer_answers_needed_widen_the_range() {
     let bands = [(3, 9), (10, 15)];
     // All three of 1..5 must be answered: 3 to 15, every score in a band.
     let d = diagnostics(&with_score((1, 5), "", &total("[a, b, c]", &bands, "")));
@@ -170,6 +170,41 @@ fn fewer_answers_and_declines_counted_as_zero_widen_the_range() {
     assert_eq!(codes(&d), ["V032"], "{d:#?}");
     assert!(
         d[0].message.starts_with("the score 2 belongs to no band"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
+fn a_decline_counted_as_zero_widens_the_range() {
+    let extra = "      - { id: d, kind: scale, min: 1, max: 5, allow_decline: true, text: { sv: D, en: D } }\n";
+    let d = diagnostics(&with_score((0, 3), extra, &total("[d]", &[(1, 5)], "")));
+    assert!(d.is_empty(), "{d:#?}");
+    let d = diagnostics(&with_score(
+        (0, 3),
+        extra,
+        &total("[d]", &[(1, 5)], "    declined: zero\n"),
+    ));
+    assert_eq!(codes(&d), ["V032"], "{d:#?}");
+    assert!(
+        d[0].message.starts_with("the score 0 belongs to no band"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
+fn a_term_reading_an_earlier_score_uses_its_range() {
+    let part = "  - id: part\n    method: sum\n    over: [a, b]\n";
+    let source = with_score(
+        (0, 3),
+        "",
+        &format!("{part}{}", total("['part + c']", &[(0, 8)], "")),
+    );
+    let d = diagnostics(&source);
+    assert_eq!(codes(&d), ["V032"], "{d:#?}");
+    assert!(
+        d[0].message.starts_with("the score 9 belongs to no band"),
         "{}",
         d[0].message
     );
