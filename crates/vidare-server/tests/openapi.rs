@@ -181,28 +181,45 @@ async fn refusals_in_local_mode() -> Vec<Refusal> {
     out
 }
 
-/// Ten wrong tokens from one address, then the eleventh is throttled.
+/// No token, a tenant's token on an admin operation, and ten wrong
+/// tokens from one address, then the eleventh is throttled.
 async fn refusals_with_tokens() -> Vec<Refusal> {
-    let access =
-        vidare_server::Access::from_tokens(Some("north-7Qm2xV9pLk4RtZ8wYc3N=north"), None).unwrap();
+    use reqwest::Method;
+    const NORTH: &str = "north-7Qm2xV9pLk4RtZ8wYc3N";
+    let access = vidare_server::Access::from_tokens(Some(&format!("{NORTH}=north")), None).unwrap();
     let server = common::TestServer::start(&common::fixtures(), access).await;
-    let mut last = 0;
+    let (q, statistics) = ("/api/v1/questionnaires", "/api/v1/admin/statistics");
+    let as_north = server
+        .send(
+            Method::GET,
+            &format!("{statistics}?questionnaire=notes"),
+            Some(NORTH),
+            None,
+        )
+        .await;
+    let mut out = vec![
+        Refusal {
+            method: "get",
+            path: q,
+            status: server.get(q).await.status,
+        },
+        Refusal {
+            method: "get",
+            path: statistics,
+            status: as_north.status,
+        },
+    ];
     for n in 0..11 {
         let reply = server
-            .send(
-                reqwest::Method::GET,
-                "/api/v1/questionnaires",
-                Some(&format!("guess-{n}")),
-                None,
-            )
+            .send(Method::GET, q, Some(&format!("guess-{n}")), None)
             .await;
-        last = reply.status;
+        out.push(Refusal {
+            method: "get",
+            path: q,
+            status: reply.status,
+        });
     }
-    vec![Refusal {
-        method: "get",
-        path: "/api/v1/questionnaires",
-        status: last,
-    }]
+    out
 }
 
 #[tokio::test]
@@ -211,7 +228,7 @@ async fn every_status_the_server_gives_an_operation_is_in_the_document() {
     refusals.extend(refusals_with_tokens().await);
     let statuses: Vec<u16> = refusals.iter().map(|r| r.status).collect();
     // The requests above reach each of these, so none is left unchecked.
-    for status in [400, 404, 409, 413, 415, 421, 422, 429] {
+    for status in [400, 401, 403, 404, 409, 413, 415, 421, 422, 429] {
         assert!(
             statuses.contains(&status),
             "no request got {status}: {statuses:?}"
