@@ -392,11 +392,3 @@ async fn shutdown() {
     }
     tracing::info!("shutting down");
 }
-
-/// mimalloc instead of the C library's allocator: a request allocates
-/// often on several threads, where glibc's `malloc` and `free` took about
-/// a third of the server's instructions; with mimalloc the server used
-/// about a fifth less CPU per request (docs/benchmarks.md, "Load with
-/// closes").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
