@@ -65,8 +65,30 @@ pub enum Access {
 /// The configured tokens, as digests only.
 #[derive(Clone)]
 pub struct Tokens {
-    tenants: Vec<(Secret, String)>,
+    tenants: Vec<(Secret, String, Option<String>)>,
     admin: Option<Secret>,
+}
+
+/// One `token=tenant` entry of the token list, with the last day it is
+/// valid when it says so (`token=tenant;until=YYYY-MM-DD`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct TokenEntry {
+    /// The token itself.
+    pub token: String,
+    /// Its tenant.
+    pub tenant: String,
+    /// The last day (UTC, `YYYY-MM-DD`) the token is accepted.
+    pub until: Option<String>,
+}
+
+/// Debug never shows the token.
+impl fmt::Debug for TokenEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenEntry")
+            .field("tenant", &self.tenant)
+            .field("until", &self.until)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Debug never shows a token (nor its digest).
@@ -123,7 +145,7 @@ impl Access {
         let admin = admin.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
         if let Some(admin) = admin.as_deref() {
             check_strength(admin).map_err(|why| format!("the admin token {why}"))?;
-            if tenants.iter().any(|(t, _)| t == admin) {
+            if tenants.iter().any(|e| e.token == admin) {
                 return Err("the admin token is also a tenant's token".to_owned());
             }
         }
@@ -133,7 +155,7 @@ impl Access {
         Ok(Access::Tokens(Tokens {
             tenants: tenants
                 .into_iter()
-                .map(|(token, tenant)| (digest(&token), tenant))
+                .map(|e| (digest(&e.token), e.tenant, e.until))
                 .collect(),
             admin: admin.as_deref().map(digest),
         }))
@@ -164,13 +186,19 @@ impl Access {
         // Every digest is compared, in constant time, so the time taken
         // tells nothing about which one was close.
         let mut found = None;
-        for (known, tenant) in &tokens.tenants {
+        let mut expired = None;
+        for (known, tenant, until) in &tokens.tenants {
             if bool::from(known.ct_eq(&presented)) {
                 found = Some(Principal {
                     tenant: tenant.clone(),
                     admin: false,
                 });
+                expired = until.clone().filter(|day| is_past(day));
             }
+        }
+        if let Some(day) = expired {
+            let detail = format!("the bearer token was valid until {day}: ask for a new one");
+            return Err(Problem::unauthorized(&detail));
         }
         if let Some(admin) = &tokens.admin {
             if bool::from(admin.ct_eq(&presented)) {
@@ -184,15 +212,16 @@ impl Access {
     }
 }
 
-/// Parses `token=tenant` entries separated by commas or new lines; blank
-/// lines and lines starting with `#` are ignored. Every token must be
-/// strong enough (see [`MIN_TOKEN_BITS`]) and no tenant may be named
-/// `admin` or `local` ([`RESERVED_TENANTS`]).
+/// Parses `token=tenant` entries separated by commas or new lines, each
+/// optionally with the last day it is valid (`token=tenant;until=
+/// 2027-06-30`, UTC); blank lines and lines starting with `#` are
+/// ignored. Every token must be strong enough (see [`MIN_TOKEN_BITS`])
+/// and no tenant may be named `admin` or `local` ([`RESERVED_TENANTS`]).
 ///
 /// # Errors
 /// A message naming the entry by its position, never quoting a token.
-pub fn parse_tokens(text: &str) -> Result<Vec<(String, String)>, String> {
-    let mut out: Vec<(String, String)> = Vec::new();
+pub fn parse_tokens(text: &str) -> Result<Vec<TokenEntry>, String> {
+    let mut out: Vec<TokenEntry> = Vec::new();
     let entries = text
         .lines()
         .map(str::trim)
@@ -202,8 +231,12 @@ pub fn parse_tokens(text: &str) -> Result<Vec<(String, String)>, String> {
         .filter(|e| !e.is_empty());
     for (n, entry) in entries.enumerate() {
         let n = n + 1;
-        let Some((token, tenant)) = entry.split_once('=') else {
+        let Some((token, rest)) = entry.split_once('=') else {
             return Err(format!("token entry {n} has no `=`: write token=tenant"));
+        };
+        let (tenant, until) = match rest.split_once(';') {
+            Some((tenant, until)) => (tenant, Some(parse_until(until, n)?)),
+            None => (rest, None),
         };
         let (token, tenant) = (token.trim(), tenant.trim());
         if token.is_empty() || tenant.is_empty() {
@@ -228,12 +261,47 @@ pub fn parse_tokens(text: &str) -> Result<Vec<(String, String)>, String> {
             ));
         }
         check_strength(token).map_err(|why| format!("the token of entry {n} {why}"))?;
-        if out.iter().any(|(t, _)| t == token) {
+        if out.iter().any(|e| e.token == token) {
             return Err(format!("token entry {n} repeats an earlier token"));
         }
-        out.push((token.to_owned(), tenant.to_owned()));
+        out.push(TokenEntry {
+            token: token.to_owned(),
+            tenant: tenant.to_owned(),
+            until,
+        });
     }
     Ok(out)
+}
+
+/// The day of `until=YYYY-MM-DD` in entry `n`.
+fn parse_until(text: &str, n: usize) -> Result<String, String> {
+    let day = text.trim().strip_prefix("until=").map(str::trim);
+    let valid = |d: &str| {
+        let b = d.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        let within = |r: std::ops::Range<usize>, most: u8| {
+            d[r].parse::<u8>().is_ok_and(|v| (1..=most).contains(&v))
+        };
+        b.len() == 10
+            && (b[4], b[7]) == (b'-', b'-')
+            && digits(0..4)
+            && digits(5..7)
+            && digits(8..10)
+            && within(5..7, 12)
+            && within(8..10, 31)
+    };
+    match day {
+        Some(d) if valid(d) => Ok(d.to_owned()),
+        _ => Err(format!(
+            "token entry {n}: after `;` write the last day the token is valid, as `until=YYYY-MM-DD`"
+        )),
+    }
+}
+
+/// Whether `day` (`YYYY-MM-DD`) is before today in UTC.
+fn is_past(day: &str) -> bool {
+    let today = crate::service::utc_now();
+    day < &today[..10]
 }
 
 /// Whether a token can carry [`MIN_TOKEN_BITS`] random bits: 4 bits per
@@ -678,18 +746,51 @@ mod tests {
     fn tokens_parse_from_commas_and_lines() {
         let text = format!("{NORTH}=north, {SOUTH} = south\n# comment\n{ROOT}=north\n");
         let parsed = parse_tokens(&text).unwrap();
+        let entry = |token: &str, tenant: &str| TokenEntry {
+            token: token.to_owned(),
+            tenant: tenant.to_owned(),
+            until: None,
+        };
         assert_eq!(
             parsed,
             vec![
-                (NORTH.to_owned(), "north".to_owned()),
-                (SOUTH.to_owned(), "south".to_owned()),
-                (ROOT.to_owned(), "north".to_owned())
+                entry(NORTH, "north"),
+                entry(SOUTH, "south"),
+                entry(ROOT, "north")
             ]
         );
         assert!(parse_tokens(NORTH).unwrap_err().contains("entry 1"));
         assert!(!parse_tokens(NORTH).unwrap_err().contains(NORTH));
         assert!(parse_tokens(&format!("{NORTH}=x,{NORTH}=y")).is_err());
         assert!(parse_tokens(&format!("{NORTH}=x y")).is_err());
+    }
+
+    #[test]
+    fn tokens_expire_after_their_last_day() {
+        let parsed = parse_tokens(&format!("{NORTH}=north;until=2027-06-30")).unwrap();
+        assert_eq!(parsed[0].until.as_deref(), Some("2027-06-30"));
+        for bad in [
+            "until=2027-6-30",
+            "until=2027-13-01",
+            "until=2027-06-32",
+            "2027-06-30",
+            "until=",
+        ] {
+            let message = parse_tokens(&format!("{NORTH}=north;{bad}")).unwrap_err();
+            assert!(
+                message.contains("entry 1") && message.contains("until=YYYY-MM-DD"),
+                "{message}"
+            );
+            assert!(!message.contains(NORTH));
+        }
+        let today = &crate::service::utc_now()[..10];
+        let list = format!("{NORTH}=north;until=2000-01-01, {SOUTH}=south;until={today}");
+        let access = Access::from_tokens(Some(&list), None).unwrap();
+        let refused = access.authenticate(Some(NORTH)).unwrap_err();
+        assert_eq!(refused.status, 401);
+        assert!(refused.detail.contains("2000-01-01"), "{}", refused.detail);
+        // Valid through its last day.
+        assert_eq!(access.authenticate(Some(SOUTH)).unwrap().tenant, "south");
     }
 
     #[test]

@@ -56,7 +56,7 @@ use std::time::Duration;
 
 use axum::Router;
 
-pub use access::{Access, AllowedHosts, Principal};
+pub use access::{Access, AllowedHosts, Principal, TokenEntry};
 pub use openapi::openapi_json;
 pub use problem::Problem;
 pub use service::close_idle;

@@ -325,7 +325,7 @@ fn act_blocking(
 }
 
 /// Now in UTC, as the store writes times (RFC 3339 with milliseconds).
-fn utc_now() -> String {
+pub(crate) fn utc_now() -> String {
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();

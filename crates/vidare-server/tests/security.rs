@@ -980,3 +980,26 @@ async fn tokens_are_matched_by_digest_and_never_shown() {
         .await;
     assert_eq!(r.status, 200);
 }
+
+/// A token given with its last day stops working after that day, over
+/// HTTP as well, and the refusal names the day, not the token.
+#[tokio::test]
+async fn a_token_past_its_last_day_is_refused() {
+    let list = format!("{NORTH}=north;until=2000-01-01,{SOUTH}=south;until=2999-12-31");
+    let access = Access::from_tokens(Some(&list), None).unwrap();
+    let server = TestServer::start(&shipped(), access).await;
+    let body = json!({"questionnaire": "violence-seven@2.0.0"});
+    let expired = server
+        .send(Method::POST, "/api/v1/sessions", Some(NORTH), Some(&body))
+        .await;
+    let problem = assert_problem(&expired, 401, "unauthorized");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("2000-01-01") && !detail.contains(NORTH),
+        "{detail}"
+    );
+    let valid = server
+        .send(Method::POST, "/api/v1/sessions", Some(SOUTH), Some(&body))
+        .await;
+    assert_eq!(valid.status, 201, "{valid:?}");
+}
