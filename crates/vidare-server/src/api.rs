@@ -632,18 +632,13 @@ fn outcome_of(live: &Live, lang: &str) -> Option<vidare::Outcome> {
     }
 }
 
-/// The responses that count now, in the questionnaire's order: what the
-/// result's `answers` lists, without building the result.
+/// The responses that count now, as [`vidare::Session::responses`] gives them.
 fn responses_of(session: &vidare::Session) -> Vec<ResponseView> {
     session
-        .questionnaire()
-        .items()
-        .filter_map(|item| {
-            let response = session.response(item.id())?;
-            Some(ResponseView {
-                item: item.id().to_owned(),
-                response: response.kind().to_owned(),
-            })
+        .responses()
+        .map(|(item, response)| ResponseView {
+            item: item.to_owned(),
+            response: response.kind().to_owned(),
         })
         .collect()
 }

@@ -300,6 +300,16 @@ impl Session {
 
     /// The response that counts for item `i`, borrowed from the log: a
     /// result copies only what it keeps of it.
+    /// The responses that count now (shown items only), in the
+    /// questionnaire's order, as `(item id, response)`: what the result's
+    /// `answers` lists, without building the result.
+    pub fn responses(&self) -> impl Iterator<Item = (&str, &Response)> {
+        let c = &self.q.inner;
+        (0..c.items.len() as u32)
+            .filter(|&i| self.visible_at(i))
+            .filter_map(move |i| Some((&*c.items[i as usize].id, self.response_ref_at(i)?)))
+    }
+
     pub(crate) fn response_ref_at(&self, i: u32) -> Option<&Response> {
         match self.st.resp[i as usize] {
             Resp::None => None,
