@@ -4,20 +4,23 @@
 use std::fmt::Write as _;
 
 use vidare::analysis::{Counterfactual, Verdict};
+use vidare::diagnostic::escape_controls;
 use vidare::{Evidence, ItemKind, ItemRef, Outcome, TriggerRecord, Urgency, Value};
 
 use crate::interview::{Asking, Command};
 use crate::ui::Ui;
 use crate::width;
 
-/// A value as a person reads it.
+/// A value as a person reads it. Text comes from whoever typed it or from
+/// a saved file, so its control characters are shown as escapes and never
+/// reach the terminal.
 pub(crate) fn value(v: &Value, ui: &Ui) -> String {
     match v {
         Value::Bool(true) => ui.yes.to_owned(),
         Value::Bool(false) => ui.no.to_owned(),
         Value::Number(n) => number(*n),
-        Value::Text(s) => s.clone(),
-        Value::List(list) => list.join(", "),
+        Value::Text(s) => escape_controls(s).into_owned(),
+        Value::List(list) => escape_controls(&list.join(", ")).into_owned(),
     }
 }
 

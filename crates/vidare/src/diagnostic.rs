@@ -102,6 +102,10 @@ codes! {
     /// Scores the terms can reach that fall in no band, or a band no
     /// possible score reaches.
     BandRange = "V032", Warning, "bands do not match the score's possible range";
+    /// A text holds a terminal control character (other than a tab or a
+    /// line break), which would reach every terminal, page and drawing
+    /// that shows it.
+    ControlCharacter = "V033", Error, "text holds a control character";
 }
 
 /// How serious a diagnostic is.
@@ -316,7 +320,11 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-fn is_escaped(c: char) -> bool {
+/// Whether `c` is written as an escape by [`escape_controls`]: a control
+/// character other than a tab or a line break, or a Unicode line or
+/// paragraph separator.
+#[must_use]
+pub(crate) fn is_escaped(c: char) -> bool {
     c != '\t' && c != '\n' && (c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
 }
 

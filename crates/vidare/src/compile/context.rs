@@ -103,6 +103,7 @@ impl<'a> Ctx<'a> {
     /// Checks that a text exists in every declared language and in no other,
     /// and converts it to declared-language order.
     pub(crate) fn texts(&mut self, text: &Sp<Text>, path: &str) -> Texts {
+        self.refuse_control_characters(text, path);
         let mut out = Vec::with_capacity(self.languages.len());
         let mut missing = Vec::new();
         for lang in &self.languages {
@@ -145,6 +146,27 @@ impl<'a> Ctx<'a> {
             }
         }
         Texts(out)
+    }
+
+    /// V033 for each language of `text` that holds a control character:
+    /// a text reaches terminals, pages and drawings, and escaping it in
+    /// every one of them would be one place too many to forget.
+    fn refuse_control_characters(&mut self, text: &Sp<Text>, path: &str) {
+        for (lang, t) in &text.value {
+            let Some(c) = t.chars().find(|&c| crate::diagnostic::is_escaped(c)) else {
+                continue;
+            };
+            let (line, column) = self.find_key(text.line, text.column, lang);
+            let location = self.loc_at(line, column, &format!("{path}.{lang}"));
+            self.report(
+                Diagnostic::new(
+                    Code::ControlCharacter,
+                    location,
+                    format!("the {lang} text holds the control character U+{:04X}", u32::from(c)),
+                )
+                .with_help("remove it; a line break or a tab is allowed, other control characters are not"),
+            );
+        }
     }
 
     /// Where `key:` is written in the mapping that starts at (line, column):
