@@ -173,6 +173,15 @@ fn not_alone_ends_early_and_says_to_ask_again() {
         s.answer("psychological", true).unwrap_err().kind(),
         ErrorKind::Finished
     );
+    // An answered question stays "already answered" after the end, so an
+    // embedder that changes on that error keeps a late change.
+    assert_eq!(
+        s.answer("alone", true).unwrap_err().kind(),
+        ErrorKind::AlreadyAnswered
+    );
+    s.change("alone", Response::Answer(true.into())).unwrap();
+    assert!(!s.is_finished());
+    s.change("alone", Response::Answer(false.into())).unwrap();
     let result = s.result_in("en");
     assert_eq!(result.ended_by.as_ref().unwrap().id, "not_alone");
     assert_eq!(result.triggers.len(), 1);
@@ -577,4 +586,66 @@ fn nothing_about_violence_is_shown_before_the_gate() {
             .collect::<Vec<_>>(),
         ["ask_again_alone"]
     );
+}
+
+#[test]
+fn debug_output_names_parts_but_shows_nothing_the_answers_made() {
+    let q = vidare::compile(
+        r#"
+format: 2
+id: private
+version: 1.0.0
+title: { en: Private }
+languages: [en]
+default_language: en
+sections:
+  - id: main
+    items:
+      - id: worry
+        kind: single_choice
+        aggregate: true
+        text: { en: How worried are you? }
+        options:
+          - { value: little, label: { en: A little }, score: 1 }
+          - { value: much, label: { en: Very }, score: 3 }
+derived:
+  - id: level
+    label: { en: Level }
+    cases:
+      - { value: high, when: 'worry == "much"', label: { en: Kalle-level worry } }
+scores:
+  - id: total
+    label: { en: Total }
+    method: sum
+    over: [worry]
+    bands:
+      - { id: mild, min: 0, max: 1, label: { en: Mild-band } }
+      - { id: severe, min: 2, max: 3, label: { en: Severe-band } }
+"#,
+        "private.yaml",
+    )
+    .unwrap();
+    let mut s = Session::new(&q);
+    s.answer("worry", "much").unwrap();
+    let result = s.result();
+    // The result holds what the answers made, as the caller asked.
+    assert_eq!(
+        result.derived[0].value_label.as_deref(),
+        Some("Kalle-level worry")
+    );
+    assert_eq!(result.scores[0].value, Some(3.0));
+    let shown = [
+        format!("{result:?}"),
+        format!("{:?}", s.stored_record_in("en")),
+        format!("{:?}", s.scores().collect::<Vec<_>>()),
+        format!("{:?}", s.tally()),
+    ]
+    .join("\n");
+    for leak in ["Kalle", "Severe", "severe", "3.0", "much", "\"answered\""] {
+        assert!(!shown.contains(leak), "{leak} in {shown}");
+    }
+    // The parts are still named, so the output helps to debug.
+    for part in ["\"level\"", "\"total\"", "\"worry\""] {
+        assert!(shown.contains(part), "{part} not in {shown}");
+    }
 }

@@ -350,6 +350,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text_answers_are_shown_with_control_characters_escaped() {
+        let ui = crate::ui::for_language("en");
+        // ESC ] 0 ; … BEL would retitle the terminal; ESC [ 2 J clears it.
+        let typed = Value::Text("fine\x1b]0;owned\x07 \x1b[2J".into());
+        assert_eq!(value(&typed, ui), "fine\\u{1b}]0;owned\\u{7} \\u{1b}[2J");
+        let list = Value::List(vec!["a\x1b[2J".into(), "b".into()]);
+        assert_eq!(value(&list, ui), "a\\u{1b}[2J, b");
+    }
+
+    #[test]
     fn wrap_keeps_words_whole() {
         use crate::graph::wrap;
         assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);

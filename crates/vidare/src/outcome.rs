@@ -51,7 +51,7 @@ pub struct QuestionnaireRef {
 }
 
 /// A response in the result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AnswerRecord {
     /// The item.
@@ -74,7 +74,7 @@ pub struct EndRecord {
 }
 
 /// A derived value in the result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DerivedRecord {
     /// Its id.
@@ -90,7 +90,7 @@ pub struct DerivedRecord {
 }
 
 /// A score in the result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScoreRecord {
     /// Its id.
@@ -145,7 +145,7 @@ pub struct TriggerRecord {
 }
 
 /// One piece of evidence: an item's response, or a derived value or score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Evidence {
     /// `item`, `derived` or `score`.
@@ -474,5 +474,46 @@ pub(crate) fn derived_value(c: &Compiled, d: u32, v: Val) -> Option<Value> {
                 .collect(),
         )),
         Val::Unknown | Val::Opaque => None,
+    }
+}
+
+// Debug output ends up in logs and panic messages, so it names the parts of
+// a result but never shows what an answer made of them: a value, a band, or
+// a label chosen by the value (a category's label is the answer in words).
+impl std::fmt::Debug for AnswerRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Whether a follow-up was answered or a question declined can be
+        // the answer itself, so not even the kind of response is shown.
+        f.debug_struct("AnswerRecord")
+            .field("item", &self.item)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for DerivedRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DerivedRecord")
+            .field("id", &self.id)
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for ScoreRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScoreRecord")
+            .field("id", &self.id)
+            .field("answered", &self.answered)
+            .field("terms", &self.terms)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Evidence")
+            .field("kind", &self.kind)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }

@@ -465,16 +465,19 @@ impl Session {
         let event_index = self.events.len() as u32;
         let new = match &event {
             Event::Respond { response, .. } => {
+                // Already answered comes first, also after the last item:
+                // callers turn it into a change, and a late change must not
+                // be lost as "finished".
+                if self.st.visible[i] && self.st.resp[i] != Resp::None {
+                    return Err(Error::AlreadyAnswered {
+                        item: def.id.to_string(),
+                    });
+                }
                 if self.st.cursor as usize >= c.items.len() {
                     return Err(Error::Finished);
                 }
                 if !self.st.visible[i] {
                     return Err(Error::Hidden {
-                        item: def.id.to_string(),
-                    });
-                }
-                if self.st.resp[i] != Resp::None {
-                    return Err(Error::AlreadyAnswered {
                         item: def.id.to_string(),
                     });
                 }

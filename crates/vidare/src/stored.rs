@@ -213,7 +213,7 @@ impl Session {
 
 /// One count for the aggregate statistics: a question marked
 /// `aggregate: true` and the kind of response it got.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tally {
     /// The question.
@@ -221,6 +221,15 @@ pub struct Tally {
     /// `yes` or `no` for a yes/no question, the option value for a single
     /// choice, or `declined` or `dont_know`.
     pub response: String,
+}
+
+/// Names the question only: the response is the person's answer.
+impl std::fmt::Debug for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tally")
+            .field("item", &self.item)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Session {

@@ -18,7 +18,7 @@ use crate::session::Session;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 pub struct ScoreView<'s> {
     /// Its id.
     pub id: &'s str,
@@ -27,6 +27,15 @@ pub struct ScoreView<'s> {
     pub value: Option<f64>,
     /// The id of the band the value falls in.
     pub band: Option<&'s str>,
+}
+
+/// Names the score only: its value and band are what the answers made of it.
+impl std::fmt::Debug for ScoreView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScoreView")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Session {
