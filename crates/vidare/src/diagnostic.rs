@@ -106,6 +106,17 @@ codes! {
     /// line break), which would reach every terminal, page and drawing
     /// that shows it.
     ControlCharacter = "V033", Error, "text holds a control character";
+    /// A well-formed language code whose language is not in the known list
+    /// (ISO 639-1, and ISO 639-3 codes such as `prs` and `ckb`).
+    UnknownLanguageCode = "V034", Error, "not a known language code";
+    /// A language's translation status is incomplete or contradicts
+    /// itself: `reviewed` without who and when, a reviewer on a draft, a
+    /// review date that is not a date, or a default language for the
+    /// person only.
+    TranslationStatus = "V035", Error, "translation status incomplete";
+    /// A picture's path is not a relative path to a picture inside the
+    /// questionnaire's folder.
+    ImagePath = "V036", Error, "picture path outside the questionnaire";
 }
 
 /// How serious a diagnostic is.

@@ -42,9 +42,12 @@ pub struct Document {
     /// Optional description per language.
     #[serde(default)]
     pub description: Option<Sp<Text>>,
-    /// Languages every text must exist in, e.g. `[sv, en]`.
-    pub languages: Sp<Vec<Sp<String>>>,
-    /// The language used when a caller asks for none; one of `languages`.
+    /// The languages of the texts, e.g. `[sv, en]`: plain codes, or
+    /// entries with the status of their translation (`code`, `status`,
+    /// `audience`, `reviewed_by`, `reviewed_on`).
+    pub languages: Sp<Vec<Sp<LanguageEntry>>>,
+    /// The language used when a caller asks for none; one of `languages`
+    /// whose audience is `all`.
     pub default_language: Sp<String>,
     /// Section templates, expanded where a section says `use:`.
     #[serde(default)]
@@ -112,6 +115,143 @@ pub struct Section {
     #[serde(skip_deserializing, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub guards: Vec<Guard>,
+}
+
+/// One entry of `languages`: a plain BCP 47 code (`sv`), written by the
+/// questionnaire's authors, or a code with the status of its translation:
+///
+/// ```yaml
+/// - code: ar
+///   status: draft
+///   audience: person
+/// ```
+///
+/// An entry without `status`, `audience` or reviewer is written out as the
+/// plain code, so a questionnaire's digest does not change when a plain
+/// code is spelt `code: sv`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LanguageEntry {
+    /// The BCP 47 code in lower case, e.g. `ar` or `sv-x-easy`.
+    pub code: Sp<String>,
+    /// `source` (default), `reviewed` or `draft`.
+    pub status: Option<Sp<crate::language::Status>>,
+    /// `all` (default) or `person`.
+    pub audience: Option<Sp<crate::language::Audience>>,
+    /// Who reviewed a `reviewed` translation: name, and that they are an
+    /// authorised translator.
+    pub reviewed_by: Option<Sp<String>>,
+    /// The day the review was done, `YYYY-MM-DD`.
+    pub reviewed_on: Option<Sp<String>>,
+}
+
+impl LanguageEntry {
+    fn is_plain(&self) -> bool {
+        self.status.is_none()
+            && self.audience.is_none()
+            && self.reviewed_by.is_none()
+            && self.reviewed_on.is_none()
+    }
+}
+
+/// The fields of a language entry written as a mapping.
+#[derive(Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "LanguageStatus"))]
+#[serde(deny_unknown_fields)]
+struct LanguageFields {
+    /// The BCP 47 code in lower case, e.g. `ar` or `sv-x-easy`.
+    code: Sp<String>,
+    /// `source` (default): written by the authors; `reviewed`: checked by
+    /// an authorised translator (needs `reviewed_by` and `reviewed_on`);
+    /// `draft`: not yet checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<Sp<crate::language::Status>>,
+    /// `all` (default): every text; `person`: only the texts the person sees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    audience: Option<Sp<crate::language::Audience>>,
+    /// Who reviewed the translation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reviewed_by: Option<Sp<String>>,
+    /// The day of the review, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reviewed_on: Option<Sp<String>>,
+}
+
+impl<'de> Deserialize<'de> for LanguageEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LanguageEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a language code, or a mapping with `code` and `status`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<LanguageEntry, E> {
+                Ok(LanguageEntry {
+                    code: Sp::unplaced(v.to_owned()),
+                    ..LanguageEntry::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<LanguageEntry, A::Error> {
+                let f =
+                    LanguageFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(LanguageEntry {
+                    code: f.code,
+                    status: f.status,
+                    audience: f.audience,
+                    reviewed_by: f.reviewed_by,
+                    reviewed_on: f.reviewed_on,
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl serde::Serialize for LanguageEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.is_plain() {
+            return self.code.value.serialize(serializer);
+        }
+        LanguageFields {
+            code: self.code.clone(),
+            status: self.status.clone(),
+            audience: self.audience.clone(),
+            reviewed_by: self.reviewed_by.clone(),
+            reviewed_on: self.reviewed_on.clone(),
+        }
+        .serialize(serializer)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for LanguageEntry {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LanguageEntry".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let fields = generator.subschema_for::<LanguageFields>();
+        schemars::json_schema!({
+            "description": "A BCP 47 language code in lower case (`sv`, `ar`, `sv-x-easy`), or the code with the status of its translation.",
+            "anyOf": [{ "type": "string" }, fields]
+        })
+    }
+}
+
+/// A picture shown with an item or option (room in the format; no
+/// frontend shows pictures yet).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Image {
+    /// The picture file, relative to the questionnaire's folder, e.g.
+    /// `images/alone.png`.
+    pub path: Sp<String>,
+    /// What the picture shows, per language, for people who cannot see it
+    /// (person-facing: needed in every declared language).
+    pub alt: Sp<Text>,
 }
 
 fn is_unset(id: &Sp<String>) -> bool {
@@ -337,6 +477,9 @@ pub struct Item {
     /// practitioner confirms or overrides.
     #[serde(default)]
     pub suggested: Option<Sp<String>>,
+    /// A picture shown with the question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Sp<Image>>,
     /// Further conditions from expansion: end conditions of an included
     /// questionnaire (part of the digest, never read from YAML).
     #[serde(skip_deserializing, skip_serializing_if = "Vec::is_empty")]
@@ -367,6 +510,9 @@ pub struct ChoiceOption {
     /// Weight of the option in scores.
     #[serde(default)]
     pub score: Option<Sp<f64>>,
+    /// A picture shown with the option.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Sp<Image>>,
 }
 
 /// The label of one point of a scale.

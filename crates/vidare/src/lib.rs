@@ -56,6 +56,7 @@ mod error;
 pub mod expr;
 mod files;
 pub mod format;
+pub mod language;
 mod outcome;
 mod questionnaire;
 mod recording;
@@ -77,7 +78,7 @@ pub use outcome::{
     AnswerRecord, BandRecord, DerivedRecord, EndRecord, Evidence, Outcome, QuestionnaireRef,
     ScoreRecord, TriggerRecord,
 };
-pub use questionnaire::{ItemRef, KeptPart, OptionRef, PartKind, Questionnaire};
+pub use questionnaire::{ImageRef, ItemRef, KeptPart, OptionRef, PartKind, Questionnaire};
 pub use recording::{RECORDING_FORMAT, RecordedEvent, Recording};
 pub use registry::{Registry, SemVer};
 pub use session::{Session, Step};

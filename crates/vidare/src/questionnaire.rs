@@ -45,6 +45,8 @@ pub(crate) struct Compiled {
     pub(crate) version: String,
     pub(crate) title: Texts,
     pub(crate) languages: Vec<String>,
+    /// The same languages with their status and audience.
+    pub(crate) language_info: Vec<crate::language::Language>,
     pub(crate) default_language: String,
     pub(crate) digest: String,
     pub(crate) sections: Vec<SectionDef>,
@@ -96,12 +98,49 @@ pub(crate) struct ItemDef {
     pub(crate) max_length: u32,
     pub(crate) yes_no_scores: (f64, f64),
     pub(crate) suggested: Option<u32>,
+    pub(crate) image: Option<ImageDef>,
+}
+
+/// A picture of an item or option: where it is and what it shows.
+#[derive(Debug)]
+pub(crate) struct ImageDef {
+    pub(crate) path: String,
+    pub(crate) alt: Texts,
+}
+
+/// A picture shown with an item or option.
+#[derive(Clone, Copy)]
+pub struct ImageRef<'q> {
+    def: &'q ImageDef,
+}
+
+impl fmt::Debug for ImageRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImageRef")
+            .field("path", &self.def.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'q> ImageRef<'q> {
+    /// The picture file, relative to the questionnaire's folder.
+    #[must_use]
+    pub fn path(&self) -> &'q str {
+        &self.def.path
+    }
+
+    /// What the picture shows, in `lang`, for people who cannot see it.
+    #[must_use]
+    pub fn alt(&self, lang: &str) -> &'q str {
+        self.def.alt.get(lang)
+    }
 }
 
 pub(crate) struct OptionDef {
     pub(crate) value: String,
     pub(crate) label: Texts,
     pub(crate) score: Option<f64>,
+    pub(crate) image: Option<ImageDef>,
 }
 
 pub(crate) enum DerivedRule {
@@ -207,10 +246,24 @@ impl Questionnaire {
         self.inner.title.get(lang)
     }
 
-    /// Declared languages.
+    /// The codes of the declared languages, the default language first.
     #[must_use]
     pub fn languages(&self) -> &[String] {
         &self.inner.languages
+    }
+
+    /// The declared languages with their status, audience, reviewer and
+    /// direction, in the order of [`Questionnaire::languages`].
+    #[must_use]
+    pub fn language_details(&self) -> &[crate::language::Language] {
+        &self.inner.language_info
+    }
+
+    /// The declared language `code`, with its status; `None` if it is not
+    /// declared.
+    #[must_use]
+    pub fn language(&self, code: &str) -> Option<&crate::language::Language> {
+        self.inner.language_info.iter().find(|l| l.code == code)
     }
 
     /// The default language.
@@ -415,6 +468,7 @@ pub struct OptionRef<'q> {
     /// The stable value to answer with.
     pub value: &'q str,
     label: &'q Texts,
+    image: Option<&'q ImageDef>,
 }
 
 impl<'q> OptionRef<'q> {
@@ -422,6 +476,12 @@ impl<'q> OptionRef<'q> {
     #[must_use]
     pub fn label(&self, lang: &str) -> &'q str {
         self.label.get(lang)
+    }
+
+    /// Its picture, if it has one.
+    #[must_use]
+    pub fn image(&self) -> Option<ImageRef<'q>> {
+        self.image.map(|def| ImageRef { def })
     }
 }
 
@@ -458,6 +518,12 @@ impl<'q> ItemRef<'q> {
     #[must_use]
     pub fn help(&self, lang: &str) -> Option<&'q str> {
         self.def().help.as_ref().map(|t| t.get(lang))
+    }
+
+    /// Its picture, if it has one.
+    #[must_use]
+    pub fn image(&self) -> Option<ImageRef<'q>> {
+        self.def().image.as_ref().map(|def| ImageRef { def })
     }
 
     /// The title of its section in `lang`, if the section has one.
@@ -516,6 +582,7 @@ impl<'q> ItemRef<'q> {
         self.def().options.iter().map(|o| OptionRef {
             value: &o.value,
             label: &o.label,
+            image: o.image.as_ref(),
         })
     }
 

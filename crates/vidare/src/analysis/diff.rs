@@ -1163,13 +1163,13 @@ impl Differ {
             .languages
             .value
             .iter()
-            .map(|l| l.value.as_str())
+            .map(|l| l.value.code.value.as_str())
             .collect();
         let new_langs: Vec<&str> = new
             .languages
             .value
             .iter()
-            .map(|l| l.value.as_str())
+            .map(|l| l.value.code.value.as_str())
             .collect();
         for lang in &new_langs {
             if !old_langs.contains(lang) {

@@ -1,7 +1,7 @@
 //! Scores: terms, the missing-data policy, and bands that must tile the
 //! score's range without gaps or overlaps.
 
-use super::context::Ctx;
+use super::context::{Ctx, Reader};
 use super::exprs::Checked;
 use super::{band_range, ranges};
 use crate::diagnostic::{Code, Location};
@@ -76,7 +76,11 @@ pub(super) fn build_scores(
             }
             ScoreDef {
                 id: score.id.value.clone(),
-                label: ctx.opt_texts(score.label.as_ref(), &format!("{path}.label")),
+                label: ctx.opt_texts(
+                    score.label.as_ref(),
+                    &format!("{path}.label"),
+                    Reader::Practitioner,
+                ),
                 method: score.method.value,
                 terms,
                 min_answered,
@@ -144,7 +148,7 @@ fn check_bands(score: &Score, path: &str, integral: bool, ctx: &mut Ctx<'_>) -> 
             id: band.id.value.clone(),
             min: band.min.value,
             max: band.max.value,
-            label: ctx.texts(&band.label, &format!("{bpath}.label")),
+            label: ctx.practitioner_texts(&band.label, &format!("{bpath}.label")),
         });
     }
     out

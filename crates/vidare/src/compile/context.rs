@@ -5,11 +5,25 @@ use crate::format::{Sp, Text};
 use crate::questionnaire::Texts;
 use crate::yaml::Limits;
 
+/// Who reads a text, which decides the languages it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reader {
+    /// The person: every declared language.
+    Person,
+    /// The practitioner: the languages whose audience is `all`.
+    Practitioner,
+}
+
 pub(crate) struct Ctx<'a> {
     pub(crate) file: &'a str,
     pub(crate) source: &'a str,
     pub(crate) limits: &'a Limits,
     pub(crate) languages: Vec<String>,
+    /// The declared languages whose audience is the person only: the
+    /// practitioner's texts need not exist in them.
+    pub(crate) person_languages: Vec<String>,
+    /// The declared languages with their status, default first.
+    pub(crate) language_info: Vec<crate::language::Language>,
     /// The languages the document declares, known before expansion.
     pub(crate) languages_declared: Vec<String>,
     /// Items in the document so far while expanding, kept as a running count
@@ -34,6 +48,8 @@ impl<'a> Ctx<'a> {
             source,
             limits,
             languages: Vec::new(),
+            person_languages: Vec::new(),
+            language_info: Vec::new(),
             languages_declared: Vec::new(),
             expanded_items: 0,
             expanded_bytes: 0,
@@ -100,33 +116,48 @@ impl<'a> Ctx<'a> {
             .any(|d| d.severity == crate::diagnostic::Severity::Error)
     }
 
-    /// Checks that a text exists in every declared language and in no other,
-    /// and converts it to declared-language order.
-    pub(crate) fn texts(&mut self, text: &Sp<Text>, path: &str) -> Texts {
+    /// A text the person sees (title, headings, questions, help, units,
+    /// labels of answers, alt texts): checked against every declared
+    /// language, including those for the person only.
+    pub(crate) fn person_texts(&mut self, text: &Sp<Text>, path: &str) -> Texts {
+        self.texts(text, path, Reader::Person)
+    }
+
+    /// A text only the practitioner reads (descriptions, referrals, end
+    /// texts, labels of scores and derived values, questions the
+    /// practitioner answers): not required in languages for the person only.
+    pub(crate) fn practitioner_texts(&mut self, text: &Sp<Text>, path: &str) -> Texts {
+        self.texts(text, path, Reader::Practitioner)
+    }
+
+    /// Checks that a text exists in every language its reader needs and in
+    /// no undeclared one, and converts it to declared-language order.
+    pub(crate) fn texts(&mut self, text: &Sp<Text>, path: &str, reader: Reader) -> Texts {
         self.refuse_control_characters(text, path);
         let mut out = Vec::with_capacity(self.languages.len());
         let mut missing = Vec::new();
         for lang in &self.languages {
+            let needed = reader == Reader::Person || !self.person_languages.contains(lang);
             match text.value.get(lang) {
                 Some(t) if !t.trim().is_empty() => out.push((lang.clone(), t.clone())),
-                _ => missing.push(lang.clone()),
+                _ if needed => missing.push(lang.clone()),
+                _ => {}
             }
         }
         if !missing.is_empty() {
-            let langs = missing.join(", ");
+            let help = self.missing_help(&missing);
             self.error(
                 Code::MissingTranslation,
                 text,
                 path,
-                format!("the text has no {langs} version"),
+                format!("the text has no {} version", missing.join(", ")),
             )
-            .help = Some(format!(
-                "every text needs all declared languages; add `{}: ...`",
-                missing[0]
-            ));
+            .help = Some(help);
         }
         for lang in text.value.keys() {
-            if !self.languages.contains(lang) {
+            // A declared code that is not valid was reported where it is
+            // declared; its texts are not reported once more each.
+            if !self.languages.contains(lang) && !self.languages_declared.contains(lang) {
                 let declared = self.languages.join(", ");
                 let help = crate::diagnostic::did_you_mean(lang, self.languages.iter().map(String::as_str))
                     .map_or_else(
@@ -162,10 +193,37 @@ impl<'a> Ctx<'a> {
                 Diagnostic::new(
                     Code::ControlCharacter,
                     location,
-                    format!("the {lang} text holds the control character U+{:04X}", u32::from(c)),
+                    format!(
+                        "the {lang} text holds the control character U+{:04X}",
+                        u32::from(c)
+                    ),
                 )
-                .with_help("remove it; a line break or a tab is allowed, other control characters are not"),
+                .with_help(
+                    "remove it; a line break or a tab is allowed, other control characters are not",
+                ),
             );
+        }
+    }
+
+    /// What to do about a text missing in `missing`: a person-only
+    /// language is named as such, so the translator knows why.
+    fn missing_help(&self, missing: &[String]) -> String {
+        let person: Vec<&str> = missing
+            .iter()
+            .filter(|l| self.person_languages.contains(l))
+            .map(String::as_str)
+            .collect();
+        if person.is_empty() {
+            format!(
+                "every text needs all declared languages; add `{}: ...`",
+                missing[0]
+            )
+        } else {
+            format!(
+                "the person reads this text, so it needs their language ({}) too; add `{}: ...`",
+                person.join(", "),
+                missing[0]
+            )
         }
     }
 
@@ -187,7 +245,12 @@ impl<'a> Ctx<'a> {
         found.map_or((line, column), |(i, _)| self.line_col(start + i))
     }
 
-    pub(crate) fn opt_texts(&mut self, text: Option<&Sp<Text>>, path: &str) -> Option<Texts> {
-        text.map(|t| self.texts(t, path))
+    pub(crate) fn opt_texts(
+        &mut self,
+        text: Option<&Sp<Text>>,
+        path: &str,
+        reader: Reader,
+    ) -> Option<Texts> {
+        text.map(|t| self.texts(t, path, reader))
     }
 }

@@ -726,7 +726,7 @@ fn include(
         .languages
         .value
         .iter()
-        .map(|l| l.value.as_str())
+        .map(|l| l.value.code.value.as_str())
         .collect();
     let missing: Vec<&str> = ctx
         .languages_declared

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::context::Ctx;
+use super::context::{Ctx, Reader};
 use super::symbols::{Scoped, Symbols};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::expr::ast::{Ast, AstKind};
@@ -301,7 +301,7 @@ pub(super) fn check_all(
             when: when.map_or(Expr::Lit(Val::Unknown), |w| w.expr),
             urgency: trigger.urgency.value,
             refer_to: trigger.refer_to.value.clone(),
-            text: ctx.texts(&trigger.text, &format!("{path}.text")),
+            text: ctx.practitioner_texts(&trigger.text, &format!("{path}.text")),
         });
     }
 
@@ -311,7 +311,7 @@ pub(super) fn check_all(
         .enumerate()
         .map(|(e, end)| CheckedEnd {
             id: end.id.value.clone(),
-            text: ctx.texts(&end.text, &format!("end[{e}].text")),
+            text: ctx.practitioner_texts(&end.text, &format!("end[{e}].text")),
             when: condition(
                 ctx,
                 &Scoped::new(symbols, end.scope.as_deref()),
@@ -411,7 +411,11 @@ fn check_derived(
     for d in order {
         let derived = &doc.derived[d];
         let path = format!("derived[{d}]");
-        let label = ctx.opt_texts(derived.label.as_ref(), &format!("{path}.label"));
+        let label = ctx.opt_texts(
+            derived.label.as_ref(),
+            &format!("{path}.label"),
+            Reader::Practitioner,
+        );
         if let (Some(at), Some(ast)) = (&derived.value, &asts[d]) {
             match check::check(ast, &Scoped::new(symbols, derived.scope.as_deref())) {
                 Ok(c) if matches!(c.ty, Ty::Bool | Ty::Num) => {
@@ -505,10 +509,18 @@ fn check_derived(
             }
             categories.push(CategoryDef {
                 value: case.value.value.clone(),
-                label: ctx.opt_texts(case.label.as_ref(), &format!("{cpath}.label")),
+                label: ctx.opt_texts(
+                    case.label.as_ref(),
+                    &format!("{cpath}.label"),
+                    Reader::Practitioner,
+                ),
             });
         }
-        let label = ctx.opt_texts(derived.label.as_ref(), &format!("{path}.label"));
+        let label = ctx.opt_texts(
+            derived.label.as_ref(),
+            &format!("{path}.label"),
+            Reader::Practitioner,
+        );
         defs[d] = Some(DerivedDef {
             id: derived.id.value.clone(),
             label,

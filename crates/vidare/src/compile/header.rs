@@ -2,7 +2,8 @@
 
 use super::context::Ctx;
 use crate::diagnostic::{Code, did_you_mean};
-use crate::format::{Document, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
+use crate::format::{Document, FORMAT_VERSION, LanguageEntry, OLDEST_FORMAT_VERSION, Sp};
+use crate::language::{Audience, CodeProblem, Language, Status};
 use crate::questionnaire::Texts;
 
 pub(super) struct Header {
@@ -70,33 +71,78 @@ pub(super) fn check(doc: &Document, ctx: &mut Ctx<'_>) -> Header {
         )
         .help = Some("write MAJOR.MINOR.PATCH, e.g. `1.0.0`".into());
     }
-    let mut languages: Vec<String> = Vec::new();
-    for (i, lang) in doc.languages.value.iter().enumerate() {
+    let declared = languages(doc, ctx);
+    default_language(doc, &declared, ctx);
+    let mut declared = declared;
+    // The default language is listed first so fallbacks find it first.
+    if let Some(pos) = declared
+        .iter()
+        .position(|l| l.code == doc.default_language.value)
+    {
+        let default = declared.remove(pos);
+        declared.insert(0, default);
+    }
+    ctx.languages = declared.iter().map(|l| l.code.clone()).collect();
+    ctx.person_languages = declared
+        .iter()
+        .filter(|l| l.audience == Audience::Person)
+        .map(|l| l.code.clone())
+        .collect();
+    ctx.language_info = declared;
+    let title = ctx.person_texts(&doc.title, "title");
+    if let Some(d) = &doc.description {
+        ctx.practitioner_texts(d, "description");
+    }
+    Header { title }
+}
+
+/// Checks every entry of `languages` and returns the valid ones, in the
+/// order written.
+fn languages(doc: &Document, ctx: &mut Ctx<'_>) -> Vec<Language> {
+    let mut out: Vec<Language> = Vec::new();
+    for (i, entry) in doc.languages.value.iter().enumerate() {
         let path = format!("languages[{i}]");
-        let ok = (2..=8).contains(&lang.value.len())
-            && lang
-                .value
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '-');
-        if !ok {
-            ctx.error(
-                Code::InvalidId,
-                lang,
-                &path,
-                format!("`{}` is not a language code", lang.value),
-            )
-            .help = Some("use a code such as `sv` or `en`".into());
-        } else if languages.contains(&lang.value) {
+        // A plain code has no position of its own; the entry's is the code's.
+        let code = if entry.value.code.line == 0 {
+            Sp {
+                value: entry.value.code.value.clone(),
+                line: entry.line,
+                column: entry.column,
+            }
+        } else {
+            entry.value.code.clone()
+        };
+        if !language_code(&code, &path, ctx) {
+            continue;
+        }
+        if out.iter().any(|l| l.code == code.value) {
             ctx.error(
                 Code::DuplicateId,
-                lang,
+                &code,
                 &path,
-                format!("language `{}` is declared twice", lang.value),
+                format!("language `{}` is declared twice", code.value),
             )
             .help = Some("remove the second one".into());
-        } else {
-            languages.push(lang.value.clone());
+            continue;
         }
+        status(&entry.value, &entry.value.code.value, entry, &path, ctx);
+        out.push(Language {
+            code: code.value.clone(),
+            status: entry
+                .value
+                .status
+                .as_ref()
+                .map(|s| s.value)
+                .unwrap_or_default(),
+            audience: entry
+                .value
+                .audience
+                .as_ref()
+                .map(|a| a.value)
+                .unwrap_or_default(),
+            reviewed_by: entry.value.reviewed_by.as_ref().map(|r| r.value.clone()),
+            reviewed_on: entry.value.reviewed_on.as_ref().map(|r| r.value.clone()),
+        });
     }
     if doc.languages.value.is_empty() {
         ctx.error(
@@ -107,40 +153,170 @@ pub(super) fn check(doc: &Document, ctx: &mut Ctx<'_>) -> Header {
         )
         .help = Some("declare at least one, e.g. `languages: [sv, en]`".into());
     }
-    if !languages.contains(&doc.default_language.value) && !languages.is_empty() {
-        let help = did_you_mean(
-            &doc.default_language.value,
-            languages.iter().map(String::as_str),
-        )
-        .map_or_else(
-            || format!("choose one of {}", languages.join(", ")),
-            |m| format!("did you mean `{m}`?"),
-        );
+    out
+}
+
+/// Whether a declared code is well formed and known; reports it if not.
+fn language_code(code: &Sp<String>, path: &str, ctx: &mut Ctx<'_>) -> bool {
+    match crate::language::check(&code.value) {
+        Ok(()) => true,
+        Err(CodeProblem::Syntax(why)) => {
+            ctx.error(
+                Code::InvalidId,
+                code,
+                path,
+                format!("`{}` is not a language code: {why}", code.value),
+            )
+            .help = Some(
+                "use a BCP 47 code in lower case, such as `sv`, `ar` or `sv-x-easy` (easy Swedish)"
+                    .into(),
+            );
+            false
+        }
+        Err(CodeProblem::Unknown(closest)) => {
+            let d = ctx.error(
+                Code::UnknownLanguageCode,
+                code,
+                path,
+                format!("`{}` is not a language code", code.value),
+            );
+            d.help = Some(closest.map_or_else(
+                || "use an ISO 639 code, such as `sv`, `en`, `ar`, `fa`, `prs` (Dari) or `ckb` (Sorani)".into(),
+                |c| {
+                    let name = crate::language::name(c).unwrap_or_default();
+                    format!("did you mean `{c}` ({name})?")
+                },
+            ));
+            false
+        }
+    }
+}
+
+/// A `reviewed` language says who reviewed it and when; nobody else does.
+fn status<T>(entry: &LanguageEntry, code: &str, at: &Sp<T>, path: &str, ctx: &mut Ctx<'_>) {
+    let status = entry.status.as_ref().map(|s| s.value).unwrap_or_default();
+    if status == Status::Reviewed {
+        if entry
+            .reviewed_by
+            .as_ref()
+            .is_none_or(|r| r.value.trim().is_empty())
+        {
+            ctx.error(
+                Code::TranslationStatus,
+                at,
+                &format!("{path}.reviewed_by"),
+                format!("the `{code}` translation is `reviewed` but does not say by whom"),
+            )
+            .help = Some(
+                "add `reviewed_by: \"Name, authorised translator\"`, or mark it `status: draft`"
+                    .into(),
+            );
+        }
+        if entry.reviewed_on.is_none() {
+            ctx.error(
+                Code::TranslationStatus,
+                at,
+                &format!("{path}.reviewed_on"),
+                format!("the `{code}` translation is `reviewed` but does not say when"),
+            )
+            .help = Some("add `reviewed_on: YYYY-MM-DD`".into());
+        }
+    } else if let Some(by) = entry.reviewed_by.as_ref() {
         ctx.error(
-            Code::UnknownLanguage,
-            &doc.default_language,
-            "default_language",
+            Code::TranslationStatus,
+            by,
+            &format!("{path}.reviewed_by"),
             format!(
-                "default language `{}` is not declared in `languages`",
-                doc.default_language.value
+                "the `{code}` translation has a reviewer but its status is `{}`",
+                status.as_str()
             ),
         )
-        .help = Some(help);
+        .help = Some("write `status: reviewed`, or remove `reviewed_by` and `reviewed_on`".into());
+    } else if let Some(on) = entry.reviewed_on.as_ref() {
+        ctx.error(
+            Code::TranslationStatus,
+            on,
+            &format!("{path}.reviewed_on"),
+            format!(
+                "the `{code}` translation has a review date but its status is `{}`",
+                status.as_str()
+            ),
+        )
+        .help = Some("write `status: reviewed` with `reviewed_by`, or remove `reviewed_on`".into());
     }
-    // The default language is listed first so fallbacks find it first.
-    if let Some(pos) = languages
-        .iter()
-        .position(|l| *l == doc.default_language.value)
+    if let Some(on) = entry
+        .reviewed_on
+        .as_ref()
+        .filter(|on| !valid_date(&on.value))
     {
-        let default = languages.remove(pos);
-        languages.insert(0, default);
+        ctx.error(
+            Code::TranslationStatus,
+            on,
+            &format!("{path}.reviewed_on"),
+            format!("`{}` is not a date", on.value),
+        )
+        .help = Some("write the day of the review as YYYY-MM-DD, e.g. `2026-11-30`".into());
     }
-    ctx.languages = languages;
-    let title = ctx.texts(&doc.title, "title");
-    if let Some(d) = &doc.description {
-        ctx.texts(d, "description");
+}
+
+/// A `YYYY-MM-DD` day of the Gregorian calendar.
+fn valid_date(s: &str) -> bool {
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let shape = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    shape && (1..=days).contains(&d)
+}
+
+/// The default language is declared, and read by everyone.
+fn default_language(doc: &Document, declared: &[Language], ctx: &mut Ctx<'_>) {
+    let wanted = &doc.default_language.value;
+    match declared.iter().find(|l| l.code == *wanted) {
+        None if !declared.is_empty() => {
+            let help = did_you_mean(wanted, declared.iter().map(|l| l.code.as_str())).map_or_else(
+                || {
+                    let all: Vec<&str> = declared.iter().map(|l| l.code.as_str()).collect();
+                    format!("choose one of {}", all.join(", "))
+                },
+                |m| format!("did you mean `{m}`?"),
+            );
+            ctx.error(
+                Code::UnknownLanguage,
+                &doc.default_language,
+                "default_language",
+                format!("default language `{wanted}` is not declared in `languages`"),
+            )
+            .help = Some(help);
+        }
+        Some(l) if l.audience == Audience::Person => {
+            ctx.error(
+                Code::TranslationStatus,
+                &doc.default_language,
+                "default_language",
+                format!(
+                    "the default language `{wanted}` is for the person only (`audience: person`)"
+                ),
+            )
+            .help = Some(
+                "the default language must have every text: choose a language with `audience: all`"
+                    .into(),
+            );
+        }
+        _ => {}
     }
-    Header { title }
 }
 
 #[cfg(test)]

@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::context::Ctx;
+use super::context::{Ctx, Reader};
 use crate::diagnostic::Code;
-use crate::format::{Document, Item, ItemKind, Sp};
+use crate::format::{AnsweredBy, Document, Image, Item, ItemKind, Sp};
+use crate::questionnaire::ImageDef;
 use crate::questionnaire::{ItemDef, OptionDef};
 
 /// Multiple-choice answers are kept as a 64-bit mask.
@@ -146,8 +147,13 @@ fn build_item(item: &Item, section: u32, path: &str, ctx: &mut Ctx<'_>) -> ItemD
 
     protected_is_categorical(item, kind, path, ctx);
 
+    // Questions the practitioner answers are read by the practitioner.
+    let reader = match item.answered_by.as_ref().map(|a| a.value) {
+        Some(AnsweredBy::Practitioner) => Reader::Practitioner,
+        _ => Reader::Person,
+    };
     let options = if is_choice {
-        build_options(item, path, ctx)
+        build_options(item, path, reader, ctx)
     } else {
         Vec::new()
     };
@@ -178,7 +184,7 @@ fn build_item(item: &Item, section: u32, path: &str, ctx: &mut Ctx<'_>) -> ItemD
                     }
                     (
                         label.value.value,
-                        ctx.texts(&label.label, &format!("{lpath}.label")),
+                        ctx.texts(&label.label, &format!("{lpath}.label"), reader),
                     )
                 })
                 .collect()
@@ -189,8 +195,8 @@ fn build_item(item: &Item, section: u32, path: &str, ctx: &mut Ctx<'_>) -> ItemD
         id: Arc::from(item.id.value.as_str()),
         section,
         kind,
-        text: ctx.texts(&item.text, &format!("{path}.text")),
-        help: ctx.opt_texts(item.help.as_ref(), &format!("{path}.help")),
+        text: ctx.texts(&item.text, &format!("{path}.text"), reader),
+        help: ctx.opt_texts(item.help.as_ref(), &format!("{path}.help"), reader),
         answered_by: item
             .answered_by
             .as_ref()
@@ -207,11 +213,12 @@ fn build_item(item: &Item, section: u32, path: &str, ctx: &mut Ctx<'_>) -> ItemD
         min,
         max,
         integer: kind == ItemKind::Scale || item.integer.as_ref().is_some_and(|r| r.value),
-        unit: ctx.opt_texts(item.unit.as_ref(), &format!("{path}.unit")),
+        unit: ctx.opt_texts(item.unit.as_ref(), &format!("{path}.unit"), reader),
         labels,
         max_length: item.max_length.as_ref().map_or(2000, |m| m.value),
         yes_no_scores: yes_no_scores(item, path, ctx),
         suggested: None,
+        image: image(item.image.as_ref(), path, reader, ctx),
     }
 }
 
@@ -231,7 +238,58 @@ fn yes_no_scores(item: &Item, path: &str, ctx: &mut Ctx<'_>) -> (f64, f64) {
     }
 }
 
-fn build_options(item: &Item, path: &str, ctx: &mut Ctx<'_>) -> Vec<OptionDef> {
+/// A picture: a relative path inside the questionnaire's folder (V036),
+/// and an alt text in every language its reader needs.
+fn image(
+    image: Option<&Sp<Image>>,
+    path: &str,
+    reader: Reader,
+    ctx: &mut Ctx<'_>,
+) -> Option<ImageDef> {
+    let image = image?;
+    let ipath = format!("{path}.image");
+    let file = &image.value.path;
+    if let Some(why) = image_path_problem(&file.value) {
+        ctx.error(
+            Code::ImagePath,
+            file,
+            &format!("{ipath}.path"),
+            format!("`{}` {why}", file.value),
+        )
+        .help = Some(
+            "write a path relative to the questionnaire's folder, e.g. `images/alone.png`".into(),
+        );
+    }
+    Some(ImageDef {
+        path: file.value.clone(),
+        alt: ctx.texts(&image.value.alt, &format!("{ipath}.alt"), reader),
+    })
+}
+
+/// Why a picture path could reach outside the questionnaire's folder, or
+/// mean something else on another system.
+fn image_path_problem(path: &str) -> Option<&'static str> {
+    let lower = path.to_ascii_lowercase();
+    if path.trim().is_empty() {
+        Some("is not a path")
+    } else if path.starts_with('/') || path.contains('\\') || path.contains(':') {
+        Some("is not a relative path (no leading `/`, drive, scheme or `\\`)")
+    } else if path
+        .split('/')
+        .any(|p| p == ".." || p == "." || p.is_empty())
+    {
+        Some("has an empty, `.` or `..` part")
+    } else if ![".png", ".jpg", ".jpeg", ".svg", ".webp"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        Some("is not a picture (`.png`, `.jpg`, `.jpeg`, `.svg` or `.webp`)")
+    } else {
+        None
+    }
+}
+
+fn build_options(item: &Item, path: &str, reader: Reader, ctx: &mut Ctx<'_>) -> Vec<OptionDef> {
     let Some(options) = &item.options else {
         ctx.error(
             Code::MissingField,
@@ -304,8 +362,9 @@ fn build_options(item: &Item, path: &str, ctx: &mut Ctx<'_>) -> Vec<OptionDef> {
         }
         out.push(OptionDef {
             value: value.clone(),
-            label: ctx.texts(&option.label, &format!("{opath}.label")),
+            label: ctx.texts(&option.label, &format!("{opath}.label"), reader),
             score: option.score.as_ref().map(|s| s.value),
+            image: image(option.image.as_ref(), &opath, reader, ctx),
         });
     }
     out

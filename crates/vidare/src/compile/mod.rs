@@ -211,7 +211,7 @@ impl Compiler {
             .languages
             .value
             .iter()
-            .map(|l| l.value.clone())
+            .map(|l| l.value.code.value.clone())
             .collect();
         let expanded = expand::expand(document, &mut ctx, &includes);
         let compiled = build(&expanded, &mut ctx).map(|mut c| {
@@ -262,7 +262,11 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
         .enumerate()
         .map(|(i, s)| SectionDef {
             id: s.id.value.clone(),
-            title: ctx.opt_texts(s.title.as_ref(), &format!("sections[{i}].title")),
+            title: ctx.opt_texts(
+                s.title.as_ref(),
+                &format!("sections[{i}].title"),
+                context::Reader::Person,
+            ),
         })
         .collect();
     let mut items = items::build(doc, ctx)?;
@@ -297,6 +301,7 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
         version: doc.version.value.clone(),
         title: header.title,
         languages: ctx.languages.clone(),
+        language_info: ctx.language_info.clone(),
         default_language: doc.default_language.value.clone(),
         digest,
         sections,
