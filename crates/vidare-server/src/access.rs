@@ -1,8 +1,9 @@
 //! Who may do what: bearer tokens mapped to tenants, or a local-only mode
 //! with one implicit tenant when no token is configured. Also the guards
 //! around it: the `Host` allow-list that keeps other sites' pages out (DNS
-//! rebinding), the web page's login sessions, and the throttle on failed
-//! authentication.
+//! rebinding), the web page's logins (kept in the store, so that every
+//! node knows them), and the throttle on failed authentication (kept in
+//! each node's memory).
 //!
 //! Tokens are kept only as SHA-256 digests, and a presented token is
 //! hashed and compared with every digest in constant time. A fast hash is
@@ -15,7 +16,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -28,6 +29,7 @@ use subtle::ConstantTimeEq;
 
 use crate::AppState;
 use crate::problem::Problem;
+use crate::store::Store;
 
 /// The tenant of every session in local-only mode.
 pub const LOCAL_TENANT: &str = "local";
@@ -112,6 +114,10 @@ pub struct Principal {
     pub tenant: String,
     /// Whether the caller holds the admin token (sees every tenant).
     pub admin: bool,
+    /// The last day (UTC, `YYYY-MM-DD`) the presented token is accepted,
+    /// when it has one; `None` too for a caller known by a login, whose
+    /// end the store keeps.
+    pub until: Option<String>,
 }
 
 impl Principal {
@@ -122,9 +128,16 @@ impl Principal {
     }
 
     fn local() -> Principal {
+        Principal::of(LOCAL_TENANT, false)
+    }
+
+    /// The caller `tenant`, the admin when `admin`, with no last day.
+    #[must_use]
+    pub fn of(tenant: &str, admin: bool) -> Principal {
         Principal {
-            tenant: LOCAL_TENANT.to_owned(),
-            admin: false,
+            tenant: tenant.to_owned(),
+            admin,
+            until: None,
         }
     }
 }
@@ -192,6 +205,7 @@ impl Access {
                 found = Some(Principal {
                     tenant: tenant.clone(),
                     admin: false,
+                    until: until.clone(),
                 });
                 expired = until.clone().filter(|day| is_past(day));
             }
@@ -202,13 +216,29 @@ impl Access {
         }
         if let Some(admin) = &tokens.admin {
             if bool::from(admin.ct_eq(&presented)) {
-                found = Some(Principal {
-                    tenant: ADMIN_TENANT.to_owned(),
-                    admin: true,
-                });
+                found = Some(Principal::of(ADMIN_TENANT, true));
             }
         }
         found.ok_or_else(|| Problem::unauthorized("the bearer token is not valid"))
+    }
+
+    /// The caller a stored login of `tenant` acts for, while the
+    /// configuration still has a token of that tenant that has not passed
+    /// its last day (the admin's login: while an admin token is
+    /// configured). Logins outlive a restart; a tenant whose tokens were
+    /// all removed loses its logins with them.
+    fn principal_of(&self, tenant: &str) -> Option<Principal> {
+        let Access::Tokens(tokens) = self else {
+            return None;
+        };
+        if tenant == ADMIN_TENANT {
+            return tokens.admin.map(|_| Principal::of(ADMIN_TENANT, true));
+        }
+        tokens
+            .tenants
+            .iter()
+            .any(|(_, t, until)| t == tenant && !until.as_deref().is_some_and(is_past))
+            .then(|| Principal::of(tenant, false))
     }
 }
 
@@ -487,81 +517,95 @@ pub(crate) fn client(extensions: &Extensions) -> IpAddr {
 
 // --------------------------------------------------------------- logins
 
-/// Logins kept at most; the one closest to expiry makes room.
-const MAX_LOGINS: usize = 10_000;
-
-/// The web page's logins: a random id in the cookie, and here, under the
-/// id's digest, whose login it is and when it expires. Kept in memory
-/// only: a restart logs everyone out.
-#[derive(Debug)]
+/// The web page's logins: a random id in the cookie, and in the store,
+/// under the id's digest, whose login it is and when it ends. Every node
+/// on the store knows every login, and logins outlive a restart.
+///
+/// The pages call these methods from async code: on a multi-threaded
+/// runtime the store call moves the runtime's other tasks off the thread
+/// while it waits (see [`wait_for`]).
 pub(crate) struct Logins {
-    active: Mutex<HashMap<Secret, Login>>,
+    store: Arc<dyn Store>,
+    access: Access,
     ttl: Duration,
 }
 
-#[derive(Debug)]
-struct Login {
-    principal: Principal,
-    expires: Instant,
-}
-
 impl Logins {
-    pub(crate) fn new(ttl: Duration) -> Self {
-        Logins {
-            active: Mutex::new(HashMap::new()),
-            ttl,
-        }
+    pub(crate) fn new(store: Arc<dyn Store>, access: Access, ttl: Duration) -> Self {
+        Logins { store, access, ttl }
     }
 
-    /// How long a login lasts.
+    /// How long a login lasts at most.
     pub(crate) fn ttl(&self) -> Duration {
         self.ttl
     }
 
-    /// Starts a login for `principal`; the id goes in the cookie.
+    /// Starts a login for `principal`, ending after the login time or at
+    /// the end of its token's last day, whichever comes first; the id goes
+    /// in the cookie.
     ///
     /// # Errors
-    /// 500 when the system has no random numbers to give.
+    /// 500 when the system has no random numbers to give, 503 or 500 when
+    /// the store cannot record the login.
+    // By value, as the pages hand it over.
+    #[allow(clippy::needless_pass_by_value)]
     pub(crate) fn start(&self, principal: Principal) -> Result<String, Problem> {
         let id = random_hex(32)?;
-        let now = Instant::now();
-        let mut active = lock(&self.active);
-        active.retain(|_, login| login.expires > now);
-        if active.len() >= MAX_LOGINS {
-            let first = active
-                .iter()
-                .min_by_key(|(_, login)| login.expires)
-                .map(|(key, _)| *key);
-            if let Some(first) = first {
-                active.remove(&first);
-            }
-        }
-        active.insert(
-            digest(&id),
-            Login {
-                principal,
-                expires: now + self.ttl,
-            },
-        );
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let ends = login_end(now, self.ttl, principal.until.as_deref());
+        wait_for(|| {
+            self.store
+                .start_login(&digest(&id), &principal.tenant, &ends)
+        })
+        .map_err(crate::service::store_problem)?;
         Ok(id)
     }
 
-    /// The principal of a login that has not expired or ended.
+    /// The caller of a login that has not ended, while its tenant still
+    /// has a token. A store that cannot answer counts as no login (logged):
+    /// the page then asks to log in, and that login gets the store's 503.
     pub(crate) fn get(&self, id: &str) -> Option<Principal> {
-        let key = digest(id);
-        let mut active = lock(&self.active);
-        let login = active.get(&key)?;
-        if login.expires > Instant::now() {
-            Some(login.principal.clone())
-        } else {
-            active.remove(&key);
-            None
+        match wait_for(|| self.store.login(&digest(id))) {
+            Ok(tenant) => tenant.and_then(|t| self.access.principal_of(&t)),
+            Err(e) => {
+                tracing::warn!(error = %e, "a login could not be looked up");
+                None
+            }
         }
     }
 
-    /// Ends a login (logout).
+    /// Ends a login (logout) on every node. A store that cannot answer
+    /// leaves it to end at its time (logged).
     pub(crate) fn end(&self, id: &str) {
-        lock(&self.active).remove(&digest(id));
+        if let Err(e) = wait_for(|| self.store.end_login(&digest(id))) {
+            tracing::error!(error = %e, "a login could not be ended: it ends at its time");
+        }
+    }
+}
+
+/// When a login started at `now` (since the Unix epoch) ends: `ttl` later,
+/// but no later than the end of `until` (UTC), the last day of its token.
+fn login_end(now: Duration, ttl: Duration, until: Option<&str>) -> String {
+    let end = crate::service::rfc3339_millis(now.saturating_add(ttl).as_millis());
+    match until {
+        // The same format: the text order is the time order.
+        Some(day) => end.min(format!("{day}T23:59:59.999Z")),
+        None => end,
+    }
+}
+
+/// Runs a blocking store call from async code: on a multi-threaded
+/// runtime through `block_in_place`, so that the runtime's other tasks
+/// move to other threads while it waits; elsewhere (a single-threaded
+/// runtime, a blocking thread) directly.
+pub(crate) fn wait_for<T>(call: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(call)
+        }
+        _ => call(),
     }
 }
 
@@ -869,18 +913,95 @@ mod tests {
         assert_eq!(client(&Extensions::new()), UNKNOWN_CLIENT);
     }
 
+    fn store() -> Arc<dyn Store> {
+        Arc::new(crate::store::SqliteStore::in_memory().unwrap())
+    }
+
     #[test]
     fn logins_expire_and_end() {
-        let logins = Logins::new(Duration::from_secs(3600));
-        let id = logins.start(Principal::local()).unwrap();
+        let store = store();
+        let access = Access::from_tokens(Some(&format!("{NORTH}=north")), None).unwrap();
+        let north = access.authenticate(Some(NORTH)).unwrap();
+        let logins = Logins::new(
+            Arc::clone(&store),
+            access.clone(),
+            Duration::from_secs(3600),
+        );
+        let id = logins.start(north.clone()).unwrap();
         assert_eq!(id.len(), 64);
-        assert_eq!(logins.get(&id), Some(Principal::local()));
+        assert_eq!(logins.get(&id), Some(north.clone()));
         assert_eq!(logins.get("0"), None);
         logins.end(&id);
         assert_eq!(logins.get(&id), None);
-        let expired = Logins::new(Duration::ZERO);
-        let id = expired.start(Principal::local()).unwrap();
+        let expired = Logins::new(Arc::clone(&store), access, Duration::ZERO);
+        let id = expired.start(north).unwrap();
         assert_eq!(expired.get(&id), None);
+        // The job deletes it; a second run finds nothing.
+        assert_eq!(store.expire_logins().unwrap(), 1);
+        assert_eq!(store.expire_logins().unwrap(), 0);
+    }
+
+    /// A login ends with its token's last day, however long logins last.
+    #[test]
+    fn a_login_ends_no_later_than_its_token() {
+        let day = Duration::from_secs(86_400);
+        // 2026-12-02T20:00:00Z.
+        let now = Duration::from_secs(1_796_169_600 + 20 * 3600);
+        let eight = Duration::from_secs(8 * 3600);
+        assert_eq!(login_end(now, eight, None), "2026-12-03T04:00:00.000Z");
+        assert_eq!(
+            login_end(now, eight, Some("2026-12-02")),
+            "2026-12-02T23:59:59.999Z"
+        );
+        assert_eq!(
+            login_end(now, eight, Some("2026-12-03")),
+            "2026-12-03T04:00:00.000Z"
+        );
+        assert_eq!(
+            login_end(now, day * 400, Some("2027-06-30")),
+            "2027-06-30T23:59:59.999Z"
+        );
+        // Through the store: a login made with a token whose last day has
+        // passed (as if it passed while logged in) does not work.
+        let store = store();
+        let access = Access::from_tokens(Some(&format!("{NORTH}=north")), None).unwrap();
+        let logins = Logins::new(store, access, Duration::from_secs(3600));
+        let mut north = Principal::of("north", false);
+        north.until = Some("2000-01-01".to_owned());
+        let id = logins.start(north.clone()).unwrap();
+        assert_eq!(logins.get(&id), None);
+        north.until = Some("9999-12-31".to_owned());
+        let id = logins.start(north).unwrap();
+        assert!(logins.get(&id).is_some());
+    }
+
+    /// Logins live in the store: another node (another `Logins` on the
+    /// store) knows them, and a login whose tenant lost its tokens, or
+    /// whose token passed its last day, no longer works.
+    #[test]
+    fn logins_are_shared_and_follow_the_configured_tokens() {
+        let store = store();
+        let both = format!("{NORTH}=north, {SOUTH}=south");
+        let access = Access::from_tokens(Some(&both), Some(ROOT.to_owned())).unwrap();
+        let ttl = Duration::from_secs(3600);
+        let a = Logins::new(Arc::clone(&store), access.clone(), ttl);
+        let b = Logins::new(Arc::clone(&store), access, ttl);
+        let north = a.start(Principal::of("north", false)).unwrap();
+        let admin = a.start(Principal::of(ADMIN_TENANT, true)).unwrap();
+        assert_eq!(b.get(&north).unwrap().tenant, "north");
+        assert!(b.get(&admin).unwrap().admin);
+        let south_only = Access::from_tokens(Some(&format!("{SOUTH}=south")), None).unwrap();
+        let restarted = Logins::new(Arc::clone(&store), south_only, ttl);
+        assert_eq!(restarted.get(&north), None);
+        assert_eq!(restarted.get(&admin), None);
+        let past = format!("{NORTH}=north;until=2000-01-01");
+        let expired = Access::from_tokens(Some(&past), None).unwrap();
+        assert_eq!(
+            Logins::new(Arc::clone(&store), expired, ttl).get(&north),
+            None
+        );
+        b.end(&north);
+        assert_eq!(a.get(&north), None);
     }
 
     #[test]

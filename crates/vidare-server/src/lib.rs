@@ -39,6 +39,7 @@
 pub mod access;
 pub mod admin;
 pub mod api;
+mod form_key;
 mod health;
 mod live_cache;
 mod logging;
@@ -59,7 +60,7 @@ use axum::Router;
 pub use access::{Access, AllowedHosts, Principal, TokenEntry};
 pub use openapi::openapi_json;
 pub use problem::Problem;
-pub use service::close_idle;
+pub use service::{close_idle, expire_logins};
 
 /// Settings of the service that are not about access or storage.
 #[derive(Debug, Clone)]
@@ -79,8 +80,9 @@ pub struct Options {
     /// [`AllowedHosts`]: by default, in local-only mode, this machine's
     /// loopback names only).
     pub allowed_hosts: AllowedHosts,
-    /// How long a login on the web page lasts (the cookie's id expires
-    /// on the server then, whatever the browser keeps).
+    /// How long a login on the web page lasts at most (the cookie's id
+    /// expires on the server then, whatever the browser keeps, or at the
+    /// end of its token's last day if that comes first).
     pub login_ttl: Duration,
 }
 
@@ -116,25 +118,43 @@ struct Inner {
 
 impl AppState {
     /// Builds the state from a registry of questionnaires, a store, the
-    /// access configuration and options.
+    /// access configuration and options, and loads the web page's
+    /// form-token key from the store (see [`AppState::load_form_key`]; if
+    /// the store cannot give it now, it is logged and tried again on the
+    /// first page).
     pub fn new(
         registry: vidare::Registry,
         store: impl store::Store,
         access: Access,
         options: Options,
     ) -> Self {
+        let store: Arc<dyn store::Store> = Arc::new(store);
+        if let Err(e) = form_key::load(store.as_ref()) {
+            tracing::warn!(error = %e, "the form-token key could not be loaded yet");
+        }
         AppState {
             inner: Arc::new(Inner {
                 registry,
-                store: Arc::new(store),
+                logins: access::Logins::new(Arc::clone(&store), access.clone(), options.login_ttl),
+                store,
                 access,
                 statistics: statistics::Pending::new(options.statistics_batch),
-                logins: access::Logins::new(options.login_ttl),
                 throttle: access::Throttle::default(),
                 live_cache: live_cache::LiveCache::new(LIVE_CACHE_SESSIONS),
                 options,
             }),
         }
+    }
+
+    /// Loads the key of the web page's form tokens from the store, where
+    /// the first node to start stored it, so that a page served by one
+    /// node posts to any other; a no-op once loaded. The binary calls it
+    /// at start and stops when it fails.
+    ///
+    /// # Errors
+    /// When the store cannot give the key.
+    pub fn load_form_key(&self) -> Result<(), store::StoreError> {
+        form_key::load(self.inner.store.as_ref()).map(drop)
     }
 
     /// The questionnaires the service runs.

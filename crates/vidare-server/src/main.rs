@@ -229,21 +229,10 @@ async fn run(args: Args) -> Result<(), String> {
         login_ttl: Duration::from_secs(args.login_hours * 3600),
     };
     let state = AppState::new(registry, store, access, options);
-
-    if args.close_after_hours > 0 {
-        let state = state.clone();
-        let idle = Duration::from_secs(args.close_after_hours * 3600);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(600));
-            loop {
-                tick.tick().await;
-                match vidare_server::close_idle(&state, idle).await {
-                    Ok(0) | Err(_) => {}
-                    Ok(n) => tracing::info!(closed = n, "closed idle sessions"),
-                }
-            }
-        });
-    }
+    state
+        .load_form_key()
+        .map_err(|e| format!("cannot load the web page's form-token key: {e}"))?;
+    spawn_jobs(&state, args.close_after_hours);
 
     ignore_hangup();
     // Tests read this line to find the port.
@@ -253,6 +242,31 @@ async fn run(args: Args) -> Result<(), String> {
     vidare_server::serve::serve(listener, app, limits, shutdown())
         .await
         .map_err(|e| e.to_string())
+}
+
+/// The jobs every node runs every ten minutes: ending expired logins, and
+/// closing sessions idle for `close_after_hours` (unless 0). Both are
+/// safe on several nodes at once.
+fn spawn_jobs(state: &AppState, close_after_hours: u64) {
+    let state = state.clone();
+    let idle = Duration::from_secs(close_after_hours * 3600);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match vidare_server::expire_logins(&state).await {
+                Ok(0) | Err(_) => {}
+                Ok(n) => tracing::info!(ended = n, "deleted expired logins"),
+            }
+            if close_after_hours == 0 {
+                continue;
+            }
+            match vidare_server::close_idle(&state, idle).await {
+                Ok(0) | Err(_) => {}
+                Ok(n) => tracing::info!(closed = n, "closed idle sessions"),
+            }
+        }
+    });
 }
 
 /// Where sessions are kept: --database-url, else --data, else the default file.

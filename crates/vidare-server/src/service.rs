@@ -58,7 +58,9 @@ pub(crate) enum Action {
     Back,
 }
 
-fn store_problem(e: StoreError) -> Problem {
+/// A store error as the problem a client gets (logged when it is the
+/// server's).
+pub(crate) fn store_problem(e: StoreError) -> Problem {
     if e.is_full() {
         tracing::error!(error = %e, "storage is full");
         return Problem::new(
@@ -334,7 +336,7 @@ pub(crate) fn utc_now() -> String {
 
 /// `millis` after the Unix epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ` (the
 /// civil-from-days conversion of the proleptic Gregorian calendar).
-fn rfc3339_millis(millis: u128) -> String {
+pub(crate) fn rfc3339_millis(millis: u128) -> String {
     let (secs, ms) = (millis / 1000, millis % 1000);
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let z = days + 719_468;
@@ -673,10 +675,7 @@ pub(crate) async fn list(
 /// A problem when the store cannot list the idle sessions.
 pub async fn close_idle(state: &AppState, idle: Duration) -> Result<usize, Problem> {
     let ids = blocking(state, move |s| s.idle(idle)).await?;
-    let admin = Principal {
-        tenant: crate::access::ADMIN_TENANT.to_owned(),
-        admin: true,
-    };
+    let admin = Principal::of(crate::access::ADMIN_TENANT, true);
     let mut closed = 0;
     for (_, id) in ids {
         let expected = match load(state, &admin, &id).await {
@@ -691,6 +690,15 @@ pub async fn close_idle(state: &AppState, idle: Duration) -> Result<usize, Probl
         }
     }
     Ok(closed)
+}
+
+/// Deletes the web page's logins past their end (they are refused from
+/// then on anyway); returns how many. Safe on several nodes at once.
+///
+/// # Errors
+/// A problem when the store cannot delete them.
+pub async fn expire_logins(state: &AppState) -> Result<u64, Problem> {
+    blocking(state, Store::expire_logins).await
 }
 
 /// The recording of a closed session: only when closing kept its whole

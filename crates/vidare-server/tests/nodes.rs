@@ -1,7 +1,8 @@
 //! Two server nodes on one PostgreSQL database (`VIDARE_TEST_DATABASE_URL`):
-//! any node serves any session, races across nodes have one winner, and
-//! the clients of a node killed mid-stream continue on the other with
-//! every acknowledged answer kept exactly once.
+//! any node serves any session, races across nodes have one winner, the
+//! clients of a node killed mid-stream continue on the other with every
+//! acknowledged answer kept exactly once, and a web-page login and its
+//! form tokens work on every node (also two processes on one SQLite file).
 
 mod common;
 
@@ -9,9 +10,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::child;
 use common::cluster::{Acknowledged, answer_for, assert_exactly_once, create, try_send};
 use common::node::Node;
 use common::postgres::{fresh_schema, store, url};
+use common::web::{Browser, hidden};
 use common::{assert_problem, shipped};
 use reqwest::Method;
 use serde_json::Value;
@@ -217,4 +220,115 @@ async fn clients_of_a_killed_node_continue_on_the_other_with_every_answer_once()
     assert_eq!(moved, 10, "A's clients moved to B, B's stayed");
     assert_exactly_once(&store(&url, &schema), &all);
     drop(b);
+}
+
+/// The token of the tenant `north` in the web-page tests.
+const NORTH: &str = "tok-north-k7f2q9x4m1p8w3z6";
+
+/// The arguments that put a node in token mode with `north`'s token.
+fn token_mode() -> [String; 2] {
+    ["--tokens".to_owned(), format!("{NORTH}=north")]
+}
+
+/// A browser logs in on node `a`; its login cookie and a form token of
+/// `a`'s page work on node `b` (pages and form posts, an interview started
+/// on `b` answered on `a`), and logging out on `b` ends the login on `a`.
+async fn a_login_and_its_form_tokens_work_on_both(a: &str, b: &str) {
+    let mut browser = Browser::new();
+    assert_eq!(browser.get(a, "/login?lang=en").await.status, 200);
+    let before = browser.csrf.clone().expect("the login form's token");
+    let fields = [("token", NORTH), ("next", "/?lang=en"), ("lang", "en")];
+    let logged_in = browser.post(a, "/login", &fields, &before).await;
+    assert_eq!(logged_in.status, 303, "{logged_in:?}");
+    assert_eq!(logged_in.location.as_deref(), Some("/?lang=en"));
+    let cookie = browser
+        .cookies
+        .get("vidare_login")
+        .cloned()
+        .expect("a login cookie");
+    let start_a = browser.get(a, "/?lang=en").await;
+    assert_eq!(start_a.status, 200, "{start_a:?}");
+    let from_a = browser.csrf.clone().expect("a form token");
+
+    // B knows the login and computes the same form token.
+    let start_b = browser.get(b, "/?lang=en").await;
+    assert_eq!(
+        start_b.status, 200,
+        "B sends the browser to log in: {start_b:?}"
+    );
+    assert_eq!(browser.csrf.as_deref(), Some(from_a.as_str()));
+    // B refuses a made-up token, and takes A's.
+    let new = [("questionnaire", SPEC), ("lang", "en")];
+    let forged = browser
+        .post(b, "/interview/new", &new, &"0".repeat(64))
+        .await;
+    assert_eq!(forged.status, 403, "{forged:?}");
+    let created = browser.post(b, "/interview/new", &new, &from_a).await;
+    assert_eq!(created.status, 303, "{created:?}");
+    assert_eq!(created.location.as_deref(), Some("/interview?lang=en"));
+
+    // The interview started on B is answered on A with B's page's token.
+    let on_b = browser.get(b, "/interview?lang=en").await;
+    assert_eq!(on_b.status, 200, "{on_b:?}");
+    let from_b = browser.csrf.clone().expect("a form token");
+    let field = |name| hidden(&on_b.html, name).expect(name);
+    let (session, events, item) = (field("session"), field("expected_events"), field("item"));
+    let step = [
+        ("lang", "en"),
+        ("session", session.as_str()),
+        ("expected_events", events.as_str()),
+        ("item", item.as_str()),
+        ("action", "answer"),
+        ("value", "yes"),
+    ];
+    let answered = browser.post(a, "/interview", &step, &from_b).await;
+    assert_eq!(answered.status, 303, "{answered:?}");
+    let after = browser.get(b, "/interview?lang=en").await;
+    assert_eq!(hidden(&after.html, "session"), Some(session));
+    assert_ne!(
+        hidden(&after.html, "expected_events"),
+        Some(events),
+        "B shows A's step"
+    );
+
+    // Logout on B ends the login everywhere, a copy of the cookie included.
+    let out = browser.post(b, "/logout", &[], &from_a).await;
+    assert_eq!(out.status, 303, "{out:?}");
+    assert!(!browser.cookies.contains_key("vidare_login"));
+    browser.cookies.insert("vidare_login".to_owned(), cookie);
+    for base in [a, b] {
+        let page = browser.get(base, "/?lang=en").await;
+        assert_eq!(page.status, 303, "{page:?}");
+        assert!(
+            page.location
+                .as_deref()
+                .is_some_and(|l| l.starts_with("/login")),
+            "{page:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_web_login_on_one_node_works_on_the_other() {
+    let Some(url) = url() else { return };
+    let schema = fresh_schema();
+    let args = token_mode();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let a = Node::start_with(&shipped(), &url, &schema, &args);
+    let b = Node::start_with(&shipped(), &url, &schema, &args);
+    a_login_and_its_form_tokens_work_on_both(&a.base, &b.base).await;
+}
+
+/// The same with two processes on one SQLite file: the logins and the
+/// form-token key are in the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_web_login_on_one_process_works_on_another_on_the_same_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.sqlite3");
+    let args = token_mode();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let a = child::start_with(&shipped(), &data, &args);
+    let b = child::start_with(&shipped(), &data, &args);
+    a_login_and_its_form_tokens_work_on_both(&a.base, &b.base).await;
+    drop((a.kill(), b.kill()));
 }

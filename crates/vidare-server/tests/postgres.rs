@@ -1,6 +1,7 @@
 //! The PostgreSQL store on a real database (`VIDARE_TEST_DATABASE_URL`):
-//! the same behaviour as the SQLite store's, the schema's versions, the
-//! copy of a SQLite data file, and clear errors at start.
+//! the same behaviour as the SQLite store's, the web page's logins and
+//! form-token key shared by the nodes, the schema's versions, the copy of
+//! a SQLite data file, and clear errors at start.
 
 mod common;
 
@@ -249,6 +250,56 @@ fn idle_sessions_are_claimed_by_one_caller() {
     assert!(a.idle(Duration::from_secs(3600)).unwrap().is_empty());
 }
 
+/// Logins as two nodes see them: one node's login is found by the other
+/// until it ends or either ends it; the expiry job, run by both at once,
+/// deletes each login past its end once.
+#[test]
+fn logins_are_shared_and_expire_once() {
+    let Some(url) = url() else { return };
+    let schema = fresh_schema();
+    let (a, b) = (store(&url, &schema), store(&url, &schema));
+    let later = "9999-12-31T00:00:00.000Z";
+    a.start_login(&[1; 32], "north", later).unwrap();
+    a.start_login(&[3; 32], "north", later).unwrap();
+    for n in 10..30u8 {
+        a.start_login(&[n; 32], "south", "2000-01-01T00:00:00.000Z")
+            .unwrap();
+    }
+    assert_eq!(b.login(&[1; 32]).unwrap().as_deref(), Some("north"));
+    assert_eq!(b.login(&[10; 32]).unwrap(), None, "past its end");
+    assert_eq!(b.login(&[2; 32]).unwrap(), None, "never started");
+    b.end_login(&[3; 32]).unwrap();
+    assert_eq!(a.login(&[3; 32]).unwrap(), None);
+    let (on_a, on_b) = std::thread::scope(|s| {
+        let on_a = s.spawn(|| a.expire_logins().unwrap());
+        let on_b = s.spawn(|| b.expire_logins().unwrap());
+        (on_a.join().unwrap(), on_b.join().unwrap())
+    });
+    assert_eq!(on_a + on_b, 20);
+    assert_eq!(a.expire_logins().unwrap(), 0);
+    assert_eq!(a.login(&[1; 32]).unwrap().as_deref(), Some("north"));
+}
+
+/// Nodes starting at once each offer a new form-token key: all get the
+/// one stored first, and a node starting later gets it too.
+#[test]
+fn the_form_key_is_stored_once_for_every_node() {
+    let Some(url) = url() else { return };
+    let schema = fresh_schema();
+    let stores: Vec<PostgresStore> = (0..4).map(|_| store(&url, &schema)).collect();
+    let keys: Vec<[u8; 32]> = std::thread::scope(|s| {
+        let calls: Vec<_> = stores
+            .iter()
+            .zip(1u8..)
+            .map(|(store, n)| s.spawn(move || store.form_key(&[n; 32]).unwrap()))
+            .collect();
+        calls.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    assert!((1..=4).any(|n| keys[0] == [n; 32]), "{keys:?}");
+    assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
+    assert_eq!(store(&url, &schema).form_key(&[9; 32]).unwrap(), keys[0]);
+}
+
 #[test]
 fn events_cannot_be_updated() {
     let Some(url) = url() else { return };
@@ -260,8 +311,8 @@ fn events_cannot_be_updated() {
     assert!(refused.contains("append-only"), "{refused}");
 }
 
-/// A database of version 1 gets the statistics table; a newer one is
-/// refused, naming both versions.
+/// A database of version 1 gets the statistics and the login tables; a
+/// newer one is refused, naming both versions.
 #[test]
 fn the_schema_is_migrated_and_a_newer_one_refused() {
     let Some(url) = url() else { return };
@@ -270,22 +321,26 @@ fn the_schema_is_migrated_and_a_newer_one_refused() {
     sql(
         &url,
         &schema,
-        "DROP TABLE statistics; UPDATE vidare_schema SET version = 1",
+        "DROP TABLE statistics, logins, secrets; UPDATE vidare_schema SET version = 1",
     )
     .unwrap();
     let migrated = store(&url, &schema);
     migrated
         .add_statistics("q", "1.0.0", &[cell("smoker", "yes", 1)])
         .unwrap();
+    migrated
+        .start_login(&[1; 32], "a", "9999-12-31T00:00:00.000Z")
+        .unwrap();
+    assert_eq!(migrated.form_key(&[2; 32]).unwrap(), [2; 32]);
     drop(migrated);
-    sql(&url, &schema, "UPDATE vidare_schema SET version = 3").unwrap();
+    sql(&url, &schema, "UPDATE vidare_schema SET version = 4").unwrap();
     let options = PostgresOptions {
         schema: Some(schema),
         ..PostgresOptions::default()
     };
     let refused = PostgresStore::open(&url, &options).unwrap_err().to_string();
     assert!(
-        refused.contains("schema version 3") && refused.contains("use a newer server"),
+        refused.contains("schema version 4") && refused.contains("use a newer server"),
         "{refused}"
     );
 }

@@ -6,14 +6,13 @@
 //! A form post is taken when the browser says it comes from this site
 //! (`Sec-Fetch-Site: same-origin`, or `none` for one the user made
 //! directly), or else when it carries the form token of the page it came
-//! from: an HMAC-SHA-256, under a key drawn when the server starts, of the
-//! browser's form cookie and its login cookie. Another site can neither
-//! read the token nor compute it. `Origin: null` proves nothing either way:
+//! from: an HMAC-SHA-256, under a key kept in the store (`form_key.rs`,
+//! the same on every node), of the browser's form cookie and its login
+//! cookie. Another site can neither read the token nor compute it. `Origin: null` proves nothing either way:
 //! the pages' `Referrer-Policy: no-referrer` makes browsers send it with
 //! every post, from this site too.
 
 use std::fmt::Write as _;
-use std::sync::OnceLock;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -43,22 +42,10 @@ pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The key of the form tokens, drawn once per process: a restart makes
-/// the tokens of pages open before it fail (browsers that send
-/// `Sec-Fetch-Site` never need them).
-fn key() -> &'static [u8; 32] {
-    static KEY: OnceLock<[u8; 32]> = OnceLock::new();
-    KEY.get_or_init(|| {
-        let mut key = [0u8; 32];
-        getrandom::fill(&mut key).expect("the operating system's random source");
-        key
-    })
-}
-
-/// HMAC-SHA-256 (RFC 2104) of `message` under the process key.
-fn hmac(message: &[u8]) -> [u8; 32] {
+/// HMAC-SHA-256 (RFC 2104) of `message` under `key`.
+fn hmac(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
     let mut block = [0u8; 64];
-    block[..32].copy_from_slice(key());
+    block[..32].copy_from_slice(key);
     let pad = |byte: u8| block.map(|b| b ^ byte);
     let inner = Sha256::new()
         .chain_update(pad(0x36))
@@ -71,9 +58,9 @@ fn hmac(message: &[u8]) -> [u8; 32] {
         .into()
 }
 
-fn token_for(form: &str, login: Option<&str>) -> String {
+fn token_for(key: &[u8; 32], form: &str, login: Option<&str>) -> String {
     let message = format!("vidare-form\n{form}\n{}", login.unwrap_or(""));
-    hmac(message.as_bytes())
+    hmac(key, message.as_bytes())
         .iter()
         .fold(String::new(), |mut hex, b| {
             let _ = write!(hex, "{b:02x}");
@@ -104,6 +91,9 @@ impl FromRequestParts<AppState> for FormToken {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let store = state.store();
+        let key = crate::access::wait_for(|| crate::form_key::load(store.as_ref()))
+            .map_err(|e| crate::service::store_problem(e).into_response())?;
         let login = cookie(&parts.headers, super::COOKIE);
         let (form, new_cookie) = if let Some(form) = cookie(&parts.headers, FORM_COOKIE) {
             (form, None)
@@ -113,7 +103,7 @@ impl FromRequestParts<AppState> for FormToken {
             (form, set)
         };
         Ok(FormToken {
-            token: token_for(&form, login.as_deref()),
+            token: token_for(key, &form, login.as_deref()),
             new_cookie,
         })
     }
@@ -147,10 +137,13 @@ pub(super) fn refused(headers: &HeaderMap, fields: &[(String, String)]) -> bool 
         Some("same-origin" | "none") => false,
         Some(_) => true,
         None => {
-            let Some(form) = cookie(headers, FORM_COOKIE) else {
+            // No key yet: no token of this store has been checked here,
+            // and none can be; the page, reloaded, loads the key.
+            let (Some(form), Some(key)) = (cookie(headers, FORM_COOKIE), crate::form_key::get())
+            else {
                 return true;
             };
-            let expected = token_for(&form, cookie(headers, super::COOKIE).as_deref());
+            let expected = token_for(key, &form, cookie(headers, super::COOKIE).as_deref());
             let sent = super::field(fields, "csrf").unwrap_or("");
             !bool::from(expected.as_bytes().ct_eq(sent.as_bytes()))
         }

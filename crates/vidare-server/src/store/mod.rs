@@ -9,6 +9,7 @@
 
 mod checkpoint;
 mod integrity;
+mod logins;
 mod migrate;
 mod open;
 mod postgres;
@@ -316,4 +317,57 @@ pub trait Store: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     fn idle(&self, idle: Duration) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Records a web-page login: the SHA-256 digest of its id (the cookie
+    /// holds the id; the store never sees it, nor the token), its tenant,
+    /// and when it ends (RFC 3339, UTC, as the store writes times).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] or [`StoreError::Unavailable`].
+    fn start_login(&self, login: &LoginDigest, tenant: &str, ends: &str) -> Result<(), StoreError>;
+
+    /// The tenant of a login that has not ended: neither logged out nor
+    /// past its end by the database's clock.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] or [`StoreError::Unavailable`].
+    fn login(&self, login: &LoginDigest) -> Result<Option<String>, StoreError>;
+
+    /// Ends a login (logout); ending one that is gone is no error.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] or [`StoreError::Unavailable`].
+    fn end_login(&self, login: &LoginDigest) -> Result<(), StoreError>;
+
+    /// Deletes the logins past their end; returns how many. Safe to run on
+    /// several nodes at once (each deletes what is still there).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] or [`StoreError::Unavailable`].
+    fn expire_logins(&self) -> Result<u64, StoreError>;
+
+    /// The key of the web page's form tokens, shared by every node on this
+    /// store: the one stored, or `candidate` once stored when there was
+    /// none. Nodes starting at once all get the key the first of them
+    /// stored (an insert that does nothing when one exists, then a read).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] or [`StoreError::Unavailable`].
+    fn form_key(&self, candidate: &[u8; 32]) -> Result<[u8; 32], StoreError>;
+}
+
+/// The SHA-256 digest of a login's id: what the store keeps of it.
+pub type LoginDigest = [u8; 32];
+
+/// The name of the form-token key in the `secrets` table.
+pub(crate) const FORM_KEY: &str = "form-token-key";
+
+/// A stored key as 32 bytes.
+pub(crate) fn key_bytes(stored: &[u8]) -> Result<[u8; 32], StoreError> {
+    <[u8; 32]>::try_from(stored).map_err(|_| {
+        StoreError::Backend(format!(
+            "the stored form-token key has {} bytes, not 32",
+            stored.len()
+        ))
+    })
 }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{
-    ListCursor, NewSession, PostgresOptions, PostgresStore, SessionRow, SqliteOptions, SqliteStore,
-    StatisticsCell, StatisticsRow, Store, StoreError, Stored,
+    ListCursor, LoginDigest, NewSession, PostgresOptions, PostgresStore, SessionRow, SqliteOptions,
+    SqliteStore, StatisticsCell, StatisticsRow, Store, StoreError, Stored,
 };
 
 /// Where the sessions are kept (`VIDARE_DATABASE_URL`).
@@ -135,6 +135,21 @@ impl Store for Box<dyn Store> {
     }
     fn idle(&self, idle: Duration) -> Result<Vec<(String, String)>, StoreError> {
         (**self).idle(idle)
+    }
+    fn start_login(&self, login: &LoginDigest, tenant: &str, ends: &str) -> Result<(), StoreError> {
+        (**self).start_login(login, tenant, ends)
+    }
+    fn login(&self, login: &LoginDigest) -> Result<Option<String>, StoreError> {
+        (**self).login(login)
+    }
+    fn end_login(&self, login: &LoginDigest) -> Result<(), StoreError> {
+        (**self).end_login(login)
+    }
+    fn expire_logins(&self) -> Result<u64, StoreError> {
+        (**self).expire_logins()
+    }
+    fn form_key(&self, candidate: &[u8; 32]) -> Result<[u8; 32], StoreError> {
+        (**self).form_key(candidate)
     }
 }
 

@@ -10,15 +10,16 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::writer::{After, Writer};
 use super::{
-    ClosedRow, ListCursor, NewSession, SessionRow, StatisticsCell, StatisticsRow, Store,
-    StoreError, Stored, StoredEvent, statistics,
+    ClosedRow, ListCursor, LoginDigest, NewSession, SessionRow, StatisticsCell, StatisticsRow,
+    Store, StoreError, Stored, StoredEvent, logins, statistics,
 };
 
 /// Connections that read, besides the one that writes.
 const READERS: usize = 4;
 
-/// 1: sessions and events; 2: the aggregate statistics table.
-const SCHEMA_VERSION: i64 = 2;
+/// 1: sessions and events; 2: the aggregate statistics table; 3: the web
+/// page's logins and the form-token key.
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sessions (
@@ -272,6 +273,9 @@ impl SqliteStore {
         conn.execute_batch(SCHEMA).map_err(backend)?;
         if version < 2 {
             conn.execute_batch(statistics::SCHEMA).map_err(backend)?;
+        }
+        if version < 3 {
+            conn.execute_batch(logins::SCHEMA).map_err(backend)?;
         }
         // Only when it changes: on a full disk any write fails, and a
         // server that writes nothing at start can still start and serve
@@ -637,6 +641,38 @@ impl Store for SqliteStore {
         let conn = self.reader()?;
         statistics::read(&conn, questionnaire, version).map_err(backend)
     }
+
+    fn start_login(&self, login: &LoginDigest, tenant: &str, ends: &str) -> Result<(), StoreError> {
+        let (login, tenant, ends) = (*login, tenant.to_owned(), ends.to_owned());
+        self.writer.write(move |conn| {
+            logins::start(conn, &login, &tenant, &ends)?;
+            Ok(((), After::Nothing))
+        })
+    }
+
+    fn login(&self, login: &LoginDigest) -> Result<Option<String>, StoreError> {
+        let conn = self.reader()?;
+        logins::find(&conn, login)
+    }
+
+    fn end_login(&self, login: &LoginDigest) -> Result<(), StoreError> {
+        let login = *login;
+        self.writer.write(move |conn| {
+            logins::end(conn, &login)?;
+            Ok(((), After::Nothing))
+        })
+    }
+
+    fn expire_logins(&self) -> Result<u64, StoreError> {
+        self.writer
+            .write(|conn| Ok((logins::expire(conn)?, After::Nothing)))
+    }
+
+    fn form_key(&self, candidate: &[u8; 32]) -> Result<[u8; 32], StoreError> {
+        let candidate = *candidate;
+        self.writer
+            .write(move |conn| Ok((logins::form_key(conn, &candidate)?, After::Nothing)))
+    }
 }
 
 #[cfg(test)]
@@ -794,8 +830,8 @@ mod tests {
         assert!(month.len() == 7 && month.as_bytes()[4] == b'-', "{month}");
     }
 
-    /// A data file of schema version 1 gets the statistics table; one of a
-    /// newer version than this server knows is refused.
+    /// A data file of schema version 1 gets the statistics and the login
+    /// tables; one of a newer version than this server knows is refused.
     #[test]
     fn the_schema_is_migrated_and_a_newer_one_refused() {
         let dir = tempfile::tempdir().unwrap();
@@ -809,6 +845,10 @@ mod tests {
         store
             .add_statistics("q", "1.0.0", &[cell("smoker", "yes", 1)])
             .unwrap();
+        store
+            .start_login(&[1; 32], "a", "9999-12-31T00:00:00.000Z")
+            .unwrap();
+        assert_eq!(store.form_key(&[2; 32]).unwrap(), [2; 32]);
         drop(store);
         let conn = Connection::open(&path).unwrap();
         let version: i64 = conn
@@ -820,6 +860,34 @@ mod tests {
         drop(conn);
         let refused = SqliteStore::open(&path).unwrap_err().to_string();
         assert!(refused.contains("use a newer server"), "{refused}");
+    }
+
+    /// A login is found until it ends or is ended, the job deletes those
+    /// past their end, and another store on the file (another process)
+    /// sees the same logins and the same form-token key: the first stored.
+    #[test]
+    fn logins_end_and_the_form_key_is_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sqlite3");
+        let store = SqliteStore::open(&path).unwrap();
+        let (valid, past, ended) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+        let later = "9999-12-31T00:00:00.000Z";
+        store.start_login(&valid, "north", later).unwrap();
+        store
+            .start_login(&past, "south", "2000-01-01T00:00:00.000Z")
+            .unwrap();
+        store.start_login(&ended, "north", later).unwrap();
+        assert_eq!(store.login(&valid).unwrap().as_deref(), Some("north"));
+        assert_eq!(store.login(&past).unwrap(), None);
+        store.end_login(&ended).unwrap();
+        store.end_login(&ended).unwrap();
+        assert_eq!(store.login(&ended).unwrap(), None);
+        assert_eq!(store.expire_logins().unwrap(), 1);
+        assert_eq!(store.expire_logins().unwrap(), 0);
+        let other = SqliteStore::open(&path).unwrap();
+        assert_eq!(other.login(&valid).unwrap().as_deref(), Some("north"));
+        assert_eq!(store.form_key(&[7; 32]).unwrap(), [7; 32]);
+        assert_eq!(other.form_key(&[8; 32]).unwrap(), [7; 32]);
     }
 
     #[test]

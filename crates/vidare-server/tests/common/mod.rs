@@ -7,6 +7,7 @@ pub mod child;
 pub mod cluster;
 pub mod node;
 pub mod postgres;
+pub mod web;
 
 use std::path::{Path, PathBuf};
 

@@ -25,9 +25,15 @@ impl Node {
     /// Starts a node on a random loopback port, serving `questionnaires`
     /// from the database at `url`, in `schema`.
     pub fn start(questionnaires: &Path, url: &str, schema: &str) -> Node {
+        Self::start_with(questionnaires, url, schema, &[])
+    }
+
+    /// As [`Node::start`], with `extra` arguments.
+    pub fn start_with(questionnaires: &Path, url: &str, schema: &str, extra: &[&str]) -> Node {
         let mut child = Command::new(env!("CARGO_BIN_EXE_vidare-server"))
             .args(["--bind", "127.0.0.1:0", "--close-after-hours", "0"])
             .args(["--database-schema", schema])
+            .args(extra)
             .arg("--questionnaires")
             .arg(questionnaires)
             .env("VIDARE_DATABASE_URL", url)

@@ -3,8 +3,9 @@
 //! schema per store so that tests running at once do not see each other.
 //!
 //! When the variable is unset, a PostgreSQL test fails in CI (`CI` set)
-//! and, on a developer's machine, says loudly that it did not run. When
-//! it is set, an unreachable database fails the test.
+//! and when `VIDARE_TEST_BACKEND=postgres` asks for PostgreSQL; only on a
+//! developer's machine with neither does it return, saying loudly that it
+//! did not run. When it is set, an unreachable database fails the test.
 
 use vidare_server::store::{PostgresOptions, PostgresStore};
 
@@ -15,15 +16,20 @@ pub const URL_VAR: &str = "VIDARE_TEST_DATABASE_URL";
 pub const BACKEND_VAR: &str = "VIDARE_TEST_BACKEND";
 
 /// The URL of the test database, or `None` (after saying so) when it is
-/// not configured on a machine that is not CI.
+/// not configured, on a machine that is not CI, and PostgreSQL was not
+/// asked for.
 ///
 /// # Panics
-/// When it is not configured and `CI` is set.
+/// When it is not configured and `CI` is set or `VIDARE_TEST_BACKEND` is
+/// `postgres`.
 pub fn url() -> Option<String> {
     match std::env::var(URL_VAR) {
         Ok(url) if !url.is_empty() => Some(url),
         _ if std::env::var_os("CI").is_some() => panic!(
             "{URL_VAR} is not set: CI must run the PostgreSQL tests (.ci/run starts PostgreSQL and sets it)"
+        ),
+        _ if std::env::var(BACKEND_VAR).as_deref() == Ok("postgres") => panic!(
+            "{BACKEND_VAR}=postgres but {URL_VAR} is not set: set it to the test database (see .ci/run)"
         ),
         _ => {
             say_not_run();

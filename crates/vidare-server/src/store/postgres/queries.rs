@@ -10,8 +10,8 @@ use tokio_postgres::types::ToSql;
 
 use super::{PostgresStore, error, pool_error};
 use crate::store::{
-    ClosedRow, ListCursor, NewSession, SessionRow, StatisticsCell, StatisticsRow, Store,
-    StoreError, Stored, StoredEvent,
+    ClosedRow, FORM_KEY, ListCursor, LoginDigest, NewSession, SessionRow, StatisticsCell,
+    StatisticsRow, Store, StoreError, Stored, StoredEvent, key_bytes,
 };
 
 /// The time now, as the SQLite store writes it (RFC 3339, UTC, ms).
@@ -338,6 +338,64 @@ impl Store for PostgresStore {
             );
             let rows = query(&pool, &sql, &[&seconds]).await?;
             Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        })
+    }
+
+    fn start_login(&self, login: &LoginDigest, tenant: &str, ends: &str) -> Result<(), StoreError> {
+        let (login, tenant, ends) = (login.to_vec(), tenant.to_owned(), ends.to_owned());
+        self.run(move |pool| async move {
+            let sql = "INSERT INTO logins (id_digest, tenant, ends_at) VALUES ($1, $2, $3)";
+            query(&pool, sql, &[&login, &tenant, &ends]).await.map(drop)
+        })
+    }
+
+    fn login(&self, login: &LoginDigest) -> Result<Option<String>, StoreError> {
+        let login = login.to_vec();
+        self.run(move |pool| async move {
+            let sql = format!("SELECT tenant FROM logins WHERE id_digest = $1 AND ends_at > {NOW}");
+            let rows = query(&pool, &sql, &[&login]).await?;
+            Ok(rows.first().map(|r| r.get(0)))
+        })
+    }
+
+    fn end_login(&self, login: &LoginDigest) -> Result<(), StoreError> {
+        let login = login.to_vec();
+        self.run(move |pool| async move {
+            let sql = "DELETE FROM logins WHERE id_digest = $1";
+            query(&pool, sql, &[&login]).await.map(drop)
+        })
+    }
+
+    /// One statement: nodes running it at once each delete what another
+    /// has not (a row being deleted by one is skipped by the other once
+    /// its lock is released).
+    fn expire_logins(&self) -> Result<u64, StoreError> {
+        self.run(move |pool| async move {
+            let client = pool.get().await.map_err(pool_error)?;
+            let sql = format!("DELETE FROM logins WHERE ends_at <= {NOW}");
+            let statement = client.prepare_cached(&sql).await.map_err(error)?;
+            client.execute(&statement, &[]).await.map_err(error)
+        })
+    }
+
+    /// An insert that does nothing when a key is stored, then a read: two
+    /// nodes starting at once both read the key of the one that inserted.
+    fn form_key(&self, candidate: &[u8; 32]) -> Result<[u8; 32], StoreError> {
+        let candidate = candidate.to_vec();
+        self.run(move |pool| async move {
+            let insert =
+                "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
+            query(&pool, insert, &[&FORM_KEY, &candidate]).await?;
+            let rows = query(
+                &pool,
+                "SELECT value FROM secrets WHERE name = $1",
+                &[&FORM_KEY],
+            )
+            .await?;
+            let stored: Vec<u8> = rows.first().map(|r| r.get(0)).ok_or_else(|| {
+                StoreError::Backend("the form-token key was not stored".to_owned())
+            })?;
+            key_bytes(&stored)
         })
     }
 }

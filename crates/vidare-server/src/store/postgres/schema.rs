@@ -2,7 +2,7 @@
 //!
 //! The versions follow the SQLite store's (`user_version` there, the
 //! one-row table `vidare_schema` here): 1 sessions and events, 2 the
-//! aggregate statistics. A database of a newer version is refused, and
+//! aggregate statistics, 3 the web page's logins and the form-token key. A database of a newer version is refused, and
 //! nodes starting at once migrate one after the other (an advisory lock).
 
 use deadpool_postgres::Client;
@@ -11,7 +11,7 @@ use super::{error, unavailable_or};
 use crate::store::StoreError;
 
 /// The version this server writes.
-pub(crate) const SCHEMA_VERSION: i32 = 2;
+pub(crate) const SCHEMA_VERSION: i32 = 3;
 
 /// The key of the advisory lock held while migrating ("vidare" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7669_6461_7265;
@@ -67,8 +67,24 @@ CREATE TABLE statistics (
 );
 ";
 
+/// Version 3: the web page's logins (the digest of the cookie's id, never
+/// the id or the token) and the key of the form tokens, so that every
+/// node knows them.
+const V3: &str = r#"
+CREATE TABLE logins (
+    id_digest bytea PRIMARY KEY,
+    tenant    text NOT NULL,
+    ends_at   text COLLATE "C" NOT NULL
+);
+CREATE INDEX logins_by_end ON logins (ends_at);
+CREATE TABLE secrets (
+    name  text PRIMARY KEY,
+    value bytea NOT NULL
+);
+"#;
+
 /// The steps from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 2] = [V1, V2];
+const MIGRATIONS: [&str; 3] = [V1, V2, V3];
 
 /// Creates `schema` when given, then brings the tables to
 /// [`SCHEMA_VERSION`] in one transaction, or refuses a newer database.
