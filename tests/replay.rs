@@ -42,7 +42,7 @@ fn registry_resolves_versions_and_names_what_exists() {
     assert!(registry.ids().any(|id| id == "violence-seven"));
     assert_eq!(
         registry.resolve("violence-seven").unwrap().version(),
-        "2.0.0"
+        "2.1.0"
     );
     assert_eq!(
         registry.resolve("violence-seven@1.0.0").unwrap().version(),
@@ -52,7 +52,7 @@ fn registry_resolves_versions_and_names_what_exists() {
     assert_eq!(err.kind(), ErrorKind::UnknownVersion);
     assert_eq!(
         err.to_string(),
-        "`violence-seven` has no version 1.5.0; its versions are 1.0.0, 2.0.0"
+        "`violence-seven` has no version 1.5.0; its versions are 1.0.0, 2.0.0, 2.1.0"
     );
     let err = registry.resolve("violence-eight@1.0.0").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnknownQuestionnaire);
