@@ -91,7 +91,7 @@ impl AuditFormat {
 }
 
 /// Stands for `vidare::analysis::Audit` in the OpenAPI document; its
-/// schema is written out in [`audit_schema`].
+/// schema is written out in `audit_schema`.
 pub struct AuditDoc;
 
 impl PartialSchema for AuditDoc {
