@@ -12,7 +12,7 @@ fn the_shipped_questionnaires_pass_with_complete_coverage() {
     assert_eq!(stderr, "");
     assert!(!stdout.contains("FAIL"), "{stdout}");
     assert!(
-        stdout.ends_with("coverage complete for 8 of 8 questionnaire version(s)\n"),
+        stdout.ends_with("coverage complete for 10 of 10 questionnaire version(s)\n"),
         "{stdout}"
     );
     insta::assert_snapshot!(stdout);
