@@ -293,6 +293,22 @@ pub(super) fn check_all(
                 "`refer_to` is empty",
             )
             .help = Some("say where the person is referred, e.g. `social-services`".into());
+        } else if let Some(c) = trigger
+            .refer_to
+            .value
+            .chars()
+            .find(|&c| crate::diagnostic::is_escaped(c))
+        {
+            ctx.error(
+                Code::ControlCharacter,
+                &trigger.refer_to,
+                &format!("{path}.refer_to"),
+                format!(
+                    "`refer_to` holds the control character U+{:04X}",
+                    u32::from(c)
+                ),
+            )
+            .help = Some("remove it; `refer_to` names a service, e.g. `social-services`".into());
         }
         trigger_at.push(ctx.loc(&trigger.when, &format!("{path}.when")));
         trigger_uses.push(when.as_ref().map(|w| w.uses.clone()).unwrap_or_default());
