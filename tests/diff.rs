@@ -241,6 +241,16 @@ const CASES: &[(&str, &[Expected])] = &[
         &[(K::EndConditionChanged, Major, "no_consent")],
     ),
     ("language-added", &[(K::LanguageAdded, Minor, "diff-base")]),
+    // A draft translation for the person only: the practitioner's texts
+    // (the consent question, labels, trigger and end) stay without it.
+    (
+        "language-added-draft",
+        &[(K::LanguageAdded, Minor, "diff-base")],
+    ),
+    (
+        "language-status-changed",
+        &[(K::LanguageStatusChanged, Patch, "diff-base")],
+    ),
     (
         "language-removed",
         &[(K::LanguageRemoved, Major, "diff-base")],
@@ -550,4 +560,23 @@ fn the_json_names_kinds_and_classes_in_snake_case() {
     let same = serde_json::to_value(diff(&old_of("text-edit"), &old_of("text-edit"))).unwrap();
     assert_eq!(same["required_bump"], serde_json::Value::Null);
     assert_eq!(same["changes"], serde_json::json!([]));
+}
+
+/// A language's change says what it was and what it is: a draft for the
+/// person that became reviewed, and by whom.
+#[test]
+fn language_changes_name_the_status() {
+    let added = diff_of("language-added-draft");
+    assert_eq!(
+        added.changes[0].description,
+        "language `sv-x-easy` (draft, for the person) was added"
+    );
+    let changed = diff_of("language-status-changed");
+    let change = &changed.changes[0];
+    assert_eq!(change.lang.as_deref(), Some("sv-x-easy"));
+    assert_eq!(change.before.as_deref(), Some("draft, for the person"));
+    assert_eq!(
+        change.after.as_deref(),
+        Some("reviewed by A. Translator, authorised translator on 2026-11-30, for the person")
+    );
 }

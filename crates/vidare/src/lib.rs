@@ -58,6 +58,7 @@ mod files;
 pub mod format;
 pub mod language;
 mod outcome;
+pub mod phrases;
 mod questionnaire;
 mod recording;
 mod registry;

@@ -194,3 +194,36 @@ fn direction_of_codes() {
     assert_eq!(direction("ti"), Direction::Ltr);
     assert_eq!(Direction::Rtl.as_str(), "rtl");
 }
+
+#[test]
+fn phrases_fall_back_to_the_practitioners_language_and_say_so() {
+    use vidare::phrases::{Phrases, lookup};
+    let sv = lookup("sv", "en");
+    assert!(!sv.fell_back);
+    assert_eq!(sv.phrases.decline, "Vill inte svara");
+    let missing = lookup("qqq", "sv");
+    assert!(missing.fell_back);
+    assert_eq!(missing.lang, "sv");
+
+    let q = vidare::compile(
+        "format: 2\nid: p\nversion: 1.0.0\ntitle: { en: T }\nlanguages: [en]\n\
+         default_language: en\nsections:\n  - id: s\n    items:\n\
+         \x20     - { id: a, kind: scale, min: 0, max: 10, text: { en: A? } }\n\
+         \x20     - { id: b, kind: number, min: 0.5, text: { en: B? } }\n\
+         \x20     - { id: c, kind: info, text: { en: C } }\n",
+        "p.yaml",
+    )
+    .expect("compiles");
+    let en = lookup("en", "en").phrases;
+    let hint = |id: &str, p: &Phrases| p.how_to_answer(q.item(id).expect("item"));
+    assert_eq!(
+        hint("a", en).as_deref(),
+        Some("A whole number from 0 to 10")
+    );
+    assert_eq!(hint("b", en).as_deref(), Some("A number of at least 0.5"));
+    assert_eq!(
+        hint("a", sv.phrases).as_deref(),
+        Some("Ett heltal från 0 till 10")
+    );
+    assert_eq!(hint("c", en), None);
+}

@@ -44,6 +44,7 @@
 //! | language added | minor | new texts, old sessions unaffected |
 //! | language removed | major | sessions run in it cannot be shown in it again |
 //! | default language changed | patch | only which texts are shown by default |
+//! | a language's `status`, `audience`, `reviewed_by` or `reviewed_on` changed | patch | says how far its texts can be trusted, or who reads them; no answer or outcome changes |
 //! | any text added, removed or changed (title, description, section title, item text, help, unit, option / scale / case / band / derived / score labels, trigger and end texts) | patch | per language; only languages declared in both versions are compared |
 //! | section added or removed | patch | a section is a heading and a shared condition; its items are reported one by one |
 //! | question added (any kind but `info`, required or optional) | major | an optional item must still be skipped explicitly: old recordings are rejected or no longer finished |
@@ -191,6 +192,9 @@ pub enum ChangeKind {
     LanguageRemoved,
     /// The default language changed.
     DefaultLanguageChanged,
+    /// The translation status, audience or reviewer of a language in both
+    /// versions changed (e.g. a `draft` became `reviewed`).
+    LanguageStatusChanged,
     /// An optional text (help, unit, title, label ...) was added.
     TextAdded,
     /// An optional text was removed.
@@ -1156,9 +1160,9 @@ impl Differ {
         self.ends(&old.end, &new.end);
     }
 
-    fn header(&mut self, old: &Document, new: &Document) {
+    /// Languages added, removed, or with another status.
+    fn languages(&mut self, old: &Document, new: &Document) {
         let id = new.id.value.as_str();
-        let q = (Target::Questionnaire, id);
         let old_langs: Vec<&str> = old
             .languages
             .value
@@ -1171,18 +1175,43 @@ impl Differ {
             .iter()
             .map(|l| l.value.code.value.as_str())
             .collect();
-        for lang in &new_langs {
-            if !old_langs.contains(lang) {
-                self.push(
+        for entry in &new.languages.value {
+            let lang = entry.value.code.value.as_str();
+            match old
+                .languages
+                .value
+                .iter()
+                .find(|o| o.value.code.value == lang)
+            {
+                None => self.push(
                     Change::new(
                         ChangeKind::LanguageAdded,
                         Bump::Minor,
                         Target::Questionnaire,
                         id,
-                        format!("language `{lang}` was added"),
+                        format!(
+                            "language `{lang}` ({}) was added",
+                            status_words(&entry.value)
+                        ),
                     )
                     .lang(lang),
-                );
+                ),
+                Some(before) if status_words(&before.value) != status_words(&entry.value) => self
+                    .push(
+                        Change::new(
+                            ChangeKind::LanguageStatusChanged,
+                            Bump::Patch,
+                            Target::Questionnaire,
+                            id,
+                            format!("the status of language `{lang}` changed"),
+                        )
+                        .lang(lang)
+                        .values(
+                            Some(status_words(&before.value)),
+                            Some(status_words(&entry.value)),
+                        ),
+                    ),
+                Some(_) => {}
             }
         }
         for lang in &old_langs {
@@ -1199,6 +1228,12 @@ impl Differ {
                 );
             }
         }
+    }
+
+    fn header(&mut self, old: &Document, new: &Document) {
+        self.languages(old, new);
+        let id = new.id.value.as_str();
+        let q = (Target::Questionnaire, id);
         if old.default_language.value != new.default_language.value {
             self.push(
                 Change::new(
@@ -2637,6 +2672,25 @@ impl<'a> Kept<'a> {
     ) -> Self {
         Kept { retention, reveals }
     }
+}
+
+/// A language entry's status in words: `draft, for the person`,
+/// `reviewed by X on 2026-11-30`, `source`.
+fn status_words(entry: &crate::format::LanguageEntry) -> String {
+    let status = entry.status.as_ref().map(|s| s.value).unwrap_or_default();
+    let mut words = status.as_str().to_owned();
+    if let Some(by) = &entry.reviewed_by {
+        words.push_str(" by ");
+        words.push_str(&by.value);
+    }
+    if let Some(on) = &entry.reviewed_on {
+        words.push_str(" on ");
+        words.push_str(&on.value);
+    }
+    if entry.audience.as_ref().map(|a| a.value) == Some(crate::language::Audience::Person) {
+        words.push_str(", for the person");
+    }
+    words
 }
 
 #[cfg(test)]
