@@ -373,3 +373,67 @@ fn a_recording_resumes_on_its_pinned_version_only() {
         ErrorKind::UnknownVersion
     );
 }
+
+/// The recordings of the corpus (tests/recordings) of one questionnaire.
+fn corpus_of(id: &str) -> Vec<(String, Recording)> {
+    let mut out = Vec::new();
+    for sub in ["hand", "generated"] {
+        let dir = root().join("tests/recordings").join(sub);
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let recording = Recording::load(&path).unwrap();
+            if recording.questionnaire.id == id {
+                out.push((path.display().to_string(), recording));
+            }
+        }
+    }
+    out
+}
+
+/// The versions that only add draft languages for the person (issue 20)
+/// change no outcome: sessions of the earlier version replay on them
+/// unchanged, and on the recorded corpus their impact is exactly that of
+/// the earlier version (docs/impact/*-2.1.0.md, *-1.1.0.md say so).
+#[test]
+fn a_version_that_only_adds_languages_changes_no_outcome() {
+    let registry = registry();
+    let old = registry.resolve("violence-seven@2.0.0").unwrap().clone();
+    let new = registry.resolve("violence-seven@2.1.0").unwrap().clone();
+    let sessions: [(&[&str], &str); 4] = [
+        (&["psychological"], "ongoing"),
+        (&["physical", "used_violence"], "last_year"),
+        (&["sexual_pressure", "childhood_witness"], "earlier"),
+        (&[], "earlier"),
+    ];
+    let recordings: Vec<(String, Recording)> = sessions
+        .iter()
+        .enumerate()
+        .map(|(n, (yes, when))| (format!("s{n}"), violence_session(&old, yes, when).record()))
+        .collect();
+    let report = impact(&new, recordings.iter().map(|(n, r)| (n.as_str(), r)));
+    assert_eq!((report.total, report.unchanged), (4, 4), "{report:?}");
+
+    for (id, before, after) in [
+        ("violence-seven", "2.0.0", "2.1.0"),
+        ("safety-plan", "1.0.0", "1.1.0"),
+        ("gender-equality-compass", "2.0.0", "2.1.0"),
+    ] {
+        let before = registry.resolve(&format!("{id}@{before}")).unwrap();
+        let after = registry.resolve(&format!("{id}@{after}")).unwrap();
+        let corpus = corpus_of(id);
+        assert!(!corpus.is_empty(), "{id}: no recordings");
+        let mut a = impact(before, corpus.iter().map(|(n, r)| (n.as_str(), r)));
+        let b = impact(after, corpus.iter().map(|(n, r)| (n.as_str(), r)));
+        a.questionnaire = b.questionnaire.clone();
+        assert_eq!(
+            serde_json::to_value(&a).unwrap(),
+            serde_json::to_value(&b).unwrap(),
+            "{id}"
+        );
+    }
+}
