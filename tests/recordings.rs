@@ -31,11 +31,10 @@ fn every_recording_replays_to_its_recorded_result() {
             let report = replay(registry(), &recording, DigestPolicy::Require)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert!(report.is_equal(), "{}: {report}", path.display());
-            // Texts too: the whole result as recorded, byte for byte.
-            assert_eq!(
-                serde_json::to_value(&report.outcome).unwrap(),
-                serde_json::to_value(&recording.result).unwrap(),
-                "{}",
+            // Texts too: the whole result as recorded.
+            assert!(
+                report.outcome.as_ref() == Some(&recording.result),
+                "{}: the result differs from the recorded one",
                 path.display()
             );
             replayed += 1;

@@ -255,6 +255,7 @@ pub(super) fn check_all(
         section_when.push(sw);
     }
 
+    let mut weights = Weights::new(doc);
     let score_terms = doc
         .scores
         .iter()
@@ -270,6 +271,7 @@ pub(super) fn check_all(
                         ctx,
                         &Scoped::new(symbols, score.scope.as_deref()),
                         items,
+                        &mut weights,
                         term,
                         &format!("scores[{s}].over[{t}]"),
                     )
@@ -717,6 +719,7 @@ fn score_term(
     ctx: &mut Ctx<'_>,
     scope: &dyn Scope,
     items: &[ItemDef],
+    weights: &mut Weights<'_>,
     at: &Sp<String>,
     path: &str,
 ) -> Option<CheckedTerm> {
@@ -740,25 +743,7 @@ fn score_term(
                     false
                 }
                 ItemKind::SingleChoice | ItemKind::MultipleChoice => {
-                    let missing: Vec<&str> = item
-                        .options
-                        .iter()
-                        .filter(|o| o.score.is_none())
-                        .map(|o| o.value.as_str())
-                        .collect();
-                    if !missing.is_empty() {
-                        ctx.error(
-                            Code::MissingWeight,
-                            at,
-                            path,
-                            format!(
-                                "`{name}` is scored, but its options {} have no `score`",
-                                missing.join(", ")
-                            ),
-                        )
-                        .help = Some("give every option of a scored item a `score` weight".into());
-                    }
-                    missing.is_empty()
+                    weights.check(ctx, i, name, &ctx.loc(at, path))
                 }
                 _ => true,
             };
@@ -790,5 +775,71 @@ fn score_term(
             report_errors(ctx, at, path, errors);
             None
         }
+    }
+}
+
+/// Options of scored choice items that lack a `score`, each reported once
+/// where the option is written, however many scores count its item.
+struct Weights<'d> {
+    /// The document's items in compiled (flat) order, with their section
+    /// and place in it.
+    items: Vec<(usize, usize, &'d crate::format::Item)>,
+    reported: std::collections::HashSet<u32>,
+}
+
+impl<'d> Weights<'d> {
+    fn new(doc: &'d Document) -> Self {
+        let items = doc
+            .sections
+            .iter()
+            .enumerate()
+            .flat_map(|(s, section)| {
+                section
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, item)| (s, i, item))
+            })
+            .collect();
+        Self {
+            items,
+            reported: std::collections::HashSet::new(),
+        }
+    }
+
+    /// Whether item `i` (scored at `term`) has a weight on every option;
+    /// V027 at each option without one, the first time the item is met.
+    fn check(&mut self, ctx: &mut Ctx<'_>, i: u32, name: &str, term: &Location) -> bool {
+        let Some(&(s, place, item)) = self.items.get(i as usize) else {
+            return true;
+        };
+        let options = item.options.iter().flat_map(|o| o.value.iter());
+        let mut complete = true;
+        for (o, option) in options.enumerate() {
+            if option.score.is_some() {
+                continue;
+            }
+            complete = false;
+            if self.reported.contains(&i) {
+                continue;
+            }
+            let path = format!("sections[{s}].items[{place}].options[{o}]");
+            let diagnostic = ctx.error(
+                Code::MissingWeight,
+                &option.value,
+                &path,
+                format!(
+                    "option `{}` of `{name}` has no `score`, but `{name}` is scored",
+                    option.value.value
+                ),
+            );
+            diagnostic.help = Some("give every option of a scored item a `score` weight".into());
+            diagnostic.related.push(crate::diagnostic::Related {
+                location: term.clone(),
+                message: "scored here".into(),
+            });
+        }
+        self.reported.insert(i);
+        complete
     }
 }
