@@ -1,17 +1,21 @@
 // Drives the Vidare web page in a real headless Chromium (Debian's
 // /usr/bin/chromium) with playwright-core: an interview on the
 // seven questions about violence in the version the start page offers
-// (2.0.0, the newest), with keyboard answers, "prefer not to
+// (2.1.0, the newest), with keyboard answers, "prefer not to
 // answer", back (which shows the earlier answer chosen), a language
 // switch, the immediate trigger, the result page and the quick exit, which
 // must leave no way back to the interview in the browser history, no
 // session id in any address the browser went through and no questionnaire
-// in any title. axe-core checks the start, question, completion and result
+// in any title. Interpreter mode (Swedish for the practitioner, Arabic for
+// the person) is checked for lang/dir on every text, a mirrored person's
+// column, fonts that render Arabic, Persian and Ethiopic (no fallback to
+// boxes), side by side at 1280 px and stacked at 375 px, with screenshots
+// and axe-core. axe-core checks the start, question, completion and result
 // pages at desktop width and at 375 px. A second context with JavaScript
 // off completes an interview, deletes it after the confirmation, and
 // leaves by the quick exit. Screenshots go to the artifacts folder.
 //
-//   node interview.mjs http://127.0.0.1:8080 [artifacts-folder]
+//   node interview.mjs http://127.0.0.1:8080 [artifacts-folder] [interpreter-server] [interpreter-spec]
 //
 // Prints "ok - ..." per check and closes with "N passed, N failed".
 
@@ -25,6 +29,19 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 const base = (process.argv[2] || process.env.VIDARE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const artifacts = resolve(process.argv[3] || process.env.VIDARE_ARTIFACTS || '../../../target/browser-artifacts');
+// Interpreter mode runs on this server (default: the same) and
+// questionnaire, with Arabic for the person and Swedish for the
+// practitioner.
+const interpreterBase = (process.argv[4] || base).replace(/\/$/, '');
+const interpreterSpec = process.argv[5] || 'violence-seven@2.1.0';
+// Each script must be drawn by a font that has it: a family of the
+// script's own (Debian's fonts-noto-core), never a fallback with boxes.
+const scriptFonts = {
+  ar: /^Noto (Naskh|Sans|Kufi) Arabic/,
+  fa: /^Noto (Naskh|Sans|Kufi) Arabic/,
+  ti: /^Noto (Sans|Serif) Ethiopic/,
+};
+const arabicScript = /[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]/;
 mkdirSync(artifacts, { recursive: true });
 
 let passed = 0;
@@ -63,9 +80,9 @@ const browser = await chromium.launch({
 // as the quick exit's neutral site, is answered here. Every address the
 // browser requests for a page (redirects and form posts too) and every
 // page title is recorded.
-async function newContext(options) {
+async function newContext(options, site = base) {
   const context = await browser.newContext({ viewport: { width: 900, height: 1000 }, ...options });
-  await context.route((url) => !url.href.startsWith(base), (route) => route.fulfill({
+  await context.route((url) => !url.href.startsWith(site), (route) => route.fulfill({
     status: 200,
     contentType: 'text/html',
     body: '<!doctype html><title>Weather</title><h1>Weather today</h1>',
@@ -124,7 +141,7 @@ try {
   check(await page.locator('#quick-exit').isVisible(), 'the quick exit is visible on the start page');
   await axe(page, 'start');
   const seven = page.getByLabel(/Seven questions about violence/);
-  check(await seven.getAttribute('value') === 'violence-seven@2.0.0', 'the start page offers the newest version');
+  check(await seven.getAttribute('value') === 'violence-seven@2.1.0', 'the start page offers the newest version');
   await seven.check();
   await page.getByLabel('English', { exact: true }).check();
   await act(() => page.getByRole('button', { name: 'Start' }).click());
@@ -222,6 +239,7 @@ try {
   }
 
   await noJavaScript();
+  await interpreterMode();
 } catch (error) {
   failed += 1;
   console.log(`not ok - ${error && error.stack ? error.stack : error}`);
@@ -287,5 +305,183 @@ async function noJavaScript() {
     `without JavaScript: going back after the quick exit shows nothing of the interview (at ${page.url()})`);
   const found = [...leaks(visited, titles, id), ...leaks(visited, titles, second)];
   check(found.length === 0, `without JavaScript: no address or title names the session or the questionnaire${found.length ? `: ${found.join('; ')}` : ''}`);
+  await context.close();
+}
+
+// The fonts Chromium used for the text of the first node matching
+// `selector`, by family (through the DevTools protocol).
+async function fontsOf(page, selector) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    if (!nodeId) { return null; }
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    return fonts.filter((f) => f.glyphCount > 0).map((f) => f.familyName);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+async function checkFont(page, selector, code, what) {
+  const families = await fontsOf(page, selector);
+  const ok = families !== null && families.length > 0 && families.every((f) => scriptFonts[code].test(f));
+  check(ok, `fonts: ${what} is drawn in a font of its script (${families === null ? 'no such node' : families.join(', ') || 'none'})`);
+}
+
+// Text in the Arabic script must stand in an element whose language is
+// the person's and whose direction is right to left; none may be outside.
+async function arabicTextOutsideRtl(page, lang) {
+  return page.evaluate(([source, code]) => {
+    const script = new RegExp(source);
+    const bad = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!script.test(node.textContent)) { continue; }
+      const element = node.parentElement;
+      const langOf = element.closest('[lang]');
+      const dirOf = element.closest('[dir]');
+      if (!langOf || langOf.getAttribute('lang') !== code || !dirOf || dirOf.getAttribute('dir') !== 'rtl'
+          || getComputedStyle(element).direction !== 'rtl') {
+        bad.push(node.textContent.trim().slice(0, 30));
+      }
+    }
+    return bad;
+  }, [arabicScript.source, lang]);
+}
+
+// Whether every `selector` element's text starts at its right edge (a
+// right-to-left layout): the text's right end is at the content box's
+// right end, its border stripe on the right, and its left side free.
+async function mirrored(page, selector) {
+  return page.evaluate((sel) => [...document.querySelectorAll(sel)].map((el) => {
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const text = range.getBoundingClientRect();
+    const contentRight = box.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight);
+    return {
+      ok: style.direction === 'rtl'
+        && Math.abs(text.right - contentRight) < 3
+        && parseFloat(style.borderRightWidth) > 0 && parseFloat(style.borderLeftWidth) === 0,
+      what: `${el.textContent.trim().slice(0, 20)}: text ${Math.round(text.left)}..${Math.round(text.right)}, box ${Math.round(box.left)}..${Math.round(box.right)}`,
+    };
+  }), selector);
+}
+
+// The two columns: side by side at 1280 px (the person's to the right of
+// the practitioner's), one above the other at 375 px.
+async function columns(page) {
+  return page.evaluate(() => {
+    const own = document.querySelector('.pair .side.own').getBoundingClientRect();
+    const person = document.querySelector('.pair .side.person').getBoundingClientRect();
+    return { sideBySide: person.left >= own.right - 1 && Math.abs(person.top - own.top) < 2, stacked: person.top >= own.bottom - 1 };
+  });
+}
+
+// Interpreter mode: the practitioner reads Swedish, the person Arabic.
+async function interpreterMode() {
+  const { context, page, visited, titles } = await newContext({}, interpreterBase);
+  const heading = async () => (await page.locator('h1').first().textContent()).trim();
+  const act = async (action) => { await Promise.all([page.waitForEvent('load'), action()]); };
+  await page.goto(`${interpreterBase}/?lang=sv`);
+  const arabic = page.locator('input[name=person][value=ar]');
+  check(await arabic.count() === 1, 'interpreter: the start page offers Arabic for the person');
+  const name = page.locator('#person-language span[lang=ar]');
+  check(await name.getAttribute('dir') === 'rtl' && (await name.textContent()) === 'العربية',
+    'interpreter: the start page names Arabic in Arabic, right to left');
+  for (const code of ['ar', 'fa', 'ti']) {
+    await checkFont(page, `#person-language span[lang=${code}]`, code, `the name of ${code} on the start page`);
+  }
+  await page.screenshot({ path: `${artifacts}/interpreter-start.png`, fullPage: true });
+  await page.locator(`input[name=questionnaire][value="${interpreterSpec}"]`).check();
+  await page.getByLabel('Svenska', { exact: true }).check();
+  await arabic.check();
+  await act(() => page.getByRole('button', { name: 'Starta' }).click());
+  const id = await page.locator('input[name=session]').first().getAttribute('value');
+  check(new URL(page.url()).pathname === '/interview' && await page.title() === 'Vidare',
+    `interpreter: the interview's address and title are neutral (${page.url()})`);
+  check(await page.locator('#interpreter').isVisible(), 'interpreter: the page says it is in interpreter mode');
+  check(await page.locator('#draft-note').isVisible(), 'interpreter: the practitioner is told the Arabic texts are a draft');
+  check(await page.locator('html').getAttribute('lang') === 'sv', 'interpreter: the page itself is Swedish');
+
+  const person = page.locator('form.item .side.person');
+  check(await person.getAttribute('lang') === 'ar' && await person.getAttribute('dir') === 'rtl',
+    'interpreter: the person\'s column is lang=ar dir=rtl');
+  check((await person.textContent()).match(arabicScript) !== null, 'interpreter: the question is shown in Arabic');
+  check(await page.locator('form.item .side.own h1[lang=sv]').count() === 1, 'interpreter: and in Swedish, marked sv');
+  const labels = page.locator('label.choice');
+  const bilingual = await labels.evaluateAll((ls) => ls.every((l) => l.querySelector('span.own') && l.querySelector('span.person[lang=ar][dir=rtl]')));
+  check(await labels.count() > 0 && bilingual, 'interpreter: every option in both languages');
+  const outside = await arabicTextOutsideRtl(page, 'ar');
+  check(outside.length === 0, `interpreter: every Arabic text is in an element with lang=ar and dir=rtl${outside.length ? `: ${outside.join('; ')}` : ''}`);
+  await checkFont(page, 'form.item .side.person .person-text', 'ar', 'the Arabic question');
+  await checkFont(page, 'label.choice span.person', 'ar', 'an Arabic option');
+
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    const m = await mirrored(page, 'form.item .side.person, label.choice span.person');
+    check(m.length > 0 && m.every((x) => x.ok), `interpreter at ${width} px: the person's texts start at the right${m.filter((x) => !x.ok).map((x) => `; ${x.what}`).join('')}`);
+    const c = await columns(page);
+    check(width === 1280 ? c.sideBySide : c.stacked, `interpreter at ${width} px: the columns are ${width === 1280 ? 'side by side' : 'one above the other'}`);
+    await page.screenshot({ path: `${artifacts}/interpreter-question-${width}.png`, fullPage: true });
+  }
+  await axe(page, 'interpreter question');
+
+  // The answers that raise the immediate trigger; it is in Swedish.
+  const flows = {
+    talk: ['yes'],
+    'violence-seven': ['yes', 'agency', 'yes', 'ongoing'],
+  };
+  for (const value of flows[interpreterSpec.split('@')[0]]) {
+    await page.locator(`input[name=value][value="${value}"]`).check();
+    await act(() => page.getByRole('button', { name: 'Nästa' }).click());
+  }
+  const alert = page.locator('#immediate');
+  check(await alert.isVisible(), 'interpreter: the immediate trigger shows');
+  check(!arabicScript.test(await alert.textContent()), 'interpreter: the trigger is in the practitioner\'s language only');
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `${artifacts}/interpreter-trigger-${width}.png`, fullPage: true });
+  }
+  await axe(page, 'interpreter trigger');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // The rest: a scale's numbers are isolated in the Arabic labels.
+  let scales = 0;
+  for (let n = 0; n < 30 && await page.locator('form.item').count() > 0; n += 1) {
+    const points = page.locator('.choices.scale label.choice span.person');
+    if (await points.count() > 0) {
+      scales += 1;
+      const isolated = await points.evaluateAll((ps) => ps.every((p) => p.querySelector('bdi') && /^\d+$/.test(p.querySelector('bdi').textContent)));
+      check(isolated, 'interpreter: the numbers of a scale stand in <bdi> in the Arabic labels');
+      await page.screenshot({ path: `${artifacts}/interpreter-scale.png`, fullPage: true });
+    }
+    const no = page.locator('input[name=value][value=no]');
+    const number = page.locator('input#answer[type=number]');
+    if (await no.count() > 0) {
+      await no.check();
+    } else if (await number.count() > 0) {
+      await number.fill(String(await number.getAttribute('min') || 1));
+    } else {
+      await page.locator('form.item input[name=value]').first().check();
+    }
+    await act(() => page.getByRole('button', { name: 'Nästa' }).click());
+  }
+  check((await page.locator('h1#done').count()) === 1, 'interpreter: the interview completes');
+  await act(() => page.getByRole('link', { name: 'Visa resultatet' }).click());
+  check((await heading()) === 'Resultat', 'interpreter: the result page opens');
+  check(!arabicScript.test(await page.locator('main').textContent()), 'interpreter: the result is in the practitioner\'s language only');
+  await Promise.all([page.waitForURL((u) => !u.href.startsWith(interpreterBase)), page.locator('#quick-exit').click()]);
+  await page.goto(`${interpreterBase}/interview?lang=sv`);
+  const text = await page.locator('body').textContent();
+  check(!arabicScript.test(text) && !text.includes('interpreter'), 'interpreter: after the quick exit, the interview\'s address shows nothing of it');
+  const found = leaks(visited, titles, id);
+  check(found.length === 0 && visited.every((u) => !u.includes('person=')),
+    `interpreter: no address names the session or the person's language${found.length ? `: ${found.join('; ')}` : ''}`);
+  check(scales > 0 || interpreterSpec.startsWith('violence-seven'), `interpreter: a scale was asked (${scales})`);
   await context.close();
 }

@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# The web page's browser test, for CI: installs Debian's Chromium if it is
-# missing and playwright-core from package-lock.json, then runs the Rust
+# The web page's browser test, for CI: installs Debian's Chromium and Noto
+# fonts if they are missing, and playwright-core from package-lock.json, then runs the Rust
 # test that starts the server binary and drives an interview through the
 # page in headless Chromium. Screenshots land in target/browser-artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "== installing chromium (Debian)"
+# Chromium, and the fonts of the scripts the interpreter-mode test reads:
+# fonts-noto-core holds Noto Naskh Arabic and Noto Sans Arabic (Arabic,
+# Persian, Dari, Sorani) and Noto Sans Ethiopic (Tigrinya). Without them the
+# test fails on its font checks rather than pass with boxes.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+dpkg -s fonts-noto-core >/dev/null 2>&1 || missing+=(fonts-noto-core)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "== installing ${missing[*]} (Debian)"
   SUDO=""
   if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
 echo "== npm ci (playwright-core; it never downloads a browser of its own)"

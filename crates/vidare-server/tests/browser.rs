@@ -54,4 +54,8 @@ fn an_interview_in_headless_chromium() {
     );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
     assert!(artifacts.join("result.png").is_file());
+    for width in [1280, 375] {
+        let shot = artifacts.join(format!("interpreter-question-{width}.png"));
+        assert!(shot.is_file(), "{}", shot.display());
+    }
 }

@@ -235,15 +235,29 @@ async fn the_start_page_offers_the_newest_versions() {
         banner.contains(r#"id="quick-exit" href="/exit""#),
         "{banner}"
     );
-    for id in [
-        "violence-seven",
-        "boston-life-areas",
-        "gender-equality-compass",
+    for (id, newest, older) in [
+        ("violence-seven", "2.1.0", ["1.0.0", "2.0.0"]),
+        ("boston-life-areas", "2.0.0", ["1.0.0", "1.0.0"]),
+        ("gender-equality-compass", "2.1.0", ["1.0.0", "2.0.0"]),
     ] {
-        let newest = format!(r#"name="questionnaire" value="{id}@2.0.0""#);
-        let older = format!(r#"value="{id}@1.0.0""#);
+        let newest = format!(r#"name="questionnaire" value="{id}@{newest}""#);
         assert!(start.html.contains(&newest), "{id}: {}", start.html);
-        assert!(!start.html.contains(&older), "{id}: {}", start.html);
+        for older in older {
+            let older = format!(r#"value="{id}@{older}""#);
+            assert!(!start.html.contains(&older), "{id}: {}", start.html);
+        }
+    }
+    // The person's languages of the shipped translations, each a draft.
+    let person = between(
+        &start.html,
+        r#"<fieldset id="person-language""#,
+        "</fieldset>",
+    );
+    for code in ["ar", "fa", "so", "ti", "sv-x-easy"] {
+        let offered = format!(
+            r#"(<bdi>{code}</bdi>) — <span class="status status-draft">draft: not checked by an authorised translator</span>"#
+        );
+        assert!(person.contains(&offered), "{offered}: {person}");
     }
     assert!(start.html.contains("Local-only mode"));
     for (name, value) in [
@@ -401,7 +415,7 @@ async fn interview_through_the_page(seven: &Seven) {
         if !page.html.contains(r#"name="value""#) {
             break;
         }
-        let question = page.html.split("<h1>").nth(1).unwrap_or_default();
+        let question = page.html.split("<h1").nth(1).unwrap_or_default();
         let question = question.split("</h1>").next().unwrap_or_default();
         let answer = if question.contains("used violence or threats") {
             "yes"
@@ -754,5 +768,265 @@ async fn with_tokens_the_page_needs_a_login() {
         north.get("/interview?lang=en").await.status,
         303,
         "no login cookie: to the login"
+    );
+}
+
+/// The questionnaire of the interpreter-mode tests: Swedish, English,
+/// Arabic, Persian and Tigrinya.
+fn interpreter_fixtures() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/interpreter")
+}
+
+/// Whether `text` holds a letter of the Arabic script.
+fn has_arabic(text: &str) -> bool {
+    text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+/// The part of `html` from the first `start` to the `end` after it.
+fn between<'h>(html: &'h str, start: &str, end: &str) -> &'h str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start} in {html}"));
+    let rest = &html[from..];
+    &rest[..rest.find(end).map_or(rest.len(), |n| n + end.len())]
+}
+
+/// Starts `talk` with the person's language `person` (empty: none).
+async fn start_interpreted(browser: &mut Browser<'_>, person: &str) -> Page {
+    browser.get("/?lang=en").await;
+    browser
+        .post(
+            "/interview/new",
+            &[
+                ("questionnaire", "talk"),
+                ("lang", "en"),
+                ("person", person),
+            ],
+        )
+        .await
+}
+
+/// The start page offers the person's language as part of the framing,
+/// each language named in itself with its own `lang` and `dir`.
+#[tokio::test]
+async fn the_start_page_offers_the_persons_language() {
+    let server = TestServer::start(&interpreter_fixtures(), Access::Local).await;
+    let mut browser = Browser::new(&server);
+    let start = browser.get("/?lang=en").await;
+    let html = &start.html;
+    assert!(html.contains(r#"<html lang="en" dir="ltr">"#), "{html}");
+    let fieldset = between(html, r#"<fieldset id="person-language""#, "</fieldset>");
+    assert!(
+        fieldset.contains("The person&#39;s language")
+            || fieldset.contains("The person's language")
+    );
+    assert!(
+        fieldset.contains(r#"name="person" value="" checked"#),
+        "{fieldset}"
+    );
+    for (code, dir, name) in [
+        ("ar", "rtl", "العربية"),
+        ("fa", "rtl", "فارسی"),
+        ("ti", "ltr", "ትግርኛ"),
+        ("sv", "ltr", "Svenska"),
+    ] {
+        assert!(
+            fieldset.contains(&format!(r#"name="person" value="{code}""#)),
+            "{code}: {fieldset}"
+        );
+        let named = format!(r#"<span lang="{code}" dir="{dir}">{name}</span> (<bdi>{code}</bdi>)"#);
+        assert!(fieldset.contains(&named), "{named}: {fieldset}");
+    }
+}
+
+/// Interpreter mode without JavaScript: the practitioner's text and the
+/// person's side by side, each marked with its language and direction;
+/// options in both; numbers and ids isolated; triggers and the result in
+/// the practitioner's language only; the person's language in a cookie,
+/// never in an address, and gone after the quick exit.
+#[tokio::test]
+async fn interpreter_mode_shows_both_languages() {
+    let server = TestServer::start(&interpreter_fixtures(), Access::Local).await;
+    let mut browser = Browser::new(&server);
+    let created = start_interpreted(&mut browser, "ar").await;
+    assert_eq!(created.status, 303, "{}", created.html);
+    assert_eq!(created.location.as_deref(), Some("/interview?lang=en"));
+    assert_eq!(
+        browser.cookies.get("vidare_person").map(String::as_str),
+        Some("ar")
+    );
+    let page = browser.get("/interview?lang=en").await;
+    let html = &page.html;
+    let id = hidden(html, "session");
+    assert_eq!(title(html), "Vidare");
+    assert!(html.contains(r#"<html lang="en" dir="ltr">"#));
+    assert!(html.contains(r#"<main id="main" class="wide">"#), "{html}");
+    // The question: the practitioner's text, then the person's column.
+    let form = between(html, r#"<form class="item""#, "</form>");
+    let person = between(
+        form,
+        r#"<div class="side person" lang="ar" dir="rtl">"#,
+        "</div>",
+    );
+    assert!(person.contains("هل أنت قلق بشأن شيء ما الآن؟"), "{person}");
+    assert!(
+        person.contains("أجب بنعم أو لا."),
+        "the help, in Arabic: {person}"
+    );
+    assert!(
+        html.contains(r#"<h1 id="question-text" lang="en" dir="ltr">Are you worried about something right now?</h1>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"aria-labelledby="question-text person-text""#));
+    // The information text in both languages.
+    assert!(html.contains("A few short questions about how you are."));
+    assert!(html.contains("بعض الأسئلة القصيرة عن أحوالك."));
+    assert!(
+        html.contains(r#"<p class="mode" id="interpreter">"#),
+        "{html}"
+    );
+    // The Arabic texts are a draft: the practitioner is told so.
+    assert!(
+        html.contains(r#"<p class="notice draft" id="draft-note">The texts in the person&#39;s language are a draft"#)
+            || html.contains(r#"<p class="notice draft" id="draft-note">The texts in the person's language are a draft"#),
+        "{html}"
+    );
+    // The interview's code stays one isolated run in any direction.
+    assert!(
+        html.contains(&format!("<code><bdi>{id}</bdi></code>")),
+        "{html}"
+    );
+    // No Arabic outside an element marked Arabic and right to left: every
+    // run of Arabic is inside a `lang="ar" dir="rtl"` element here.
+    for (n, _) in html.match_indices(r#"lang="ar""#) {
+        assert!(
+            html[n..].starts_with(r#"lang="ar" dir="rtl""#),
+            "{}",
+            &html[n..n + 60]
+        );
+    }
+
+    // Yes: the trigger is the practitioner's, in English only.
+    let page = browser
+        .step(&[("action", "answer"), ("value", "yes")])
+        .await;
+    let alert = between(&page.html, r#"id="immediate""#, "</section>");
+    assert!(alert.contains("The person is worried. Talk about the worry now."));
+    assert!(!has_arabic(alert), "{alert}");
+    // A choice: every option in both languages.
+    for (en, ar) in [("This week", "هذا الأسبوع"), ("Earlier", "قبل ذلك")] {
+        let both = format!(
+            r#"<span class="own"><span lang="en" dir="ltr">{en}</span></span><span class="person" lang="ar" dir="rtl">{ar}</span>"#
+        );
+        assert!(page.html.contains(&both), "{both}: {}", page.html);
+    }
+    // A scale: the numbers of the points are isolated in the Arabic text.
+    let page = browser
+        .step(&[("action", "answer"), ("value", "earlier")])
+        .await;
+    assert!(
+        page.html
+            .contains(r#"<span class="person" lang="ar" dir="rtl"><bdi>1</bdi> – بشكل سيئ</span>"#),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.html
+            .contains(r#"<span class="person" lang="ar" dir="rtl"><bdi>3</bdi></span>"#)
+    );
+    // A number: the unit in both languages.
+    let page = browser.step(&[("action", "answer"), ("value", "4")]).await;
+    assert!(
+        page.html
+            .contains(r#"<span class="unit person" lang="ar" dir="rtl">ساعات في اليوم</span>"#),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.html
+            .contains(r#"aria-describedby="person-text accepts""#),
+        "{}",
+        page.html
+    );
+    let page = browser.step(&[("action", "answer"), ("value", "7")]).await;
+    assert!(page.html.contains(r#"id="done""#), "{}", page.html);
+
+    // The result: the practitioner's language only.
+    let result = browser.get("/interview/result?lang=en").await;
+    let main = between(&result.html, "<main", "</main>");
+    assert!(main.contains("The person is worried."));
+    assert!(!has_arabic(main), "{main}");
+
+    // The quick exit forgets the person's language too; no address held
+    // the session or the language.
+    browser.get("/exit").await;
+    assert!(!browser.cookies.contains_key("vidare_person"));
+    assert!(!browser.cookies.contains_key("vidare_interview"));
+    browser.assert_no_id_visited(&id);
+    for url in &browser.visited {
+        assert!(!url.contains("ar"), "{url} names the person's language");
+    }
+}
+
+/// Without a person's language, or with the practitioner's own, the page
+/// has one column; a language the questionnaire lacks is refused on the
+/// start page; a resumed interview starts without interpreter mode.
+#[tokio::test]
+async fn interpreter_mode_is_chosen_at_the_start_only() {
+    let server = TestServer::start(&interpreter_fixtures(), Access::Local).await;
+    for person in ["", "en"] {
+        let mut browser = Browser::new(&server);
+        let created = start_interpreted(&mut browser, person).await;
+        assert_eq!(created.status, 303, "{}", created.html);
+        assert!(!browser.cookies.contains_key("vidare_person"), "{person:?}");
+        let page = browser.get("/interview?lang=en").await;
+        assert!(!page.html.contains("side person"), "{person:?}");
+        assert!(!page.html.contains("draft-note"), "{person:?}");
+        assert!(!has_arabic(&page.html), "{person:?}");
+        assert!(
+            page.html.contains(
+                r#"<h1 lang="en" dir="ltr">Are you worried about something right now?</h1>"#
+            ) || page
+                .html
+                .contains(r#"lang="en" dir="ltr">Are you worried about something right now?</h1>"#),
+            "{}",
+            page.html
+        );
+    }
+    let mut browser = Browser::new(&server);
+    let refused = start_interpreted(&mut browser, "pl").await;
+    assert_eq!(
+        refused.location.as_deref(),
+        Some("/?lang=en&problem=unknown-person-language")
+    );
+    let again = browser
+        .get("/?lang=en&problem=unknown-person-language")
+        .await;
+    assert!(
+        again
+            .html
+            .contains("The questionnaire is not available in that language.")
+    );
+
+    // Interpreter mode, then the same interview resumed by its code.
+    start_interpreted(&mut browser, "fa").await;
+    let page = browser.get("/interview?lang=en").await;
+    assert!(
+        page.html
+            .contains(r#"<div class="side person" lang="fa" dir="rtl">"#)
+    );
+    assert!(page.html.contains("آیا الان نگران چیزی هستید؟"));
+    let id = hidden(&page.html, "session");
+    browser.get("/?lang=en").await;
+    browser
+        .post("/interview/resume", &[("link", &id), ("lang", "en")])
+        .await;
+    assert!(!browser.cookies.contains_key("vidare_person"));
+    assert!(
+        !browser
+            .get("/interview?lang=en")
+            .await
+            .html
+            .contains("side person")
     );
 }

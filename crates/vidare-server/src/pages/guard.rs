@@ -29,6 +29,10 @@ const FORM_COOKIE: &str = "vidare_form";
 /// in an address.
 const INTERVIEW_COOKIE: &str = "vidare_interview";
 
+/// The person's language in interpreter mode, beside the open interview
+/// (a language code, never in an address).
+const PERSON_COOKIE: &str = "vidare_person";
+
 /// The value of cookie `name`, if the request has it.
 pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -163,11 +167,37 @@ pub(super) fn open_interview(mut response: Response, state: &AppState, id: &str)
     response
 }
 
-/// Forgets this browser's open interview (the session itself stays).
+/// Forgets this browser's open interview (the session itself stays) and
+/// the person's language with it.
 pub(super) fn forget_interview(mut response: Response) -> Response {
     response.headers_mut().append(
         header::SET_COOKIE,
         HeaderValue::from_static("vidare_interview=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    forget_person(response)
+}
+
+/// The person's language this browser's interview is shown in beside the
+/// practitioner's, if any: a language code (letters, digits and `-`).
+pub(super) fn person(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, PERSON_COOKIE).filter(|code| {
+        code.len() <= 35 && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
+}
+
+/// Shows this browser's interview in interpreter mode with `code`.
+pub(super) fn set_person(mut response: Response, state: &AppState, code: &str) -> Response {
+    if let Some(set) = cookie_header(PERSON_COOKIE, code, state) {
+        response.headers_mut().append(header::SET_COOKIE, set);
+    }
+    response
+}
+
+/// Leaves interpreter mode.
+pub(super) fn forget_person(mut response: Response) -> Response {
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static("vidare_person=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
     );
     response
 }

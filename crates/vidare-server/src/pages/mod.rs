@@ -9,6 +9,7 @@
 
 mod guard;
 mod render;
+mod tongue;
 mod ui;
 
 use axum::Router;
@@ -371,7 +372,7 @@ async fn resume(
         .find(|part| service::valid_id(part));
     match id {
         Some(id) if service::load(&state, &who, id).await.is_ok() => {
-            to_interview(&state, id, &format!("/interview?lang={lang}"))
+            guard::forget_person(to_interview(&state, id, &format!("/interview?lang={lang}")))
         }
         _ => see_other(&format!("/?lang={lang}&problem=unknown-session")),
     }
@@ -389,8 +390,24 @@ async fn create(
         return forbidden(lang);
     }
     let spec = field(&fields, "questionnaire").unwrap_or_default();
+    // Interpreter mode: the person's language, if another than the
+    // practitioner's and one the questionnaire has.
+    let person = field(&fields, "person")
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && *p != lang);
+    if let (Some(p), Ok(q)) = (person, state.registry().resolve(spec)) {
+        if !q.languages().iter().any(|l| l == p) {
+            return see_other(&format!("/?lang={lang}&problem=unknown-person-language"));
+        }
+    }
     match service::create(&state, &who, spec, Some(lang)).await {
-        Ok(live) => to_interview(&state, &live.row.id, &format!("/interview?lang={lang}")),
+        Ok(live) => {
+            let to = to_interview(&state, &live.row.id, &format!("/interview?lang={lang}"));
+            match person {
+                Some(p) => guard::set_person(to, &state, p),
+                None => guard::forget_person(to),
+            }
+        }
         Err(p) if p.status == 422 => see_other(&format!("/?lang={lang}&problem={}", p.kind())),
         Err(p) => problem_page(&p, lang),
     }
@@ -441,14 +458,30 @@ async fn interview_page(
         .as_ref()
         .and_then(|item| earlier_answer(session, &item.id));
     let outcome: Option<vidare::Outcome> = serde_json::from_value(live.result(&lang)).ok();
+    let ui = ui::ui(&lang);
+    let person_lang = guard::person(&headers)
+        .filter(|p| *p != lang && live.questionnaire.languages().iter().any(|l| l == p));
+    let person_view = person_lang
+        .as_deref()
+        .map(|p| crate::api::state_view(&live, p));
+    let person = person_lang
+        .as_deref()
+        .zip(person_view.as_ref())
+        .map(|(p, view)| render::Person {
+            tongue: tongue::Tongue::of(p),
+            view,
+            phrases: tongue::phrases(p, ui),
+            checked: tongue::status(&live.questionnaire, p),
+        });
     let markup = render::interview(
-        ui::ui(&lang),
+        ui,
         form.token(),
         &live.questionnaire,
         &view,
         outcome.as_ref(),
         earlier.as_ref(),
         q.problem.as_deref(),
+        person.as_ref(),
     );
     form.finish(page(StatusCode::OK, markup))
 }

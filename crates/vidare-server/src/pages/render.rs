@@ -2,6 +2,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use super::tongue::{Checked, Phrases, Tongue, autonym, direction, status, status_text};
 use super::ui::Ui;
 use crate::AppState;
 use crate::access::Principal;
@@ -13,9 +14,14 @@ use crate::api::{ItemKindName, ItemView, QuestionnaireList, SessionState, Status
 /// stay in the browser's history. The quick exit goes through `/exit`,
 /// which forgets the open interview before it leaves for the neutral site.
 fn layout(ui: &Ui, switch_to: Option<&str>, body: &Markup) -> Markup {
+    layout_with(ui, switch_to, body, false)
+}
+
+/// The frame, wider for the two columns of interpreter mode.
+fn layout_with(ui: &Ui, switch_to: Option<&str>, body: &Markup, wide: bool) -> Markup {
     html! {
         (DOCTYPE)
-        html lang=(ui.lang) {
+        html lang=(ui.lang) dir="ltr" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -25,7 +31,7 @@ fn layout(ui: &Ui, switch_to: Option<&str>, body: &Markup) -> Markup {
                 script src="/static/app.js" defer {}
             }
             body {
-                header.top {
+                header class={ "top" @if wide { " wide" } } {
                     a.quick-exit #quick-exit href="/exit" rel="noreferrer" title=(ui.quick_exit_hint) {
                         (ui.quick_exit)
                     }
@@ -36,7 +42,7 @@ fn layout(ui: &Ui, switch_to: Option<&str>, body: &Markup) -> Markup {
                         }
                     }
                 }
-                main #main { (body) }
+                main #main class=[wide.then_some("wide")] { (body) }
             }
         }
     }
@@ -46,7 +52,7 @@ fn layout(ui: &Ui, switch_to: Option<&str>, body: &Markup) -> Markup {
 pub(crate) fn message(ui: &Ui, back: &str, text: &str) -> Markup {
     html! {
         (DOCTYPE)
-        html lang=(ui.lang) {
+        html lang=(ui.lang) dir="ltr" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -71,6 +77,7 @@ fn problem_text<'a>(ui: &'a Ui, kind: &str) -> &'a str {
         "closed" => ui.problem_closed,
         "nothing-to-go-back" => ui.problem_back,
         "unknown-session" => ui.not_found,
+        "unknown-person-language" => ui.problem_person_language,
         _ => ui.problem_other,
     }
 }
@@ -111,8 +118,9 @@ pub(crate) fn start(
                     @if let Some(v) = q.versions.last() {
                         label.choice {
                             input type="radio" name="questionnaire" value=(v.spec) required checked[n == 0];
+                            @let (title_lang, title) = v.title.get_key_value(ui.lang).or_else(|| v.title.iter().next()).map_or(("", ""), |(l, t)| (l.as_str(), t.as_str()));
                             span {
-                                (v.title.get(ui.lang).or_else(|| v.title.values().next()).map_or("", String::as_str))
+                                span lang=(title_lang) dir=(direction(title_lang)) { (title) }
                                 " "
                                 small { "(" (v.spec) ")" }
                             }
@@ -122,7 +130,7 @@ pub(crate) fn start(
                 }
             }
             fieldset {
-                legend { (ui.language) }
+                legend { (ui.your_language) }
                 div.choices {
                     @for (code, name) in [("sv", "Svenska"), ("en", "English")] {
                         label.choice {
@@ -132,6 +140,7 @@ pub(crate) fn start(
                     }
                 }
             }
+            (person_languages(ui, state))
             div.actions {
                 button.primary #start type="submit" { (ui.start) }
             }
@@ -157,6 +166,55 @@ pub(crate) fn start(
     };
     let switch = format!("/?lang={}", ui.other_lang);
     layout(ui, Some(&switch), &body)
+}
+
+/// The languages the person can be asked in, over the newest version of
+/// every questionnaire in the order they are declared, each with its
+/// status (`None` when the questionnaires differ in it).
+fn offered_languages(state: &AppState) -> Vec<(String, Option<Checked>)> {
+    let registry = state.registry();
+    let mut offered: Vec<(String, Option<Checked>)> = Vec::new();
+    for q in registry.ids().filter_map(|id| registry.latest(id)) {
+        for code in q.languages() {
+            let checked = status(q, code);
+            match offered.iter_mut().find(|(c, _)| c == code) {
+                Some((_, seen)) if *seen != Some(checked) => *seen = None,
+                Some(_) => {}
+                None => offered.push((code.clone(), Some(checked))),
+            }
+        }
+    }
+    offered
+}
+
+/// The choice of the person's language (interpreter mode), part of the
+/// framing: it names each language in itself, with its status.
+fn person_languages(ui: &Ui, state: &AppState) -> Markup {
+    html! {
+        fieldset #person-language aria-describedby="person-language-help" {
+            legend { (ui.person_language) }
+            p.help #person-language-help { (ui.person_language_help) }
+            div.choices {
+                label.choice {
+                    input type="radio" name="person" value="" checked;
+                    span { (ui.same_language) }
+                }
+                @for (code, checked) in offered_languages(state) {
+                    label.choice {
+                        input type="radio" name="person" value=(code);
+                        span {
+                            span lang=(code) dir=(direction(&code)) { (autonym(&code)) }
+                            " (" bdi { (code) } ")"
+                            @match checked {
+                                Some(c) => { @if let Some(text) = status_text(ui, c) { " — " span.status.{"status-" (c.as_str())} { (text) } } }
+                                None => { " — " span.status { (ui.status_varies) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub(crate) fn login(ui: &Ui, state: &AppState, csrf: &str, next: &str, failed: bool) -> Markup {
@@ -322,8 +380,59 @@ fn accepts(ui: &Ui, item: &ItemView, integer: bool) -> String {
     }
 }
 
+/// The person's side of the page in interpreter mode: their language,
+/// the session's state in it, the phrases next to a question, and whether
+/// the translation was checked.
+pub(crate) struct Person<'a> {
+    pub tongue: Tongue<'a>,
+    pub view: &'a SessionState,
+    pub phrases: Phrases,
+    pub checked: Checked,
+}
+
+/// A text of the questionnaire in both languages side by side: the
+/// practitioner's first (left in a left-to-right page), the person's in
+/// its own language and direction, which mirrors its column.
+fn pair(own: Tongue<'_>, text: &Markup, person: Option<(Tongue<'_>, Markup)>) -> Markup {
+    html! {
+        @match person {
+            Some((theirs, their_text)) => {
+                div.pair {
+                    div.side.own lang=(own.code) dir=(own.dir) { (text) }
+                    div.side.person lang=(theirs.code) dir=(theirs.dir) { (their_text) }
+                }
+            }
+            None => { div lang=(own.code) dir=(own.dir) { (text) } }
+        }
+    }
+}
+
+/// What the practitioner is told about interpreter mode: the two
+/// languages, and a note when the person's texts are a draft or the
+/// phrases fell back to the practitioner's language.
+fn interpreter_notes(ui: &Ui, own: Tongue<'_>, person: &Person<'_>) -> Markup {
+    html! {
+        p.mode #interpreter {
+            (ui.interpreter_mode) ": "
+            span lang=(own.code) dir=(own.dir) { (autonym(own.code)) }
+            " ↔ "
+            span lang=(person.tongue.code) dir=(person.tongue.dir) { (autonym(person.tongue.code)) }
+            " (" bdi { (person.tongue.code) } ")"
+        }
+        @if person.checked == Checked::Draft {
+            p.notice.draft #draft-note { (ui.draft_note) }
+        }
+        @if person.phrases.fell_back {
+            p.notice #phrases-note { (ui.phrases_fallback) }
+        }
+    }
+}
+
 /// A question of the interview, or its end. `earlier` is the answer the
-/// item had before the person went back to it, shown chosen again.
+/// item had before the person went back to it, shown chosen again. In
+/// interpreter mode (`person`), the person's texts stand beside the
+/// practitioner's; notes, triggers and the end stay in the practitioner's
+/// language.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn interview(
     ui: &Ui,
@@ -333,10 +442,10 @@ pub(crate) fn interview(
     outcome: Option<&vidare::Outcome>,
     earlier: Option<&vidare::Value>,
     problem: Option<&str>,
+    person: Option<&Person<'_>>,
 ) -> Markup {
     let labels = labels(outcome);
-    let action = "/interview";
-    let result = format!("/interview/result?lang={}", ui.lang);
+    let own = Tongue::of(&view.language);
     let integer = |item: &ItemView| q.item(&item.id).is_some_and(|i| i.integer());
     // A number that does not fit is told what fits.
     let number_problem = view.next.as_ref().and_then(|item| {
@@ -351,8 +460,10 @@ pub(crate) fn interview(
         })
     });
     let number = (view.progress.answered + 1).min(view.progress.shown.max(1));
+    let their = |text: &dyn Fn(&SessionState) -> Markup| person.map(|p| (p.tongue, text(p.view)));
     let body = html! {
-        p.title-line { (view.title) }
+        (pair(own, &html! { p.title-line { (view.title) } }, their(&|v| html! { p.title-line { (v.title) } })))
+        @if let Some(p) = person { (interpreter_notes(ui, own, p)) }
         @if view.status == Status::Asking {
             div.progress {
                 label for="progress" { (ui.question) " " (number) " " (ui.of_about) " " (view.progress.shown) }
@@ -365,52 +476,180 @@ pub(crate) fn interview(
         } @else {
             (notice(ui, problem))
         }
-        @for info in &view.info {
-            div.info { p { (info.text) } @if let Some(h) = &info.help { p.help { (h) } } }
+        @for (n, info) in view.info.iter().enumerate() {
+            div.info {
+                (pair(own, &info_text(info), their(&|v| v.info.get(n).map(info_text).unwrap_or_default())))
+            }
         }
         @if let Some(item) = &view.next {
-            form.item method="post" action=(action) {
-                (hidden_fields(ui, csrf, view))
-                input type="hidden" name="item" value=(item.id);
-                (question(ui, item, earlier, &accepts(ui, item, integer(item)), integer(item)))
-                div.actions {
-                    button.primary #next type="submit" name="action" value="answer" { (ui.next) }
-                    @if item.allow_decline {
-                        button.secondary #decline type="submit" name="action" value="decline" formnovalidate { (ui.decline) }
-                    }
-                    @if item.allow_dont_know {
-                        button.secondary #dont-know type="submit" name="action" value="dont_know" formnovalidate { (ui.dont_know) }
-                    }
-                    @if !item.required {
-                        button.secondary #skip type="submit" name="action" value="skip" formnovalidate { (ui.skip) }
-                    }
-                }
-                @if view.progress.answered > 0 {
-                    div.nav {
-                        button.back #back type="submit" name="action" value="back" formnovalidate { "← " (ui.back) }
-                    }
-                }
-            }
+            @let theirs = person.and_then(|p| {
+                p.view.next.as_ref().filter(|i| i.id == item.id).map(|i| PersonItem { tongue: p.tongue, item: i, phrases: &p.phrases })
+            });
+            (asking(ui, csrf, view, item, own, theirs.as_ref(), earlier, integer(item)))
         } @else {
-            @for info in &view.closing {
-                div.info { p { (info.text) } }
-            }
-            @if let Some(end) = &view.ended_by {
-                h1.done #done { (ui.ended) } p { (end.text) }
-            } @else {
-                h1.done #done { (ui.complete) }
-            }
-            p { a.button.primary #show-result href=(result) data-replace { (ui.show_result) } }
-            form method="post" action=(action) {
-                (hidden_fields(ui, csrf, view))
-                input type="hidden" name="item" value="";
-                button.back #back type="submit" name="action" value="back" { "← " (ui.back) }
-            }
+            (ended(ui, csrf, view, own, person))
         }
-        p.link { (ui.link_to_interview) ": " code { (view.id) } }
+        p.link { (ui.link_to_interview) ": " code { bdi { (view.id) } } }
     };
     let switch = format!("/interview?lang={}", ui.other_lang);
-    layout(ui, Some(&switch), &body)
+    layout_with(ui, Some(&switch), &body, person.is_some())
+}
+
+fn info_text(info: &crate::api::InfoText) -> Markup {
+    html! { p { (info.text) } @if let Some(h) = &info.help { p.help { (h) } } }
+}
+
+/// The form of the item asked now: the question, and the buttons.
+#[allow(clippy::too_many_arguments)]
+fn asking(
+    ui: &Ui,
+    csrf: &str,
+    view: &SessionState,
+    item: &ItemView,
+    own: Tongue<'_>,
+    theirs: Option<&PersonItem<'_>>,
+    earlier: Option<&vidare::Value>,
+    integer: bool,
+) -> Markup {
+    // A button's text, with the person's phrase beside it in interpreter mode.
+    let both = |mine: &str, phrase: Option<&String>| {
+        html! {
+            span { (mine) }
+            @if let (Some(p), Some(phrase)) = (theirs, phrase) {
+                @if !p.phrases.fell_back {
+                    span.person-phrase lang=(p.phrases.code) dir=(direction(&p.phrases.code)) { (phrase) }
+                }
+            }
+        }
+    };
+    let phrase = |pick: fn(&Phrases) -> &String| theirs.as_ref().map(|p| pick(p.phrases));
+    html! {
+        form.item method="post" action="/interview" {
+            (hidden_fields(ui, csrf, view))
+            input type="hidden" name="item" value=(item.id);
+            (question(ui, item, own, theirs, earlier, &accepts(ui, item, integer), integer))
+            div.actions {
+                button.primary #next type="submit" name="action" value="answer" { (ui.next) }
+                @if item.allow_decline {
+                    button.secondary #decline type="submit" name="action" value="decline" formnovalidate { (both(ui.decline, phrase(|p| &p.decline))) }
+                }
+                @if item.allow_dont_know {
+                    button.secondary #dont-know type="submit" name="action" value="dont_know" formnovalidate { (both(ui.dont_know, phrase(|p| &p.dont_know))) }
+                }
+                @if !item.required {
+                    button.secondary #skip type="submit" name="action" value="skip" formnovalidate { (both(ui.skip, phrase(|p| &p.skip))) }
+                }
+            }
+            @if view.progress.answered > 0 {
+                div.nav {
+                    button.back #back type="submit" name="action" value="back" formnovalidate { "← " (ui.back) }
+                }
+            }
+        }
+    }
+}
+
+/// The end of the interview: closing texts, the end's text for the
+/// practitioner, and the way to the result.
+fn ended(
+    ui: &Ui,
+    csrf: &str,
+    view: &SessionState,
+    own: Tongue<'_>,
+    person: Option<&Person<'_>>,
+) -> Markup {
+    let result = format!("/interview/result?lang={}", ui.lang);
+    html! {
+        @for (n, info) in view.closing.iter().enumerate() {
+            div.info {
+                (pair(own, &html! { p { (info.text) } }, person.map(|p| {
+                    (p.tongue, html! { @if let Some(i) = p.view.closing.get(n) { p { (i.text) } } })
+                })))
+            }
+        }
+        @if let Some(end) = &view.ended_by {
+            h1.done #done { (ui.ended) } p lang=(own.code) dir=(own.dir) { (end.text) }
+        } @else {
+            h1.done #done { (ui.complete) }
+        }
+        p { a.button.primary #show-result href=(result) data-replace { (ui.show_result) } }
+        form method="post" action="/interview" {
+            (hidden_fields(ui, csrf, view))
+            input type="hidden" name="item" value="";
+            button.back #back type="submit" name="action" value="back" { "← " (ui.back) }
+        }
+    }
+}
+
+/// The person's side of the item asked now.
+struct PersonItem<'a> {
+    tongue: Tongue<'a>,
+    item: &'a ItemView,
+    phrases: &'a Phrases,
+}
+
+/// A choice's label: the practitioner's, and in interpreter mode the
+/// person's beside it.
+struct Choice {
+    value: String,
+    own: Markup,
+    theirs: Option<Markup>,
+}
+
+/// The choices of a choice item, yes/no or short scale, in the page's and
+/// (in interpreter mode) the person's language. Yes and no are the page's
+/// own words; the options and scale labels are the questionnaire's.
+fn choices(
+    ui: &Ui,
+    item: &ItemView,
+    own: Tongue<'_>,
+    theirs: Option<&PersonItem<'_>>,
+) -> Vec<Choice> {
+    let theirs_at = |n: usize, f: &dyn Fn(&ItemView, usize) -> Option<Markup>| {
+        theirs.and_then(|p| f(p.item, n))
+    };
+    match item.kind {
+        ItemKindName::YesNo => [("yes", ui.yes), ("no", ui.no)]
+            .into_iter()
+            .map(|(value, word)| Choice {
+                value: value.to_owned(),
+                own: html! { (word) },
+                theirs: theirs.filter(|p| !p.phrases.fell_back).map(|p| {
+                    let phrase = if value == "yes" { &p.phrases.yes } else { &p.phrases.no };
+                    html! { span lang=(p.phrases.code) dir=(direction(&p.phrases.code)) { (phrase) } }
+                }),
+            })
+            .collect(),
+        ItemKindName::Scale => scale_points(item)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(n, (value, label))| Choice {
+                own: html! { span lang=(own.code) dir=(own.dir) { (scale_label(&value, label.as_deref())) } },
+                theirs: theirs_at(n, &|i, n| {
+                    let (v, l) = scale_points(i)?.into_iter().nth(n)?;
+                    Some(scale_label(&v, l.as_deref()))
+                }),
+                value,
+            })
+            .collect(),
+        _ => item
+            .options
+            .iter()
+            .enumerate()
+            .map(|(n, o)| Choice {
+                value: o.value.clone(),
+                own: html! { span lang=(own.code) dir=(own.dir) { (o.label) } },
+                theirs: theirs_at(n, &|i, n| i.options.get(n).map(|o| html! { (o.label) })),
+            })
+            .collect(),
+    }
+}
+
+/// A point of a scale: its number, isolated so that it keeps its place in
+/// right-to-left text, and its label if it has one.
+fn scale_label(point: &str, label: Option<&str>) -> Markup {
+    html! { bdi { (point) } @if let Some(l) = label { " – " (l) } }
 }
 
 /// The question with inputs for its kind. Choices are radio buttons or
@@ -421,6 +660,8 @@ pub(crate) fn interview(
 fn question(
     ui: &Ui,
     item: &ItemView,
+    own: Tongue<'_>,
+    theirs: Option<&PersonItem<'_>>,
     earlier: Option<&vidare::Value>,
     accepts: &str,
     integer: bool,
@@ -449,11 +690,29 @@ fn question(
     };
     let first = before.first().map(String::as_str);
     let header = html! {
-        @if let Some(section) = &item.section_title { span.section { (section) } }
+        @if let Some(section) = &item.section_title { span.section lang=(own.code) dir=(own.dir) { (section) } }
         @if item.answered_by == "practitioner" { span.who { (ui.practitioner_item) } }
     };
     let help = html! {
-        @if let Some(h) = &item.help { p.help id=(help_id) { (h) } }
+        @if let Some(h) = &item.help { p.help id=(help_id) lang=(own.code) dir=(own.dir) { (h) } }
+    };
+    // The person's text, in its own column.
+    let person_side = theirs.map(|p| {
+        html! {
+            div.side.person lang=(p.tongue.code) dir=(p.tongue.dir) {
+                @if let Some(section) = &p.item.section_title { span.section { (section) } }
+                p.person-text #person-text { (p.item.text) }
+                @if let Some(h) = &p.item.help { p.help { (h) } }
+            }
+        }
+    });
+    let texts = |heading: Markup| {
+        html! {
+            @match &person_side {
+                Some(side) => { div.pair { div.side.own { (header) (heading) (help) } (side) } }
+                None => { (header) (heading) (help) }
+            }
+        }
     };
     match item.kind {
         ItemKindName::YesNo
@@ -463,38 +722,42 @@ fn question(
             if !(item.kind == ItemKindName::Scale && scale_points(item).is_none()) =>
         {
             let multiple = item.kind == ItemKindName::MultipleChoice;
-            let choices: Vec<(String, String)> = match item.kind {
-                ItemKindName::YesNo => vec![
-                    ("yes".to_owned(), ui.yes.to_owned()),
-                    ("no".to_owned(), ui.no.to_owned()),
-                ],
-                ItemKindName::Scale => scale_points(item).unwrap_or_default(),
-                _ => item
-                    .options
-                    .iter()
-                    .map(|o| (o.value.clone(), o.label.clone()))
-                    .collect(),
-            };
+            let choices = choices(ui, item, own, theirs);
+            // In interpreter mode the question is named by both texts.
+            let labelled = theirs.map(|_| "question-text person-text");
+            let heading = html! { h1 id=[theirs.map(|_| "question-text")] lang=(own.code) dir=(own.dir) { (item.text) } };
             html! {
-                fieldset.question aria-describedby=[described] {
-                    legend { (header) h1 { (item.text) } }
-                    (help)
+                fieldset.question aria-describedby=[described] aria-labelledby=[labelled] {
+                    @if theirs.is_some() {
+                        (texts(heading))
+                    } @else {
+                        legend { (header) (heading) }
+                        (help)
+                    }
                     @if let Some(s) = suggested {
                         @if let Some(o) = item.options.iter().find(|o| o.value == s) {
-                            p.suggestion { (ui.suggested) ": " strong { (o.label) } }
+                            p.suggestion { (ui.suggested) ": " strong lang=(own.code) dir=(own.dir) { (o.label) } }
                         }
                     }
                     div.choices.scale[item.kind == ItemKindName::Scale] {
-                        @for (n, (value, label)) in choices.iter().enumerate() {
+                        @for (n, c) in choices.iter().enumerate() {
                             label.choice {
                                 @if multiple {
-                                    input type="checkbox" name="value" value=(value) checked[chosen(value)];
+                                    input type="checkbox" name="value" value=(c.value) checked[chosen(&c.value)];
                                 } @else {
-                                    input type="radio" name="value" value=(value) required
-                                        checked[chosen(value)]
+                                    input type="radio" name="value" value=(c.value) required
+                                        checked[chosen(&c.value)]
                                         autofocus[n == 0 && suggested.is_none() && before.is_empty()];
                                 }
-                                span { (label) }
+                                @match (&c.theirs, theirs) {
+                                    (Some(label), Some(p)) => {
+                                        span.pair {
+                                            span.own { (c.own) }
+                                            span.person lang=(p.tongue.code) dir=(p.tongue.dir) { (label) }
+                                        }
+                                    }
+                                    _ => { span { (c.own) } }
+                                }
                             }
                         }
                     }
@@ -503,12 +766,17 @@ fn question(
         }
         _ => {
             let number = !matches!(item.kind, ItemKindName::Text | ItemKindName::Date);
-            // A number's hint says what it accepts, and is read with it.
-            let described = if number {
-                Some(described.map_or_else(|| "accepts".to_owned(), |h| format!("{h} accepts")))
-            } else {
-                described
-            };
+            // A number's hint says what it accepts, and is read with it;
+            // in interpreter mode the person's text describes it too.
+            let mut described: Vec<String> = described.into_iter().collect();
+            if theirs.is_some() {
+                described.push("person-text".to_owned());
+            }
+            if number {
+                described.push("accepts".to_owned());
+            }
+            let described = (!described.is_empty()).then(|| described.join(" "));
+            let their_unit = theirs.and_then(|p| p.item.unit.as_ref().map(|u| (p.tongue, u)));
             let input = match item.kind {
                 ItemKindName::Text => html! {
                     textarea #answer name="value" rows="5" required aria-describedby=[described.clone()] autofocus { (first.unwrap_or("")) }
@@ -521,14 +789,15 @@ fn question(
                         step=(if integer { "1" } else { "any" })
                         inputmode=(if integer { "numeric" } else { "decimal" })
                         min=[item.min] max=[item.max] required aria-describedby=[described.clone()] autofocus;
-                    @if let Some(unit) = &item.unit { span.unit { (unit) } }
+                    @if let Some(unit) = &item.unit { span.unit lang=(own.code) dir=(own.dir) { (unit) } }
+                    @if let Some((t, unit)) = their_unit { span.unit.person lang=(t.code) dir=(t.dir) { (unit) } }
                 },
             };
+            let heading =
+                html! { h1 lang=(own.code) dir=(own.dir) { label for="answer" { (item.text) } } };
             html! {
                 div.question {
-                    (header)
-                    h1 { label for="answer" { (item.text) } }
-                    (help)
+                    (texts(heading))
                     div.field { (input) }
                     @if number { p.help #accepts { (ui.answer_with) " " (accepts) "." } }
                 }
@@ -538,7 +807,7 @@ fn question(
 }
 
 /// The points of a short scale, each with its label if it has one.
-fn scale_points(item: &ItemView) -> Option<Vec<(String, String)>> {
+fn scale_points(item: &ItemView) -> Option<Vec<(String, Option<String>)>> {
     let (min, max) = (item.min?, item.max?);
     if max - min > 10.0 || min.fract() != 0.0 || max.fract() != 0.0 {
         return None;
@@ -552,7 +821,7 @@ fn scale_points(item: &ItemView) -> Option<Vec<(String, String)>> {
                     .scale_labels
                     .iter()
                     .find(|l| l.value == v)
-                    .map_or_else(|| v.to_string(), |l| format!("{v} – {}", l.label));
+                    .map(|l| l.label.clone());
                 (v.to_string(), label)
             })
             .collect(),

@@ -11,7 +11,6 @@ pub(crate) struct Ui {
     pub quick_exit_hint: &'static str,
     pub start_title: &'static str,
     pub questionnaire: &'static str,
-    pub language: &'static str,
     pub start: &'static str,
     pub resume_title: &'static str,
     pub resume_label: &'static str,
@@ -85,6 +84,17 @@ pub(crate) struct Ui {
     pub confirm_delete_text: &'static str,
     pub confirm_delete: &'static str,
     pub cancel_delete: &'static str,
+    pub your_language: &'static str,
+    pub person_language: &'static str,
+    pub person_language_help: &'static str,
+    pub same_language: &'static str,
+    pub status_draft: &'static str,
+    pub status_reviewed: &'static str,
+    pub status_varies: &'static str,
+    pub draft_note: &'static str,
+    pub phrases_fallback: &'static str,
+    pub problem_person_language: &'static str,
+    pub interpreter_mode: &'static str,
 }
 
 pub(crate) const SV: Ui = Ui {
@@ -95,7 +105,6 @@ pub(crate) const SV: Ui = Ui {
     quick_exit_hint: "Byter till en annan webbplats direkt. Tryck Esc två gånger för samma sak.",
     start_title: "Starta en intervju",
     questionnaire: "Formulär",
-    language: "Språk",
     start: "Starta",
     resume_title: "Fortsätt en intervju",
     resume_label: "Intervjuns kod",
@@ -169,6 +178,17 @@ pub(crate) const SV: Ui = Ui {
     confirm_delete_text: "Sessionen och alla svar raderas för gott. Det går inte att ångra.",
     confirm_delete: "Ja, radera sessionen",
     cancel_delete: "Nej, behåll den",
+    your_language: "Ditt språk",
+    person_language: "Personens språk (tolkläge)",
+    person_language_help: "Frågorna visas då på båda språken, sida vid sida. Anteckningar, hänvisningar och resultat visas på ditt språk.",
+    same_language: "Samma som mitt",
+    status_draft: "utkast: inte granskat av en auktoriserad översättare",
+    status_reviewed: "granskat av en auktoriserad översättare",
+    status_varies: "status olika i olika formulär",
+    draft_note: "Texterna på personens språk är ett utkast som ingen auktoriserad översättare har granskat. Låt tolken kontrollera att frågorna är begripliga och rätt översatta.",
+    phrases_fallback: "Knapparnas texter finns inte på personens språk och visas bara på ditt.",
+    problem_person_language: "Formuläret finns inte på det språket. Välj ett annat språk för personen.",
+    interpreter_mode: "Tolkläge",
 };
 
 pub(crate) const EN: Ui = Ui {
@@ -179,7 +199,6 @@ pub(crate) const EN: Ui = Ui {
     quick_exit_hint: "Leaves for another website at once. Pressing Esc twice does the same.",
     start_title: "Start an interview",
     questionnaire: "Questionnaire",
-    language: "Language",
     start: "Start",
     resume_title: "Resume an interview",
     resume_label: "Code of the interview",
@@ -253,6 +272,17 @@ pub(crate) const EN: Ui = Ui {
     confirm_delete_text: "The session and every answer are deleted for good. This cannot be undone.",
     confirm_delete: "Yes, delete the session",
     cancel_delete: "No, keep it",
+    your_language: "Your language",
+    person_language: "The person's language (interpreter mode)",
+    person_language_help: "The questions are then shown in both languages, side by side. Notes, referrals and the result are shown in your language.",
+    same_language: "The same as mine",
+    status_draft: "draft: not checked by an authorised translator",
+    status_reviewed: "checked by an authorised translator",
+    status_varies: "status differs between questionnaires",
+    draft_note: "The texts in the person's language are a draft that no authorised translator has checked. Let the interpreter check that the questions are understandable and correctly translated.",
+    phrases_fallback: "The buttons' texts are not available in the person's language and are shown in yours only.",
+    problem_person_language: "The questionnaire is not available in that language. Choose another language for the person.",
+    interpreter_mode: "Interpreter mode",
 };
 
 /// The texts for `lang` (Swedish unless English is asked for).
