@@ -390,3 +390,22 @@ fn fenced_blocks(markdown: &str) -> Vec<(String, String)> {
     }
     blocks
 }
+
+/// Every language a shipped questionnaire declares has the engine's own
+/// phrases (Yes, No, "Prefer not to answer", ...) in that language, so a
+/// frontend need not fall back to the practitioner's language for them.
+#[test]
+fn every_shipped_language_has_the_engine_phrases() {
+    let registry = vidare::Registry::load_dir(questionnaires()).unwrap();
+    for q in registry.iter() {
+        for lang in q.languages() {
+            let found = vidare::phrases::lookup(lang, "qqq");
+            assert!(
+                !found.fell_back && found.lang == lang,
+                "{}@{}: no phrases in `{lang}`",
+                q.id(),
+                q.version()
+            );
+        }
+    }
+}

@@ -13,8 +13,13 @@
 //! [`CATALOGUE`]. The tests check that every phrase is there and keeps its
 //! placeholders.
 
+mod ar;
 mod en;
+mod fa;
+mod so;
 mod sv;
+mod sv_x_easy;
+mod ti;
 
 use crate::format::ItemKind;
 use crate::questionnaire::ItemRef;
@@ -67,8 +72,19 @@ pub struct Phrases {
     pub finished: &'static str,
 }
 
-/// The languages that have a catalogue, by BCP 47 code.
-const CATALOGUE: &[(&str, &Phrases)] = &[("en", &en::PHRASES), ("sv", &sv::PHRASES)];
+/// The languages that have a catalogue, by BCP 47 code. English stays
+/// first: it is the fallback of last resort.
+const CATALOGUE: &[(&str, &Phrases)] = &[
+    ("en", &en::PHRASES),
+    ("sv", &sv::PHRASES),
+    // Drafts, as the questionnaires' translations into these languages:
+    // an authorised translator must review them before use with clients.
+    ("ar", &ar::PHRASES),
+    ("fa", &fa::PHRASES),
+    ("so", &so::PHRASES),
+    ("ti", &ti::PHRASES),
+    ("sv-x-easy", &sv_x_easy::PHRASES),
+];
 
 /// The phrases found for a language.
 #[derive(Debug, Clone, Copy)]
@@ -236,6 +252,27 @@ mod tests {
         let neither = lookup("qqq", "qqq");
         assert_eq!((neither.lang, neither.fell_back), ("en", true));
         assert!(get("sv").is_some() && get("qqq").is_none());
+    }
+
+    #[test]
+    fn the_draft_languages_have_their_own_phrases() {
+        for (lang, yes) in [
+            ("ar", "نعم"),
+            ("fa", "بله"),
+            ("so", "Haa"),
+            ("ti", "እወ"),
+            ("sv-x-easy", "Ja"),
+        ] {
+            let found = lookup(lang, "sv");
+            assert_eq!(
+                (found.lang, found.fell_back, found.phrases.yes),
+                (lang, false, yes)
+            );
+        }
+        assert_eq!(
+            Phrases::fill(get("ar").unwrap().from_to, &[("min", "0"), ("max", "10")]),
+            "من 0 إلى 10"
+        );
     }
 
     #[test]
