@@ -271,3 +271,35 @@ fn shipped_questionnaires_compile_without_diagnostics_but_legacy_disclosures() {
         assert!(questionnaire.is_some(), "{name} did not compile");
     }
 }
+
+/// The help of V014 for `item == 1` on a choice item.
+fn choice_number_help(values: &[&str], condition: &str) -> String {
+    let options: String = values
+        .iter()
+        .map(|v| format!("          - {{ value: \"{v}\", label: {{ en: \"{v}\" }} }}\n"))
+        .collect();
+    let source = format!(
+        "format: 2\nid: t\nversion: 1.0.0\ntitle: {{ en: T }}\nlanguages: [en]\n\
+         default_language: en\nsections:\n  - id: main\n    items:\n\
+         \x20     - id: worry\n        kind: single_choice\n        text: {{ en: Worry? }}\n\
+         \x20       options:\n{options}\
+         \x20     - id: next\n        kind: yes_no\n        when: {condition}\n\
+         \x20       text: {{ en: Next? }}\n"
+    );
+    let diagnostics = vidare::compile(&source, "t.yaml").unwrap_err().diagnostics().to_vec();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0].code, Code::TypeMismatch);
+    diagnostics[0].help.clone().unwrap_or_default()
+}
+
+#[test]
+fn a_choice_compared_with_a_number_lists_its_values() {
+    assert_eq!(
+        choice_number_help(&["0", "1", "2", "3"], "worry == 1"),
+        r#"option values are written in quotes: did you mean "1"? the values are "0", "1", "2", "3""#
+    );
+    assert_eq!(
+        choice_number_help(&["none", "some"], "2 != worry"),
+        r#"a choice is compared with one of its option values in quotes: "none", "some""#
+    );
+}

@@ -383,6 +383,8 @@ impl Checker<'_> {
                         "free text and dates cannot be compared; test answered(item) instead"
                             .into(),
                     ),
+                    (Ty::Choice(d), Ty::Num) => Some(self.choice_number_help(d, b)),
+                    (Ty::Num, Ty::Choice(d)) => Some(self.choice_number_help(d, a)),
                     _ => None,
                 };
                 return self.mismatch(
@@ -439,6 +441,28 @@ impl Checker<'_> {
             Some(help),
         );
         None
+    }
+
+    /// Help for a choice compared with a number: its values, in quotes,
+    /// and the one the number spells if there is one (`x == 1` for a
+    /// choice whose values are "0" to "3").
+    fn choice_number_help(&self, domain: Domain, number: &Ast) -> String {
+        let values = self.scope.domain(domain);
+        let list = values
+            .iter()
+            .map(|v| format!("\"{v}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let spelled = match number.kind {
+            AstKind::Number(n) => values.iter().find(|v| v.parse::<f64>().ok() == Some(n)),
+            _ => None,
+        };
+        match spelled {
+            Some(v) => format!(
+                "option values are written in quotes: did you mean \"{v}\"? the values are {list}"
+            ),
+            None => format!("a choice is compared with one of its option values in quotes: {list}"),
+        }
     }
 
     fn membership(&mut self, a: &Ast, b: &Ast, whole: &Ast) -> Typed {
