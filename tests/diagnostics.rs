@@ -5,6 +5,7 @@
 //! Their terminal renderings are snapshotted, so a change in a message, a
 //! help text or a position shows up in review.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use vidare::diagnostic::{render_all, to_json};
@@ -274,10 +275,10 @@ fn shipped_questionnaires_compile_without_diagnostics_but_legacy_disclosures() {
 
 /// The help of V014 for `item == 1` on a choice item.
 fn choice_number_help(values: &[&str], condition: &str) -> String {
-    let options: String = values
-        .iter()
-        .map(|v| format!("          - {{ value: \"{v}\", label: {{ en: \"{v}\" }} }}\n"))
-        .collect();
+    let options = values.iter().fold(String::new(), |mut out, v| {
+        let _ = writeln!(out, "          - {{ value: \"{v}\", label: {{ en: \"{v}\" }} }}");
+        out
+    });
     let source = format!(
         "format: 2\nid: t\nversion: 1.0.0\ntitle: {{ en: T }}\nlanguages: [en]\n\
          default_language: en\nsections:\n  - id: main\n    items:\n\
