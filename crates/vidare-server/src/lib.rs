@@ -121,7 +121,10 @@ impl AppState {
     /// access configuration and options, and loads the web page's
     /// form-token key from the store (see [`AppState::load_form_key`]; if
     /// the store cannot give it now, it is logged and tried again on the
-    /// first page).
+    /// first page). The key is held once per process: a process that
+    /// builds states on several stores uses the first store's key for all
+    /// of them, so its forms are not taken by another process on a later
+    /// store.
     pub fn new(
         registry: vidare::Registry,
         store: impl store::Store,
