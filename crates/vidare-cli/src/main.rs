@@ -14,6 +14,7 @@ mod doc;
 mod files;
 mod graph;
 mod impact;
+mod interpreter;
 mod interview;
 mod log;
 mod markup;
@@ -139,9 +140,18 @@ enum Command {
 pub(crate) struct RunArgs {
     /// The questionnaire file.
     pub(crate) questionnaire: PathBuf,
-    /// Language of the texts, one the questionnaire declares (default: its default language).
+    /// Language of the texts, one the questionnaire declares (default: its
+    /// default language). With --practitioner-lang, the person's language.
     #[arg(long, value_name = "LANG")]
     pub(crate) lang: Option<String>,
+    /// Interpreter mode: the practitioner's language, in which the
+    /// questions are shown first and the notes, referrals and result are
+    /// written; --lang is then the person's, shown beside each question,
+    /// help text and answer. A language the questionnaire declares for
+    /// every reader (default: --lang when it is one, else the default
+    /// language).
+    #[arg(long, value_name = "LANG")]
+    pub(crate) practitioner_lang: Option<String>,
     /// Write the session log here when the interview is quit, to continue it
     /// with --resume. The log holds every answer given, including those used
     /// only in the conversation: delete it once it is no longer needed. When

@@ -7,6 +7,7 @@ use vidare::analysis::{Counterfactual, Verdict};
 use vidare::diagnostic::escape_controls;
 use vidare::{Evidence, ItemKind, ItemRef, Outcome, TriggerRecord, Urgency, Value};
 
+use crate::interpreter::Person;
 use crate::interview::{Asking, Command};
 use crate::ui::Ui;
 use crate::width;
@@ -88,26 +89,63 @@ pub(crate) fn accepts(item: ItemRef<'_>, lang: &str, ui: &Ui) -> String {
     }
 }
 
+/// The person's language at this item in interpreter mode; `None` for a
+/// question the practitioner answers, which the person does not read.
+pub(crate) fn person<'a>(asking: &Asking<'a>) -> Option<&'a Person> {
+    asking
+        .person
+        .filter(|_| asking.item.answered_by() == vidare::AnsweredBy::Person)
+}
+
+/// ` · ar: ` and the person's label, in interpreter mode.
+pub(crate) fn beside(person: Option<&Person>, label: impl FnOnce(&str) -> String) -> String {
+    person.map_or_else(String::new, |p| format!(" · {}", p.line(&label(&p.lang))))
+}
+
 /// The question as printed in scripted mode: progress, text, help, what
-/// it accepts, the suggestion and the commands.
+/// it accepts, the suggestion and the commands; in interpreter mode each
+/// text the person reads is followed by theirs.
 pub(crate) fn question(asking: &Asking<'_>) -> String {
     let Asking { item, lang, ui, .. } = *asking;
+    let person = person(asking);
     let mut s = String::new();
     let _ = writeln!(s, "\n{}", progress(item, asking.progress, ui));
     if let Some(line) = follows(asking) {
         let _ = writeln!(s, "{line}");
     }
     let _ = writeln!(s, "{}", item.text(lang));
+    if let Some(p) = person {
+        let _ = writeln!(s, "{}", p.line(item.text(&p.lang)));
+    }
     if let Some(help) = item.help(lang) {
         let _ = writeln!(s, "  {help}");
+        if let Some(theirs) = person.and_then(|p| item.help(&p.lang).map(|h| p.line(h))) {
+            let _ = writeln!(s, "  {theirs}");
+        }
     }
     for (n, option) in item.options().enumerate() {
-        let _ = writeln!(s, "  {}. {} – {}", n + 1, option.value, option.label(lang));
+        let theirs = beside(person, |l| option.label(l).to_owned());
+        let _ = writeln!(
+            s,
+            "  {}. {} – {}{theirs}",
+            n + 1,
+            option.value,
+            option.label(lang)
+        );
     }
     for (point, label) in item.scale_labels(lang) {
-        let _ = writeln!(s, "  {point} = {label}");
+        let theirs = beside(person, |l| {
+            item.scale_labels(l)
+                .find(|(p, _)| *p == point)
+                .map(|(_, t)| t.to_owned())
+                .unwrap_or_default()
+        });
+        let _ = writeln!(s, "  {point} = {label}{theirs}");
     }
     let _ = writeln!(s, "  [{}]", accepts(item, lang, ui));
+    if let Some(words) = person.and_then(|p| p.answer_words(item).map(|w| p.phrase_line(&w))) {
+        let _ = writeln!(s, "  {words}");
+    }
     if let Some(v) = &asking.suggestion {
         let _ = writeln!(
             s,

@@ -70,6 +70,12 @@ pub(crate) struct Ui {
     pub(crate) none_of: &'static str,
     pub(crate) mark_one: &'static str,
     pub(crate) text_not_shown: &'static str,
+    /// A translation nobody authorised has checked: `{lang}` and `{name}`.
+    pub(crate) draft_note: &'static str,
+    /// The person's language has no engine phrases: `{lang}` and `{practitioner}`.
+    pub(crate) phrases_fell_back: &'static str,
+    /// Interpreter mode: `{practitioner}` and `{person}`.
+    pub(crate) interpreter: &'static str,
 }
 
 const EN: Ui = Ui {
@@ -139,6 +145,9 @@ const EN: Ui = Ui {
     none_of: "None of these",
     mark_one: "mark an answer with Space first, or None of these",
     text_not_shown: "(a written answer, not shown here)",
+    draft_note: "NOTE for the practitioner: the {name} ({lang}) texts are a draft translation that no authorised translator has checked; do not rely on them with clients before review.",
+    phrases_fell_back: "NOTE: there are no {lang} words for the answers (yes, no, prefer not to answer ...); they are shown in {practitioner}.",
+    interpreter: "Interpreter mode: the practitioner reads {practitioner}, the person reads {person} (the lines marked {person}:).",
 };
 
 const SV: Ui = Ui {
@@ -208,6 +217,9 @@ const SV: Ui = Ui {
     none_of: "Inget av dessa",
     mark_one: "markera först ett svar med mellanslag, eller Inget av dessa",
     text_not_shown: "(ett skrivet svar, visas inte här)",
+    draft_note: "OBS för handläggaren: texterna för {lang} ({name}) är ett utkast till översättning som ingen auktoriserad översättare har granskat; lita inte på dem med klienter före granskning.",
+    phrases_fell_back: "OBS: det finns inga ord på {lang} för svaren (ja, nej, vill inte svara ...); de visas på {practitioner}.",
+    interpreter: "Tolkläge: handläggaren läser {practitioner}, personen läser {person} (raderna märkta {person}:).",
 };
 
 /// The words for `lang`: Swedish for `sv`, English otherwise.

@@ -29,7 +29,7 @@ pub(crate) fn fill(text: &str, indent: &str) -> String {
     if !std::io::stdout().is_terminal() {
         return format!("{indent}{text}");
     }
-    let lines = wrap(text, columns().saturating_sub(of(indent)));
+    let lines = balance_isolates(wrap(text, columns().saturating_sub(of(indent))));
     lines
         .iter()
         .map(|line| format!("{indent}{line}"))
@@ -69,6 +69,36 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Lines broken inside a bidi isolate (FSI … PDI, around right-to-left
+/// text) each get their own: a terminal lays out every line on its own,
+/// so an isolate left open at a line's end would leak into the next.
+pub(crate) fn balance_isolates(lines: Vec<String>) -> Vec<String> {
+    const FSI: char = '\u{2068}';
+    const PDI: char = '\u{2069}';
+    let mut open = false;
+    lines
+        .into_iter()
+        .map(|line| {
+            let mut out = String::with_capacity(line.len() + 6);
+            if open {
+                out.push(FSI);
+            }
+            for c in line.chars() {
+                match c {
+                    FSI => open = true,
+                    PDI => open = false,
+                    _ => {}
+                }
+                out.push(c);
+            }
+            if open {
+                out.push(PDI);
+            }
+            out
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +116,16 @@ mod tests {
             wrap("Tvåspråkig text som bryts", 10)
                 .iter()
                 .all(|l| of(l) <= 10)
+        );
+    }
+
+    #[test]
+    fn an_isolate_broken_across_lines_is_closed_and_reopened() {
+        let lines = wrap("ar: \u{2068}كلمة أخرى\u{2069} 12", 10);
+        assert_eq!(lines, ["ar: \u{2068}كلمة", "أخرى\u{2069} 12"]);
+        assert_eq!(
+            balance_isolates(lines),
+            ["ar: \u{2068}كلمة\u{2069}", "\u{2068}أخرى\u{2069} 12"]
         );
     }
 }

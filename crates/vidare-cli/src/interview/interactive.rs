@@ -12,6 +12,7 @@ use inquire::{InquireError, MultiSelect, Select, Text};
 use vidare::{ItemKind, ItemRef, Response, Value};
 
 use super::{Asking, Command, Frontend, Unsaved, input};
+use crate::interpreter::Person;
 use crate::show;
 use crate::ui::Ui;
 use crate::width;
@@ -41,7 +42,25 @@ impl fmt::Display for Choice {
 /// prompt library never breaks a word.
 fn fit(text: &str, indent: usize) -> String {
     let lines = width::wrap(text, width::columns().saturating_sub(indent));
-    lines.join(&format!("\n{}", " ".repeat(indent)))
+    width::balance_isolates(lines).join(&format!("\n{}", " ".repeat(indent)))
+}
+
+/// The question: the practitioner's text, and in interpreter mode the
+/// person's on the lines after it.
+fn question(asking: &Asking<'_>) -> String {
+    let mine = fit(asking.item.text(asking.lang), 2);
+    match show::person(asking) {
+        Some(p) => format!("{mine}\n  {}", fit(&p.line(asking.item.text(&p.lang)), 2)),
+        None => mine,
+    }
+}
+
+/// An answer's label, and the person's beside it in interpreter mode.
+fn label(mine: &str, person: Option<&Person>, theirs: impl FnOnce(&Person) -> String) -> String {
+    match person {
+        Some(p) => format!("{mine} · {}", theirs(p)),
+        None => mine.to_owned(),
+    }
 }
 
 /// Fits the menu's answer labels after `indent` columns (the cursor, and
@@ -81,10 +100,14 @@ impl Frontend for Interactive {
             }
             if let Some(help) = item.help(lang) {
                 writeln!(out, "{}", width::fill(help, ""))?;
+                let person = show::person(asking);
+                if let Some(theirs) = person.and_then(|p| item.help(&p.lang).map(|h| p.line(h))) {
+                    writeln!(out, "{}", width::fill(&theirs, ""))?;
+                }
             }
             out.flush()?;
         }
-        let answers = menu_answers(item, lang, ui);
+        let answers = menu_answers(item, lang, ui, show::person(asking));
         let prompted = if item.kind() == ItemKind::MultipleChoice {
             multiple(asking, answers)
         } else if answers.is_empty() {
@@ -135,15 +158,24 @@ impl Frontend for Interactive {
 }
 
 /// The answers of an item that is asked as a menu; empty for typed items.
-fn menu_answers(item: ItemRef<'_>, lang: &str, ui: &Ui) -> Vec<Choice> {
+fn menu_answers(item: ItemRef<'_>, lang: &str, ui: &Ui, person: Option<&Person>) -> Vec<Choice> {
     match item.kind() {
         ItemKind::YesNo => vec![
-            Choice::Answer(Value::Bool(true), ui.yes.to_owned()),
-            Choice::Answer(Value::Bool(false), ui.no.to_owned()),
+            Choice::Answer(
+                Value::Bool(true),
+                label(ui.yes, person, |p| p.phrase(p.phrases.yes)),
+            ),
+            Choice::Answer(
+                Value::Bool(false),
+                label(ui.no, person, |p| p.phrase(p.phrases.no)),
+            ),
         ],
         ItemKind::SingleChoice | ItemKind::MultipleChoice => item
             .options()
-            .map(|o| Choice::Answer(Value::from(o.value), o.label(lang).to_owned()))
+            .map(|o| {
+                let text = label(o.label(lang), person, |p| p.isolate(o.label(&p.lang)));
+                Choice::Answer(Value::from(o.value), text)
+            })
             .collect(),
         ItemKind::Scale => match item.range() {
             (Some(lo), Some(hi))
@@ -155,7 +187,14 @@ fn menu_answers(item: ItemRef<'_>, lang: &str, ui: &Ui) -> Vec<Choice> {
                 (lo as i64..=hi as i64)
                     .map(|point| {
                         let label = match labels.iter().find(|(p, _)| *p == point) {
-                            Some((_, label)) => format!("{point} – {label}"),
+                            Some((_, mine)) => {
+                                let theirs = label(mine, person, |p| {
+                                    let found =
+                                        item.scale_labels(&p.lang).find(|(q, _)| *q == point);
+                                    p.isolate(found.map_or("", |(_, t)| t))
+                                });
+                                format!("{point} – {theirs}")
+                            }
                             None => point.to_string(),
                         };
                         #[allow(clippy::cast_precision_loss)]
@@ -170,9 +209,27 @@ fn menu_answers(item: ItemRef<'_>, lang: &str, ui: &Ui) -> Vec<Choice> {
 }
 
 fn command_choices(asking: &Asking<'_>) -> impl Iterator<Item = Choice> {
+    let person = show::person(asking);
     show::commands(asking.item, asking.ui)
         .into_iter()
-        .map(|(command, _, label)| Choice::Command(command, label.to_owned()))
+        .map(move |(command, _, mine)| {
+            // The person chooses to decline, not know or skip; going back
+            // and quitting are the practitioner's.
+            let theirs = person.and_then(|p| {
+                let phrase = match command {
+                    Command::Decline => p.phrases.decline,
+                    Command::DontKnow => p.phrases.dont_know,
+                    Command::Skip => p.phrases.skip,
+                    _ => return None,
+                };
+                Some(p.phrase(phrase))
+            });
+            let text = match theirs {
+                Some(theirs) => format!("{mine} · {theirs}"),
+                None => mine.to_owned(),
+            };
+            Choice::Command(command, text)
+        })
 }
 
 /// A menu of one answer. It starts on the person's earlier response when
@@ -186,7 +243,7 @@ fn single(asking: &Asking<'_>) -> Result<Command, InquireError> {
             .as_ref()
             .and_then(|earlier| choices.iter().position(|c| c.gives(earlier)))
             .unwrap_or(0);
-        let chosen = Select::new(&fit(asking.item.text(asking.lang), 2), choices)
+        let chosen = Select::new(&question(asking), choices)
             .with_formatter(&|chosen| match chosen.value {
                 // Not written after the question as if it were an answer.
                 Choice::Unpicked(_) => String::new(),
@@ -209,7 +266,12 @@ fn single(asking: &Asking<'_>) -> Result<Command, InquireError> {
 /// answers, the commands.
 fn menu(asking: &Asking<'_>) -> Vec<Choice> {
     let mut choices: Vec<Choice> = std::iter::once(Choice::Unpicked(asking.ui.pick_one))
-        .chain(menu_answers(asking.item, asking.lang, asking.ui))
+        .chain(menu_answers(
+            asking.item,
+            asking.lang,
+            asking.ui,
+            show::person(asking),
+        ))
         .chain(command_choices(asking))
         .collect();
     mark(&mut choices, asking);
@@ -242,7 +304,12 @@ fn mark(choices: &mut [Choice], asking: &Asking<'_>) {
 /// "none of these" is a line of its own.
 fn multiple(asking: &Asking<'_>, answers: Vec<Choice>) -> Result<Command, InquireError> {
     let ui = asking.ui;
-    let none = Choice::Answer(Value::List(Vec::new()), ui.none_of.to_owned());
+    let none = Choice::Answer(
+        Value::List(Vec::new()),
+        label(ui.none_of, show::person(asking), |p| {
+            p.phrase(p.phrases.none_of)
+        }),
+    );
     let mut choices: Vec<Choice> = answers
         .into_iter()
         .chain([none])
@@ -251,7 +318,7 @@ fn multiple(asking: &Asking<'_>, answers: Vec<Choice>) -> Result<Command, Inquir
     mark(&mut choices, asking);
     fit_labels(&mut choices, 6);
     let earlier = marked_before(&choices, asking.earlier.as_ref());
-    let chosen = MultiSelect::new(&fit(asking.item.text(asking.lang), 2), choices)
+    let chosen = MultiSelect::new(&question(asking), choices)
         .with_default(&earlier)
         .with_help_message(&fit(ui.multi_help, 1))
         .with_page_size(12)
@@ -312,6 +379,11 @@ fn typed(asking: &Asking<'_>) -> Result<Command, InquireError> {
         help = format!("{help} · {}", spelled.join(" "));
     }
     help = format!("{help} · {}", ui.typed_help);
+    if let Some(p) = show::person(asking) {
+        if let Some(words) = p.answer_words(item) {
+            help = format!("{help} · {}", p.phrase_line(&words));
+        }
+    }
     // A suggestion is shown, not given: an empty line is never an answer.
     let suggested = asking
         .suggestion
@@ -322,7 +394,7 @@ fn typed(asking: &Asking<'_>) -> Result<Command, InquireError> {
         Some(Response::Answer(v)) => Some(show::value(v, ui)),
         _ => None,
     };
-    let question = fit(item.text(lang), 2);
+    let question = question(asking);
     // Drawn in brackets, so one column in.
     let help = fit(&help, 1);
     loop {

@@ -15,9 +15,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use vidare::{Event, ItemRef, Response, Session, Step, Value};
+use vidare::language::Audience;
+use vidare::{Event, ItemRef, Questionnaire, Response, Session, Step, Value};
 
 use crate::RunArgs;
+use crate::interpreter::{self, Person};
 use crate::show;
 use crate::ui::{self, Ui};
 use crate::width;
@@ -46,6 +48,116 @@ pub(crate) struct Asking<'a> {
     pub(crate) follows: Option<&'a str>,
     /// The previous response to this item was not accepted.
     pub(crate) again: bool,
+    /// The person's language, in interpreter mode.
+    pub(crate) person: Option<&'a Person>,
+}
+
+/// The languages of an interview.
+pub(crate) struct Langs {
+    /// The practitioner's: the questions first, the notes, referrals and
+    /// the result.
+    pub(crate) practitioner: String,
+    /// The person's, in interpreter mode: beside every text they read.
+    pub(crate) person: Option<Person>,
+}
+
+impl Langs {
+    /// From `--lang` and `--practitioner-lang`: the practitioner reads a
+    /// language with every text (`--practitioner-lang`, else `--lang` when
+    /// it has every text, else the default language); the person reads
+    /// `--lang` when that is another one.
+    fn of(q: &Questionnaire, args: &RunArgs) -> anyhow::Result<Langs> {
+        let person = args
+            .lang
+            .as_deref()
+            .map(|l| declared(q, args, l, "--lang"))
+            .transpose()?;
+        let practitioner = match (&args.practitioner_lang, person) {
+            (Some(p), _) => {
+                let l = declared(q, args, p, "--practitioner-lang")?;
+                if l.audience() == Audience::Person {
+                    bail!(
+                        "{} has only the texts the person reads in `{p}`; give \
+                         --practitioner-lang a language with every text: {}",
+                        args.questionnaire.display(),
+                        listed(q, Some(Audience::All))
+                    );
+                }
+                p.clone()
+            }
+            (None, Some(l)) if l.audience() == Audience::All => l.code().to_owned(),
+            (None, _) => q.default_language().to_owned(),
+        };
+        let person = person
+            .map(vidare::language::Language::code)
+            .filter(|l| *l != practitioner)
+            .map(|l| Person::new(l, &practitioner));
+        Ok(Langs {
+            practitioner,
+            person,
+        })
+    }
+
+    /// `--lang` and `--practitioner-lang` that start the interview this way.
+    pub(crate) fn options(&self) -> (&str, Option<&str>) {
+        match &self.person {
+            Some(person) => (&person.lang, Some(&self.practitioner)),
+            None => (&self.practitioner, None),
+        }
+    }
+
+    /// A text the person reads: the practitioner's, then on the next line
+    /// the person's, marked with its code, when it differs.
+    pub(crate) fn both(&self, practitioner: &str, person: &str) -> String {
+        match &self.person {
+            Some(p) if person != practitioner => format!("{practitioner}\n{}", p.line(person)),
+            _ => practitioner.to_owned(),
+        }
+    }
+
+    fn person_lang(&self) -> &str {
+        self.person.as_ref().map_or(&self.practitioner, |p| &p.lang)
+    }
+}
+
+/// The declared language `lang`, or an error listing the declared ones.
+fn declared<'q>(
+    q: &'q Questionnaire,
+    args: &RunArgs,
+    lang: &str,
+    option: &str,
+) -> anyhow::Result<&'q vidare::language::Language> {
+    q.language(lang).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{} has no texts in `{lang}`; use {option} with one of: {}",
+            args.questionnaire.display(),
+            listed(q, None)
+        )
+    })
+}
+
+/// The declared languages, each with its status unless it is the
+/// authors' own: `sv, en, ar (draft, for the person)`.
+fn listed(q: &Questionnaire, audience: Option<Audience>) -> String {
+    q.language_details()
+        .iter()
+        .filter(|l| audience.is_none_or(|a| l.audience() == a))
+        .map(|l| {
+            let mut notes = Vec::new();
+            if l.status() != vidare::language::Status::Source {
+                notes.push(l.status().as_str());
+            }
+            if l.audience() == Audience::Person {
+                notes.push("for the person");
+            }
+            if notes.is_empty() {
+                l.code().to_owned()
+            } else {
+                format!("{} ({})", l.code(), notes.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What to do when the interview is quit without a `--save` file.
@@ -83,15 +195,8 @@ enum End {
 
 pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let questionnaire = crate::files::questionnaire(&args.questionnaire)?;
-    let lang = match &args.lang {
-        Some(lang) if questionnaire.languages().contains(lang) => lang.clone(),
-        Some(lang) => bail!(
-            "{} has no texts in `{lang}`; use --lang with one of: {}",
-            args.questionnaire.display(),
-            questionnaire.languages().join(", ")
-        ),
-        None => questionnaire.default_language().to_owned(),
-    };
+    let langs = Langs::of(&questionnaire, args)?;
+    let lang = langs.practitioner.clone();
     let ui = ui::for_language(&lang);
     let mut session = match &args.resume {
         Some(path) => crate::log::resume(&questionnaire, path)?,
@@ -112,6 +217,12 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         questionnaire.version()
     );
     writeln!(out, "{}", width::fill(&title, ""))?;
+    if let Some(person) = &langs.person {
+        writeln!(out, "{}", person.line(questionnaire.title(&person.lang)))?;
+    }
+    for note in interpreter::notes(&questionnaire, &lang, langs.person.as_ref(), ui) {
+        writeln!(out, "{}", width::fill(&note, ""))?;
+    }
     if let Some(path) = &args.resume {
         eprintln!(
             "resumed from {} ({} events)",
@@ -127,14 +238,14 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             frontend.as_mut(),
             &mut out,
             &mut shown,
-            &lang,
+            &langs,
             ui,
         )? {
-            End::Done => return done(args, &session, &mut out, &lang, ui),
+            End::Done => return done(args, &session, &mut out, &langs, ui),
             End::InputEnded(item) => {
                 let kept = match &args.save {
                     Some(path) => {
-                        saving::save(&session, path, &args.questionnaire, &lang, false)?;
+                        saving::save(&session, path, &args.questionnaire, langs.options(), false)?;
                         format!("the answers so far were saved to {}", path.display())
                     }
                     None => "the answers so far were not kept (no --save file)".to_owned(),
@@ -158,7 +269,8 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                             Unsaved::Continue => continue 'interview,
                         },
                     };
-                    match saving::save(&session, &path, &args.questionnaire, &lang, false) {
+                    match saving::save(&session, &path, &args.questionnaire, langs.options(), false)
+                    {
                         Ok(()) => return Ok(ExitCode::SUCCESS),
                         // On a terminal the person can choose another place.
                         Err(error) if interactive => eprintln!("error: {error:#}"),
@@ -175,11 +287,13 @@ fn done(
     args: &RunArgs,
     session: &Session,
     out: &mut dyn Write,
-    lang: &str,
+    langs: &Langs,
     ui: &Ui,
 ) -> anyhow::Result<ExitCode> {
+    let lang = langs.practitioner.as_str();
     for info in session.closing_info() {
-        writeln!(out, "\n{}", width::fill(info.text(lang), ""))?;
+        let text = langs.both(info.text(lang), info.text(langs.person_lang()));
+        writeln!(out, "\n{}", width::fill(&text, ""))?;
     }
     // The result with the counterfactual check: would it differ if a
     // protected item (gender) had another response?
@@ -200,7 +314,7 @@ fn done(
         }
     }
     out.flush()?;
-    finish_log(args, session, lang)?;
+    finish_log(args, session, langs)?;
     if let Some(path) = &args.result {
         let record = serde_json::to_string_pretty(&session.stored_record_in(lang))?;
         write_json(path, record, "--result")?;
@@ -226,17 +340,17 @@ fn done(
 
 /// The session log at the end of the interview: written with `--save`, or
 /// a reminder about the log it was resumed from.
-fn finish_log(args: &RunArgs, session: &Session, lang: &str) -> anyhow::Result<()> {
+fn finish_log(args: &RunArgs, session: &Session, langs: &Langs) -> anyhow::Result<()> {
     match (&args.save, &args.resume) {
         (Some(path), _) => {
-            if crate::log::finish(session, path, lang)? {
+            if crate::log::finish(session, path, &langs.practitioner)? {
                 eprintln!(
                     "the interview finished, so the session log {} now holds the stored record \
                      only: no answer used only in the conversation; it cannot be resumed",
                     path.display()
                 );
             } else {
-                saving::save(session, path, &args.questionnaire, lang, true)?;
+                saving::save(session, path, &args.questionnaire, langs.options(), true)?;
             }
         }
         (None, Some(path)) => eprintln!(
@@ -290,9 +404,11 @@ fn interview(
     frontend: &mut dyn Frontend,
     out: &mut dyn Write,
     shown: &mut Shown,
-    lang: &str,
+    langs: &Langs,
     ui: &'static Ui,
 ) -> anyhow::Result<End> {
+    let lang = langs.practitioner.as_str();
+    let person_lang = langs.person_lang();
     let mut refused: Option<String> = None;
     loop {
         announce(session, &mut shown.immediate, out, lang, ui)?;
@@ -304,12 +420,16 @@ fn interview(
         if !again {
             if shown.section.as_deref() != Some(item.section_id()) {
                 shown.section = Some(item.section_id().to_owned());
-                if let Some(title) = item.section_title(lang) {
-                    writeln!(out, "\n{}", width::fill(&format!("== {title} =="), ""))?;
+                if let (Some(title), Some(theirs)) =
+                    (item.section_title(lang), item.section_title(person_lang))
+                {
+                    let title = langs.both(&format!("== {title} =="), &format!("== {theirs} =="));
+                    writeln!(out, "\n{}", width::fill(&title, ""))?;
                 }
             }
             for info in session.info_before(&id) {
-                writeln!(out, "\n{}", width::fill(info.text(lang), ""))?;
+                let text = langs.both(info.text(lang), info.text(person_lang));
+                writeln!(out, "\n{}", width::fill(&text, ""))?;
             }
         }
         let asking = Asking {
@@ -321,6 +441,7 @@ fn interview(
             earlier: earlier(session, &id),
             follows: follows::question(session.questionnaire(), &id).map(|i| i.text(lang)),
             again,
+            person: langs.person.as_ref(),
         };
         out.flush()?;
         let Some(command) = frontend.ask(out, &asking)? else {

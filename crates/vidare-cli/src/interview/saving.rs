@@ -11,7 +11,7 @@ pub(super) fn save(
     session: &Session,
     path: &Path,
     questionnaire: &Path,
-    lang: &str,
+    lang: (&str, Option<&str>),
     finished: bool,
 ) -> anyhow::Result<()> {
     crate::log::save(session, path)?;
@@ -28,12 +28,20 @@ pub(super) fn save(
     Ok(())
 }
 
-/// `vidare run` with the language and the log to resume from and save to,
-/// quoted for a POSIX shell.
-pub(super) fn resume_command(questionnaire: &Path, lang: &str, log: &Path) -> String {
+/// `vidare run` with the languages (`--lang`, and `--practitioner-lang`
+/// in interpreter mode) and the log to resume from and save to, quoted for
+/// a POSIX shell.
+pub(super) fn resume_command(
+    questionnaire: &Path,
+    (lang, practitioner): (&str, Option<&str>),
+    log: &Path,
+) -> String {
     let log = shell_word(&log.display().to_string());
+    let practitioner = practitioner
+        .map(|p| format!(" --practitioner-lang {}", shell_word(p)))
+        .unwrap_or_default();
     format!(
-        "vidare run {} --lang {} --resume {log} --save {log}",
+        "vidare run {} --lang {}{practitioner} --resume {log} --save {log}",
         shell_word(&questionnaire.display().to_string()),
         shell_word(lang)
     )
@@ -61,12 +69,21 @@ mod tests {
     fn the_command_keeps_language_and_log_and_quotes_what_needs_it() {
         let command = resume_command(
             Path::new("questionnaires/v/1.0.0.yaml"),
-            "en",
+            ("en", None),
             Path::new("/tmp/Anna's log.json"),
         );
         assert_eq!(
             command,
             r"vidare run questionnaires/v/1.0.0.yaml --lang en --resume '/tmp/Anna'\''s log.json' --save '/tmp/Anna'\''s log.json'"
+        );
+        let interpreted = resume_command(
+            Path::new("v.yaml"),
+            ("sv-x-easy", Some("sv")),
+            Path::new("log.json"),
+        );
+        assert_eq!(
+            interpreted,
+            "vidare run v.yaml --lang sv-x-easy --practitioner-lang sv --resume log.json --save log.json"
         );
     }
 }
