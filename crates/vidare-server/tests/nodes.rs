@@ -332,3 +332,35 @@ async fn a_web_login_on_one_process_works_on_another_on_the_same_sqlite_file() {
     a_login_and_its_form_tokens_work_on_both(&a.base, &b.base).await;
     drop((a.kill(), b.kill()));
 }
+
+/// A restarted process keeps the logins and the form-token key: the
+/// cookie and a form token from before the restart work after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_web_login_and_its_form_tokens_outlive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.sqlite3");
+    let args = token_mode();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let before = child::start_with(&shipped(), &data, &args);
+    let mut browser = Browser::new();
+    browser.get(&before.base, "/login?lang=en").await;
+    let csrf = browser.csrf.clone().expect("the login form's token");
+    let fields = [("token", NORTH), ("next", "/?lang=en"), ("lang", "en")];
+    let logged_in = browser.post(&before.base, "/login", &fields, &csrf).await;
+    assert_eq!(logged_in.status, 303, "{logged_in:?}");
+    assert_eq!(browser.get(&before.base, "/?lang=en").await.status, 200);
+    let token = browser.csrf.clone().expect("a form token");
+    drop(before.kill());
+
+    let after = child::start_with(&shipped(), &data, &args);
+    let start = browser.get(&after.base, "/?lang=en").await;
+    assert_eq!(start.status, 200, "{start:?}");
+    assert_eq!(browser.csrf.as_deref(), Some(token.as_str()));
+    let new = [("questionnaire", SPEC), ("lang", "en")];
+    let created = browser
+        .post(&after.base, "/interview/new", &new, &token)
+        .await;
+    assert_eq!(created.status, 303, "{created:?}");
+    assert_eq!(created.location.as_deref(), Some("/interview?lang=en"));
+    drop(after.kill());
+}
