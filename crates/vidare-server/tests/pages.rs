@@ -1030,3 +1030,43 @@ async fn interpreter_mode_is_chosen_at_the_start_only() {
             .contains("side person")
     );
 }
+
+/// A session started in Arabic through the API and opened on the page
+/// without a language: the page's own words stay Swedish (`<html
+/// lang="sv" dir="ltr">`), and every questionnaire text is marked Arabic,
+/// right to left.
+#[tokio::test]
+async fn texts_in_another_language_than_the_page_carry_their_own() {
+    let server = TestServer::start(&interpreter_fixtures(), Access::Local).await;
+    let created = server
+        .post(
+            "/api/v1/sessions",
+            &serde_json::json!({"questionnaire": "talk", "language": "ar"}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{created:?}");
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let mut browser = Browser::new(&server);
+    browser.get("/?lang=sv").await;
+    browser
+        .post("/interview/resume", &[("link", &id), ("lang", "sv")])
+        .await;
+    let page = browser.get("/interview").await;
+    let html = &page.html;
+    assert!(html.contains(r#"<html lang="sv" dir="ltr">"#), "{html}");
+    assert!(html.contains("Nästa"), "the page's words are Swedish");
+    assert!(
+        html.contains(r#"<h1 lang="ar" dir="rtl">هل أنت قلق بشأن شيء ما الآن؟</h1>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<p class="title-line">حديث عن الحياة اليومية</p>"#));
+    let title = between(
+        html,
+        r#"<div lang="ar" dir="rtl"><p class="title-line">"#,
+        "</div>",
+    );
+    assert!(has_arabic(title));
+    for (n, _) in html.match_indices(r#"lang="ar""#) {
+        assert!(html[n..].starts_with(r#"lang="ar" dir="rtl""#));
+    }
+}

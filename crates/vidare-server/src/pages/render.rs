@@ -242,6 +242,7 @@ pub(crate) fn login(ui: &Ui, state: &AppState, csrf: &str, next: &str, failed: b
 
 fn triggers_box(
     ui: &Ui,
+    own: Tongue<'_>,
     q: &vidare::Questionnaire,
     labels: &Labels<'_>,
     triggers: &[TriggerView],
@@ -252,9 +253,9 @@ fn triggers_box(
                 h2 { (ui.act_now) }
                 @for t in triggers {
                     div.trigger data-trigger=(t.id) {
-                        p.trigger-text { (t.text) }
+                        p.trigger-text lang=(own.code) dir=(own.dir) { (t.text) }
                         p.refer { (ui.refer_to) ": " code { (t.refer_to) } }
-                        (evidence(ui, q, labels, t))
+                        (evidence(ui, own, q, labels, t))
                     }
                 }
             }
@@ -312,7 +313,13 @@ pub(crate) fn labels(outcome: Option<&vidare::Outcome>) -> Labels<'_> {
     map
 }
 
-fn evidence(ui: &Ui, q: &vidare::Questionnaire, labels: &Labels<'_>, t: &TriggerView) -> Markup {
+fn evidence(
+    ui: &Ui,
+    own: Tongue<'_>,
+    q: &vidare::Questionnaire,
+    labels: &Labels<'_>,
+    t: &TriggerView,
+) -> Markup {
     html! {
         @if !t.evidence.is_empty() {
             details.evidence open {
@@ -321,7 +328,7 @@ fn evidence(ui: &Ui, q: &vidare::Questionnaire, labels: &Labels<'_>, t: &Trigger
                     @for e in &t.evidence {
                         li {
                             @if e.kind == "item" {
-                                (q.item(&e.id).map_or(e.id.as_str(), |i| i.text(ui.lang)))
+                                span lang=(own.code) dir=(own.dir) { (q.item(&e.id).map_or(e.id.as_str(), |i| i.text(own.code))) }
                                 " — "
                                 @match &e.value {
                                     Some(v) => { strong { (shown_value(ui, q, &e.id, &v.clone().into())) } }
@@ -470,7 +477,7 @@ pub(crate) fn interview(
                 progress #progress max=(view.progress.shown.max(1)) value=(view.progress.answered) aria-label=(ui.progress_label) {}
             }
         }
-        (triggers_box(ui, q, &labels, &view.immediate_triggers))
+        (triggers_box(ui, own, q, &labels, &view.immediate_triggers))
         @if let Some(text) = &number_problem {
             p.notice #notice role="alert" { (text) }
         } @else {
@@ -837,10 +844,11 @@ pub(crate) fn result(
     problem: Option<&str>,
 ) -> Markup {
     let labels = labels(outcome);
+    let own = Tongue::of(&view.language);
     let interview = format!("/interview?lang={}", ui.lang);
     let closed = view.status == Status::Closed;
     let body = html! {
-        p.title-line { (view.title) }
+        p.title-line lang=(own.code) dir=(own.dir) { (view.title) }
         h1 { (ui.result_title) }
         (notice(ui, problem))
         @if closed { p.mode { (ui.closed) } }
@@ -862,9 +870,9 @@ pub(crate) fn result(
                             @for t in group {
                                 @let view = trigger_view(t);
                                 div.trigger data-trigger=(t.id) {
-                                    p.trigger-text { (t.text) }
+                                    p.trigger-text lang=(own.code) dir=(own.dir) { (t.text) }
                                     p.refer { (ui.refer_to) ": " code { (t.refer_to) } }
-                                    (evidence(ui, q, &labels, &view))
+                                    (evidence(ui, own, q, &labels, &view))
                                 }
                             }
                         }
@@ -881,7 +889,7 @@ pub(crate) fn result(
                         tbody {
                             @for s in &o.scores {
                                 tr {
-                                    th scope="row" { (s.label.as_deref().unwrap_or(&s.id)) }
+                                    th scope="row" lang=(own.code) dir=(own.dir) { (s.label.as_deref().unwrap_or(&s.id)) }
                                     td {
                                         @match s.value {
                                             Some(v) => { (v) @if let Some(b) = &s.band { " — " (b.label) } }
@@ -902,7 +910,7 @@ pub(crate) fn result(
                         tbody {
                             @for d in derived {
                                 tr {
-                                    th scope="row" { (d.label.as_deref().unwrap_or(&d.id)) }
+                                    th scope="row" lang=(own.code) dir=(own.dir) { (d.label.as_deref().unwrap_or(&d.id)) }
                                     td {
                                         @match (&d.value_label, &d.value) {
                                             (Some(label), _) => { (label) }
@@ -920,7 +928,7 @@ pub(crate) fn result(
                 h2 { (ui.answers) }
                 dl.answers {
                     @for a in &o.answers {
-                        dt { (q.item(&a.item).map_or(a.item.as_str(), |i| i.text(ui.lang))) }
+                        dt lang=(own.code) dir=(own.dir) { (q.item(&a.item).map_or(a.item.as_str(), |i| i.text(own.code))) }
                         dd {
                             @match &a.value {
                                 Some(v) => { (shown_value(ui, q, &a.item, v)) }
