@@ -289,3 +289,19 @@ fn on_a_terminal_menus_show_both_languages() -> Result<(), rexpect::error::Error
         other => panic!("vidare ended with {other:?}"),
     }
 }
+
+#[test]
+fn doc_lists_the_languages_with_their_status() {
+    let (code, out, err) = output(vidare().args(["doc", HOME]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "| languages | sv (Swedish): default, written by the authors; en (English): written by \
+             the authors; ar (Arabic): draft, not yet reviewed by an authorised translator: not \
+             for use with clients, only the texts the person reads, right to left; pl (Polish): \
+             draft, not yet reviewed by an authorised translator: not for use with clients, only \
+             the texts the person reads |"
+        ),
+        "{out}"
+    );
+}

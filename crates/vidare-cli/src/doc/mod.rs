@@ -78,6 +78,38 @@ fn yes_no(b: bool) -> Inline {
     plain(if b { "yes" } else { "no" })
 }
 
+/// A declared language with its name and the status of its translation:
+/// `ar (Arabic): draft, not yet reviewed by an authorised translator; for
+/// the person only`.
+fn language_fact(l: &vidare::language::Language, default: &str) -> String {
+    use vidare::language::{Audience, Status};
+    let mut notes: Vec<String> = Vec::new();
+    if l.code() == default {
+        notes.push("default".into());
+    }
+    match l.status() {
+        Status::Source => notes.push("written by the authors".into()),
+        Status::Draft => {
+            notes.push(
+                "draft, not yet reviewed by an authorised translator: not for use with clients"
+                    .into(),
+            );
+        }
+        Status::Reviewed => notes.push(format!(
+            "reviewed by {} on {}",
+            l.reviewed_by().unwrap_or_default(),
+            l.reviewed_on().unwrap_or_default()
+        )),
+    }
+    if l.audience() == Audience::Person {
+        notes.push("only the texts the person reads".into());
+    }
+    if l.direction() == vidare::language::Direction::Rtl {
+        notes.push("right to left".into());
+    }
+    format!("{} ({}): {}", l.code(), l.name(), notes.join(", "))
+}
+
 /// Builds the document.
 struct Doc<'q> {
     q: &'q Questionnaire,
@@ -180,18 +212,12 @@ impl Doc<'_> {
                 .as_ref()
                 .is_some_and(|r| r.value == Retention::Conversation)
         }));
-        let languages = self
-            .langs
+        let languages = q
+            .language_details()
             .iter()
-            .map(|l| {
-                if l == lang {
-                    format!("{l} (default)")
-                } else {
-                    l.clone()
-                }
-            })
+            .map(|l| language_fact(l, lang))
             .collect::<Vec<_>>()
-            .join(", ");
+            .join("; ");
         let none = || plain("none");
         self.facts(vec![
             ("id", vec![code(q.id())]),
