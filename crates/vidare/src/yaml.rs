@@ -195,6 +195,7 @@ pub(crate) fn parse_document(
     // the largest inputs, and the line and column say where it ran out.
     if is_size_breach(&first) {
         return Err(Box::new(structural(&error, "", file, limits)));
+        // (No indentation hint: the file was not read to its end.)
     }
     // A hostile file is named for what it is (too deep) rather than for
     // the first type error inside it; a breach found first is reported as it is.
@@ -248,7 +249,50 @@ pub(crate) fn parse_document(
         })
     });
     let error = result.err().unwrap_or(error);
-    Err(Box::new(structural(&error, &path, file, limits)))
+    let mut diagnostic = structural(&error, &path, file, limits);
+    if diagnostic.code == Code::MissingField {
+        if let Some((message, help, line, column)) = misindented(source, &diagnostic) {
+            diagnostic.message = format!("{}: {message}", diagnostic.message);
+            diagnostic.help = Some(help);
+            let written = at(file, line, column, &diagnostic.location.path);
+            diagnostic = diagnostic.with_related(written, "written here, outside the mapping");
+        }
+    }
+    Err(Box::new(diagnostic))
+}
+
+/// For "missing field `x`": whether `x:` is written just after the
+/// mapping, indented less than its keys, so that YAML gave it to the
+/// mapping around it. Returns what the indentation did and how to fix it.
+fn misindented(source: &str, missing: &Diagnostic) -> Option<(String, String, u32, u32)> {
+    let field = missing.message.split('`').nth(1)?;
+    let keys_at = missing.location.column.checked_sub(1)? as usize;
+    let after = source.lines().skip(missing.location.line as usize);
+    for (n, line) in after.enumerate().take(1000) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        if indent >= keys_at {
+            continue;
+        }
+        let key = trimmed.trim_start_matches("- ").split(':').next()?.trim();
+        if key != field {
+            return None;
+        }
+        let line_no = missing.location.line as usize + n + 1;
+        return Some((
+            format!(
+                "`{field}:` on line {line_no} is indented {indent} spaces, fewer than the {keys_at} of \
+                 the keys above it, so YAML reads it as part of the enclosing mapping"
+            ),
+            format!("indent `{field}:` by {keys_at} spaces, like the keys of this mapping"),
+            u32::try_from(line_no).ok()?,
+            u32::try_from(indent + 1).ok()?,
+        ));
+    }
+    None
 }
 
 fn structural(error: &serde_saphyr::Error, path: &str, file: &str, limits: &Limits) -> Diagnostic {
