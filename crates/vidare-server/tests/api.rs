@@ -463,9 +463,18 @@ async fn every_kind_of_step_and_changing_an_earlier_answer() {
             {"item": "contact", "response": "skipped"}
         ])
     );
+    // An answered (here skipped) question stays "already answered" after
+    // the end, so a client that changes on that problem keeps a late
+    // change; a question not shown is "finished".
     let r = step(
         "answer",
         json!({"expected_events": 3, "item": "contact", "value": "x"}),
+    )
+    .await;
+    assert_problem(&r, 409, "already-answered");
+    let r = step(
+        "answer",
+        json!({"expected_events": 3, "item": "what", "value": "x"}),
     )
     .await;
     assert_problem(&r, 409, "finished");
