@@ -305,3 +305,23 @@ fn doc_lists_the_languages_with_their_status() {
         "{out}"
     );
 }
+
+/// The example in docs/cli.md is this run's output, without the isolates
+/// (invisible there).
+#[test]
+fn the_documented_example_is_what_run_prints() {
+    let docs = std::fs::read_to_string(common::root().join("docs/cli.md")).unwrap();
+    let start = docs
+        .find("Trygghet hemma (home-safety 1.0.0)\nar:")
+        .expect("the example in docs/cli.md");
+    let example = &docs[start..start + docs[start..].find("```").unwrap()];
+    let (_, out, _) = run(
+        &["--lang", "ar", "--practitioner-lang", "sv"],
+        "yes\nno\n3\n",
+    );
+    let plain: String = out.chars().filter(|c| *c != FSI && *c != PDI).collect();
+    assert!(
+        plain.starts_with(example),
+        "docs/cli.md:\n{example}\nrun:\n{plain}"
+    );
+}
