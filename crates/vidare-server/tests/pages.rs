@@ -878,6 +878,19 @@ async fn interpreter_mode_shows_both_languages() {
         "{html}"
     );
     assert!(html.contains(r#"aria-labelledby="question-text person-text""#));
+    // Yes and no, and "prefer not to answer", in both languages (the
+    // person's from the core's phrases).
+    for (en, ar) in [("Yes", "نعم"), ("No", "لا")] {
+        let both = format!(
+            r#"<span class="own">{en}</span><span class="person" lang="ar" dir="rtl">{ar}</span>"#
+        );
+        assert!(html.contains(&both), "{both}: {html}");
+    }
+    assert!(
+        html.contains(r#"<span>Prefer not to answer</span><span class="person-phrase" lang="ar" dir="rtl">أفضّل عدم الإجابة</span>"#),
+        "{html}"
+    );
+    assert!(!html.contains("phrases-note"));
     // The information text in both languages.
     assert!(html.contains("A few short questions about how you are."));
     assert!(html.contains("بعض الأسئلة القصيرة عن أحوالك."));
@@ -948,6 +961,14 @@ async fn interpreter_mode_shows_both_languages() {
         "{}",
         page.html
     );
+    // What it takes, in the person's words, with the numbers isolated.
+    assert!(
+        page.html.contains(
+            r#"<p class="help person-accepts">عدد صحيح من <bdi>0</bdi> إلى <bdi>24</bdi></p>"#
+        ),
+        "{}",
+        page.html
+    );
     let page = browser.step(&[("action", "answer"), ("value", "7")]).await;
     assert!(page.html.contains(r#"id="done""#), "{}", page.html);
 
@@ -994,7 +1015,7 @@ async fn interpreter_mode_is_chosen_at_the_start_only() {
         );
     }
     let mut browser = Browser::new(&server);
-    let refused = start_interpreted(&mut browser, "pl").await;
+    let refused = start_interpreted(&mut browser, "so").await;
     assert_eq!(
         refused.location.as_deref(),
         Some("/?lang=en&problem=unknown-person-language")
@@ -1069,4 +1090,32 @@ async fn texts_in_another_language_than_the_page_carry_their_own() {
     for (n, _) in html.match_indices(r#"lang="ar""#) {
         assert!(html[n..].starts_with(r#"lang="ar" dir="rtl""#));
     }
+}
+
+/// A person's language the core has no phrases for (Polish, in the test
+/// questionnaire, reviewed): the questionnaire's texts in it, the buttons
+/// in the practitioner's language only, and the practitioner told so; no
+/// draft note for a reviewed translation.
+#[tokio::test]
+async fn without_phrases_in_the_persons_language_the_buttons_stay_the_practitioners() {
+    let server = TestServer::start(&interpreter_fixtures(), Access::Local).await;
+    let mut browser = Browser::new(&server);
+    let start = browser.get("/?lang=en").await;
+    assert!(
+        start.html.contains(r#"(<bdi>pl</bdi>) — <span class="status status-reviewed">checked by an authorised translator</span>"#),
+        "{}",
+        start.html
+    );
+    start_interpreted(&mut browser, "pl").await;
+    let page = browser.get("/interview?lang=en").await;
+    let html = &page.html;
+    assert!(
+        html.contains(r#"<div class="side person" lang="pl" dir="ltr">"#),
+        "{html}"
+    );
+    assert!(html.contains("Czy coś cię teraz martwi?"));
+    assert!(html.contains(r#"id="phrases-note""#), "{html}");
+    assert!(!html.contains("draft-note"), "{html}");
+    assert!(!html.contains("person-phrase"), "{html}");
+    assert!(html.contains(r#"<label class="choice"><input type="radio" name="value" value="yes" required autofocus><span>Yes</span></label>"#), "{html}");
 }

@@ -489,9 +489,7 @@ pub(crate) fn interview(
             }
         }
         @if let Some(item) = &view.next {
-            @let theirs = person.and_then(|p| {
-                p.view.next.as_ref().filter(|i| i.id == item.id).map(|i| PersonItem { tongue: p.tongue, item: i, phrases: &p.phrases })
-            });
+            @let theirs = person.and_then(|p| person_item(q, p, item));
             (asking(ui, csrf, view, item, own, theirs.as_ref(), earlier, integer(item)))
         } @else {
             (ended(ui, csrf, view, own, person))
@@ -519,17 +517,18 @@ fn asking(
     integer: bool,
 ) -> Markup {
     // A button's text, with the person's phrase beside it in interpreter mode.
-    let both = |mine: &str, phrase: Option<&String>| {
+    let both = |mine: &str, phrase: Option<&str>| {
         html! {
             span { (mine) }
             @if let (Some(p), Some(phrase)) = (theirs, phrase) {
                 @if !p.phrases.fell_back {
-                    span.person-phrase lang=(p.phrases.code) dir=(direction(&p.phrases.code)) { (phrase) }
+                    span.person-phrase lang=(p.phrases.code) dir=(direction(p.phrases.code)) { (phrase) }
                 }
             }
         }
     };
-    let phrase = |pick: fn(&Phrases) -> &String| theirs.as_ref().map(|p| pick(p.phrases));
+    let phrase =
+        |pick: fn(&vidare::phrases::Phrases) -> &'static str| theirs.map(|p| pick(p.phrases.texts));
     html! {
         form.item method="post" action="/interview" {
             (hidden_fields(ui, csrf, view))
@@ -538,13 +537,13 @@ fn asking(
             div.actions {
                 button.primary #next type="submit" name="action" value="answer" { (ui.next) }
                 @if item.allow_decline {
-                    button.secondary #decline type="submit" name="action" value="decline" formnovalidate { (both(ui.decline, phrase(|p| &p.decline))) }
+                    button.secondary #decline type="submit" name="action" value="decline" formnovalidate { (both(ui.decline, phrase(|p| p.decline))) }
                 }
                 @if item.allow_dont_know {
-                    button.secondary #dont-know type="submit" name="action" value="dont_know" formnovalidate { (both(ui.dont_know, phrase(|p| &p.dont_know))) }
+                    button.secondary #dont-know type="submit" name="action" value="dont_know" formnovalidate { (both(ui.dont_know, phrase(|p| p.dont_know))) }
                 }
                 @if !item.required {
-                    button.secondary #skip type="submit" name="action" value="skip" formnovalidate { (both(ui.skip, phrase(|p| &p.skip))) }
+                    button.secondary #skip type="submit" name="action" value="skip" formnovalidate { (both(ui.skip, phrase(|p| p.skip))) }
                 }
             }
             @if view.progress.answered > 0 {
@@ -593,6 +592,46 @@ struct PersonItem<'a> {
     tongue: Tongue<'a>,
     item: &'a ItemView,
     phrases: &'a Phrases,
+    /// What a number takes, in the person's words ("a whole number from
+    /// 0 to 24"), when the person's language has the phrases.
+    hint: Option<String>,
+}
+
+fn person_item<'a>(
+    q: &vidare::Questionnaire,
+    person: &'a Person<'a>,
+    item: &ItemView,
+) -> Option<PersonItem<'a>> {
+    let theirs = person.view.next.as_ref().filter(|i| i.id == item.id)?;
+    let number = matches!(item.kind, ItemKindName::Number | ItemKindName::Scale);
+    let hint = q
+        .item(&item.id)
+        .filter(|_| number && !person.phrases.fell_back)
+        .and_then(|i| person.phrases.texts.how_to_answer(i));
+    Some(PersonItem {
+        tongue: person.tongue,
+        item: theirs,
+        phrases: &person.phrases,
+        hint,
+    })
+}
+
+/// `text` with every run of digits isolated (`<bdi>`), so that numbers
+/// keep their order inside right-to-left text.
+fn isolated_numbers(text: &str) -> Markup {
+    let mut parts: Vec<(bool, String)> = Vec::new();
+    for c in text.chars() {
+        let digit = c.is_ascii_digit() || (c == '.' && parts.last().is_some_and(|p| p.0));
+        match parts.last_mut() {
+            Some((d, run)) if *d == digit => run.push(c),
+            _ => parts.push((digit, c.to_string())),
+        }
+    }
+    html! {
+        @for (digit, run) in &parts {
+            @if *digit { bdi { (run) } } @else { (run) }
+        }
+    }
 }
 
 /// A choice's label: the practitioner's, and in interpreter mode the
@@ -622,8 +661,13 @@ fn choices(
                 value: value.to_owned(),
                 own: html! { (word) },
                 theirs: theirs.filter(|p| !p.phrases.fell_back).map(|p| {
-                    let phrase = if value == "yes" { &p.phrases.yes } else { &p.phrases.no };
-                    html! { span lang=(p.phrases.code) dir=(direction(&p.phrases.code)) { (phrase) } }
+                    let phrase = if value == "yes" { p.phrases.texts.yes } else { p.phrases.texts.no };
+                    // Inside the person's span: marked again only if the
+                    // phrase is in another language (a fallback).
+                    html! {
+                        @if p.phrases.code == p.tongue.code { (phrase) }
+                        @else { span lang=(p.phrases.code) dir=(direction(p.phrases.code)) { (phrase) } }
+                    }
                 }),
             })
             .collect(),
@@ -710,6 +754,7 @@ fn question(
                 @if let Some(section) = &p.item.section_title { span.section { (section) } }
                 p.person-text #person-text { (p.item.text) }
                 @if let Some(h) = &p.item.help { p.help { (h) } }
+                @if let Some(hint) = &p.hint { p.help.person-accepts { (isolated_numbers(hint)) } }
             }
         }
     });

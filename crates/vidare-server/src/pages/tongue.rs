@@ -75,16 +75,15 @@ pub(crate) fn status_text(ui: &Ui, checked: Checked) -> Option<&'static str> {
     }
 }
 
-/// The phrases next to a question that the person reads.
-#[derive(Debug, Clone)]
+/// The phrases next to a question that the person reads ("Yes",
+/// "Prefer not to answer", what a number field takes), from the core's
+/// catalogue.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Phrases {
+    /// The phrases.
+    pub texts: &'static vidare::phrases::Phrases,
     /// The language they are in (the person's, or the fallback).
-    pub code: String,
-    pub yes: String,
-    pub no: String,
-    pub decline: String,
-    pub dont_know: String,
-    pub skip: String,
+    pub code: &'static str,
     /// Whether the person's language has none and these are the
     /// practitioner's.
     pub fell_back: bool,
@@ -92,21 +91,10 @@ pub(crate) struct Phrases {
 
 /// The phrases in `code`, else in the practitioner's language.
 pub(crate) fn phrases(code: &str, ui: &Ui) -> Phrases {
-    // Until the core's phrase catalogue lands: Swedish and English from
-    // the page's own texts, every other language falls back.
-    let own = super::ui::ui(code);
-    let (texts, fell_back) = if own.lang == code {
-        (own, false)
-    } else {
-        (super::ui::ui(ui.lang), true)
-    };
+    let found = vidare::phrases::lookup(code, ui.lang);
     Phrases {
-        code: texts.lang.to_owned(),
-        yes: texts.yes.to_owned(),
-        no: texts.no.to_owned(),
-        decline: texts.decline.to_owned(),
-        dont_know: texts.dont_know.to_owned(),
-        skip: texts.skip.to_owned(),
-        fell_back,
+        texts: found.phrases,
+        code: found.lang,
+        fell_back: found.fell_back,
     }
 }
