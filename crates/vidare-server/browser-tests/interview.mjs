@@ -308,6 +308,14 @@ async function noJavaScript() {
   await context.close();
 }
 
+// A whole-page screenshot from the top (the quick exit is fixed at the
+// top of the window, and would otherwise be drawn where the page was
+// scrolled to).
+async function shot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${artifacts}/${name}`, fullPage: true });
+}
+
 // The fonts Chromium used for the text of the first node matching
 // `selector`, by family (through the DevTools protocol).
 async function fontsOf(page, selector) {
@@ -427,7 +435,7 @@ async function interpreterMode() {
     check(m.length > 0 && m.every((x) => x.ok), `interpreter at ${width} px: the person's texts start at the right${m.filter((x) => !x.ok).map((x) => `; ${x.what}`).join('')}`);
     const c = await columns(page);
     check(width === 1280 ? c.sideBySide : c.stacked, `interpreter at ${width} px: the columns are ${width === 1280 ? 'side by side' : 'one above the other'}`);
-    await page.screenshot({ path: `${artifacts}/interpreter-question-${width}.png`, fullPage: true });
+    await shot(page, `interpreter-question-${width}.png`);
   }
   await axe(page, 'interpreter question');
 
@@ -445,7 +453,7 @@ async function interpreterMode() {
   check(!arabicScript.test(await alert.textContent()), 'interpreter: the trigger is in the practitioner\'s language only');
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: `${artifacts}/interpreter-trigger-${width}.png`, fullPage: true });
+    await shot(page, `interpreter-trigger-${width}.png`);
   }
   await axe(page, 'interpreter trigger');
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -458,7 +466,7 @@ async function interpreterMode() {
       scales += 1;
       const isolated = await points.evaluateAll((ps) => ps.every((p) => p.querySelector('bdi') && /^\d+$/.test(p.querySelector('bdi').textContent)));
       check(isolated, 'interpreter: the numbers of a scale stand in <bdi> in the Arabic labels');
-      await page.screenshot({ path: `${artifacts}/interpreter-scale.png`, fullPage: true });
+      await shot(page, 'interpreter-scale.png');
     }
     const no = page.locator('input[name=value][value=no]');
     const number = page.locator('input#answer[type=number]');
