@@ -127,3 +127,68 @@ fn the_result_shows_what_the_person_said_for_the_conversation() {
     // The practitioner's own questions are not the person's disclosures.
     assert!(!said.contains("Is an interpreter used?"), "{said}");
 }
+
+/// Option values written in digits ("0" to "3"), issue 17 item 3.
+const NUMBERED: &str = "crates/vidare-cli/tests/fixtures/numbered/worry-check/1.0.0.yaml";
+
+/// Runs the numbered fixture with `input`; the answers of its result.
+fn run_numbered(input: &str) -> (i32, Vec<serde_json::Value>, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let result = tmp.path().join("result.json");
+    let (code, _, stderr) = output(
+        vidare()
+            .args(["run", NUMBERED, "--lang", "en", "--result"])
+            .arg(&result)
+            .write_stdin(input),
+    );
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&result).unwrap()).unwrap();
+    let answers = saved["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["value"].clone())
+        .collect();
+    (code, answers, stderr)
+}
+
+#[test]
+fn a_typed_number_is_the_option_listed_under_it_even_when_values_are_digits() {
+    // `1` is the first option (value "0"), `3` the third (value "2"): the
+    // same numbers the list shows, never the option whose value is "1".
+    let (code, answers, stderr) = run_numbered("1\n1, 3\n");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        answers,
+        [serde_json::json!("0"), serde_json::json!(["0", "2"])]
+    );
+}
+
+#[test]
+fn an_option_value_in_digits_is_typed_after_an_equals_sign() {
+    // `=0` is the value "0"; `2` beside it is still the second option ("1").
+    let (code, answers, stderr) = run_numbered("=3\n=0, 2\n");
+    assert_eq!(code, 1, "the referral on \"3\" fires: {stderr}");
+    assert_eq!(
+        answers,
+        [serde_json::json!("3"), serde_json::json!(["0", "1"])]
+    );
+}
+
+#[test]
+fn a_number_outside_the_list_is_refused_without_choosing_the_value() {
+    // `0` and `5` are no numbers in the list; "0" is a value, which `0`
+    // must not pick.
+    let (code, answers, stderr) = run_numbered("0\n5\n2\n\n");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stderr.matches(
+            "not accepted: the options are numbered 1 to 4; to give an option by its value, \
+             type `=` before it (`=0`)"
+        )
+        .count(),
+        2,
+        "{stderr}"
+    );
+    assert_eq!(answers[0], serde_json::json!("1"));
+}

@@ -47,13 +47,13 @@ pub(crate) fn parse(
             _ => Value::Text(line.to_owned()),
         },
         ItemKind::Scale | ItemKind::Number => number(line),
-        ItemKind::SingleChoice => Value::Text(option(item, line)),
+        ItemKind::SingleChoice => Value::Text(option(item, line)?),
         ItemKind::MultipleChoice => Value::List(
             line.split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(|s| option(item, s))
-                .collect(),
+                .collect::<Result<_, _>>()?,
         ),
         ItemKind::Text | ItemKind::Date | ItemKind::Info => Value::Text(line.to_owned()),
     }))
@@ -66,16 +66,48 @@ fn number(line: &str) -> Value {
         .map_or_else(|_| Value::Text(line.to_owned()), Value::Number)
 }
 
-/// An option's value: the value as written, or the option's number
-/// counted from 1; otherwise the text as given.
-fn option(item: ItemRef<'_>, text: &str) -> String {
-    if item.options().any(|o| o.value == text) {
-        return text.to_owned();
+/// An option chosen by its number in the list or by its value. A word of
+/// digits is always the number as listed, from 1, whatever the values
+/// look like: with the values "0" to "3", `1` is the first option ("0"),
+/// never the second. `=` before a word makes it a value (`=1`); any other
+/// word is a value as written. A value that is no option is passed on as
+/// text, for the core to refuse with the item's values.
+///
+/// # Errors
+/// A number outside the list. The message does not repeat the line.
+fn option(item: ItemRef<'_>, text: &str) -> Result<String, String> {
+    if let Some(value) = text.strip_prefix('=') {
+        return Ok(value.trim().to_owned());
     }
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(text.to_owned());
+    }
+    let count = item.options().count();
     text.parse::<usize>()
         .ok()
         .and_then(|n| item.options().nth(n.checked_sub(1)?))
-        .map_or_else(|| text.to_owned(), |o| o.value.to_owned())
+        .map(|o| o.value.to_owned())
+        .ok_or_else(|| out_of_list(item, count))
+}
+
+/// Why a number is no option: the numbers there are, and how to type a
+/// value that is written in digits.
+fn out_of_list(item: ItemRef<'_>, count: usize) -> String {
+    let numbered = if count == 1 {
+        "the only option is number 1".to_owned()
+    } else {
+        format!("the options are numbered 1 to {count}")
+    };
+    match item
+        .options()
+        .find(|o| o.value.bytes().all(|b| b.is_ascii_digit()))
+    {
+        Some(o) => format!(
+            "{numbered}; to give an option by its value, type `=` before it (`={}`)",
+            o.value
+        ),
+        None => format!("{numbered}, or give an option's value"),
+    }
 }
 
 #[cfg(test)]
@@ -125,8 +157,18 @@ mod tests {
             Value::from("none")
         );
         assert_eq!(
-            answer(parse(interpreter, "9", None).unwrap()),
-            Value::from("9")
+            answer(parse(interpreter, "=professional", None).unwrap()),
+            Value::from("professional")
+        );
+        assert_eq!(
+            answer(parse(interpreter, "relativ", None).unwrap()),
+            Value::from("relativ"),
+            "a word that is no value goes to the core, which lists the values"
+        );
+        let refused = parse(interpreter, "9", None).unwrap_err();
+        assert_eq!(
+            refused,
+            "the options are numbered 1 to 3, or give an option's value"
         );
     }
 
