@@ -492,4 +492,21 @@ async function interpreterMode() {
     `interpreter: no address names the session or the person's language${found.length ? `: ${found.join('; ')}` : ''}`);
   check(scales > 0 || interpreterSpec.startsWith('violence-seven'), `interpreter: a scale was asked (${scales})`);
   await context.close();
+  await interpreterWithoutJavaScript();
+}
+
+// Interpreter mode is chosen and shown by forms alone.
+async function interpreterWithoutJavaScript() {
+  const { context, page } = await newContext({ javaScriptEnabled: false }, interpreterBase);
+  await page.goto(`${interpreterBase}/?lang=sv`);
+  await page.locator(`input[name=questionnaire][value="${interpreterSpec}"]`).check();
+  await page.locator('input[name=person][value=ar]').check();
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Starta' }).click()]);
+  const person = page.locator('form.item .side.person[lang=ar][dir=rtl]');
+  check(await person.count() === 1, 'interpreter without JavaScript: the person\'s column in Arabic');
+  await page.locator('input[name=value][value=yes]').check();
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Nästa' }).click()]);
+  check(await page.locator('form.item .side.person[lang=ar]').count() === 1 && await page.locator('label.choice span.person[lang=ar]').count() > 0,
+    'interpreter without JavaScript: the next question in both languages');
+  await context.close();
 }
