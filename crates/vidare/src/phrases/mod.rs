@@ -10,7 +10,7 @@
 //! To add a language: copy `en.rs` to `<code>.rs` (`sv_x_easy.rs` for
 //! `sv-x-easy`), translate every string (keep the `{min}`, `{max}`, `{n}`
 //! and `{total}` placeholders), add `mod <file>;` below and a line to
-//! [`CATALOGUE`]. The tests check that every phrase is there and keeps its
+//! `CATALOGUE`. The tests check that every phrase is there and keeps its
 //! placeholders.
 
 mod ar;
