@@ -320,10 +320,9 @@ fn a_questionnaire_has_no_changes_with_itself() {
         assert_eq!(d.required_bump(), None);
         assert_eq!(d.actual_bump(), None);
         assert_eq!(d.check_version(), Ok(()));
-        assert!(
-            d.to_string()
-                .ends_with("required bump: none; actual: not increased — ok")
-        );
+        assert!(d.to_string().ends_with(
+            "version: the changes need no release; 1.0.0 → 1.0.0 keeps the version — ok"
+        ));
     }
     // Two compilations of one text are equal too.
     let d = diff(&old_of("text-edit"), &old_of("text-edit"));
@@ -385,10 +384,9 @@ fn a_recoded_option_shipped_as_a_patch_fails_check_version() {
         "1.0.0 → 1.0.1 is a patch release, but the changes need a major release: \
          option \"poorly\" of `sleep` was recoded to \"badly\" (and 1 more major change)"
     );
-    assert!(
-        d.to_string()
-            .ends_with("required bump: major; actual: patch — not enough")
-    );
+    assert!(d.to_string().ends_with(
+        "version: the changes need a major release; 1.0.0 → 1.0.1 is a patch release — use 2.0.0"
+    ));
 
     let old = old_of("option-recoded");
     let minor = diff(&old, &renumbered("option-recoded", "1.1.0"));
@@ -405,11 +403,43 @@ fn a_recoded_option_shipped_as_a_patch_fails_check_version() {
         ),
         "{err}"
     );
+    assert_eq!(same.next_version().as_deref(), Some("2.0.0"));
+    assert!(
+        same.to_string()
+            .ends_with("1.0.0 → 1.0.0 keeps the version — use 2.0.0"),
+        "{same}"
+    );
     let lower = diff(&renumbered("option-recoded", "3.0.0"), &old);
     assert!(matches!(
         lower.check_version(),
         Err(VersionError::NotIncreased { lowered: true, .. })
     ));
+    assert!(
+        lower
+            .to_string()
+            .ends_with("3.0.0 → 1.0.0 lowers the version — use 4.0.0"),
+        "{lower}"
+    );
+}
+
+#[test]
+fn the_next_version_is_the_old_one_raised_by_the_required_bump() {
+    let text = diff(&old_of("text-edit"), &renumbered("text-edit", "1.0.0"));
+    assert_eq!(text.required_bump(), Some(Patch));
+    assert_eq!(text.next_version().as_deref(), Some("1.0.1"));
+    let minor = diff(
+        &old_of("option-added"),
+        &renumbered("option-added", "1.0.0"),
+    );
+    assert_eq!(minor.required_bump(), Some(Minor));
+    assert_eq!(minor.next_version().as_deref(), Some("1.1.0"));
+    let major = diff(
+        &renumbered("option-recoded", "2.3.4"),
+        &old_of("option-recoded"),
+    );
+    assert_eq!(major.next_version().as_deref(), Some("3.0.0"));
+    let unchanged = diff(&old_of("text-edit"), &old_of("text-edit"));
+    assert_eq!(unchanged.next_version().as_deref(), Some("1.0.0"));
 }
 
 #[test]
@@ -420,10 +450,9 @@ fn a_correct_major_bump_passes() {
     );
     assert_eq!(d.actual_bump(), Some(Major));
     assert_eq!(d.check_version(), Ok(()));
-    assert!(
-        d.to_string()
-            .ends_with("required bump: major; actual: major — ok")
-    );
+    assert!(d.to_string().ends_with(
+        "version: the changes need a major release; 1.0.0 → 2.0.0 is a major release — ok"
+    ));
     // More than needed is fine too.
     let d = diff(&old_of("text-edit"), &renumbered("text-edit", "1.1.0"));
     assert_eq!(d.check_version(), Ok(()));
@@ -529,7 +558,7 @@ fn the_report_groups_changes_by_class() {
           was: Study
           now: Studies
 
-    required bump: major; actual: patch — not enough
+    version: the changes need a major release; 1.0.0 → 1.0.1 is a patch release — use 2.0.0
     "#);
 }
 
@@ -543,6 +572,7 @@ fn the_json_names_kinds_and_classes_in_snake_case() {
     assert_eq!(json["required_bump"], "major");
     assert_eq!(json["actual_bump"], "patch");
     assert_eq!(json["version_ok"], false);
+    assert_eq!(json["next_version"], "2.0.0");
     assert!(json["old_digest"].as_str().unwrap().starts_with("sha256:"));
     assert_eq!(
         json["changes"][0],

@@ -32,7 +32,9 @@ fn a_version_raised_enough_passes() {
     let (code, stdout, _) = output(vidare().args(["diff", WELLBEING]).arg(&new));
     assert_eq!(code, 0, "{stdout}");
     assert!(
-        stdout.ends_with("required bump: major; actual: major — ok\n"),
+        stdout.ends_with(
+            "version: the changes need a major release; 1.0.0 → 2.0.0 is a major release — ok\n"
+        ),
         "{stdout}"
     );
 }
@@ -45,7 +47,7 @@ fn a_file_compared_with_itself_has_no_changes() {
     insta::assert_snapshot!(stdout, @r"
     `violence-seven` 1.0.0 → 1.0.0: 0 changes
 
-    required bump: none; actual: not increased — ok
+    version: the changes need no release; 1.0.0 → 1.0.0 keeps the version — ok
     ");
 }
 

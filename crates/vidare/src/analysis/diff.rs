@@ -500,6 +500,38 @@ impl Diff {
         version_bump(old, new)
     }
 
+    /// The lowest version the new definition may have: the old version
+    /// raised by [`Diff::required_bump`] (`2.1.3` with a major change:
+    /// `3.0.0`); the old version itself when nothing changed; `None` when
+    /// the old version is not a semantic version.
+    #[must_use]
+    pub fn next_version(&self) -> Option<String> {
+        let (major, minor, patch) = parse_version(&self.old_version)?;
+        Some(match self.required_bump() {
+            None => self.old_version.clone(),
+            Some(Bump::Major) => format!("{}.0.0", major + 1),
+            Some(Bump::Minor) => format!("{major}.{}.0", minor + 1),
+            Some(Bump::Patch) => format!("{major}.{minor}.{}", patch + 1),
+        })
+    }
+
+    /// What the two version numbers make, in words for the report.
+    fn actual_in_words(&self) -> &'static str {
+        match (
+            parse_version(&self.old_version),
+            parse_version(&self.new_version),
+        ) {
+            (Some(old), Some(new)) => match version_bump(old, new) {
+                Some(Bump::Major) => "is a major release",
+                Some(Bump::Minor) => "is a minor release",
+                Some(Bump::Patch) => "is a patch release",
+                None if new < old => "lowers the version",
+                None => "keeps the version",
+            },
+            _ => "is not a semantic version",
+        }
+    }
+
     /// The changes that need exactly `bump`, in order.
     pub fn changes_of(&self, bump: Bump) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(move |c| c.bump == bump)
@@ -566,14 +598,14 @@ impl Diff {
         }
     }
 
-    fn verdict(&self) -> &'static str {
+    /// `ok`, or what to do instead: the version to use, or why none fits.
+    fn verdict(&self) -> String {
         match self.check_version() {
-            Ok(()) => "ok",
-            Err(VersionError::TooSmall { .. }) => "not enough",
-            Err(VersionError::NotIncreased { lowered: true, .. }) => "lowered",
-            Err(VersionError::NotIncreased { .. }) => "not increased",
-            Err(VersionError::DifferentQuestionnaire { .. }) => "different questionnaires",
-            Err(VersionError::InvalidVersion { .. }) => "invalid version",
+            Ok(()) => "ok".into(),
+            Err(VersionError::DifferentQuestionnaire { .. }) => "different questionnaires".into(),
+            Err(_) => self
+                .next_version()
+                .map_or_else(|| "invalid version".into(), |next| format!("use {next}")),
         }
     }
 }
@@ -590,6 +622,7 @@ impl Serialize for Diff {
             required_bump: Option<Bump>,
             actual_bump: Option<Bump>,
             version_ok: bool,
+            next_version: Option<String>,
             changes: &'a [Change],
         }
         Out {
@@ -601,6 +634,7 @@ impl Serialize for Diff {
             required_bump: self.required_bump(),
             actual_bump: self.actual_bump(),
             version_ok: self.check_version().is_ok(),
+            next_version: self.next_version(),
             changes: &self.changes,
         }
         .serialize(serializer)
@@ -638,11 +672,15 @@ impl fmt::Display for Diff {
                 writeln!(f, "  - {text}")?;
             }
         }
+        let needed = self
+            .required_bump()
+            .map_or_else(|| "no release".to_owned(), |b| format!("a {b} release"));
         write!(
             f,
-            "\nrequired bump: {}; actual: {} — {}",
-            self.required_bump().map_or("none", Bump::as_str),
-            self.actual_bump().map_or("not increased", Bump::as_str),
+            "\nversion: the changes need {needed}; {} → {} {} — {}",
+            self.old_version,
+            self.new_version,
+            self.actual_in_words(),
             self.verdict()
         )
     }

@@ -452,13 +452,18 @@ impl fmt::Display for Difference {
             // they changed, not what they are.
             Difference::Derived { id, .. } => write!(f, "derived value `{id}` changed"),
             Difference::TriggerAdded { id, urgency } => {
-                write!(f, "trigger `{id}` now fires ({urgency:?})")
+                write!(f, "trigger `{id}` now fires ({})", urgency.as_str())
             }
             Difference::TriggerRemoved { id, urgency } => {
-                write!(f, "trigger `{id}` no longer fires ({urgency:?})")
+                write!(f, "trigger `{id}` no longer fires ({})", urgency.as_str())
             }
             Difference::TriggerUrgency { id, before, after } => {
-                write!(f, "trigger `{id}`: urgency {before:?} → {after:?}")
+                write!(
+                    f,
+                    "trigger `{id}`: urgency {} → {}",
+                    before.as_str(),
+                    after.as_str()
+                )
             }
         }
     }
