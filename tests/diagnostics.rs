@@ -287,7 +287,9 @@ fn choice_number_help(values: &[&str], condition: &str) -> String {
          \x20     - id: next\n        kind: yes_no\n        when: {condition}\n\
          \x20       text: {{ en: Next? }}\n"
     );
-    let diagnostics = vidare::compile(&source, "t.yaml").unwrap_err().diagnostics().to_vec();
+    let mut diagnostics = vidare::compile(&source, "t.yaml").unwrap_err().diagnostics().to_vec();
+    // Values "0" to "3" are also list numbers: the V037 warning comes too.
+    diagnostics.retain(|d| d.code != Code::NumberedOptionValue);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     assert_eq!(diagnostics[0].code, Code::TypeMismatch);
     diagnostics[0].help.clone().unwrap_or_default()

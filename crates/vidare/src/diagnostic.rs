@@ -117,6 +117,10 @@ codes! {
     /// A picture's path is not a relative path to a picture inside the
     /// questionnaire's folder.
     ImagePath = "V036", Error, "picture path outside the questionnaire";
+    /// An option value written in digits that is another option's number
+    /// in the list (values "0" to "3"): typed answers take digits as the
+    /// number, so such a value is easy to mistake.
+    NumberedOptionValue = "V037", Warning, "option value reads as another option's number";
 }
 
 /// How serious a diagnostic is.

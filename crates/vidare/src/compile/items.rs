@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::context::{Ctx, Reader};
 use crate::diagnostic::Code;
-use crate::format::{AnsweredBy, Document, Image, Item, ItemKind, Sp};
+use crate::format::{AnsweredBy, ChoiceOption, Document, Image, Item, ItemKind, Sp};
 use crate::questionnaire::ImageDef;
 use crate::questionnaire::{ItemDef, OptionDef};
 
@@ -367,7 +367,47 @@ fn build_options(item: &Item, path: &str, reader: Reader, ctx: &mut Ctx<'_>) -> 
             image: image(option.image.as_ref(), &opath, reader, ctx),
         });
     }
+    warn_numbered_values(item, options, path, ctx);
     out
+}
+
+/// V037 once per item, at the first option whose value, written in
+/// digits, is the list number of another option: a frontend that takes
+/// typed numbers as list numbers reads `1` as the first option, while the
+/// author may mean the value "1".
+fn warn_numbered_values(
+    item: &Item,
+    options: &Sp<Vec<ChoiceOption>>,
+    path: &str,
+    ctx: &mut Ctx<'_>,
+) {
+    let list = &options.value;
+    // (position, value, the option listed under that value's number)
+    let clash = list.iter().enumerate().find_map(|(o, option)| {
+        let value = &option.value.value;
+        if !value.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n = value.parse::<usize>().ok()?;
+        let listed = list.get(n.checked_sub(1)?)?;
+        (n != o + 1).then_some((o, option, &listed.value.value))
+    });
+    let Some((o, first, listed)) = clash else {
+        return;
+    };
+    let value = &first.value.value;
+    ctx.error(
+        Code::NumberedOptionValue,
+        &first.value,
+        &format!("{path}.options[{o}].value"),
+        format!(
+            "the option value \"{value}\" of `{}` is also the number of option \"{listed}\" in the list: a typed `{value}` means \"{listed}\"",
+            item.id.value
+        ),
+    )
+    .help = Some(format!(
+        "values that are not numbers cannot be mistaken (`never`, `several_days`); with these values, `vidare run` takes `={value}` for the value \"{value}\""
+    ));
 }
 
 /// Option and category values are stored in results and written in
