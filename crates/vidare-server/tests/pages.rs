@@ -259,6 +259,16 @@ async fn the_start_page_offers_the_newest_versions() {
         );
         assert!(person.contains(&offered), "{offered}: {person}");
     }
+    // Each names the questionnaires that lack it.
+    let arabic = between(person, r#"value="ar""#, "</label>");
+    assert!(
+        arabic.contains(
+            r#"<small class="missing">not in: Life areas and readiness for change</small>"#
+        ),
+        "{arabic}"
+    );
+    let swedish = between(person, r#"value="sv""#, "</label>");
+    assert!(!swedish.contains("not in"), "{swedish}");
     assert!(start.html.contains("Local-only mode"));
     for (name, value) in [
         ("cache-control", "no-store"),

@@ -168,27 +168,51 @@ pub(crate) fn start(
     layout(ui, Some(&switch), &body)
 }
 
-/// The languages the person can be asked in, over the newest version of
-/// every questionnaire in the order they are declared, each with its
-/// status (`None` when the questionnaires differ in it).
-fn offered_languages(state: &AppState) -> Vec<(String, Option<Checked>)> {
+/// A language the person can be asked in: its code, its status (`None`
+/// when the questionnaires differ in it), and the titles of the
+/// questionnaires that lack it.
+struct Offered {
+    code: String,
+    checked: Option<Checked>,
+    missing_in: Vec<String>,
+}
+
+/// The languages of the newest version of every questionnaire, in the
+/// order they are declared.
+fn offered_languages(ui: &Ui, state: &AppState) -> Vec<Offered> {
     let registry = state.registry();
-    let mut offered: Vec<(String, Option<Checked>)> = Vec::new();
-    for q in registry.ids().filter_map(|id| registry.latest(id)) {
+    let newest: Vec<&vidare::Questionnaire> = registry
+        .ids()
+        .filter_map(|id| registry.latest(id))
+        .collect();
+    let mut offered: Vec<Offered> = Vec::new();
+    for q in &newest {
         for code in q.languages() {
             let checked = status(q, code);
-            match offered.iter_mut().find(|(c, _)| c == code) {
-                Some((_, seen)) if *seen != Some(checked) => *seen = None,
+            match offered.iter_mut().find(|o| o.code == *code) {
+                Some(seen) if seen.checked != Some(checked) => seen.checked = None,
                 Some(_) => {}
-                None => offered.push((code.clone(), Some(checked))),
+                None => offered.push(Offered {
+                    code: code.clone(),
+                    checked: Some(checked),
+                    missing_in: Vec::new(),
+                }),
             }
         }
+    }
+    for o in &mut offered {
+        o.missing_in = newest
+            .iter()
+            .filter(|q| !q.languages().contains(&o.code))
+            .map(|q| q.title(ui.lang).to_owned())
+            .collect();
     }
     offered
 }
 
 /// The choice of the person's language (interpreter mode), part of the
-/// framing: it names each language in itself, with its status.
+/// framing: it names each language in itself, with its status and the
+/// questionnaires that lack it.
 fn person_languages(ui: &Ui, state: &AppState) -> Markup {
     html! {
         fieldset #person-language aria-describedby="person-language-help" {
@@ -199,15 +223,19 @@ fn person_languages(ui: &Ui, state: &AppState) -> Markup {
                     input type="radio" name="person" value="" checked;
                     span { (ui.same_language) }
                 }
-                @for (code, checked) in offered_languages(state) {
+                @for o in offered_languages(ui, state) {
                     label.choice {
-                        input type="radio" name="person" value=(code);
+                        input type="radio" name="person" value=(o.code);
                         span {
-                            span lang=(code) dir=(direction(&code)) { (autonym(&code)) }
-                            " (" bdi { (code) } ")"
-                            @match checked {
+                            span lang=(o.code) dir=(direction(&o.code)) { (autonym(&o.code)) }
+                            " (" bdi { (o.code) } ")"
+                            @match o.checked {
                                 Some(c) => { @if let Some(text) = status_text(ui, c) { " — " span.status.{"status-" (c.as_str())} { (text) } } }
                                 None => { " — " span.status { (ui.status_varies) } }
+                            }
+                            @if !o.missing_in.is_empty() {
+                                br;
+                                small.missing { (ui.missing_in) ": " (o.missing_in.join(", ")) }
                             }
                         }
                     }

@@ -95,6 +95,7 @@ pub(crate) struct Ui {
     pub phrases_fallback: &'static str,
     pub problem_person_language: &'static str,
     pub interpreter_mode: &'static str,
+    pub missing_in: &'static str,
 }
 
 pub(crate) const SV: Ui = Ui {
@@ -189,6 +190,7 @@ pub(crate) const SV: Ui = Ui {
     phrases_fallback: "Knapparnas texter finns inte på personens språk och visas bara på ditt.",
     problem_person_language: "Formuläret finns inte på det språket. Välj ett annat språk för personen.",
     interpreter_mode: "Tolkläge",
+    missing_in: "finns inte i",
 };
 
 pub(crate) const EN: Ui = Ui {
@@ -283,6 +285,7 @@ pub(crate) const EN: Ui = Ui {
     phrases_fallback: "The buttons' texts are not available in the person's language and are shown in yours only.",
     problem_person_language: "The questionnaire is not available in that language. Choose another language for the person.",
     interpreter_mode: "Interpreter mode",
+    missing_in: "not in",
 };
 
 /// The texts for `lang` (Swedish unless English is asked for).
