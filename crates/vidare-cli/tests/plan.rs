@@ -191,3 +191,90 @@ fn the_plan_is_in_english_with_lang_en() {
     // A multiple choice answered with none.
     assert!(html.contains("None chosen"), "{html}");
 }
+
+/// The person's plan is in the person's language, also when the
+/// practitioner reads another (interpreter mode, or a person-only
+/// language alone): Arabic, right to left, with the page's own note in
+/// Arabic and no Swedish text.
+#[test]
+fn the_plan_is_in_the_persons_language_right_to_left() {
+    let plan = "questionnaires/safety-plan/1.1.0.yaml";
+    let q = vidare::load(root().join(plan)).unwrap();
+    for practitioner in [&["--practitioner-lang", "sv"][..], &[]] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, stdout, stderr) = output(
+            vidare()
+                .args(["run", plan, "--lang", "ar"])
+                .args(practitioner)
+                .arg("--plan")
+                .arg(tmp.path().join("plan.html"))
+                .write_stdin(script(ANSWERS)),
+        );
+        assert_eq!(code, 1, "{stdout}{stderr}");
+        let html = std::fs::read_to_string(tmp.path().join("plan.html")).unwrap();
+        assert!(
+            html.starts_with("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">"),
+            "{html}"
+        );
+        assert!(html.contains("هذه الخطة لك."), "the Arabic note: {html}");
+        assert!(
+            html.contains(&format!("<h1>{}</h1>", q.title("ar"))),
+            "{html}"
+        );
+        assert!(
+            html.contains("Min syster Lena"),
+            "the person's own words stay"
+        );
+        // No Swedish text of the questionnaire or the page.
+        for swedish in [
+            q.title("sv"),
+            "Den här planen är din",
+            "förvara",
+            "Vid akut fara",
+        ] {
+            assert!(!html.contains(swedish), "{swedish:?}\n{html}");
+        }
+        for item in q
+            .items()
+            .filter(|i| i.answered_by() == vidare::AnsweredBy::Person)
+        {
+            assert!(!html.contains(item.text("sv")), "{}\n{html}", item.id());
+        }
+    }
+}
+
+/// A person's language without the page's own words: those are in the
+/// practitioner's language and say so with their own `lang`.
+#[test]
+fn the_plans_own_words_fall_back_marked_with_their_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = output(
+        vidare()
+            .args([
+                "run",
+                "crates/vidare-cli/tests/fixtures/interpreter/home-safety.yaml",
+                "--lang",
+                "pl",
+                "--practitioner-lang",
+                "sv",
+                "--plan",
+            ])
+            .arg(tmp.path().join("plan.html"))
+            .write_stdin("yes\nyes\n0\n"),
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let html = std::fs::read_to_string(tmp.path().join("plan.html")).unwrap();
+    assert!(
+        html.starts_with("<!DOCTYPE html>\n<html lang=\"pl\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p class=\"note\" lang=\"sv\" dir=\"ltr\">Den här planen är din."),
+        "{html}"
+    );
+    assert!(
+        html.contains("Czy czujesz się bezpiecznie w swoim domu?"),
+        "{html}"
+    );
+    assert!(html.contains("<p class=\"answer\">Tak</p>"), "{html}");
+}

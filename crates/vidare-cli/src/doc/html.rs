@@ -22,10 +22,15 @@ background: #f3f3f7; padding: 0 .2em; border-radius: 3px; overflow-wrap: anywher
 ";
 
 /// A complete standalone page: `body` is HTML already, `lang` and `title`
-/// are text (escaped here), `style` is the stylesheet.
+/// are text (escaped here), `style` is the stylesheet. A right-to-left
+/// language gets `dir="rtl"`.
 pub(super) fn page(lang: &str, title: &str, style: &str, body: &str) -> String {
+    let dir = match vidare::language::direction(lang) {
+        vidare::language::Direction::Rtl => " dir=\"rtl\"",
+        vidare::language::Direction::Ltr => "",
+    };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{}\"{dir}>\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<style>\n{style}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         escape(lang),

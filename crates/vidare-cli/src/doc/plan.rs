@@ -1,6 +1,7 @@
 //! `vidare run --plan FILE`: the person's own copy of a conversation that
 //! makes a plan with them (such as `questionnaires/safety-plan`), as a
-//! self-contained page to print, in the language of the interview.
+//! self-contained page to print, in the person's language (`--lang`, also
+//! in interpreter mode), right to left where that language is.
 //!
 //! The page holds what the person said: from the section of the first
 //! question the person was asked on, every question they answered with the
@@ -30,8 +31,8 @@ h2 { font-size: 1.6rem; line-height: 1.3; margin: 2.2rem 0 .6rem; border-bottom:
 .note { border: 2px solid #555; border-radius: 6px; padding: .6rem 1rem; }
 .info { margin: .8rem 0; }
 .question { font-weight: bold; margin: 1.2rem 0 .2rem; }
-.answer { margin: 0 0 0 1.2rem; }
-ul.answer { padding-left: 1.2rem; }
+.answer { margin: 0; margin-inline-start: 1.2rem; }
+ul.answer { padding-inline-start: 1.2rem; }
 @media print {
   body { font-size: 14pt; max-width: none; margin: 0; padding: 0; }
   h2 { break-after: avoid; }
@@ -59,8 +60,54 @@ const EN: Words = Words {
     none_chosen: "None chosen",
 };
 
-fn words(lang: &str) -> &'static Words {
-    if lang == "sv" { &SV } else { &EN }
+// The person's languages of the shipped questionnaires: drafts, like their
+// translations (docs/questionnaires.md), to be reviewed with them.
+const SV_EASY: Words = Words {
+    note: "Planen är din. Någon annan kan hitta papperet. Spara det där bara du hittar det. \
+           Eller ge det till någon du litar på.",
+    none_chosen: "Inget valt",
+};
+
+const AR: Words = Words {
+    note: "هذه الخطة لك. قد يجد شخص آخر هذه الورقة، لذلك احتفظ بها في مكان لا يعرفه غيرك، \
+           أو عند شخص تثق به.",
+    none_chosen: "لم يُختر شيء",
+};
+
+const FA: Words = Words {
+    note: "این برنامه مال شماست. ممکن است کس دیگری این برگه را پیدا کند، پس آن را جایی نگه \
+           دارید که فقط خودتان پیدایش کنید، یا پیش کسی که به او اعتماد دارید.",
+    none_chosen: "چیزی انتخاب نشده",
+};
+
+const SO: Words = Words {
+    note: "Qorshahan adigaa leh. Qof kale ayaa heli kara warqaddan, sidaa darteed dhig meel \
+           adiga oo keliya aad ka heli karto, ama u dhiib qof aad aaminsan tahay.",
+    none_chosen: "Waxba lama dooran",
+};
+
+const TI: Words = Words {
+    note: "እዚ መደብ ናትካ እዩ። ካልእ ሰብ ነዚ ወረቐት ክረኽቦ ይኽእል እዩ፣ ስለዚ ንስኻ ጥራይ ኣብ እትረኽቦ ቦታ \
+           ኣቐምጦ፣ ወይ ኣብ እትኣምኖ ሰብ ኣሕድጎ።",
+    none_chosen: "ዝተመረጸ የለን",
+};
+
+/// The page's words in each language that has them.
+const WORDS: &[(&str, &Words)] = &[
+    ("sv", &SV),
+    ("en", &EN),
+    ("sv-x-easy", &SV_EASY),
+    ("ar", &AR),
+    ("fa", &FA),
+    ("so", &SO),
+    ("ti", &TI),
+];
+
+/// The page's words in `lang`, else in `fallback` (the practitioner's
+/// language), else in English; with the language they are in.
+fn words(lang: &str, fallback: &str) -> (&'static str, &'static Words) {
+    let find = |l: &str| WORDS.iter().find(|(code, _)| *code == l).copied();
+    find(lang).or_else(|| find(fallback)).unwrap_or(WORDS[1])
 }
 
 /// An answer in plain words.
@@ -78,7 +125,11 @@ enum Line {
 
 /// The page, or `None` when no question was asked of the person (the
 /// interview ended before, e.g. at a framing check).
-pub(crate) fn render(session: &Session, lang: &str) -> Option<String> {
+///
+/// `lang` is the person's language; the page's own words fall back to
+/// `fallback` (the practitioner's) where `lang` has none, marked with
+/// their own `lang`.
+pub(crate) fn render(session: &Session, lang: &str, fallback: &str) -> Option<String> {
     let q = session.questionnaire();
     let shown: Vec<ItemRef<'_>> = q.items().filter(|i| session.is_shown(i.id())).collect();
     let asked = shown
@@ -113,7 +164,7 @@ pub(crate) fn render(session: &Session, lang: &str) -> Option<String> {
         }
         parts.push(line);
     }
-    Some(html(q.title(lang), lang, &parts))
+    Some(html(q.title(lang), (lang, fallback), &parts))
 }
 
 /// The answer as the person gave it: option labels, yes or no in words, a
@@ -146,15 +197,46 @@ fn answer(item: ItemRef<'_>, value: &Value, lang: &str) -> Answer {
             Some(unit) => format!("{} {unit}", show::number(*n)),
             None => show::number(*n),
         }),
+        // Yes and no in the person's words when the catalogue has them.
+        (_, Value::Bool(b)) => Answer::Text(vidare::phrases::get(lang).map_or_else(
+            || show::value(value, ui::for_language(lang)),
+            |p| (if *b { p.yes } else { p.no }).to_owned(),
+        )),
         _ => Answer::Text(show::value(value, ui::for_language(lang))),
     }
 }
 
-fn html(title: &str, lang: &str, parts: &[Line]) -> String {
-    let words = words(lang);
-    let mut body = String::new();
+fn html(title: &str, (lang, fallback): (&str, &str), parts: &[Line]) -> String {
+    let (words_lang, words) = words(lang, fallback);
+    // Words in another language than the page's say which.
+    let other = |l: &str| {
+        if l == lang {
+            String::new()
+        } else {
+            format!(
+                " lang=\"{}\" dir=\"{}\"",
+                escape(l),
+                vidare::language::direction(l).as_str()
+            )
+        }
+    };
+    // "None of these" from the engine's phrases where the page's own words
+    // have no such language.
+    let (none_lang, none_chosen) = match (words_lang == lang, vidare::phrases::get(lang)) {
+        (false, Some(p)) => (lang, p.none_of),
+        _ => (words_lang, words.none_chosen),
+    };
+    // The whole page reads in the person's direction (Arabic and Persian
+    // right to left).
+    let dir = vidare::language::direction(lang).as_str();
+    let mut body = format!("<main dir=\"{dir}\">\n");
     let _ = writeln!(body, "<h1>{}</h1>", escape(title));
-    let _ = writeln!(body, "<p class=\"note\">{}</p>", escape(words.note));
+    let _ = writeln!(
+        body,
+        "<p class=\"note\"{}>{}</p>",
+        other(words_lang),
+        escape(words.note)
+    );
     for part in parts {
         match part {
             Line::Heading(title) => {
@@ -174,7 +256,12 @@ fn html(title: &str, lang: &str, parts: &[Line]) -> String {
                         let _ = writeln!(body, "<p class=\"answer\">{}</p>", lines(text));
                     }
                     Answer::List(list) if list.is_empty() => {
-                        let _ = writeln!(body, "<p class=\"answer\">{}</p>", words.none_chosen);
+                        let _ = writeln!(
+                            body,
+                            "<p class=\"answer\"{}>{}</p>",
+                            other(none_lang),
+                            escape(none_chosen)
+                        );
                     }
                     Answer::List(list) => {
                         body.push_str("<ul class=\"answer\">\n");
@@ -188,6 +275,7 @@ fn html(title: &str, lang: &str, parts: &[Line]) -> String {
             }
         }
     }
+    body.push_str("</main>\n");
     page(lang, title, STYLE, &body)
 }
 
@@ -258,7 +346,7 @@ end:
             .unwrap();
         s.answer("mood", 4.0).unwrap();
         s.answer("noted", false).unwrap();
-        let page = render(&s, "en").unwrap();
+        let page = render(&s, "en", "en").unwrap();
         assert!(
             page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
             "{page}"
@@ -288,7 +376,7 @@ end:
         s.answer("place", "Hem till mamma").unwrap();
         s.answer("things", Value::List(vec![])).unwrap();
         s.skip("mood").unwrap();
-        let page = render(&s, "sv").unwrap();
+        let page = render(&s, "sv", "sv").unwrap();
         assert!(page.contains("<html lang=\"sv\">"), "{page}");
         assert!(
             page.contains("förvara den där bara du hittar den"),
@@ -305,6 +393,6 @@ end:
     fn no_page_when_nothing_was_asked_of_the_person() {
         let mut s = session();
         s.answer("alone", false).unwrap();
-        assert!(render(&s, "en").is_none());
+        assert!(render(&s, "en", "en").is_none());
     }
 }

@@ -327,7 +327,7 @@ fn done(
         )?;
     }
     if let Some(path) = &args.plan {
-        write_plan(session, path, lang)?;
+        write_plan(session, path, langs)?;
     }
     // The exit code follows the full result: a referral the stored record
     // leaves out was still made in the conversation.
@@ -376,8 +376,9 @@ fn write_json(path: &Path, mut json: String, option: &str) -> anyhow::Result<()>
 
 /// Writes the person's plan, readable by its owner only, and says what it
 /// holds.
-fn write_plan(session: &Session, path: &Path, lang: &str) -> anyhow::Result<()> {
-    let Some(page) = crate::doc::plan::render(session, lang) else {
+fn write_plan(session: &Session, path: &Path, langs: &Langs) -> anyhow::Result<()> {
+    let page = crate::doc::plan::render(session, langs.person_lang(), &langs.practitioner);
+    let Some(page) = page else {
         eprintln!(
             "no plan was written to {}: the interview ended before the person was asked anything",
             path.display()
