@@ -1241,7 +1241,11 @@ impl Differ {
                             Bump::Patch,
                             Target::Questionnaire,
                             id,
-                            format!("the status of language `{lang}` changed"),
+                            format!(
+                                "the status of language `{lang}` changed: {} → {}",
+                                status_words(&before.value),
+                                status_words(&entry.value)
+                            ),
                         )
                         .lang(lang)
                         .values(
