@@ -68,6 +68,7 @@ mod summary;
 pub mod testing;
 mod value;
 mod view;
+pub mod wording;
 mod yaml;
 
 pub use compile::{Compiler, compile, load};

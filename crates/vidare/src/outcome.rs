@@ -255,9 +255,10 @@ impl Session {
             id: b.id.clone(),
             label: b.label.get(lang).to_owned(),
         });
-        let missing_reason = value
-            .is_none()
-            .then(|| missing_reason(sv.known, def.min_answered, terms));
+        let default = &self.questionnaire().inner.default_language;
+        let missing_reason = value.is_none().then(|| {
+            crate::wording::missing_reason(lang, default, sv.known, def.min_answered, terms)
+        });
         ScoreRecord {
             id: def.id.clone(),
             label: def.label.as_ref().map(|l| l.get(lang).to_owned()),
@@ -426,27 +427,6 @@ pub(crate) fn item_evidence(c: &Compiled, i: u32, response: &Response) -> Eviden
         id: String::from(&*c.items[i as usize].id),
         response: Some(response.kind().to_owned()),
         value: retained_value(c, i, response),
-    }
-}
-
-/// Why a score has no value.
-pub(crate) fn missing_reason(known: u32, min_answered: u32, terms: u32) -> String {
-    if known < min_answered {
-        let needed = match min_answered {
-            1 => "at least 1 is needed".to_owned(),
-            n => format!("at least {n} are needed"),
-        };
-        let have = match known {
-            1 => format!("only 1 of {terms} terms has a value"),
-            k => format!("only {k} of {terms} terms have a value"),
-        };
-        format!("{have}; {needed}")
-    } else if known == 0 {
-        "no term has a value".to_owned()
-    } else {
-        // Only a total beyond an f64 leaves a score with terms enough and
-        // no value (`session::score`).
-        "its terms add up to a number too large to represent".to_owned()
     }
 }
 

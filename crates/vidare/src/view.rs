@@ -7,7 +7,7 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::expr::typed::{Symbol, Val};
 use crate::format::{Retention, Urgency};
-use crate::outcome::{Scratch, band_of, missing_reason};
+use crate::outcome::{Scratch, band_of};
 use crate::questionnaire::Compiled;
 use crate::session::Session;
 use crate::value::{Response, Value};
@@ -270,7 +270,13 @@ impl Serialize for ScoreRecord<'_> {
         if value.is_none() {
             out.serialize_field(
                 "missing_reason",
-                &missing_reason(sv.known, def.min_answered, terms),
+                &crate::wording::missing_reason(
+                    lang,
+                    &c.default_language,
+                    sv.known,
+                    def.min_answered,
+                    terms,
+                ),
             )?;
         } else {
             out.skip_field("missing_reason")?;
