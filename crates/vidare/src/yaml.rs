@@ -325,6 +325,9 @@ fn document_path(raw: &str) -> String {
                 if let Some(last) = out.last_mut() {
                     last.push_str(index);
                 }
+                // A list element may be spanned too (`languages[1]`): its
+                // own wrapper follows the index.
+                expect_wrapper = !index.is_empty();
                 continue;
             }
         }
@@ -638,7 +641,11 @@ mod tests {
         );
         assert_eq!(
             document_path("sections[0].items[1].options.value[2].value.value"),
-            "sections[0].items[1].options[2].value"
+            "sections[0].items[1].options[2].value",
+        );
+        assert_eq!(
+            document_path("languages.value[1].value.staus.value"),
+            "languages[1].staus"
         );
         assert_eq!(
             document_path("sections[0].items[0].?"),

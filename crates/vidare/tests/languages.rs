@@ -227,3 +227,44 @@ fn phrases_fall_back_to_the_practitioners_language_and_say_so() {
     );
     assert_eq!(hint("c", en), None);
 }
+
+#[test]
+fn a_mistyped_language_entry_is_located_and_explained() {
+    let base = "format: 2\nid: x\nversion: 1.0.0\ntitle: { sv: T, ar: ت }\nlanguages:\n  - sv\n  - ENTRY\n\
+                default_language: sv\nsections:\n  - id: s\n    items:\n\
+                \x20     - { id: a, kind: yes_no, text: { sv: A?, ar: أ؟ } }\n";
+    let cases = [
+        (
+            "{ code: ar, staus: draft, audience: person }",
+            Code::UnknownField,
+            "languages[1].staus",
+            "did you mean `status`?",
+        ),
+        (
+            "{ status: draft, audience: person }",
+            Code::MissingField,
+            "languages[1]",
+            "",
+        ),
+        (
+            "{ code: ar, status: drafty, audience: person }",
+            Code::WrongType,
+            "languages[1].status",
+            "did you mean `draft`?",
+        ),
+    ];
+    for (entry, code, path, help) in cases {
+        let (q, diagnostics) = Compiler::new().check(&base.replace("ENTRY", entry), "x.yaml");
+        assert!(q.is_none());
+        let d = &diagnostics[0];
+        assert_eq!(
+            (d.code, d.location.path.as_str(), d.location.line),
+            (code, path, 7),
+            "{entry}"
+        );
+        assert!(
+            d.help.as_deref().unwrap_or_default().contains(help),
+            "{d:?}"
+        );
+    }
+}
