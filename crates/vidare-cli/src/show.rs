@@ -255,7 +255,7 @@ pub(crate) fn result(outcome: &Outcome, title: &str, ui: &Ui) -> String {
             }
             let _ = writeln!(s, "      {}:", ui.because);
             for e in &t.evidence {
-                let _ = writeln!(s, "        - {}", evidence(e, ui));
+                let _ = writeln!(s, "        - {}", evidence(e, outcome, ui));
             }
         }
     }
@@ -367,8 +367,28 @@ fn labelled(label: Option<&str>, id: &str) -> String {
     }
 }
 
-fn evidence(e: &Evidence, ui: &Ui) -> String {
+/// One piece of evidence in the caseworker's words: a derived value or
+/// score by its label with the label of its value, as the result lists
+/// them; an item by its id, with its response.
+fn evidence(e: &Evidence, outcome: &Outcome, ui: &Ui) -> String {
+    let derived = outcome
+        .derived
+        .iter()
+        .find(|d| e.kind == "derived" && d.id == e.id);
+    let score = outcome
+        .scores
+        .iter()
+        .find(|d| e.kind == "score" && d.id == e.id);
     let shown = match (&e.value, e.response.as_deref()) {
+        (Some(_), _) if derived.is_some_and(|d| d.value_label.is_some()) => derived
+            .and_then(|d| d.value_label.clone())
+            .unwrap_or_default(),
+        (Some(Value::Number(n)), _) if score.is_some_and(|s| s.band.is_some()) => {
+            let band = score
+                .and_then(|s| s.band.as_ref())
+                .map(|b| b.label.as_str());
+            format!("{} – {}", number(*n), band.unwrap_or_default())
+        }
         (Some(v), _) => value(v, ui),
         (None, Some("declined")) => ui.decline.to_owned(),
         (None, Some("dont_know")) => ui.dont_know.to_owned(),
@@ -376,10 +396,12 @@ fn evidence(e: &Evidence, ui: &Ui) -> String {
         (None, Some(_)) => ui.answer_kept_out.to_owned(),
         (None, None) => ui.unknown.to_owned(),
     };
-    if e.kind == "item" {
-        format!("{}: {shown}", e.id)
-    } else {
-        format!("{} ({}): {shown}", e.id, e.kind)
+    let label = derived
+        .and_then(|d| d.label.as_deref())
+        .or_else(|| score.and_then(|s| s.label.as_deref()));
+    match label {
+        Some(label) => format!("{label}: {shown}"),
+        None => format!("{}: {shown}", e.id),
     }
 }
 

@@ -182,13 +182,68 @@ fn a_number_outside_the_list_is_refused_without_choosing_the_value() {
     let (code, answers, stderr) = run_numbered("0\n5\n2\n\n");
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
-        stderr.matches(
-            "not accepted: the options are numbered 1 to 4; to give an option by its value, \
+        stderr
+            .matches(
+                "not accepted: the options are numbered 1 to 4; to give an option by its value, \
              type `=` before it (`=0`)"
-        )
-        .count(),
+            )
+            .count(),
         2,
         "{stderr}"
     );
     assert_eq!(answers[0], serde_json::json!("1"));
+}
+
+/// Words of the English result screen and of the engine's English
+/// reasons, which a Swedish run must not show.
+const ENGLISH_ENGINE_WORDS: &[&str] = &[
+    "(derived)",
+    "(score)",
+    "because",
+    "refer to",
+    "Derived values",
+    "Scores",
+    "terms have",
+    "term has",
+    "is needed",
+    "are needed",
+    "not known",
+    "kept for the conversation",
+    ": yes",
+    ": no",
+];
+
+#[test]
+fn a_swedish_run_shows_no_english_engine_words() {
+    let (code, stdout, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "sv"])
+            .write_stdin(FULL),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    // The derived value that fired the referral, by its label and the
+    // label of its value.
+    assert!(
+        stdout.contains("- Pågående våld eller rädsla nu: Ja"),
+        "{stdout}"
+    );
+    let wellbeing = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/questionnaires/wellbeing-check/1.0.0.yaml"
+    );
+    // Declined and "don't know": the score has no value, and says why.
+    let (_, missing, stderr) = output(
+        vidare()
+            .args(["run", wellbeing, "--lang", "sv"])
+            .write_stdin(":decline\n:dontknow\n:skip\n"),
+    );
+    assert!(
+        missing.contains("bara 0 av 2 delar har ett värde; minst 1 behövs"),
+        "{missing}{stderr}"
+    );
+    for text in [&stdout, &missing] {
+        for word in ENGLISH_ENGINE_WORDS {
+            assert!(!text.contains(word), "{word:?} in a Swedish run:\n{text}");
+        }
+    }
 }
