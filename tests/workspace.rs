@@ -36,3 +36,5 @@ mod bands;
 mod test_steps;
 // Test-case expectations: exactly these triggers fired, band coverage.
 mod test_expectations;
+// Scoring: items a rule skipped as 0, rounding, weights, scores of scores, whole numbers in JSON.
+mod scoring;

@@ -715,6 +715,11 @@ pub struct Score {
     /// How "don't know" counts (default `missing`).
     #[serde(default)]
     pub dont_know: Option<Sp<CountAs>>,
+    /// How an item term counts while a condition that is false hides it
+    /// (default `missing`); `zero` scores an item a rule skipped as 0,
+    /// while one hidden by an unknown condition stays missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<Sp<CountAs>>,
     /// Labelled ranges of the score, ascending, without gaps or overlaps.
     #[serde(default)]
     pub bands: Option<Sp<Vec<Band>>>,

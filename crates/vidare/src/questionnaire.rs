@@ -177,6 +177,8 @@ pub(crate) struct ScoreDef {
     pub(crate) min_answered: u32,
     pub(crate) declined_as_zero: bool,
     pub(crate) dont_know_as_zero: bool,
+    /// An item term hidden by a condition that is false counts as 0.
+    pub(crate) hidden_as_zero: bool,
     pub(crate) bands: Vec<BandDef>,
 }
 

@@ -653,6 +653,8 @@ fn first_case(
 enum TermVal {
     Value(f64),
     Missing,
+    /// An item hidden because its condition is false (a rule skipped it).
+    RuledOut,
     Declined,
     DontKnow,
 }
@@ -682,7 +684,7 @@ fn term_value(term: &Term, items: &[ItemDef], session: &State) -> TermVal {
     match term {
         Term::Item(i) => {
             if !session.visible[*i as usize] {
-                return TermVal::Missing;
+                return ruled_out(&items[*i as usize], *i, session);
             }
             match session.resp[*i as usize] {
                 Resp::Answer(v, _) => {
@@ -701,6 +703,22 @@ fn term_value(term: &Term, items: &[ItemDef], session: &State) -> TermVal {
     }
 }
 
+/// A hidden item: ruled out when its condition is false, missing when the
+/// condition is unknown (it reads a declined answer, say) or when an end
+/// condition cut the interview before it.
+fn ruled_out(def: &ItemDef, i: u32, session: &State) -> TermVal {
+    let by_rule = i < session.end_cut
+        && def
+            .when
+            .as_ref()
+            .is_some_and(|w| eval(w, session) == Val::Bool(false));
+    if by_rule {
+        TermVal::RuledOut
+    } else {
+        TermVal::Missing
+    }
+}
+
 /// What a term adds to its score under the score's missing-data policy;
 /// `None` when it is left out.
 pub(crate) fn contribution(
@@ -713,6 +731,7 @@ pub(crate) fn contribution(
         TermVal::Value(v) => Some(v),
         TermVal::Declined if def.declined_as_zero => Some(0.0),
         TermVal::DontKnow if def.dont_know_as_zero => Some(0.0),
+        TermVal::RuledOut if def.hidden_as_zero => Some(0.0),
         _ => None,
     }
 }

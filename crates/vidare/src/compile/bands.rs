@@ -62,6 +62,10 @@ pub(super) fn build_scores(
                     .dont_know
                     .as_ref()
                     .is_some_and(|d| d.value == CountAs::Zero),
+                hidden: score
+                    .hidden
+                    .as_ref()
+                    .is_some_and(|d| d.value == CountAs::Zero),
             };
             let min_answered = score.min_answered.as_ref().map_or(n_terms, |m| m.value);
             let term_values: Vec<ranges::Values> = terms
@@ -86,6 +90,7 @@ pub(super) fn build_scores(
                 min_answered,
                 declined_as_zero: zero.declined,
                 dont_know_as_zero: zero.dont_know,
+                hidden_as_zero: zero.hidden,
                 bands,
             }
         })

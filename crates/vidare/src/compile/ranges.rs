@@ -4,7 +4,7 @@
 //! number, a derived value), the range is left unknown rather than guessed,
 //! so the band checks built on it never warn about a value that cannot occur.
 
-use crate::expr::typed::{Arith, Expr, Symbol, Val};
+use crate::expr::typed::{Arith, Expr, Rounding, Symbol, Val};
 use crate::format::{ItemKind, Method};
 use crate::questionnaire::{ItemDef, Term};
 
@@ -113,6 +113,22 @@ pub(super) fn expr(e: &Expr, items: &[ItemDef], scores: &[Values]) -> Values {
             whole: true,
             range: Some((0.0, args.len() as f64)),
         },
+        Expr::Round(mode, a) => {
+            let f = match mode {
+                Rounding::Round => f64::round,
+                Rounding::Floor => f64::floor,
+                Rounding::Ceil => f64::ceil,
+            };
+            Values {
+                whole: true,
+                range: expr(a, items, scores).range.map(|(lo, hi)| (f(lo), f(hi))),
+            }
+        }
+        // `weight(item)` counts what the item counts as a score term.
+        Expr::Weigh(a, _) => match **a {
+            Expr::Sym(Symbol::Item(i)) => items.get(i as usize).map_or(UNKNOWN, item),
+            _ => UNKNOWN,
+        },
         _ => UNKNOWN,
     }
 }
@@ -207,7 +223,10 @@ pub(super) fn term(term: &Term, items: &[ItemDef], scores: &[Values], zero: Zero
         Term::Item(i) => {
             let def = &items[*i as usize];
             let v = item(def);
-            if (zero.declined && def.allow_decline) || (zero.dont_know && def.allow_dont_know) {
+            if (zero.declined && def.allow_decline)
+                || (zero.dont_know && def.allow_dont_know)
+                || (zero.hidden && def.when.is_some())
+            {
                 with_zero(v)
             } else {
                 v
@@ -222,6 +241,8 @@ pub(super) fn term(term: &Term, items: &[ItemDef], scores: &[Values], zero: Zero
 pub(super) struct ZeroPolicy {
     pub(super) declined: bool,
     pub(super) dont_know: bool,
+    /// An item hidden by a false condition counts as zero.
+    pub(super) hidden: bool,
 }
 
 #[cfg(test)]

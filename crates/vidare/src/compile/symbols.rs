@@ -15,6 +15,8 @@ pub(crate) struct Symbols {
     item_kind: Vec<ItemKind>,
     item_ids: Vec<String>,
     item_values: Vec<Vec<String>>,
+    /// The weights of each item's answers (see [`Scope::weights`]).
+    item_weights: Vec<Vec<Option<f64>>>,
     pub(crate) derived_ty: Vec<Option<Ty>>,
     derived_ids: Vec<String>,
     pub(crate) derived_values: Vec<Vec<String>>,
@@ -80,6 +82,7 @@ impl Symbols {
                 .iter()
                 .map(|i| i.options.iter().map(|o| o.value.clone()).collect())
                 .collect(),
+            item_weights: items.iter().map(weights).collect(),
             derived_ty,
             derived_ids: doc.derived.iter().map(|d| d.id.value.clone()).collect(),
             derived_values,
@@ -93,6 +96,18 @@ impl Symbols {
             Symbol::Derived(d) => &self.derived_ids[d as usize],
             Symbol::Score(s) => &self.score_ids[s as usize],
         }
+    }
+}
+
+/// What `weight(item)` reads: a yes/no's weights for no and yes, or the
+/// options' scores.
+fn weights(item: &ItemDef) -> Vec<Option<f64>> {
+    match item.kind {
+        ItemKind::YesNo => vec![Some(item.yes_no_scores.1), Some(item.yes_no_scores.0)],
+        ItemKind::SingleChoice | ItemKind::MultipleChoice => {
+            item.options.iter().map(|o| o.score).collect()
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -114,6 +129,10 @@ impl Scope for Symbols {
             Domain::Item(i) => &self.item_values[i as usize],
             Domain::Derived(d) => &self.derived_values[d as usize],
         }
+    }
+
+    fn weights(&self, item: u32) -> Vec<Option<f64>> {
+        self.item_weights[item as usize].clone()
     }
 
     fn note(&self, name: &str) -> Option<String> {
@@ -186,6 +205,10 @@ impl Scope for Scoped<'_> {
 
     fn domain(&self, domain: Domain) -> &[String] {
         self.symbols.domain(domain)
+    }
+
+    fn weights(&self, item: u32) -> Vec<Option<f64>> {
+        self.symbols.weights(item)
     }
 
     fn note(&self, name: &str) -> Option<String> {

@@ -4,7 +4,7 @@
 //! text it concerns; the compiler turns spans into file positions.
 
 use super::ast::{Ast, AstKind, BinaryOp, Span, UnaryOp};
-use super::typed::{Arith, Cmp, Domain, Expr, StateTest, Symbol, Ty, Val};
+use super::typed::{Arith, Cmp, Domain, Expr, Rounding, StateTest, Symbol, Ty, Val};
 use crate::compile::suggest::suggestions_left;
 use crate::diagnostic::{Code, did_you_mean};
 
@@ -23,6 +23,10 @@ pub(crate) trait Scope {
         let _ = name;
         None
     }
+    /// The weights of an item's answers as a score term counts them: a
+    /// yes/no's no and yes, each option's `score` (`None` where an option
+    /// has none); empty for other kinds.
+    fn weights(&self, item: u32) -> Vec<Option<f64>>;
     /// Names offered by "did you mean".
     fn names(&self) -> Vec<&str>;
     /// What the symbol is, for messages: "yes/no item `alone`".
@@ -54,6 +58,10 @@ const FUNCTIONS: &[&str] = &[
     "shown",
     "known",
     "count",
+    "weight",
+    "round",
+    "floor",
+    "ceil",
 ];
 
 /// A comparison, as one `SymIs` node when it compares a name with a literal.
@@ -577,6 +585,33 @@ impl Checker<'_> {
                 }
                 (out.len() == args.len()).then_some((Expr::Count(out), Ty::Num))
             }
+            "weight" => {
+                let symbol = self.single_name_arg(name, args, whole)?;
+                self.weight(symbol, &args[0].span)
+            }
+            "round" | "floor" | "ceil" => {
+                let mode = match name {
+                    "round" => Rounding::Round,
+                    "floor" => Rounding::Floor,
+                    _ => Rounding::Ceil,
+                };
+                let [arg] = args else {
+                    return self.mismatch(
+                        &whole.span,
+                        format!("{name}() takes exactly one number"),
+                        Some(format!("write `{name}(total * 10 / 9)`")),
+                    );
+                };
+                let (e, ty) = self.expr(arg)?;
+                if ty != Ty::Num {
+                    return self.mismatch(
+                        &arg.span,
+                        format!("{name}() takes a number, but this is {}", ty_name(ty)),
+                        Some(format!("write `{name}(total * 10 / 9)`")),
+                    );
+                }
+                Some((Expr::Round(mode, Box::new(e)), Ty::Num))
+            }
             _ => {
                 let help = did_you_mean(name, FUNCTIONS.iter().copied()).map_or_else(
                     || format!("the functions are {}", FUNCTIONS.join(", ")),
@@ -591,6 +626,58 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// `weight(item)`: what the item's answer counts in a score.
+    fn weight(&mut self, symbol: Symbol, span: &Span) -> Typed {
+        let Symbol::Item(i) = symbol else {
+            return self.mismatch(
+                span,
+                format!(
+                    "weight() takes an item, but this is {}",
+                    self.scope.describe(symbol)
+                ),
+                Some("a derived value or score is a number already: use its id".into()),
+            );
+        };
+        match self.scope.ty(symbol)? {
+            // A number's or scale point's weight is the answer itself.
+            Ty::Num => return Some((Expr::Sym(symbol), Ty::Num)),
+            Ty::Bool | Ty::Choice(_) | Ty::Set(_) => {}
+            _ => {
+                return self.mismatch(
+                    span,
+                    format!(
+                        "weight() takes an item with weights, but this is {}",
+                        self.scope.describe(symbol)
+                    ),
+                    Some(
+                        "yes/no, choice, scale and number items have weights; test this one with answered(x)".into(),
+                    ),
+                );
+            }
+        }
+        let weights = self.scope.weights(i);
+        if let Some(o) = weights.iter().position(Option::is_none) {
+            let value = self
+                .scope
+                .domain(Domain::Item(i))
+                .get(o)
+                .cloned()
+                .unwrap_or_default();
+            self.error(
+                Code::MissingWeight,
+                span,
+                format!(
+                    "weight() reads the options' `score`, but option `{value}` of {} has none",
+                    self.scope.describe(symbol)
+                ),
+                Some("give every option of the item a `score`".into()),
+            );
+            return None;
+        }
+        let table = weights.into_iter().flatten().collect();
+        Some((Expr::Weigh(Box::new(Expr::Sym(symbol)), table), Ty::Num))
     }
 
     fn single_name_arg(&mut self, name: &str, args: &[Ast], whole: &Ast) -> Option<Symbol> {

@@ -1,6 +1,6 @@
 //! Evaluation of resolved expressions under three-valued logic.
 
-use super::typed::{Arith, Cmp, Expr, StateTest, Symbol, Val};
+use super::typed::{Arith, Cmp, Expr, Rounding, StateTest, Symbol, Val};
 
 /// What an expression can read while it is evaluated.
 pub(crate) trait Env {
@@ -56,6 +56,40 @@ pub(crate) fn eval<E: Env + ?Sized>(expr: &Expr, env: &E) -> Val {
         Expr::Count(args) => {
             Val::Num(args.iter().filter(|a| eval(a, env).is_true()).count() as f64)
         }
+        Expr::Round(mode, e) => round(*mode, eval(e, env)),
+        Expr::Weigh(e, table) => weigh(eval(e, env), table),
+    }
+}
+
+pub(super) fn round(mode: Rounding, v: Val) -> Val {
+    match v {
+        Val::Num(n) => Val::Num(match mode {
+            Rounding::Round => n.round(),
+            Rounding::Floor => n.floor(),
+            Rounding::Ceil => n.ceil(),
+        }),
+        _ => Val::Unknown,
+    }
+}
+
+/// An answer's weight from the table of its item, summed over the options
+/// in their order as a score term sums them (`session::item_weight`).
+pub(super) fn weigh(v: Val, table: &[f64]) -> Val {
+    let at = |i: usize| table.get(i).map_or(Val::Unknown, |w| Val::Num(*w));
+    match v {
+        Val::Bool(b) => at(usize::from(b)),
+        Val::Opt(i) => at(i as usize),
+        Val::Set(mask) => Val::Num(
+            table
+                .iter()
+                .take(64)
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, w)| *w)
+                .sum(),
+        ),
+        Val::Num(n) => Val::Num(n),
+        Val::Unknown | Val::Opaque => Val::Unknown,
     }
 }
 

@@ -14,8 +14,8 @@
 //! The tree evaluator in [`super::eval`] stays the reference: property
 //! tests below check that both agree on arbitrary expressions.
 
-use super::eval::{Env, and, arith, compare, or};
-use super::typed::{Arith, Cmp, Expr, StateTest, Symbol, Val};
+use super::eval::{Env, and, arith, compare, or, round, weigh};
+use super::typed::{Arith, Cmp, Expr, Rounding, StateTest, Symbol, Val};
 
 /// Values a program may hold at once. Deeper programs (only possible for
 /// expressions nested far beyond anything written by hand) are evaluated
@@ -60,6 +60,9 @@ enum Op {
     CountStart,
     /// Adds one to the count below when the value on top is true.
     CountAdd,
+    Round(Rounding),
+    /// Range into [`Programs::numbers`]: the weights of an item's answers.
+    Weigh(u32, u32),
 }
 
 /// A condition's instruction. A condition's values are Kleene truth
@@ -473,6 +476,16 @@ impl Programs {
                     self.ops.push(Op::CountAdd);
                 }
             }
+            Expr::Round(mode, e) => {
+                self.emit(e, depth);
+                self.ops.push(Op::Round(*mode));
+            }
+            Expr::Weigh(e, table) => {
+                self.emit(e, depth);
+                let start = self.numbers.len() as u32;
+                self.numbers.extend_from_slice(table);
+                self.ops.push(Op::Weigh(start, self.numbers.len() as u32));
+            }
         }
     }
 
@@ -605,6 +618,15 @@ impl Programs {
                         _ => Val::Unknown,
                     };
                 }
+                &Op::Round(mode) => {
+                    stack[(sp - 1) & (N - 1)] = round(mode, stack[(sp - 1) & (N - 1)]);
+                }
+                &Op::Weigh(from, to) => {
+                    stack[(sp - 1) & (N - 1)] = weigh(
+                        stack[(sp - 1) & (N - 1)],
+                        &self.numbers[from as usize..to as usize],
+                    );
+                }
                 Op::CountAdd => {
                     sp -= 1;
                     if stack[sp & (N - 1)].is_true()
@@ -679,6 +701,7 @@ mod tests {
             any::<bool>().prop_map(Val::Bool),
             (-3i8..4).prop_map(|n| Val::Num(f64::from(n))),
             Just(Val::Num(0.5)),
+            Just(Val::Num(-2.5)),
             (0u32..4).prop_map(Val::Opt),
             (0u64..16).prop_map(Val::Set),
         ]
@@ -721,6 +744,14 @@ mod tests {
         ]
     }
 
+    fn rounding() -> impl Strategy<Value = Rounding> {
+        prop_oneof![
+            Just(Rounding::Round),
+            Just(Rounding::Floor),
+            Just(Rounding::Ceil),
+        ]
+    }
+
     fn expr() -> impl Strategy<Value = Expr> {
         let leaf = prop_oneof![
             val().prop_map(Expr::Lit),
@@ -756,6 +787,13 @@ mod tests {
                 }),
                 (inner.clone(), prop::collection::vec(0u32..4, 0..4))
                     .prop_map(|(e, t)| Expr::Translate(e.into(), t)),
+                (rounding(), inner.clone()).prop_map(|(m, e)| Expr::Round(m, e.into())),
+                (inner.clone(), prop::collection::vec(-2i8..4, 0..5)).prop_map(|(e, t)| {
+                    Expr::Weigh(
+                        e.into(),
+                        t.into_iter().map(|w| f64::from(w) / 2.0).collect(),
+                    )
+                }),
                 prop::collection::vec(inner, 0..4).prop_map(Expr::Count),
             ]
         })

@@ -84,6 +84,17 @@ pub(crate) enum Arith {
     Div,
 }
 
+/// `round`, `floor` and `ceil`: a number to a whole number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rounding {
+    /// To the nearest whole number, halves away from zero (2.5 to 3).
+    Round,
+    /// Down to the whole number at or below.
+    Floor,
+    /// Up to the whole number at or above.
+    Ceil,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum StateTest {
     Answered,
@@ -116,6 +127,12 @@ pub(crate) enum Expr {
     /// so an item's answer can be compared with a derived category.
     Translate(Box<Expr>, Vec<u32>),
     Count(Vec<Expr>),
+    /// `round(x)`, `floor(x)`, `ceil(x)`.
+    Round(Rounding, Box<Expr>),
+    /// `weight(item)`: the answer's weight looked up in the table (a
+    /// yes/no by 0 for no and 1 for yes, an option by its index, a set as
+    /// the sum of its options' weights), as a score term counts it.
+    Weigh(Box<Expr>, Vec<f64>),
     /// `name == literal` (or `!=` when `equal` is false): the most common
     /// condition, kept as one node so evaluating it is one lookup.
     SymIs {
@@ -148,7 +165,9 @@ impl Expr {
             | Expr::Neg(e)
             | Expr::OneOf(e, _)
             | Expr::NumIn(e, _)
-            | Expr::Translate(e, _) => {
+            | Expr::Translate(e, _)
+            | Expr::Round(_, e)
+            | Expr::Weigh(e, _) => {
                 e.set_tests(out);
             }
             Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
@@ -176,7 +195,9 @@ impl Expr {
             | Expr::OneOf(e, _)
             | Expr::Has(e, _)
             | Expr::NumIn(e, _)
-            | Expr::Translate(e, _) => {
+            | Expr::Translate(e, _)
+            | Expr::Round(_, e)
+            | Expr::Weigh(e, _) => {
                 e.symbols(out);
             }
             Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {

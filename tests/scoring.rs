@@ -1,0 +1,244 @@
+//! What instruments need for scoring (issue 17 item 5): items a rule
+//! skipped that count as 0 while declined ones stay missing, rounding for
+//! prorated totals, a score that reads another score, an option's weight
+//! in a condition, and whole totals written as whole numbers in JSON.
+
+use vidare::{Session, Value};
+
+/// An alcohol-test-like screen: `often` gates `amount` and `binge`, which
+/// a rule skips (and the manual scores 0) when the person never drinks.
+/// `total` counts the skipped items as 0 (`hidden: zero`), `plain` leaves
+/// them missing; `prorated` scales the answered part to the whole and
+/// rounds it; `combined` reads the score `total`; the trigger reads the
+/// weight of `binge`'s options.
+const SCREEN: &str = r#"
+format: 2
+id: screen
+version: 1.0.0
+title: { en: Screen }
+languages: [en]
+default_language: en
+sections:
+  - id: main
+    items:
+      - id: often
+        kind: single_choice
+        allow_decline: true
+        text: { en: How often do you drink? }
+        options:
+          - { value: never, label: { en: Never }, score: 0 }
+          - { value: monthly, label: { en: Monthly }, score: 1 }
+          - { value: weekly, label: { en: Weekly }, score: 3 }
+      - id: amount
+        kind: single_choice
+        when: weight(often) > 0
+        allow_decline: true
+        text: { en: How much? }
+        options:
+          - { value: little, label: { en: A little }, score: 0 }
+          - { value: much, label: { en: Much }, score: 2 }
+      - id: binge
+        kind: single_choice
+        when: weight(often) > 0
+        allow_decline: true
+        text: { en: Six drinks or more at once? }
+        options:
+          - { value: no, label: { en: Never }, score: 0 }
+          - { value: sometimes, label: { en: Sometimes }, score: 1 }
+          - { value: often, label: { en: Often }, score: 4 }
+      - id: worried
+        kind: yes_no
+        scores: { yes: 2, no: 0 }
+        text: { en: Has anyone been worried? }
+derived:
+  - id: prorated
+    value: >-
+      round(part * 3 / count(answered(often), answered(amount), answered(binge)))
+  - id: floor_half
+    value: floor(total / 2)
+  - id: ceil_half
+    value: ceil(total / 2)
+scores:
+  - id: total
+    method: sum
+    over: [often, amount, binge]
+    hidden: zero
+  - id: plain
+    method: sum
+    over: [often, amount, binge]
+  - id: part
+    method: sum
+    over: [often, amount, binge]
+    min_answered: 1
+  - id: combined
+    method: sum
+    over: [total, worried]
+triggers:
+  - id: binge_drinking
+    when: weight(binge) >= 1 && weight(worried) > 0
+    urgency: soon
+    refer_to: alcohol-counselling
+    text: { en: Talk about the drinking. }
+"#;
+
+fn screen() -> vidare::Questionnaire {
+    vidare::compile(SCREEN, "screen.yaml").unwrap()
+}
+
+fn score(session: &Session, id: &str) -> Option<f64> {
+    let result = session.result();
+    result.scores.iter().find(|s| s.id == id).unwrap().value
+}
+
+fn derived(session: &Session, id: &str) -> Option<Value> {
+    let result = session.result();
+    result
+        .derived
+        .iter()
+        .find(|d| d.id == id)
+        .unwrap()
+        .value
+        .clone()
+}
+
+#[test]
+fn items_a_rule_skipped_count_as_zero_and_declined_ones_stay_missing() {
+    let q = screen();
+    let mut s = Session::new(&q);
+    s.answer("often", "never").unwrap();
+    s.answer("worried", false).unwrap();
+    assert_eq!(score(&s, "total"), Some(0.0), "skipped by the rule: 0");
+    assert_eq!(score(&s, "plain"), None, "without `hidden: zero`: missing");
+
+    // Declined: the follow-ups are hidden by a condition that is unknown,
+    // not false, so they stay missing and the total has no value.
+    let mut s = Session::new(&q);
+    s.decline("often").unwrap();
+    s.answer("worried", false).unwrap();
+    assert_eq!(score(&s, "total"), None);
+    let result = s.result();
+    let total = result.scores.iter().find(|t| t.id == "total").unwrap();
+    assert_eq!(total.answered, 0);
+
+    // A declined follow-up is missing too.
+    let mut s = Session::new(&q);
+    s.answer("often", "weekly").unwrap();
+    s.decline("amount").unwrap();
+    s.answer("binge", "often").unwrap();
+    s.answer("worried", true).unwrap();
+    assert_eq!(score(&s, "total"), None);
+    assert_eq!(score(&s, "part"), Some(7.0));
+}
+
+#[test]
+fn round_floor_and_ceil_give_whole_numbers_for_prorated_totals() {
+    let q = screen();
+    let mut s = Session::new(&q);
+    s.answer("often", "weekly").unwrap();
+    s.decline("amount").unwrap();
+    s.answer("binge", "sometimes").unwrap();
+    s.answer("worried", false).unwrap();
+    // (3 + 1) * 3 / 2 = 6; with `binge` "often": (3 + 4) * 3 / 2 = 10.5 → 11.
+    assert_eq!(derived(&s, "prorated"), Some(Value::Number(6.0)));
+    s.change("binge", vidare::Response::Answer("often".into()))
+        .unwrap();
+    assert_eq!(derived(&s, "prorated"), Some(Value::Number(11.0)));
+
+    let mut s = Session::new(&q);
+    s.answer("often", "weekly").unwrap();
+    s.answer("amount", "little").unwrap();
+    s.answer("binge", "no").unwrap();
+    s.answer("worried", false).unwrap();
+    assert_eq!(derived(&s, "floor_half"), Some(Value::Number(1.0)));
+    assert_eq!(derived(&s, "ceil_half"), Some(Value::Number(2.0)));
+}
+
+#[test]
+fn a_score_reads_an_earlier_score_as_a_term() {
+    let q = screen();
+    let mut s = Session::new(&q);
+    s.answer("often", "monthly").unwrap();
+    s.answer("amount", "much").unwrap();
+    s.answer("binge", "no").unwrap();
+    s.answer("worried", true).unwrap();
+    assert_eq!(score(&s, "total"), Some(3.0));
+    assert_eq!(
+        score(&s, "combined"),
+        Some(5.0),
+        "3 from `total`, 2 from `worried`"
+    );
+}
+
+#[test]
+fn an_options_weight_is_a_number_in_conditions_and_unknown_without_an_answer() {
+    let q = screen();
+    let mut s = Session::new(&q);
+    s.answer("often", "weekly").unwrap();
+    s.answer("amount", "little").unwrap();
+    s.answer("binge", "sometimes").unwrap();
+    s.answer("worried", true).unwrap();
+    let fired: Vec<String> = s.result().triggers.into_iter().map(|t| t.id).collect();
+    assert_eq!(fired, ["binge_drinking"]);
+
+    // Declined: the weight is unknown and the condition does not hold.
+    let mut s = Session::new(&q);
+    s.answer("often", "weekly").unwrap();
+    s.answer("amount", "little").unwrap();
+    s.decline("binge").unwrap();
+    s.answer("worried", true).unwrap();
+    assert!(s.result().triggers.is_empty());
+}
+
+/// The codes and messages `SCREEN` gives with `from` replaced by `to`.
+fn diagnostics(from: &str, to: &str) -> Vec<(String, String)> {
+    let source = SCREEN.replace(from, to);
+    assert_ne!(source, SCREEN, "{from} is in the fixture");
+    let err = vidare::compile(&source, "screen.yaml").unwrap_err();
+    err.diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str().to_owned(), d.message.clone()))
+        .collect()
+}
+
+#[test]
+fn rounding_and_weights_are_type_checked() {
+    assert_eq!(
+        diagnostics("floor(total / 2)", "floor(often)"),
+        [(
+            "V014".to_owned(),
+            "floor() takes a number, but this is a choice".to_owned()
+        )]
+    );
+    assert_eq!(
+        diagnostics("ceil(total / 2)", "ceil(total, 2)"),
+        [(
+            "V014".to_owned(),
+            "ceil() takes exactly one number".to_owned()
+        )]
+    );
+    assert_eq!(
+        diagnostics("weight(binge) >= 1", "weight(total) >= 1"),
+        [(
+            "V014".to_owned(),
+            "weight() takes an item, but this is the score `total`".to_owned()
+        )]
+    );
+    assert_eq!(
+        diagnostics("weight(often) > 0\n        allow_decline: true\n        text: { en: How much? }", "weight(often) > \"weekly\"\n        allow_decline: true\n        text: { en: How much? }")[0].0,
+        "V014",
+        "a weight is a number"
+    );
+    assert_eq!(
+        diagnostics("{ value: sometimes, label: { en: Sometimes }, score: 1 }", "{ value: sometimes, label: { en: Sometimes } }"),
+        [
+            (
+                "V027".to_owned(),
+                "option `sometimes` of `binge` has no `score`, but `binge` is scored".to_owned()
+            ),
+            (
+                "V027".to_owned(),
+                "weight() reads the options' `score`, but option `sometimes` of the single_choice item `binge` has none".to_owned()
+            ),
+        ]
+    );
+}
