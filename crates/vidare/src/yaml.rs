@@ -319,17 +319,19 @@ fn document_path(raw: &str) -> String {
         if segment.is_empty() || segment == "?" {
             continue;
         }
-        if expect_wrapper {
-            expect_wrapper = false;
-            if let Some(index) = segment.strip_prefix("value") {
-                if let Some(last) = out.last_mut() {
-                    last.push_str(index);
-                }
-                // A list element may be spanned too (`languages[1]`): its
-                // own wrapper follows the index.
-                expect_wrapper = !index.is_empty();
-                continue;
+        let wrapper = if expect_wrapper {
+            segment.strip_prefix("value")
+        } else {
+            None
+        };
+        if let Some(index) = wrapper {
+            if let Some(last) = out.last_mut() {
+                last.push_str(index);
             }
+            // A list element may be spanned too (`languages[1]`): its
+            // own wrapper follows the index.
+            expect_wrapper = !index.is_empty();
+            continue;
         }
         let name = segment.split('[').next().unwrap_or(segment);
         expect_wrapper = !UNWRAPPED.contains(&name);
