@@ -242,3 +242,37 @@ fn rounding_and_weights_are_type_checked() {
         ]
     );
 }
+
+#[test]
+fn whole_totals_are_integers_in_results_and_stored_records_and_older_ones_still_read() {
+    let q = screen();
+    let mut s = Session::new(&q);
+    s.answer("often", "weekly").unwrap();
+    s.decline("amount").unwrap();
+    s.answer("binge", "often").unwrap();
+    s.answer("worried", true).unwrap();
+    let result = serde_json::to_value(s.result()).unwrap();
+    let score = |id: &str| {
+        result["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .unwrap()["value"]
+            .to_string()
+    };
+    assert_eq!(score("part"), "7");
+    assert_eq!(score("total"), "null");
+    let text = serde_json::to_string(&s.result()).unwrap();
+    assert!(text.contains(r#""value":11"#), "prorated 10.5 rounds to 11: {text}");
+    assert!(!text.contains(".0,") && !text.contains(".0}"), "{text}");
+
+    let stored = serde_json::to_string(&s.stored_record()).unwrap();
+    assert!(stored.contains(r#""id":"part","value":7,"#), "{stored}");
+
+    // A result written before reads back equal, `7.0` and all.
+    let older = text.replace(r#""value":7,"#, r#""value":7.0,"#);
+    assert_ne!(older, text);
+    let read: vidare::Outcome = serde_json::from_str(&older).unwrap();
+    assert_eq!(read, s.result());
+}

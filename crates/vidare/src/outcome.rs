@@ -59,7 +59,11 @@ pub struct AnswerRecord {
     /// `answered`, `declined`, `dont_know` or `skipped`.
     pub response: String,
     /// The answer, unless the item's retention keeps it out of the result.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        serialize_with = "crate::value::whole::value"
+    )]
     pub value: Option<Value>,
 }
 
@@ -83,6 +87,7 @@ pub struct DerivedRecord {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub label: Option<String>,
     /// Its value: yes/no, number, category or list of categories.
+    #[serde(serialize_with = "crate::value::whole::value")]
     pub value: Option<Value>,
     /// The label of a category value.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -98,7 +103,9 @@ pub struct ScoreRecord {
     /// Its label, if it has one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub label: Option<String>,
-    /// The value, or `null` when too few terms have one.
+    /// The value, or `null` when too few terms have one; a whole number
+    /// is written as an integer (`12`), and `12.0` reads as well.
+    #[serde(serialize_with = "crate::value::whole::option")]
     pub value: Option<f64>,
     /// Terms that had a value.
     pub answered: u32,
@@ -156,7 +163,11 @@ pub struct Evidence {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub response: Option<String>,
     /// The value, unless retention keeps an item's answer out of the result.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        serialize_with = "crate::value::whole::value"
+    )]
     pub value: Option<Value>,
 }
 

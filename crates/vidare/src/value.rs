@@ -149,3 +149,84 @@ impl Event {
         }
     }
 }
+
+/// Numbers in results and stored records: a whole number is written as an
+/// integer (`12`, not `12.0`), as a reader of a total expects. Reading
+/// takes either form, so results written before read back unchanged.
+/// Event logs keep serde's own form, so saved logs stay byte for byte.
+pub(crate) mod whole {
+    use serde::{Serialize, Serializer};
+
+    use super::Value;
+
+    /// Largest magnitude up to which every whole `f64` is an exact integer.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+
+    /// `n` as an integer when it is whole and exact as one.
+    #[allow(clippy::cast_possible_truncation)] // checked: whole and within ±2^53
+    fn integer(n: f64) -> Option<i64> {
+        (n.fract() == 0.0 && n.abs() <= EXACT).then_some(n as i64)
+    }
+
+    fn number<S: Serializer>(n: f64, s: S) -> Result<S::Ok, S::Error> {
+        match integer(n) {
+            Some(i) => s.serialize_i64(i),
+            None => s.serialize_f64(n),
+        }
+    }
+
+    /// For `Option<f64>` fields.
+    pub(crate) fn option<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(n) => number(*n, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// For `Option<Value>` fields: a number as [`option`] writes it, any
+    /// other value as [`Value`] writes it.
+    pub(crate) fn value<S: Serializer>(v: &Option<Value>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(Value::Number(n)) => number(*n, s),
+            other => other.serialize(s),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[derive(serde::Serialize)]
+        struct Both {
+            #[serde(serialize_with = "option")]
+            n: Option<f64>,
+            #[serde(serialize_with = "value")]
+            v: Option<Value>,
+        }
+
+        fn json(n: Option<f64>, v: Option<Value>) -> String {
+            serde_json::to_string(&Both { n, v }).unwrap_or_default()
+        }
+
+        #[test]
+        fn whole_numbers_are_integers_and_others_stay_as_they_are() {
+            assert_eq!(
+                json(Some(12.0), Some(Value::Number(-3.0))),
+                r#"{"n":12,"v":-3}"#
+            );
+            assert_eq!(
+                json(Some(-0.0), Some(Value::Number(2.5))),
+                r#"{"n":0,"v":2.5}"#
+            );
+            assert_eq!(json(None, None), r#"{"n":null,"v":null}"#);
+            assert_eq!(
+                json(Some(1e300), Some(Value::from("3"))),
+                r#"{"n":1e+300,"v":"3"}"#
+            );
+            assert_eq!(
+                json(Some(EXACT * 2.0), None),
+                r#"{"n":1.8014398509481984e+16,"v":null}"#
+            );
+        }
+    }
+}
