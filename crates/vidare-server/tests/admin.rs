@@ -3,7 +3,7 @@
 //! three formats, refused to tenants; and the result with the
 //! counterfactual check.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, assert_problem, pick, shipped, value};
 use reqwest::Method;

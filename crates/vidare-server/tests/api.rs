@@ -2,7 +2,7 @@
 //! interviews on every shipped questionnaire, stale writes, tenants,
 //! problem bodies, every kind of step, and closing for retention.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, assert_problem, fixtures, pick, shipped, value};
 use reqwest::Method;

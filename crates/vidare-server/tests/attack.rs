@@ -14,7 +14,7 @@
 //! and the statistics table holds only month-level counts, none before
 //! the first batch of closes.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -8,7 +8,7 @@
 //! the server has vacuumed, on its own, within its interval. docs/server.md,
 //! "Deleted answers on disk", says the same.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -285,7 +285,7 @@ async fn no_copy_of_a_deleted_answer_survives_page_rebuilds() {
 
 /// The same run with the vacuum put off for an hour, as the server was
 /// before it vacuumed: how many deleted answers stay in the file.
-/// `cargo test -p vidare-server --test disk -- --ignored --nocapture`
+/// `cargo test -p vidare-server --test server disk:: -- --ignored --nocapture`
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "an experiment: it measures the leak without the vacuum"]
 // The experiment's report is what it prints.

@@ -3,7 +3,7 @@
 //! token), an end no later than the token's last day, and the expiry job
 //! deleting those past their end. These read the SQLite data file.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

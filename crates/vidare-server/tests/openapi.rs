@@ -1,8 +1,8 @@
 //! The committed `openapi.json` is the document the code generates, and
 //! the server serves it. Regenerate with `VIDARE_UPDATE_OPENAPI=1 cargo
-//! test -p vidare-server --test openapi`.
+//! test -p vidare-server --test server openapi::`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -18,7 +18,7 @@ fn the_committed_openapi_document_is_up_to_date() {
     assert!(
         committed == generated,
         "crates/vidare-server/openapi.json is stale: run \
-         VIDARE_UPDATE_OPENAPI=1 cargo test -p vidare-server --test openapi, and commit the file"
+         VIDARE_UPDATE_OPENAPI=1 cargo test -p vidare-server --test server openapi::, and commit the file"
     );
 }
 

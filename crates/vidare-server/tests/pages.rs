@@ -3,7 +3,7 @@
 //! (CSRF), and the login cookie in token mode. No address the browser
 //! visits holds a session id, and every page is titled "Vidare".
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

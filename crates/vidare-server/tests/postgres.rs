@@ -3,7 +3,7 @@
 //! form-token key shared by the nodes, the schema's versions, the copy of
 //! a SQLite data file, and clear errors at start.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -5,7 +5,7 @@
 //! the request, a tenant named `admin`, and the documented promises that
 //! went with them (docs/server.md, "Threat model").
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, TcpStream};

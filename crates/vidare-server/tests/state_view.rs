@@ -3,7 +3,7 @@
 //! interviews on every shipped questionnaire, they must be what
 //! `GET /result` says.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, pick, shipped};
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 //! tenant's token is refused. Also: closing a session of a questionnaire
 //! whose every part is kept keeps its whole, replayable log.
 
-mod common;
+use crate::common;
 
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
