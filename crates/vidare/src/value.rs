@@ -175,7 +175,9 @@ pub(crate) mod whole {
         }
     }
 
-    /// For `Option<f64>` fields.
+    /// For `Option<f64>` fields (serde hands `serialize_with` a reference
+    /// to the field's type).
+    #[allow(clippy::ref_option)]
     pub(crate) fn option<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
         match v {
             Some(n) => number(*n, s),
@@ -185,6 +187,7 @@ pub(crate) mod whole {
 
     /// For `Option<Value>` fields: a number as [`option`] writes it, any
     /// other value as [`Value`] writes it.
+    #[allow(clippy::ref_option)]
     pub(crate) fn value<S: Serializer>(v: &Option<Value>, s: S) -> Result<S::Ok, S::Error> {
         match v {
             Some(Value::Number(n)) => number(*n, s),
