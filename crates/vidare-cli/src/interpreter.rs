@@ -7,6 +7,8 @@
 //! line, so the numbers, ids and codes printed around it keep their order
 //! in the terminal.
 
+use std::io::Write;
+
 use vidare::language::{Direction, direction};
 use vidare::phrases::{self, Phrases};
 use vidare::{ItemKind, ItemRef, Questionnaire};
@@ -118,6 +120,105 @@ fn isolate(text: &str, direction: Direction) -> String {
         .join("\n")
 }
 
+/// Whether `c` belongs to a right-to-left script (Hebrew, Arabic, Syriac,
+/// Thaana, N'Ko, and their presentation forms): letters, marks and the
+/// script's own punctuation (`،`, `؟`).
+fn rtl_char(c: char) -> bool {
+    matches!(c,
+        '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}'
+        | '\u{10800}'..='\u{10FFF}' | '\u{1E800}'..='\u{1EFFF}')
+}
+
+/// A letter of a right-to-left script, which starts a run.
+fn rtl_letter(c: char) -> bool {
+    rtl_char(c) && c.is_alphabetic()
+}
+
+/// `line` with each run of right-to-left text that is not yet isolated put
+/// between FSI and PDI: from its first right-to-left letter to its last
+/// right-to-left character or digit before a left-to-right letter, or to
+/// the end of the line (its final punctuation included). So `عنوان
+/// (home-safety 1.0.0)` keeps the id and version after the title, and
+/// `اتصل بـ 112.` keeps its number and full stop inside.
+pub(crate) fn isolate_runs(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 12);
+    let mut depth = 0u32;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            FSI | '\u{2066}' | '\u{2067}' => depth += 1,
+            PDI => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > 0 || !rtl_letter(c) {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        // The run ends before the next left-to-right letter or isolate.
+        let stop = chars[i..]
+            .iter()
+            .position(|&d| (d.is_alphabetic() && !rtl_letter(d)) || d == FSI || d == PDI)
+            .map_or(chars.len(), |p| i + p);
+        let last = (i..stop)
+            .rev()
+            .find(|&k| {
+                let d = chars[k];
+                rtl_char(d) || d.is_numeric() || (stop == chars.len() && !d.is_whitespace())
+            })
+            .unwrap_or(i);
+        out.push(FSI);
+        out.extend(&chars[i..=last]);
+        out.push(PDI);
+        i = last + 1;
+    }
+    out
+}
+
+/// Standard output with right-to-left runs isolated line by line
+/// ([`isolate_runs`]), for everything the interview prints: texts of a
+/// right-to-left practitioner's language, and answers typed in one.
+pub(crate) struct Isolating<W: Write> {
+    inner: W,
+    line: Vec<u8>,
+}
+
+impl<W: Write> Isolating<W> {
+    pub(crate) fn new(inner: W) -> Self {
+        Isolating {
+            inner,
+            line: Vec::new(),
+        }
+    }
+
+    fn write_line(&mut self) -> std::io::Result<()> {
+        let bytes = std::mem::take(&mut self.line);
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => self.inner.write_all(isolate_runs(text).as_bytes()),
+            Err(_) => self.inner.write_all(&bytes),
+        }
+    }
+}
+
+impl<W: Write> Write for Isolating<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            self.line.push(b);
+            if b == b'\n' {
+                self.write_line()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.write_line()?;
+        self.inner.flush()
+    }
+}
+
 /// The notes the practitioner reads before the first question: a draft
 /// translation in use, interpreter mode, phrases that fell back.
 pub(crate) fn notes(
@@ -169,6 +270,43 @@ mod tests {
         assert_eq!(ar.line("نعم"), "ar: \u{2068}نعم\u{2069}");
         let so = Person::new("so", "sv");
         assert_eq!(so.line("Haa"), "so: Haa");
+    }
+
+    #[test]
+    fn runs_of_right_to_left_text_are_isolated_and_ids_stay_outside() {
+        let i = |s: &str| format!("{FSI}{s}{PDI}");
+        assert_eq!(
+            isolate_runs("عنوان (home-safety 1.0.0)"),
+            format!("{} (home-safety 1.0.0)", i("عنوان"))
+        );
+        assert_eq!(
+            isolate_runs("  1. yes – نعم"),
+            format!("  1. yes – {}", i("نعم"))
+        );
+        assert_eq!(
+            isolate_runs("اتصل بـ 112.\n"),
+            format!("{}\n", i("اتصل بـ 112."))
+        );
+        assert_eq!(
+            isolate_runs("هل أنت بأمان؟ (safe)"),
+            format!("{} (safe)", i("هل أنت بأمان؟"))
+        );
+        // Already isolated text and text without right-to-left letters
+        // are left as they are.
+        let done = format!("ar: {}", i("نعم"));
+        assert_eq!(isolate_runs(&done), done);
+        assert_eq!(isolate_runs("Fråga 2 av 3"), "Fråga 2 av 3");
+    }
+
+    #[test]
+    fn the_writer_isolates_whole_lines() {
+        let mut out = Isolating::new(Vec::new());
+        write!(out, "1. نعم").unwrap();
+        writeln!(out, " و لا").unwrap();
+        write!(out, "x").unwrap();
+        out.flush().unwrap();
+        let text = String::from_utf8(out.inner).unwrap();
+        assert_eq!(text, format!("1. {FSI}نعم و لا{PDI}\nx"));
     }
 
     #[test]

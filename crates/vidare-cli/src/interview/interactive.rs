@@ -42,7 +42,11 @@ impl fmt::Display for Choice {
 /// prompt library never breaks a word.
 fn fit(text: &str, indent: usize) -> String {
     let lines = width::wrap(text, width::columns().saturating_sub(indent));
-    width::balance_isolates(lines).join(&format!("\n{}", " ".repeat(indent)))
+    let lines = width::balance_isolates(lines)
+        .iter()
+        .map(|line| crate::interpreter::isolate_runs(line))
+        .collect::<Vec<_>>();
+    lines.join(&format!("\n{}", " ".repeat(indent)))
 }
 
 /// The question: the practitioner's text, and in interpreter mode the

@@ -209,7 +209,9 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         Box::new(scripted::Scripted::new(stdin.lock()))
     };
-    let mut out = std::io::stdout().lock();
+    // Right-to-left text (a practitioner's language such as Arabic, an
+    // answer typed in one) is isolated wherever it is printed.
+    let mut out = interpreter::Isolating::new(std::io::stdout().lock());
     let title = format!(
         "{} ({} {})",
         questionnaire.title(&lang),
