@@ -11,7 +11,7 @@ use vidare::{Session, Value};
 /// them missing; `prorated` scales the answered part to the whole and
 /// rounds it; `combined` reads the score `total`; the trigger reads the
 /// weight of `binge`'s options.
-const SCREEN: &str = r#"
+const SCREEN: &str = r"
 format: 2
 id: screen
 version: 1.0.0
@@ -79,7 +79,7 @@ triggers:
     urgency: soon
     refer_to: alcohol-counselling
     text: { en: Talk about the drinking. }
-"#;
+";
 
 fn screen() -> vidare::Questionnaire {
     vidare::compile(SCREEN, "screen.yaml").unwrap()
