@@ -294,16 +294,17 @@ fn on_a_terminal_menus_show_both_languages() -> Result<(), rexpect::error::Error
 fn doc_lists_the_languages_with_their_status() {
     let (code, out, err) = output(vidare().args(["doc", HOME]));
     assert_eq!(code, 0, "{err}");
-    assert!(
-        out.contains(
-            "| languages | sv (Swedish): default, written by the authors; en (English): written by \
-             the authors; ar (Arabic): draft, not yet reviewed by an authorised translator: not \
-             for use with clients, only the texts the person reads, right to left; pl (Polish): \
-             draft, not yet reviewed by an authorised translator: not for use with clients, only \
-             the texts the person reads |"
-        ),
-        "{out}"
-    );
+    // One line names every language with its name; the drafts say so (in
+    // the document's language, Swedish or English).
+    let line = out
+        .lines()
+        .find(|l| l.contains("ar (Arabic)"))
+        .unwrap_or_else(|| panic!("no line names ar (Arabic): {out}"));
+    for named in ["sv (Swedish)", "en (English)", "pl (Polish)"] {
+        assert!(line.contains(named), "{named}: {line}");
+    }
+    let drafts = line.matches("draft").count() + line.matches("utkast").count();
+    assert_eq!(drafts, 2, "ar and pl are drafts: {line}");
 }
 
 /// The example in docs/cli.md is this run's output, without the isolates
@@ -365,5 +366,40 @@ fn violence_seven_in_arabic_with_a_swedish_practitioner() {
         "only {asked} questions the person answers were shown"
     );
     assert!(out.contains("== Resultat"), "{out}");
+    assert_arabic_isolated(&out);
+}
+
+/// A questionnaire whose practitioner's language is Arabic: every printed
+/// run of Arabic is isolated, the id and version after the title and the
+/// option values stay where they are.
+#[test]
+fn a_right_to_left_practitioners_language_is_isolated_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("ar-only.yaml");
+    std::fs::write(
+        &path,
+        "format: 2\nid: ar-only\nversion: 1.0.0\ntitle: { ar: استبيان }\nlanguages: [ar]\n\
+         default_language: ar\nsections:\n  - id: s\n    items:\n\
+         \x20     - id: safe\n        kind: single_choice\n        text: { ar: هل تشعر بالأمان؟ }\n\
+         \x20       options:\n          - { value: 'yes', label: { ar: نعم } }\n\
+         \x20         - { value: 'no', label: { ar: لا } }\n\
+         \x20     - { id: words, kind: text, retention: conversation, text: { ar: ماذا تريد أن تقول؟ } }\n",
+    )
+    .unwrap();
+    let (code, out, err) = output(
+        vidare()
+            .arg("run")
+            .arg(&path)
+            .write_stdin("yes\nأنا بخير 100%\n"),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(&format!("{} (ar-only 1.0.0)\n", isolated("استبيان"))),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("  1. yes – {}\n", isolated("نعم"))),
+        "{out}"
+    );
     assert_arabic_isolated(&out);
 }
