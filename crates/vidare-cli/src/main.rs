@@ -307,6 +307,10 @@ pub(crate) struct GraphArgs {
     /// The kind of picture.
     #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
     pub(crate) format: GraphFormat,
+    /// Language of the texts and of the picture's own words, one the
+    /// questionnaire declares (default: its default language).
+    #[arg(long, value_name = "LANG")]
+    pub(crate) lang: Option<String>,
 }
 
 /// Output format of `vidare graph`.
@@ -328,6 +332,10 @@ pub(crate) struct DocArgs {
     /// The kind of document.
     #[arg(long, value_enum, default_value_t = DocFormat::Markdown)]
     pub(crate) format: DocFormat,
+    /// Language of the texts and of the document's own words, one the
+    /// questionnaire declares (default: its default language).
+    #[arg(long, value_name = "LANG")]
+    pub(crate) lang: Option<String>,
 }
 
 /// Output format of `vidare doc`.

@@ -10,9 +10,27 @@ fn doc(path: &str, format: &str) -> String {
     stdout
 }
 
+fn doc_in(path: &str, format: &str, lang: &str) -> String {
+    let (code, stdout, stderr) =
+        output(vidare().args(["doc", path, "--format", format, "--lang", lang]));
+    assert_eq!(code, 0, "{stderr}");
+    stdout
+}
+
 #[test]
 fn violence_as_markdown() {
     settings(None).bind(|| insta::assert_snapshot!(doc(SHIPPED[0], "markdown")));
+}
+
+#[test]
+fn violence_2_in_english_as_markdown() {
+    settings(None).bind(|| {
+        insta::assert_snapshot!(doc_in(
+            "questionnaires/violence-seven/2.0.0.yaml",
+            "markdown",
+            "en"
+        ));
+    });
 }
 
 #[test]
@@ -21,45 +39,100 @@ fn the_fixture_as_html() {
 }
 
 #[test]
-fn every_item_text_and_trigger_is_in_the_document() {
+fn every_item_and_trigger_is_in_the_document_in_each_language() {
     for path in SHIPPED {
         let q = vidare::load(common::root().join(path)).unwrap();
-        let markdown = doc(path, "markdown");
-        for item in q.items() {
-            assert!(
-                markdown.contains(&format!("#### `{}`", item.id())),
-                "{path}: `{}`",
-                item.id()
-            );
-        }
-        for trigger in q.trigger_ids() {
-            assert!(
-                markdown.contains(&format!("### `{trigger}`")),
-                "{path}: `{trigger}`"
-            );
-        }
-        let html = doc(path, "html");
-        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
-        assert!(html.ends_with("</body>\n</html>\n"));
         for lang in q.languages() {
+            let markdown = doc_in(path, "markdown", lang);
+            // An id of a template's later instance is written through
+            // the first instance's, and its key is named.
+            let named = |id: &str| {
+                markdown.contains(&format!("`{id}`"))
+                    || id.split_once('.').is_some_and(|(key, rest)| {
+                        markdown.contains(&format!("*.{rest}"))
+                            && markdown.contains(&format!(", {key}"))
+                    })
+            };
+            for item in q.items() {
+                assert!(named(item.id()), "{path} {lang}: `{}`", item.id());
+            }
+            for trigger in q.trigger_ids() {
+                assert!(named(trigger), "{path} {lang}: `{trigger}`");
+            }
+            let html = doc_in(path, "html", lang);
+            assert!(html.starts_with(&format!("<!DOCTYPE html>\n<html lang=\"{lang}\">")));
+            assert!(html.ends_with("</body>\n</html>\n"));
             let intro = q.items().next().unwrap();
             let text = intro.text(lang).replace('\'', "&#39;");
             assert!(html.contains(&text), "{path}: the first text in {lang}");
+            // Only the chosen language's texts.
+            for other in q.languages().iter().filter(|l| *l != lang) {
+                let text = intro.text(other).replace('\'', "&#39;");
+                if text != intro.text(lang).replace('\'', "&#39;") {
+                    assert!(
+                        !html.contains(&text),
+                        "{path}: a text in {other} in the {lang} page"
+                    );
+                }
+            }
         }
     }
 }
 
 #[test]
+fn the_framing_words_follow_the_language() {
+    let sv = doc_in(SHIPPED[0], "markdown", "sv");
+    let en = doc_in(SHIPPED[0], "markdown", "en");
+    assert!(
+        sv.contains("## Sammanfattning") && sv.contains("## Detaljer"),
+        "{sv}"
+    );
+    assert!(
+        en.contains("## Summary") && en.contains("## Details"),
+        "{en}"
+    );
+    for english in [
+        "Summary",
+        "shown when",
+        "Referrals",
+        "What is kept",
+        " is yes",
+        "answered by",
+    ] {
+        assert!(!sv.contains(english), "`{english}` in the Swedish document");
+    }
+    let (code, _, stderr) = output(vidare().args(["doc", SHIPPED[0], "--lang", "de"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("has no texts in `de`; use --lang with one of: sv, en"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn conditions_are_written_out_in_words() {
-    let markdown = doc(SHIPPED[0], "markdown");
-    assert!(markdown.contains(
-        "| `ask_again_alone` | soon | `meeting-alone` | `alone` is no, or `interpreter` is “relative” |"
-    ));
-    // Inside a template instance, local names get their prefix.
-    let boston = doc(SHIPPED[1], "markdown");
-    assert!(boston.contains(
-        "| shown when | `living.wants_change` is yes — written `wants_change == true` |"
-    ));
+    let markdown = doc_in(SHIPPED[0], "markdown", "en");
+    assert!(
+        markdown.contains("| `alone` is no, or `interpreter` is “relative” |"),
+        "{markdown}"
+    );
+    let swedish = doc_in(SHIPPED[0], "markdown", "sv");
+    assert!(
+        swedish.contains("| `alone` är nej, eller `interpreter` är “relative” |"),
+        "{swedish}"
+    );
+    // A template is written once, with its instances named; inside it,
+    // local names get the first instance's prefix.
+    let boston = doc_in(SHIPPED[1], "markdown", "en");
+    assert!(
+        boston.contains("the same for each of: living, learning, working, social"),
+        "{boston}"
+    );
+    assert!(
+        boston.contains("| `living.wants_change` is yes |"),
+        "{boston}"
+    );
+    assert!(!boston.contains("`learning.wants_change`"), "{boston}");
 }
 
 #[test]
@@ -78,9 +151,11 @@ fn html_escapes_texts() {
         "{html}"
     );
     assert!(
-        html.contains("its condition can never hold (warning V023)"),
+        html.contains("VISAS ALDRIG: villkoret kan aldrig gälla (varning V023)"),
         "{html}"
     );
+    let html = doc_in(path.to_str().unwrap(), "html", "en");
+    assert!(html.contains("Alone &lt;b&gt;now&lt;/b&gt;?"), "{html}");
     let markdown = doc(path.to_str().unwrap(), "markdown");
     assert!(
         markdown.contains("\\<script\\>alert('x')\\</script\\> \\& co"),
@@ -137,16 +212,21 @@ fn what_is_kept_lists_every_part_with_what_it_reveals() {
     | part | kind | after the conversation | may reveal (used only in the conversation) | reason given |
     |---|---|---|---|---|
     | `alone` | question | kept and stored | – | – |
-    | `hurt` | question | used only in the conversation | – | – |
     | `needs_help` | derived value | kept and stored | `hurt` | the support agreed on with the person \<b\>now\</b\> \| safe |
-    | `refer` | trigger | kept and stored | – | – |
-    | `talk` | trigger | used only in the conversation | – | – |
+    | `refer` | referral | kept and stored | – | – |
+
+    **used only in the conversation**: question: `hurt`; referral: `talk`
 
     Counted, without the person, in the aggregate statistics (`aggregate: true`): `alone`.
     ");
 
     let html = doc(path.to_str().unwrap(), "html");
-    assert!(html.contains("<h2 id=\"kept\">What is kept</h2>"), "{html}");
+    assert!(html.contains("<h3 id=\"kept\">What is kept</h3>"), "{html}");
+    // The summary names what is kept and counts what is not.
+    assert!(
+        markdown.contains("| used only in the conversation | question: 1; referral: 1 |"),
+        "{markdown}"
+    );
     assert!(
         html.contains(
             "<td>the support agreed on with the person &lt;b&gt;now&lt;/b&gt; | safe</td>"

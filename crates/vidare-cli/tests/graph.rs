@@ -1,5 +1,7 @@
-//! `vidare graph`: Mermaid and DOT text, and an SVG that is valid XML
-//! and names every item.
+//! `vidare graph`: Mermaid and DOT text, and an SVG that is valid XML,
+//! shows every item by its text in the chosen language, both ways past a
+//! condition, every referral in its urgency's colour, and a legend inside
+//! the picture.
 
 mod common;
 
@@ -9,6 +11,22 @@ fn graph(path: &str, format: &str) -> String {
     let (code, stdout, stderr) = output(vidare().args(["graph", path, "--format", format]));
     assert_eq!(code, 0, "{stderr}");
     stdout
+}
+
+fn graph_in(path: &str, format: &str, lang: &str) -> String {
+    let (code, stdout, stderr) =
+        output(vidare().args(["graph", path, "--format", format, "--lang", lang]));
+    assert_eq!(code, 0, "{stderr}");
+    stdout
+}
+
+/// How a picture names an item: by its id, or for a template drawn once
+/// through its first instance, by `*.` and the rest of the id.
+fn names(text: &str, id: &str) -> bool {
+    text.contains(id)
+        || id
+            .split_once('.')
+            .is_some_and(|(_, rest)| text.contains(&format!("*.{rest}")))
 }
 
 #[test]
@@ -27,35 +45,50 @@ fn the_fixture_as_svg() {
 }
 
 #[test]
-fn svg_is_valid_xml_with_every_item_id() {
+fn svg_is_valid_xml_with_every_item_and_its_text() {
     for path in SHIPPED.iter().chain([&WELLBEING]) {
-        let svg = graph(path, "svg");
-        let doc = roxmltree::Document::parse(&svg)
-            .unwrap_or_else(|e| panic!("{path}: the SVG is not XML: {e}"));
-        let root = doc.root_element();
-        assert_eq!(root.tag_name().name(), "svg");
-        assert_eq!(
-            root.tag_name().namespace(),
-            Some("http://www.w3.org/2000/svg")
-        );
-        let texts: Vec<&str> = doc
-            .descendants()
-            .filter(|n| n.has_tag_name("text"))
-            .filter_map(|n| n.text())
-            .collect();
         let q = vidare::load(common::root().join(path)).unwrap();
-        for item in q.items() {
-            assert!(
-                texts.contains(&item.id()),
-                "{path}: no node for `{}`",
-                item.id()
+        for lang in q.languages() {
+            let svg = graph_in(path, "svg", lang);
+            let doc = roxmltree::Document::parse(&svg)
+                .unwrap_or_else(|e| panic!("{path}: the SVG is not XML: {e}"));
+            let root = doc.root_element();
+            assert_eq!(root.tag_name().name(), "svg");
+            assert_eq!(
+                root.tag_name().namespace(),
+                Some("http://www.w3.org/2000/svg")
             );
-        }
-        for trigger in q.trigger_ids() {
-            assert!(
-                texts.contains(&trigger),
-                "{path}: no node for trigger `{trigger}`"
-            );
+            let texts: String = doc
+                .descendants()
+                .filter(|n| n.has_tag_name("text") || n.has_tag_name("title"))
+                .filter_map(|n| n.text())
+                .collect::<Vec<_>>()
+                .join("\n");
+            for item in q.items() {
+                assert!(
+                    names(&texts, item.id()),
+                    "{path}: no node for `{}`",
+                    item.id()
+                );
+                // The first words of its text, in this language (a
+                // template's later instances are drawn through the first).
+                if !texts.contains(item.id()) {
+                    continue;
+                }
+                let first: String = item
+                    .text(lang)
+                    .split_whitespace()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                assert!(texts.contains(&first), "{path} {lang}: no text `{first}`");
+            }
+            for trigger in q.trigger_ids() {
+                assert!(
+                    names(&texts, trigger),
+                    "{path}: no node for trigger `{trigger}`"
+                );
+            }
         }
     }
 }
@@ -68,8 +101,7 @@ fn mermaid_and_dot_name_every_item_of_every_questionnaire() {
             let text = graph(path, format);
             for item in q.items() {
                 assert!(
-                    text.contains(&format!("\"{}<br/>", item.id()))
-                        || text.contains(&format!("label=\"{}\\n", item.id())),
+                    names(&text, item.id()),
                     "{path} {format}: no node for `{}`",
                     item.id()
                 );
@@ -79,18 +111,167 @@ fn mermaid_and_dot_name_every_item_of_every_questionnaire() {
 }
 
 #[test]
+fn both_ways_past_a_condition_are_drawn() {
+    let mermaid = graph_in(SHIPPED[0], "mermaid", "en");
+    // Into `interpreter` when `alone` is yes; past it otherwise.
+    assert!(mermaid.contains("q2 -->|\"alone is yes\"| q3"), "{mermaid}");
+    assert!(mermaid.contains("q2 -. \"otherwise\" .-> q4"), "{mermaid}");
+    let dot = graph_in(SHIPPED[0], "dot", "sv");
+    assert!(
+        dot.contains("q2 -> q4 [style=dashed, color=gray30, fontcolor=gray30, label=\"annars\"]"),
+        "{dot}"
+    );
+    let svg = graph(SHIPPED[0], "svg");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let conditional = svg.matches("fill=\"#1d4d1d\"").count();
+    let otherwise = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("otherwise"))
+        .count();
+    assert!(
+        otherwise >= conditional && otherwise > 0,
+        "{otherwise} < {conditional}"
+    );
+}
+
+#[test]
 fn conditions_of_included_parts_and_templates_are_on_the_arrows() {
-    let compass = graph(SHIPPED[2], "mermaid");
+    let compass = graph_in(SHIPPED[2], "mermaid", "en");
     // The end condition of the included violence questionnaire guards its
     // second section, once, where it starts.
     assert_eq!(
-        compass.matches("unless alone == false").count(),
+        compass.matches("unless `violence.alone` is no").count()
+            + compass.matches("unless violence.alone is no").count(),
         1,
         "{compass}"
     );
-    let boston = graph(SHIPPED[1], "mermaid");
+    let boston = graph_in(SHIPPED[1], "mermaid", "en");
     // A suggested answer is drawn from the derived value to the item.
     assert!(boston.contains("-.->|\"suggested answer\"|"), "{boston}");
+    // The template is drawn once, its instances named.
+    assert!(
+        boston.contains("the same for each of: living, learning, working, social, health"),
+        "{boston}"
+    );
+    assert_eq!(
+        boston.matches("*.wants_change is yes").count(),
+        7,
+        "{boston}"
+    );
+    assert!(!boston.contains("learning.situation"), "{boston}");
+}
+
+#[test]
+fn referrals_have_their_urgency_colour_and_the_legend_explains_them() {
+    let svg = graph_in(SHIPPED[0], "svg", "en");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    for (urgency, stroke) in [
+        ("immediate", "#c62828"),
+        ("soon", "#d9730d"),
+        ("routine", "#2f5fae"),
+    ] {
+        let triggers: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some(&format!("trigger urgency-{urgency}")))
+            .collect();
+        for t in &triggers {
+            assert!(
+                t.descendants()
+                    .any(|n| n.attribute("stroke") == Some(stroke)),
+                "a {urgency} referral not drawn in {stroke}"
+            );
+        }
+        let legend = doc
+            .descendants()
+            .find(|n| n.attribute("class") == Some(&format!("legend-urgency-{urgency}")))
+            .unwrap_or_else(|| panic!("no legend entry for {urgency}"));
+        assert!(
+            legend
+                .descendants()
+                .any(|n| n.attribute("stroke") == Some(stroke))
+        );
+    }
+    let mermaid = graph_in(SHIPPED[0], "mermaid", "en");
+    assert!(
+        mermaid.contains("classDef immediate fill:#fde2e1,stroke:#c62828"),
+        "{mermaid}"
+    );
+}
+
+#[test]
+fn the_legend_is_inside_the_picture_even_for_a_narrow_flow() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(tmp.path(), "narrow.yaml", UNREACHABLE);
+    for path in [path.to_str().unwrap(), SHIPPED[0], WELLBEING] {
+        let svg = graph(path, "svg");
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let root = doc.root_element();
+        let number = |n: roxmltree::Node<'_, '_>, a: &str| -> f64 {
+            n.attribute(a).unwrap().parse().unwrap()
+        };
+        let (width, height) = (number(root, "width"), number(root, "height"));
+        let view: Vec<f64> = root
+            .attribute("viewBox")
+            .unwrap()
+            .split(' ')
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert_eq!(view, [0.0, 0.0, width, height]);
+        let legend = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some("legend"))
+            .unwrap();
+        let rect = legend.children().find(|n| n.has_tag_name("rect")).unwrap();
+        let (x, y) = (number(rect, "x"), number(rect, "y"));
+        assert!(x >= 0.0 && y >= 0.0, "{path}");
+        assert!(
+            x + number(rect, "width") <= width,
+            "{path}: the legend is wider than the picture"
+        );
+        assert!(
+            y + number(rect, "height") <= height,
+            "{path}: the legend is below the picture"
+        );
+        // Every text of the legend starts inside its box.
+        for text in legend.descendants().filter(|n| n.has_tag_name("text")) {
+            let tx = number(text, "x");
+            let chars = text.text().unwrap_or_default().chars().count() as f64;
+            assert!(
+                tx + chars * 6.6 <= x + number(rect, "width") + 1.0,
+                "{path}: `{:?}` runs out",
+                text.text()
+            );
+        }
+    }
+}
+
+#[test]
+fn markup_in_texts_is_escaped_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = UNREACHABLE.replace(
+        "text: { sv: Ensam?, en: Alone? }",
+        "text: { sv: \"<script>x</script> & \\\"co\\\" | #1\", en: \"Alone <b>now</b>?\" }",
+    );
+    let path = write(tmp.path(), "escape.yaml", &text);
+    let path = path.to_str().unwrap();
+    let svg = graph(path, "svg");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    assert!(!svg.contains("<script>"), "{svg}");
+    assert!(
+        doc.descendants()
+            .any(|n| n.text() == Some("<script>x</script> & \"co\" | #1")),
+        "{svg}"
+    );
+    let mermaid = graph(path, "mermaid");
+    assert!(
+        mermaid.contains("#lt;script#gt;x#lt;/script#gt; & #quot;co#quot; #124; #35;1"),
+        "{mermaid}"
+    );
+    let dot = graph(path, "dot");
+    assert!(
+        dot.contains("<script>x</script> & \\\"co\\\" | #1"),
+        "{dot}"
+    );
 }
 
 #[test]
@@ -98,9 +279,9 @@ fn unreachable_items_are_marked() {
     let tmp = tempfile::tempdir().unwrap();
     let path = write(tmp.path(), "unreachable.yaml", UNREACHABLE);
     let path = path.to_str().unwrap();
-    let mermaid = graph(path, "mermaid");
+    let mermaid = graph_in(path, "mermaid", "en");
     assert!(
-        mermaid.contains("q2[\"children<br/>yes_no<br/>never shown\"]"),
+        mermaid.contains("q2[\"Children?<br/>children · yes/no · never shown\"]"),
         "{mermaid}"
     );
     assert!(mermaid.contains("class q2 unreachable"), "{mermaid}");
@@ -112,7 +293,7 @@ fn unreachable_items_are_marked() {
         .descendants()
         .find(|n| n.attribute("id") == Some("q2"))
         .unwrap();
-    assert!(svg.contains("yes_no · never shown"), "{svg}");
+    assert!(svg.contains("children · ja/nej · visas aldrig"), "{svg}");
     assert!(
         node.descendants()
             .any(|n| n.attribute("stroke") == Some("#c00")),

@@ -7,18 +7,34 @@ use crate::markup::escape;
 
 const STYLE: &str = "\
 body { font-family: system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; \
-line-height: 1.45; max-width: 62rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1f; }
-h1 { border-bottom: 2px solid #ccd; padding-bottom: .3rem; }
-h2 { margin-top: 2.5rem; border-bottom: 1px solid #ccd; }
-h3 { margin-top: 2rem; }
-h4 { margin-top: 1.5rem; }
-table { border-collapse: collapse; margin: .6rem 0 1rem; }
-th, td { border: 1px solid #ccd; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f1f1f6; }
-td:first-child { white-space: nowrap; color: #3a3a48; }
-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .9em; \
+font-size: 14px; line-height: 1.4; max-width: 72rem; margin: 1.5rem auto; padding: 0 1rem; \
+color: #1b1b1f; }
+h1 { font-size: 1.6rem; border-bottom: 2px solid #ccd; padding-bottom: .3rem; }
+h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #ccd; }
+h3 { font-size: 1.1rem; margin: 1.2rem 0 .4rem; }
+h4 { font-size: 1rem; margin: 1rem 0 .3rem; }
+p { margin: .4rem 0; }
+table { border-collapse: collapse; margin: .4rem 0 .8rem; width: 100%; }
+th, td { border: 1px solid #ccd; padding: .2rem .45rem; text-align: left; vertical-align: top; }
+th { background: #f1f1f6; font-weight: 600; }
+td:first-child { color: #3a3a48; }
+table.facts td:first-child { width: 16rem; }
+table.items td:first-child { width: 1.6rem; text-align: right; }
+table.items td:nth-child(2) { width: 36%; }
+table.items td:nth-child(3) { width: 24%; }
+table.items td:nth-child(4) { width: 17%; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .78em; color: #555; \
 background: #f3f3f7; padding: 0 .2em; border-radius: 3px; overflow-wrap: anywhere; }
-@media print { body { max-width: none; } h2, h3 { break-after: avoid; } }
+.urgency { font-weight: 600; padding: 0 .35em; border-radius: 3px; border: 1px solid; \
+white-space: nowrap; }
+.urgency-immediate { background: #fde2e1; border-color: #c62828; color: #8e1c1c; }
+.urgency-soon { background: #fff1dc; border-color: #d9730d; color: #7a3f06; }
+.urgency-routine { background: #e6eefb; border-color: #2f5fae; color: #1f3f75; }
+@page { margin: 12mm; }
+@media print { body { max-width: none; margin: 0; padding: 0; font-size: 8pt; } \
+h1 { font-size: 1.4rem; margin: 0 0 .4rem; } h2 { margin-top: 1rem; } h3 { margin: .7rem 0 .25rem; } \
+table { margin: .25rem 0 .5rem; } h2, h3, h4 { break-after: avoid; } \
+#details { break-before: page; } tr { break-inside: avoid; } }
 ";
 
 /// A complete standalone page: `body` is HTML already, `lang` and `title`
@@ -38,9 +54,8 @@ pub(super) fn page(lang: &str, title: &str, style: &str, body: &str) -> String {
     )
 }
 
-/// The page; its own words are English, the questionnaire's texts are in
-/// the tables, one row per language.
-pub(super) fn render(title: &str, blocks: &[Block]) -> String {
+/// The page, in the language of the document (`lang`).
+pub(super) fn render(lang: &str, title: &str, blocks: &[Block]) -> String {
     let mut out = String::new();
     for block in blocks {
         match block {
@@ -56,7 +71,7 @@ pub(super) fn render(title: &str, blocks: &[Block]) -> String {
                 let _ = writeln!(out, "<p>{}</p>", inline_html(inline));
             }
             Block::Table { head, rows } => {
-                out.push_str("<table>\n");
+                let _ = writeln!(out, "<table class=\"{}\">", table_class(head));
                 if head.iter().any(|h| !h.iter().all(is_empty)) {
                     out.push_str("<thead><tr>");
                     for cell in head {
@@ -76,7 +91,19 @@ pub(super) fn render(title: &str, blocks: &[Block]) -> String {
             }
         }
     }
-    page("en", title, STYLE, &out)
+    page(lang, title, STYLE, &out)
+}
+
+/// A two-column table of facts has no head; the items' table starts
+/// with "#". They get their column widths from the stylesheet.
+fn table_class(head: &[Inline]) -> &'static str {
+    if head.iter().all(|h| h.iter().all(is_empty)) {
+        "facts"
+    } else if matches!(head.first().map(Vec::as_slice), Some([Span::Text(t)]) if t == "#") {
+        "items"
+    } else {
+        "list"
+    }
 }
 
 fn is_empty(span: &Span) -> bool {
@@ -98,6 +125,14 @@ fn inline_html(inline: &Inline) -> String {
             }
             Span::Code(t) => {
                 let _ = write!(out, "<code>{}</code>", escape(t));
+            }
+            Span::Urgency(u, t) => {
+                let _ = write!(
+                    out,
+                    "<span class=\"urgency urgency-{}\">{}</span>",
+                    u.as_str(),
+                    escape(t)
+                );
             }
         }
     }

@@ -46,7 +46,7 @@ fn inline_md(inline: &Inline, in_table: bool) -> String {
     for span in inline {
         match span {
             Span::Text(t) => out.push_str(&escape(t)),
-            Span::Strong(t) => {
+            Span::Strong(t) | Span::Urgency(_, t) => {
                 let _ = write!(out, "**{}**", escape(t));
             }
             Span::Code(t) => out.push_str(&code_span(t, in_table)),

@@ -1,27 +1,30 @@
 //! `vidare doc`: a review document of a questionnaire for methodologists
-//! and ethics boards, built from the expanded document
+//! and ethics boards, in one language (`--lang`): a one-page summary
+//! (items, paths, scores, referrals, what is kept), then the details, each
+//! item one row of a table. It is built from the expanded document
 //! (`Questionnaire::document`) and the compiler's disclosure analysis
-//! (`Questionnaire::kept_parts`, for "What is kept") as a list of blocks,
-//! and written as Markdown or as a standalone HTML page. `plan` writes, with
-//! the same page shell and escaper, the person's printable copy of a plan
-//! made in the conversation (`vidare run --plan`).
+//! (`Questionnaire::kept_parts`) as a list of blocks, and written as
+//! Markdown or as a standalone HTML page. `plan` writes, with the same
+//! page shell and escaper, the person's printable copy of a plan made in
+//! the conversation (`vidare run --plan`).
 
+mod details;
 mod html;
 pub(crate) mod markdown;
 pub(crate) mod plan;
-mod words;
+mod summary;
+pub(crate) mod terms;
+pub(crate) mod words;
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use vidare::Questionnaire;
-use vidare::format::{
-    AnsweredBy, Case, CountAs, Derived, Guard, Item, ItemKind, LocalScope, Retention, Score,
-    Section, Sp, Text,
-};
+use vidare::format::{LocalScope, Text, Urgency};
 
 use crate::names;
 use crate::{DocArgs, DocFormat};
+use terms::Terms;
 
 pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
@@ -34,6 +37,8 @@ pub(crate) enum Span {
     Text(String),
     Code(String),
     Strong(String),
+    /// An urgency word, drawn in its colour in HTML.
+    Urgency(Urgency, String),
 }
 
 /// Running text: a sequence of spans.
@@ -53,13 +58,34 @@ pub(crate) enum Block {
 
 pub(crate) fn run(args: &DocArgs) -> anyhow::Result<ExitCode> {
     let q = crate::files::questionnaire(&args.questionnaire)?;
-    let blocks = document(&q);
+    let lang = language(&q, &args.questionnaire, args.lang.as_deref())?;
+    let blocks = document(&q, &lang);
     let text = match args.format {
         DocFormat::Markdown => markdown::render(&blocks),
-        DocFormat::Html => html::render(q.title(q.default_language()), &blocks),
+        DocFormat::Html => html::render(&lang, q.title(&lang), &blocks),
     };
     write!(std::io::stdout().lock(), "{text}")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The language of `--lang`, one the questionnaire declares; its default
+/// language without it.
+pub(crate) fn language(
+    q: &Questionnaire,
+    path: &std::path::Path,
+    lang: Option<&str>,
+) -> anyhow::Result<String> {
+    let Some(lang) = lang else {
+        return Ok(q.default_language().to_owned());
+    };
+    match q.language(lang) {
+        Some(l) => Ok(l.code().to_owned()),
+        None => anyhow::bail!(
+            "{} has no texts in `{lang}`; use --lang with one of: {}",
+            path.display(),
+            q.languages().join(", ")
+        ),
+    }
 }
 
 fn text(s: impl Into<String>) -> Span {
@@ -74,68 +100,86 @@ fn plain(s: impl Into<String>) -> Inline {
     vec![text(s)]
 }
 
-fn yes_no(b: bool) -> Inline {
-    plain(if b { "yes" } else { "no" })
-}
-
-/// A declared language with its name and the status of its translation:
-/// `ar (Arabic): draft, not yet reviewed by an authorised translator; for
-/// the person only`.
-fn language_fact(l: &vidare::language::Language, default: &str) -> String {
-    use vidare::language::{Audience, Status};
-    let mut notes: Vec<String> = Vec::new();
-    if l.code() == default {
-        notes.push("default".into());
-    }
-    match l.status() {
-        Status::Source => notes.push("written by the authors".into()),
-        Status::Draft => {
-            notes.push(
-                "draft, not yet reviewed by an authorised translator: not for use with clients"
-                    .into(),
-            );
-        }
-        Status::Reviewed => notes.push(format!(
-            "reviewed by {} on {}",
-            l.reviewed_by().unwrap_or_default(),
-            l.reviewed_on().unwrap_or_default()
-        )),
-    }
-    if l.audience() == Audience::Person {
-        notes.push("only the texts the person reads".into());
-    }
-    if l.direction() == vidare::language::Direction::Rtl {
-        notes.push("right to left".into());
-    }
-    format!("{} ({}): {}", l.code(), l.name(), notes.join(", "))
-}
-
 /// Builds the document.
-struct Doc<'q> {
+pub(crate) struct Doc<'q> {
     q: &'q Questionnaire,
-    langs: Vec<String>,
+    lang: String,
+    t: &'static Terms,
     out: Vec<Block>,
     unreachable: std::collections::BTreeSet<String>,
+    /// Help texts and answers already written, with the item's number.
+    seen: Vec<(String, usize)>,
+    /// The prefixes of the instances of templates written once.
+    instances: Vec<String>,
+    /// Those of them after the first of their template.
+    later: Vec<String>,
 }
 
-pub(crate) fn document(q: &Questionnaire) -> Vec<Block> {
+/// The review document of `q` in `lang`.
+pub(crate) fn document(q: &Questionnaire, lang: &str) -> Vec<Block> {
     let mut d = Doc {
         q,
-        langs: q.languages().to_vec(),
+        lang: lang.to_owned(),
+        t: terms::for_language(lang),
         out: Vec::new(),
         unreachable: names::unreachable(q),
+        seen: Vec::new(),
+        instances: instances(q).concat(),
+        later: instances(q)
+            .into_iter()
+            .flat_map(|r| r.into_iter().skip(1))
+            .collect(),
     };
     d.header();
-    d.sections();
-    d.derived();
-    d.scores();
-    d.triggers();
-    d.ends();
-    d.kept();
+    d.summary();
+    d.details();
     d.out
 }
 
+/// The prefixes of the instances of every template that has more than
+/// one, a list per template.
+fn instances(q: &Questionnaire) -> Vec<Vec<String>> {
+    let sections = &q.document().sections;
+    let mut out = Vec::new();
+    let mut s = 0;
+    while s < sections.len() {
+        let run = crate::graph::template_run(sections, s);
+        if run > 1 {
+            out.push(
+                sections[s..s + run]
+                    .iter()
+                    .filter_map(|x| x.scope.as_ref().map(|sc| sc.prefix.clone()))
+                    .collect(),
+            );
+        }
+        s += run;
+    }
+    out
+}
+
 impl Doc<'_> {
+    /// An id as a list shows it: `*.x` for a part of any instance of a
+    /// template written once.
+    fn listed_id(&self, id: &str) -> String {
+        self.instance_part(id)
+            .map_or_else(|| id.to_owned(), |(_, rest)| format!("*.{rest}"))
+    }
+
+    /// The instance prefix and the rest of an id inside a template
+    /// written once.
+    fn instance_part<'a>(&'a self, id: &'a str) -> Option<(&'a str, &'a str)> {
+        self.instances.iter().find_map(|p| {
+            let rest = id.strip_prefix(p.as_str())?.strip_prefix('.')?;
+            Some((p.as_str(), rest))
+        })
+    }
+
+    /// A rule of a later instance of a template written once: written
+    /// through the first instance's.
+    fn later_instance(&self, scope: Option<&LocalScope>) -> bool {
+        scope.is_some_and(|sc| self.later.contains(&sc.prefix))
+    }
+
     fn heading(&mut self, level: u8, inline: Inline, anchor: &str) {
         self.out
             .push(Block::Heading(level, inline, anchor.to_owned()));
@@ -155,604 +199,93 @@ impl Doc<'_> {
         });
     }
 
-    /// A two-column table of facts.
-    fn facts(&mut self, rows: Vec<(&str, Inline)>) {
-        let rows = rows.into_iter().map(|(k, v)| vec![plain(k), v]).collect();
-        self.table(&["", ""], rows);
+    /// A text in the chosen language, else in the default one.
+    fn tx(&self, t: &Text) -> String {
+        t.get(&self.lang)
+            .or_else(|| t.get(self.q.default_language()))
+            .cloned()
+            .unwrap_or_default()
     }
 
-    /// One row per language: the language, then each text in it.
-    fn texts(&mut self, columns: &[(&str, Option<&Text>)]) {
-        let present: Vec<&(&str, Option<&Text>)> =
-            columns.iter().filter(|(_, t)| t.is_some()).collect();
-        if present.is_empty() {
-            return;
+    /// A condition in words.
+    fn cond(&self, src: &str, scope: Option<&LocalScope>) -> Inline {
+        words::words_in(src, scope, self.t)
+    }
+
+    /// A label in the chosen language, then the id as small code.
+    fn named(&self, label: Option<&Text>, id: &str) -> Inline {
+        match label.map(|l| self.tx(l)).filter(|l| !l.is_empty()) {
+            Some(l) => vec![text(format!("{l} ")), code(id)],
+            None => vec![code(id)],
         }
-        let mut head = vec!["language"];
-        head.extend(present.iter().map(|(h, _)| *h));
-        let rows =
-            self.langs
-                .iter()
-                .map(|lang| {
-                    let mut row = vec![plain(lang.clone())];
-                    row.extend(present.iter().map(|(_, t)| {
-                        plain(t.and_then(|t| t.get(lang)).cloned().unwrap_or_default())
-                    }));
-                    row
-                })
-                .collect();
-        self.table(&head, rows);
     }
 
     fn header(&mut self) {
         let q = self.q;
-        let doc = q.document();
-        let lang = q.default_language();
-        self.heading(1, plain(q.title(lang)), "top");
-        self.para(vec![
-            text("A review document of the questionnaire "),
-            code(q.id()),
-            text(format!(" version {}, written by ", q.version())),
-            code("vidare doc"),
-            text(
-                " from the definition itself: every text in every language, who answers each \
-                 question, which answers are kept, when each question is shown, and what the \
-                 answers lead to.",
-            ),
-        ]);
-        let items = doc.sections.iter().flat_map(|s| &s.items);
-        let questions = items
-            .clone()
-            .filter(|i| i.kind.value != ItemKind::Info)
-            .count();
-        let infos = items.clone().count() - questions;
-        let protected: Vec<Span> = ids(items.clone().filter(|i| flag(i.protected.as_ref())));
-        let conversation: Vec<Span> = ids(items.clone().filter(|i| {
-            i.retention
-                .as_ref()
-                .is_some_and(|r| r.value == Retention::Conversation)
-        }));
+        let t = self.t;
+        self.heading(1, plain(q.title(&self.lang)), "top");
+        self.para(plain(
+            t.intro
+                .replace("{id}", q.id())
+                .replace("{version}", q.version()),
+        ));
         let languages = q
             .language_details()
             .iter()
-            .map(|l| language_fact(l, lang))
+            .map(|l| language_fact(t, l, q.default_language()))
             .collect::<Vec<_>>()
             .join("; ");
-        let none = || plain("none");
-        self.facts(vec![
-            ("id", vec![code(q.id())]),
-            ("version", plain(q.version())),
-            ("digest", vec![code(q.digest())]),
-            ("languages", plain(languages)),
-            (
-                "contents",
-                plain(format!(
-                    "{} section(s), {questions} question(s), {infos} information text(s), \
-                     {} derived value(s), {} score(s), {} trigger(s), {} early end(s)",
-                    doc.sections.len(),
-                    doc.derived.len(),
-                    doc.scores.len(),
-                    doc.triggers.len(),
-                    doc.end.len()
-                )),
-            ),
-            (
-                "protected attributes (never a rule input)",
-                if protected.is_empty() {
-                    none()
-                } else {
-                    protected
-                },
-            ),
-            (
-                "answers kept for the conversation only (not stored)",
-                if conversation.is_empty() {
-                    none()
-                } else {
-                    conversation
-                },
-            ),
-        ]);
-        self.texts(&[
-            ("title", Some(&doc.title.value)),
-            ("description", doc.description.as_ref().map(|d| &d.value)),
-        ]);
-        if !self.unreachable.is_empty() {
-            let mut inline = vec![Span::Strong("Never shown:".into()), text(" ")];
-            inline.extend(ids_of(self.unreachable.iter().cloned()));
-            inline.push(text(
-                ". The compiler found that their conditions can never hold (warning V023).",
-            ));
-            self.para(inline);
-        }
-    }
-
-    fn sections(&mut self) {
-        let doc = self.q.document();
-        self.heading(2, plain("Sections and items"), "sections");
-        self.para(plain(
-            "The questions are asked in this order. A question is shown when its section's \
-             condition and its own hold; a condition that reads an answer not given (declined, \
-             not known, or not asked) does not hold.",
-        ));
-        for section in &doc.sections {
-            self.section(section);
-        }
-    }
-
-    fn section(&mut self, section: &Section) {
-        let id = &section.id.value;
-        self.heading(
-            3,
-            vec![text("Section "), code(id.clone())],
-            &format!("section-{id}"),
+        let chosen = q.language(&self.lang).map_or_else(
+            || self.lang.clone(),
+            |l| format!("{} ({})", l.code(), l.name()),
         );
-        self.texts(&[("title", section.title.as_ref().map(|t| &t.value))]);
-        let scope = section.scope.as_deref();
-        let mut rows = Vec::new();
-        match &section.when {
-            Some(when) => rows.push(("shown when", condition(&when.value, scope))),
-            None => rows.push(("shown when", plain("always"))),
+        if let Some(d) = &q.document().description {
+            self.para(plain(self.tx(&d.value)));
         }
-        rows.extend(guards(&section.guards));
-        if let Some(scope) = scope {
-            rows.push((
-                "names inside",
-                vec![
-                    text("a name "),
-                    code("n"),
-                    text(" declared in this part means "),
-                    code(format!("{}.n", scope.prefix)),
-                ],
-            ));
-        }
-        self.facts(rows);
-        for item in &section.items {
-            self.item(item, scope);
-        }
-    }
-
-    fn item(&mut self, item: &Item, scope: Option<&LocalScope>) {
-        let id = &item.id.value;
-        let kind = item.kind.value;
-        self.heading(
-            4,
-            vec![
-                code(id.clone()),
-                text(format!(" — {} (", kind_words(kind))),
-                code(kind.as_str()),
-                text(")"),
-            ],
-            &format!("item-{id}"),
-        );
-        let mut rows: Vec<(&str, Inline)> = Vec::new();
-        if self.unreachable.contains(id) {
-            rows.push((
-                "never shown",
-                vec![Span::Strong(
-                    "its condition can never hold (warning V023)".into(),
-                )],
-            ));
-        }
-        match &item.when {
-            Some(when) => rows.push(("shown when", condition(&when.value, scope))),
-            None => rows.push(("shown when", plain("always (when its section is shown)"))),
-        }
-        rows.extend(guards(&item.guards));
-        if kind != ItemKind::Info {
-            let by = item
-                .answered_by
-                .as_ref()
-                .map_or(AnsweredBy::Person, |a| a.value);
-            rows.push((
-                "answered by",
-                plain(match by {
-                    AnsweredBy::Person => "the person",
-                    AnsweredBy::Practitioner => "the practitioner",
-                }),
-            ));
-            let required = item.required.as_ref().is_none_or(|r| r.value);
-            rows.push((
-                "required",
-                plain(if required {
-                    "yes"
-                } else {
-                    "no: it can be skipped"
-                }),
-            ));
-            rows.push((
-                "“prefer not to answer” offered",
-                yes_no(flag(item.allow_decline.as_ref())),
-            ));
-            rows.push((
-                "“don't know” offered",
-                yes_no(flag(item.allow_dont_know.as_ref())),
-            ));
-            rows.push((
-                "protected attribute",
-                plain(if flag(item.protected.as_ref()) {
-                    "yes: recorded, never used by a condition, score or trigger"
-                } else {
-                    "no"
-                }),
-            ));
-            let retention = item.retention.as_ref().map_or(Retention::Keep, |r| r.value);
-            rows.push((
-                "retention",
-                plain(match retention {
-                    Retention::Keep => "kept in the stored result",
-                    Retention::Conversation => {
-                        "for the conversation only: left out of the stored result"
-                    }
-                }),
-            ));
-        }
-        rows.extend(answer_facts(item, scope));
-        self.facts(rows);
-        self.texts(&[
-            ("text", Some(&item.text.value)),
-            ("help", item.help.as_ref().map(|h| &h.value)),
-            ("unit", item.unit.as_ref().map(|u| &u.value)),
+        self.para(vec![
+            Span::Strong(t.version.into()),
+            text(format!(": {} · ", q.version())),
+            Span::Strong(t.digest.into()),
+            text(": "),
+            code(q.digest()),
+            text(" · "),
+            Span::Strong(t.texts_in.into()),
+            text(format!(": {chosen} · ")),
+            Span::Strong(t.languages.into()),
+            text(format!(": {languages}")),
         ]);
-        if let Some(options) = &item.options {
-            let weights = options.value.iter().any(|o| o.score.is_some());
-            let mut head = vec!["value"];
-            head.extend(self.langs.iter().map(String::as_str));
-            if weights {
-                head.push("score weight");
-            }
-            let rows = options
-                .value
-                .iter()
-                .map(|o| {
-                    let mut row = vec![vec![code(o.value.value.clone())]];
-                    row.extend(self.label_cells(Some(&o.label)));
-                    if weights {
-                        row.push(plain(
-                            o.score
-                                .as_ref()
-                                .map(|s| s.value.to_string())
-                                .unwrap_or_default(),
-                        ));
-                    }
-                    row
-                })
-                .collect();
-            let head: Vec<String> = head.iter().map(|h| (*h).to_owned()).collect();
-            let head: Vec<&str> = head.iter().map(String::as_str).collect();
-            self.table(&head, rows);
-        }
-        if let Some(labels) = &item.labels {
-            let mut head = vec!["scale point".to_owned()];
-            head.extend(self.langs.iter().cloned());
-            let rows = labels
-                .value
-                .iter()
-                .map(|l| {
-                    let mut row = vec![plain(l.value.value.to_string())];
-                    row.extend(self.label_cells(Some(&l.label)));
-                    row
-                })
-                .collect();
-            let head: Vec<&str> = head.iter().map(String::as_str).collect();
-            self.table(&head, rows);
-        }
-    }
-
-    /// The cells of a label, one per language.
-    fn label_cells(&self, label: Option<&Sp<Text>>) -> Vec<Inline> {
-        self.langs
-            .iter()
-            .map(|lang| {
-                plain(
-                    label
-                        .and_then(|l| l.value.get(lang))
-                        .cloned()
-                        .unwrap_or_default(),
-                )
-            })
-            .collect()
-    }
-
-    fn derived(&mut self) {
-        let doc = self.q.document();
-        if doc.derived.is_empty() {
-            return;
-        }
-        self.heading(2, plain("Derived values"), "derived");
-        self.para(plain(
-            "Values computed from the answers; they have no value while what they read is not known.",
-        ));
-        for d in &doc.derived {
-            self.one_derived(d);
-        }
-    }
-
-    fn one_derived(&mut self, d: &Derived) {
-        let id = &d.id.value;
-        let scope = d.scope.as_deref();
-        let kind = match (&d.value, &d.cases, &d.flags) {
-            (Some(_), _, _) => "a value",
-            (_, Some(_), _) => "a category",
-            _ => "a set of flags",
-        };
-        self.heading(
-            3,
-            vec![code(id.clone()), text(format!(" — {kind}"))],
-            &format!("derived-{id}"),
-        );
-        self.texts(&[("label", d.label.as_ref().map(|l| &l.value))]);
-        if let Some(value) = &d.value {
-            self.facts(vec![("value", condition(&value.value, scope))]);
-        }
-        if let Some(cases) = &d.cases {
-            self.para(plain(
-                "The first category whose condition holds is the value:",
-            ));
-            self.cases(&cases.value, scope);
-        }
-        if let Some(flags) = &d.flags {
-            self.para(plain("Every flag whose condition holds is in the set:"));
-            self.cases(&flags.value, scope);
-        }
-    }
-
-    fn cases(&mut self, cases: &[Case], scope: Option<&LocalScope>) {
-        let mut head = vec!["value".to_owned()];
-        head.extend(self.langs.iter().cloned());
-        head.push("when".to_owned());
-        let rows = cases
-            .iter()
-            .map(|c| {
-                let mut row = vec![vec![code(c.value.value.clone())]];
-                row.extend(self.label_cells(c.label.as_ref()));
-                row.push(condition(&c.when.value, scope));
-                row
-            })
-            .collect();
-        let head: Vec<&str> = head.iter().map(String::as_str).collect();
-        self.table(&head, rows);
-    }
-
-    fn scores(&mut self) {
-        let doc = self.q.document();
-        if doc.scores.is_empty() {
-            return;
-        }
-        self.heading(2, plain("Scores"), "scores");
-        for s in &doc.scores {
-            self.score(s);
-        }
-    }
-
-    fn score(&mut self, s: &Score) {
-        let id = &s.id.value;
-        let scope = s.scope.as_deref();
-        self.heading(
-            3,
-            vec![
-                code(id.clone()),
-                text(format!(" — {}", s.method.value.as_str())),
-            ],
-            &format!("score-{id}"),
-        );
-        self.texts(&[("label", s.label.as_ref().map(|l| &l.value))]);
-        let mut terms: Inline = Vec::new();
-        for (i, term) in s.over.value.iter().enumerate() {
-            if i > 0 {
-                terms.push(text("; "));
-            }
-            if names::parse(&term.value)
-                .is_some_and(|a| matches!(a.kind, vidare::expr::ast::AstKind::Ident(_)))
-            {
-                terms.push(code(names::qualify(&term.value, scope)));
-            } else {
-                terms.extend(words::words(&term.value, scope));
-            }
-        }
-        let count_as = |c: Option<&Sp<CountAs>>| {
-            plain(match c.map_or(CountAs::Missing, |c| c.value) {
-                CountAs::Missing => "as missing: left out",
-                CountAs::Zero => "as zero",
-            })
-        };
-        let least = match &s.min_answered {
-            Some(n) => format!("{} of {} terms", n.value, s.over.value.len()),
-            None => format!("all {} terms", s.over.value.len()),
-        };
-        self.facts(vec![
-            (
-                "method",
-                plain(match s.method.value {
-                    vidare::format::Method::Sum => "sum of the terms",
-                    vidare::format::Method::Count => "number of terms that are yes or not zero",
-                    vidare::format::Method::Mean => "mean of the terms with a value",
-                    vidare::format::Method::Min => "smallest term",
-                    vidare::format::Method::Max => "largest term",
-                }),
-            ),
-            ("terms", terms),
-            ("has a value when", plain(format!("{least} have a value"))),
-            ("a declined answer counts", count_as(s.declined.as_ref())),
-            ("“don't know” counts", count_as(s.dont_know.as_ref())),
-        ]);
-        if let Some(bands) = &s.bands {
-            let mut head = vec!["band".to_owned(), "from".to_owned(), "to".to_owned()];
-            head.extend(self.langs.iter().cloned());
-            let rows = bands
-                .value
-                .iter()
-                .map(|b| {
-                    let mut row = vec![
-                        vec![code(b.id.value.clone())],
-                        plain(b.min.value.to_string()),
-                        plain(b.max.value.to_string()),
-                    ];
-                    row.extend(self.label_cells(Some(&b.label)));
-                    row
-                })
-                .collect();
-            let head: Vec<&str> = head.iter().map(String::as_str).collect();
-            self.table(&head, rows);
-        }
-    }
-
-    fn triggers(&mut self) {
-        let doc = self.q.document();
-        if doc.triggers.is_empty() {
-            return;
-        }
-        self.heading(2, plain("Referral triggers"), "triggers");
-        self.para(plain(
-            "A trigger fires when its condition holds; the result then lists it with its \
-             urgency, where the person is referred, and the answers that made it fire.",
-        ));
-        let rows = doc
-            .triggers
-            .iter()
-            .map(|t| {
-                vec![
-                    vec![code(t.id.value.clone())],
-                    plain(t.urgency.value.as_str()),
-                    vec![code(t.refer_to.value.clone())],
-                    words::words(&t.when.value, t.scope.as_deref()),
-                ]
-            })
-            .collect();
-        self.table(&["trigger", "urgency", "refer to", "fires when"], rows);
-        for t in &doc.triggers {
-            let id = &t.id.value;
-            self.heading(3, vec![code(id.clone())], &format!("trigger-{id}"));
-            self.facts(vec![
-                ("urgency", plain(t.urgency.value.as_str())),
-                ("refer to", vec![code(t.refer_to.value.clone())]),
-                ("fires when", condition(&t.when.value, t.scope.as_deref())),
-            ]);
-            self.texts(&[("text", Some(&t.text.value))]);
-        }
-    }
-
-    fn ends(&mut self) {
-        let doc = self.q.document();
-        if doc.end.is_empty() {
-            return;
-        }
-        self.heading(2, plain("Early end"), "end");
-        self.para(plain(
-            "The interview ends before its last question when one of these holds.",
-        ));
-        for e in &doc.end {
-            let id = &e.id.value;
-            self.heading(3, vec![code(id.clone())], &format!("end-{id}"));
-            self.facts(vec![(
-                "ends when",
-                condition(&e.when.value, e.scope.as_deref()),
-            )]);
-            self.texts(&[("text", Some(&e.text.value))]);
-        }
     }
 }
 
-impl Doc<'_> {
-    /// "What is kept": every part of a result with what happens to it
-    /// after the conversation, then the questions in the statistics.
-    fn kept(&mut self) {
-        self.heading(2, plain("What is kept"), "kept");
-        self.para(words::kept_intro());
-        let parts: Vec<vidare::KeptPart<'_>> = self.q.kept_parts().collect();
-        let rows = parts
-            .iter()
-            .map(|part| {
-                vec![
-                    vec![code(part.id)],
-                    plain(words::part_kind(part.kind)),
-                    plain(words::kept_status(part)),
-                    words::kept_reveals(part),
-                    words::kept_reason(part),
-                ]
-            })
-            .collect();
-        self.table(&words::KEPT_HEAD, rows);
-        if parts.iter().any(|p| p.kept && !p.stored) {
-            self.para(plain(words::KEPT_LEFT_OUT));
-        }
-        let aggregate: Vec<&str> = parts.iter().filter(|p| p.aggregate).map(|p| p.id).collect();
-        self.para(words::aggregate(&aggregate));
+/// A declared language with its name and the status of its translation:
+/// `ar (Arabic): draft, not yet reviewed by an authorised translator; for
+/// the person only`.
+fn language_fact(t: &Terms, l: &vidare::language::Language, default: &str) -> String {
+    use vidare::language::{Audience, Direction, Status};
+    let mut notes: Vec<String> = Vec::new();
+    if l.code() == default {
+        notes.push(t.translation[0].into());
     }
+    match l.status() {
+        Status::Source => notes.push(t.translation[1].into()),
+        Status::Draft => notes.push(t.translation[2].into()),
+        Status::Reviewed => notes.push(
+            t.translation[3]
+                .replace("{by}", l.reviewed_by().unwrap_or_default())
+                .replace("{on}", l.reviewed_on().unwrap_or_default()),
+        ),
+    }
+    if l.audience() == Audience::Person {
+        notes.push(t.translation[4].into());
+    }
+    if l.direction() == Direction::Rtl {
+        notes.push(t.rtl.into());
+    }
+    format!("{} ({}): {}", l.code(), l.name(), notes.join(", "))
 }
 
-/// A condition in words, then as written.
-fn condition(src: &str, scope: Option<&LocalScope>) -> Inline {
-    let mut inline = words::words(src, scope);
-    inline.push(text(" — written "));
-    inline.push(code(names::one_line(src)));
-    inline
-}
-
-/// What an answer may be: range, length, weights, suggestion.
-fn answer_facts(item: &Item, scope: Option<&LocalScope>) -> Vec<(&'static str, Inline)> {
-    let mut rows = Vec::new();
-    let (min, max) = (
-        item.min.as_ref().map(|m| m.value),
-        item.max.as_ref().map(|m| m.value),
-    );
-    match (min, max) {
-        (Some(a), Some(b)) => rows.push(("range", plain(format!("{a} to {b}")))),
-        (Some(a), None) => rows.push(("range", plain(format!("at least {a}")))),
-        (None, Some(b)) => rows.push(("range", plain(format!("at most {b}")))),
-        (None, None) => {}
-    }
-    if flag(item.integer.as_ref()) {
-        rows.push(("whole numbers only", plain("yes")));
-    }
-    if item.kind.value == ItemKind::Text {
-        let longest = item.max_length.as_ref().map_or(2000, |m| m.value);
-        rows.push(("longest answer", plain(format!("{longest} characters"))));
-    }
-    if let Some(scores) = &item.scores {
-        rows.push((
-            "score weights",
-            plain(format!("yes {}, no {}", scores.value.yes, scores.value.no)),
-        ));
-    }
-    if let Some(from) = &item.suggested {
-        rows.push((
-            "suggested answer",
-            vec![
-                text("the derived value "),
-                code(names::qualify(&from.value, scope)),
-                text(", which the practitioner confirms or overrides"),
-            ],
-        ));
-    }
-    rows
-}
-
-/// Conditions added by expansion, in words.
-fn guards(guards: &[Guard]) -> Vec<(&'static str, Inline)> {
-    guards
-        .iter()
-        .map(|g| {
-            let cond = condition(&g.condition.value, g.scope.as_deref());
-            if g.must_hold {
-                ("also only when (from where it is used)", cond)
-            } else {
-                ("skipped when (an end of the included questionnaire)", cond)
-            }
-        })
-        .collect()
-}
-
-fn flag(value: Option<&Sp<bool>>) -> bool {
-    value.is_some_and(|v| v.value)
-}
-
-/// Ids as code, separated by commas.
-fn ids<'a>(items: impl Iterator<Item = &'a Item>) -> Inline {
-    ids_of(items.map(|i| i.id.value.clone()))
-}
-
-fn ids_of(ids: impl Iterator<Item = String>) -> Inline {
+/// Ids as code, separated by commas; the word for none when there are none.
+fn ids_of<'a>(t: &Terms, ids: impl Iterator<Item = &'a str>) -> Inline {
     let mut out = Vec::new();
     for (i, id) in ids.enumerate() {
         if i > 0 {
@@ -760,35 +293,85 @@ fn ids_of(ids: impl Iterator<Item = String>) -> Inline {
         }
         out.push(code(id));
     }
+    if out.is_empty() {
+        out.push(text(t.none));
+    }
     out
 }
 
-/// What kind of question an item is, in words.
-fn kind_words(kind: ItemKind) -> &'static str {
-    match kind {
-        ItemKind::Info => "information text, not a question",
-        ItemKind::YesNo => "yes/no question",
-        ItemKind::SingleChoice => "single choice",
-        ItemKind::MultipleChoice => "multiple choice",
-        ItemKind::Scale => "scale",
-        ItemKind::Number => "number",
-        ItemKind::Text => "free text",
-        ItemKind::Date => "date",
+/// The first sentence of a text, at most about 110 characters.
+fn first_sentence(text: &str) -> String {
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(' '))
+        .map_or(text.len(), |(i, _)| i + 1);
+    let sentence = &text[..end];
+    if sentence.chars().count() <= 110 {
+        return sentence.to_owned();
     }
+    let mut cut: String = sentence.chars().take(108).collect();
+    if let Some(space) = cut.rfind(' ') {
+        cut.truncate(space);
+    }
+    format!("{cut} …")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn load(path: &str) -> Questionnaire {
+        vidare::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+    }
+
+    fn all_text(blocks: &[Block]) -> String {
+        let mut out = String::new();
+        for b in blocks {
+            let spans: Vec<&Inline> = match b {
+                Block::Heading(_, i, _) | Block::Para(i) => vec![i],
+                Block::Table { head, rows } => head.iter().chain(rows.iter().flatten()).collect(),
+            };
+            for i in spans {
+                out.push_str(&words::plain(i));
+                out.push('\n');
+            }
+        }
+        out
+    }
+
     #[test]
-    fn the_violence_document_has_every_item_and_trigger() {
-        let q = vidare::load(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../questionnaires/violence-seven/1.0.0.yaml"),
-        )
-        .unwrap();
-        let blocks = document(&q);
+    fn the_violence_document_names_every_item_and_trigger_in_the_chosen_language() {
+        let q = load("../../questionnaires/violence-seven/2.0.0.yaml");
+        for lang in ["sv", "en"] {
+            let text = all_text(&document(&q, lang));
+            for item in q.items() {
+                assert!(text.contains(item.id()), "{lang}: `{}`", item.id());
+                assert!(
+                    text.contains(item.text(lang)),
+                    "{lang}: the text of `{}`",
+                    item.id()
+                );
+            }
+            for t in q.trigger_ids() {
+                assert!(text.contains(t), "{lang}: `{t}`");
+            }
+        }
+        let sv = all_text(&document(&q, "sv"));
+        for english in [
+            "Summary",
+            "shown when",
+            "answered by the practitioner",
+            " is yes",
+        ] {
+            assert!(!sv.contains(english), "`{english}` in the Swedish document");
+        }
+        assert!(sv.contains("Sammanfattning") && sv.contains("är ja"));
+    }
+
+    #[test]
+    fn the_summary_comes_first_and_orders_referrals_by_urgency() {
+        let q = load("../../questionnaires/violence-seven/2.0.0.yaml");
+        let blocks = document(&q, "en");
         let anchors: Vec<&str> = blocks
             .iter()
             .filter_map(|b| match b {
@@ -796,11 +379,25 @@ mod tests {
                 _ => None,
             })
             .collect();
-        for item in q.items() {
-            assert!(anchors.contains(&format!("item-{}", item.id()).as_str()));
-        }
-        for t in q.trigger_ids() {
-            assert!(anchors.contains(&format!("trigger-{t}").as_str()));
-        }
+        let at = |a: &str| anchors.iter().position(|x| *x == a).unwrap();
+        assert!(at("summary") < at("summary-triggers"));
+        assert!(at("summary-kept") < at("details"));
+        assert!(at("details") < at("triggers"));
+        let urgencies: Vec<usize> = blocks
+            .iter()
+            .skip_while(|b| !matches!(b, Block::Heading(_, _, a) if a == "summary-triggers"))
+            .find_map(|b| match b {
+                Block::Table { rows, .. } => Some(rows),
+                _ => None,
+            })
+            .unwrap()
+            .iter()
+            .map(|row| match row[0].first() {
+                Some(Span::Urgency(u, _)) => terms::urgency_index(*u),
+                other => panic!("no urgency: {other:?}"),
+            })
+            .collect();
+        assert!(urgencies.windows(2).all(|w| w[0] <= w[1]), "{urgencies:?}");
+        assert_eq!(urgencies.len(), q.trigger_ids().count());
     }
 }

@@ -15,20 +15,33 @@ use vidare::expr::ast::{Ast, AstKind, BinaryOp, UnaryOp};
 use vidare::format::LocalScope;
 use vidare::{KeptPart, PartKind};
 
+use super::terms::{Cond, Terms};
 use super::{Inline, Span};
 use crate::names;
 
-/// An expression in words; its source as code when it cannot be parsed.
-pub(crate) fn words(src: &str, scope: Option<&LocalScope>) -> Inline {
+/// An expression in the words of `terms`; its source as code when it
+/// cannot be parsed.
+pub(crate) fn words_in(src: &str, scope: Option<&LocalScope>, terms: &Terms) -> Inline {
     let Some(ast) = names::parse(src) else {
         return vec![Span::Code(names::one_line(src))];
     };
     let mut w = Writer {
         out: Vec::new(),
         scope,
+        t: terms,
     };
     w.cond(&ast, Ctx::Top);
     w.out
+}
+
+/// Running text as plain text (code without its marks).
+pub(crate) fn plain(inline: &Inline) -> String {
+    inline
+        .iter()
+        .map(|s| match s {
+            Span::Text(t) | Span::Code(t) | Span::Strong(t) | Span::Urgency(_, t) => t.as_str(),
+        })
+        .collect()
 }
 
 /// What an expression is part of, to decide on parentheses.
@@ -42,6 +55,7 @@ enum Ctx {
 struct Writer<'a> {
     out: Inline,
     scope: Option<&'a LocalScope>,
+    t: &'a Terms,
 }
 
 fn call(ast: &Ast) -> Option<(&str, &[Ast])> {
@@ -79,14 +93,14 @@ fn flipped(op: BinaryOp) -> BinaryOp {
     }
 }
 
-fn comparison(op: BinaryOp) -> Option<&'static str> {
+fn comparison(op: BinaryOp, c: &Cond) -> Option<&'static str> {
     Some(match op {
-        BinaryOp::Eq => " is ",
-        BinaryOp::Ne => " is not ",
-        BinaryOp::Lt => " is less than ",
-        BinaryOp::Le => " is at most ",
-        BinaryOp::Gt => " is more than ",
-        BinaryOp::Ge => " is at least ",
+        BinaryOp::Eq => c.is,
+        BinaryOp::Ne => c.is_not,
+        BinaryOp::Lt => c.less,
+        BinaryOp::Le => c.at_most,
+        BinaryOp::Gt => c.more,
+        BinaryOp::Ge => c.at_least,
         _ => return None,
     })
 }
@@ -132,7 +146,7 @@ impl Writer<'_> {
                 }
                 for (i, part) in parts.iter().enumerate() {
                     if i > 0 {
-                        self.text(", or ");
+                        self.text(self.t.cond.or);
                     }
                     self.cond(part, Ctx::Or);
                 }
@@ -145,7 +159,7 @@ impl Writer<'_> {
                 chain(ast, BinaryOp::And, &mut parts);
                 for (i, part) in parts.iter().enumerate() {
                     if i > 0 {
-                        self.text(" and ");
+                        self.text(self.t.cond.and);
                     }
                     self.cond(part, Ctx::And);
                 }
@@ -153,26 +167,27 @@ impl Writer<'_> {
             AstKind::Binary(BinaryOp::In, l, r) => match (&l.kind, &r.kind) {
                 (_, AstKind::List(items)) => {
                     self.value(l);
-                    self.text(" is one of ");
+                    self.text(self.t.cond.one_of);
                     for (i, item) in items.iter().enumerate() {
                         if i > 0 {
-                            self.text(if i + 1 == items.len() { " or " } else { ", " });
+                            let last = i + 1 == items.len();
+                            self.text(if last { self.t.cond.list_or } else { ", " });
                         }
                         self.value(item);
                     }
                 }
                 (AstKind::Str(_) | AstKind::Number(_), _) => {
                     self.value(r);
-                    self.text(" includes ");
+                    self.text(self.t.cond.includes);
                     self.value(l);
                 }
                 _ => {
                     self.value(l);
-                    self.text(" is in ");
+                    self.text(self.t.cond.is_in);
                     self.value(r);
                 }
             },
-            AstKind::Binary(op, l, r) if comparison(*op).is_some() => {
+            AstKind::Binary(op, l, r) if comparison(*op, &self.t.cond).is_some() => {
                 // Read from the side with the name: `3 <= x` is "x is at least 3".
                 let (op, l, r) = if is_literal(l) && !is_literal(r) {
                     (flipped(*op), r, l)
@@ -184,17 +199,18 @@ impl Writer<'_> {
                     return;
                 }
                 self.value(l);
-                self.text(comparison(op).unwrap_or(" is "));
+                self.text(comparison(op, &self.t.cond).unwrap_or(self.t.cond.is));
                 self.value(r);
             }
             AstKind::Unary(UnaryOp::Not, x) => self.not(x),
             AstKind::Call { name, args, .. } if args.len() == 1 => {
+                let c = &self.t.cond;
                 let phrase = match name.as_str() {
-                    "answered" => " has been answered",
-                    "declined" => " was declined (prefer not to answer)",
-                    "dont_know" => " was answered “don't know”",
-                    "shown" => " is shown",
-                    "known" => " has a value",
+                    "answered" => c.answered,
+                    "declined" => c.declined,
+                    "dont_know" => c.dont_know,
+                    "shown" => c.shown,
+                    "known" => c.known,
                     _ => {
                         self.value(ast);
                         return;
@@ -205,10 +221,10 @@ impl Writer<'_> {
             }
             AstKind::Ident(_) => {
                 self.value(ast);
-                self.text(" is yes");
+                self.text(self.t.cond.is_yes);
             }
-            AstKind::Bool(true) => self.text("always"),
-            AstKind::Bool(false) => self.text("never"),
+            AstKind::Bool(true) => self.text(self.t.always),
+            AstKind::Bool(false) => self.text(self.t.never),
             _ => self.value(ast),
         }
     }
@@ -216,12 +232,13 @@ impl Writer<'_> {
     /// `!x` in words.
     fn not(&mut self, x: &Ast) {
         if let Some((name, [arg])) = call(x) {
+            let c = &self.t.cond;
             let phrase = match name {
-                "answered" => Some(" has not been answered"),
-                "declined" => Some(" was not declined"),
-                "dont_know" => Some(" was not answered “don't know”"),
-                "shown" => Some(" is not shown"),
-                "known" => Some(" has no value"),
+                "answered" => Some(c.not_answered),
+                "declined" => Some(c.not_declined),
+                "dont_know" => Some(c.not_dont_know),
+                "shown" => Some(c.not_shown),
+                "known" => Some(c.not_known),
                 _ => None,
             };
             if let Some(phrase) = phrase {
@@ -232,25 +249,26 @@ impl Writer<'_> {
         }
         if let AstKind::Ident(_) = x.kind {
             self.value(x);
-            self.text(" is no");
+            self.text(self.t.cond.is_no);
             return;
         }
-        self.text("not (");
+        self.text(self.t.cond.not);
         self.cond(x, Ctx::Top);
         self.text(")");
     }
 
     /// `count(a, b, ...) >= n` as "at least n of these hold: (a; b)".
     fn count(&mut self, op: BinaryOp, n: f64, args: &[Ast]) {
+        let q = &self.t.cond.quantity;
         let quantity = match op {
-            BinaryOp::Eq => "exactly",
-            BinaryOp::Ne => "other than",
-            BinaryOp::Lt => "fewer than",
-            BinaryOp::Le => "at most",
-            BinaryOp::Gt => "more than",
-            _ => "at least",
+            BinaryOp::Eq => q[0],
+            BinaryOp::Ne => q[1],
+            BinaryOp::Lt => q[2],
+            BinaryOp::Le => q[3],
+            BinaryOp::Gt => q[4],
+            _ => q[5],
         };
-        self.text(&format!("{quantity} {n} of these hold: ("));
+        self.text(&format!("{quantity} {n} {}", self.t.cond.of_these_hold));
         for (i, arg) in args.iter().enumerate() {
             if i > 0 {
                 self.text("; ");
@@ -273,8 +291,8 @@ impl Writer<'_> {
     fn value(&mut self, ast: &Ast) {
         match &ast.kind {
             AstKind::Ident(name) => self.name(name),
-            AstKind::Bool(true) => self.text("yes"),
-            AstKind::Bool(false) => self.text("no"),
+            AstKind::Bool(true) => self.text(self.t.yes),
+            AstKind::Bool(false) => self.text(self.t.no),
             AstKind::Number(n) => self.text(&n.to_string()),
             AstKind::Str(s) => self.text(&format!("“{s}”")),
             AstKind::List(items) => self.list(items, ", "),
@@ -289,7 +307,7 @@ impl Writer<'_> {
                 self.operand(r, p, matches!(op, BinaryOp::Sub | BinaryOp::Div));
             }
             AstKind::Call { name, args, .. } if name == "count" => {
-                self.text("the number of these that hold: (");
+                self.text(self.t.cond.number_of);
                 for (i, arg) in args.iter().enumerate() {
                     if i > 0 {
                         self.text("; ");
@@ -328,67 +346,41 @@ impl Writer<'_> {
 }
 
 /// The opening of "What is kept".
-pub(crate) fn kept_intro() -> Inline {
-    vec![
-        Span::Text(
-            "What may be kept of an interview after the conversation (the stored record: what "
-                .into(),
-        ),
-        Span::Code("vidare run --result".into()),
-        Span::Text(
-            " writes and what the server keeps when it closes a session), as the compiler's \
-             disclosure analysis finds it. An answer marked "
-                .into(),
-        ),
-        Span::Code("retention: conversation".into()),
-        Span::Text(
-            " is used during the conversation only. A kept part that may reveal such an \
-             answer (a question through whether it was asked) is stored only when its \
-             definition says why, with "
-                .into(),
-        ),
-        Span::Code("reveals: { reason: ... }".into()),
-        Span::Text(".".into()),
-    ]
+pub(crate) fn kept_intro(t: &Terms) -> Inline {
+    let mut out = Vec::new();
+    for (k, piece) in t.kept_intro.split('`').enumerate() {
+        if k % 2 == 1 {
+            out.push(Span::Code(piece.to_owned()));
+        } else if !piece.is_empty() {
+            out.push(Span::Text(piece.to_owned()));
+        }
+    }
+    out
 }
 
-/// Said under the table when a part is kept but left out.
-pub(crate) const KEPT_LEFT_OUT: &str = "Parts marked “left out” may reveal answers used only \
-    in the conversation and do not say why: this format 1 file still loads (warning V030), \
-    but they are not stored. In format 2 they are an error (V029).";
-
-/// The head of the table of parts.
-pub(crate) const KEPT_HEAD: [&str; 5] = [
-    "part",
-    "kind",
-    "after the conversation",
-    "may reveal (used only in the conversation)",
-    "reason given",
-];
-
 /// What kind of part of a result it is.
-pub(crate) fn part_kind(kind: PartKind) -> &'static str {
-    match kind {
-        PartKind::Question => "question",
-        PartKind::Derived => "derived value",
-        PartKind::Score => "score",
-        PartKind::Trigger => "trigger",
-        PartKind::End => "early end",
-    }
+pub(crate) fn part_kind(t: &Terms, kind: PartKind) -> &'static str {
+    t.part_kinds[match kind {
+        PartKind::Question => 0,
+        PartKind::Derived => 1,
+        PartKind::Score => 2,
+        PartKind::Trigger => 3,
+        PartKind::End => 4,
+    }]
 }
 
 /// What happens to a part after the conversation.
-pub(crate) fn kept_status(part: &KeptPart<'_>) -> &'static str {
+pub(crate) fn kept_status(t: &Terms, part: &KeptPart<'_>) -> &'static str {
     match (part.kept, part.stored) {
-        (false, _) => "used only in the conversation",
-        (true, true) => "kept and stored",
-        (true, false) => "kept, but left out of the stored record",
+        (false, _) => t.not_kept_summary,
+        (true, true) => t.kept_summary,
+        (true, false) => t.left_out_summary,
     }
 }
 
 /// The conversation-only questions a kept part may reveal; nothing for a
 /// part that is not kept, which reveals nothing after the conversation.
-pub(crate) fn kept_reveals(part: &KeptPart<'_>) -> Inline {
+pub(crate) fn kept_reveals(t: &Terms, part: &KeptPart<'_>) -> Inline {
     if !part.kept || part.reveals.is_empty() {
         return vec![Span::Text("–".into())];
     }
@@ -400,7 +392,7 @@ pub(crate) fn kept_reveals(part: &KeptPart<'_>) -> Inline {
         out.push(Span::Code((*id).to_owned()));
     }
     if part.reveals_more {
-        out.push(Span::Text(", and more".into()));
+        out.push(Span::Text(t.and_more.into()));
     }
     out
 }
@@ -411,14 +403,12 @@ pub(crate) fn kept_reason(part: &KeptPart<'_>) -> Inline {
 }
 
 /// The questions counted in the aggregate statistics.
-pub(crate) fn aggregate(ids: &[&str]) -> Inline {
+pub(crate) fn aggregate(t: &Terms, ids: &[&str]) -> Inline {
     if ids.is_empty() {
-        return vec![Span::Text(
-            "No question is counted in the aggregate statistics.".into(),
-        )];
+        return vec![Span::Text(t.aggregate_none.into())];
     }
     let mut out = vec![
-        Span::Text("Counted, without the person, in the aggregate statistics (".into()),
+        Span::Text(format!("{} (", t.aggregate_intro)),
         Span::Code("aggregate: true".into()),
         Span::Text("): ".into()),
     ];
@@ -436,13 +426,12 @@ pub(crate) fn aggregate(ids: &[&str]) -> Inline {
 mod tests {
     use super::*;
 
+    fn words(src: &str, scope: Option<&LocalScope>) -> Inline {
+        words_in(src, scope, &super::super::terms::EN)
+    }
+
     fn plain(src: &str) -> String {
-        words(src, None)
-            .iter()
-            .map(|s| match s {
-                Span::Text(t) | Span::Code(t) | Span::Strong(t) => t.as_str(),
-            })
-            .collect()
+        super::plain(&words(src, None))
     }
 
     #[test]
@@ -481,6 +470,23 @@ mod tests {
             "(a - (b - c)) * 2 is more than 1"
         );
         assert_eq!(plain("x != y"), "x is not y");
+    }
+
+    #[test]
+    fn conditions_read_as_swedish_sentences() {
+        let sv = |src: &str| super::plain(&words_in(src, None, &super::super::terms::SV));
+        assert_eq!(
+            sv(r#"alone == false || interpreter == "relative""#),
+            "alone är nej, eller interpreter är “relative”"
+        );
+        assert_eq!(
+            sv("!answered(x) && y >= 2"),
+            "x har inte besvarats och y är minst 2"
+        );
+        assert_eq!(
+            sv("count(a == true, b) >= 1"),
+            "minst 1 av dessa gäller: (a är ja; b är ja)"
+        );
     }
 
     #[test]

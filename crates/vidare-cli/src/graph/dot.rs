@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::{EdgeKind, Graph, Node, Shape};
+use super::{EdgeKind, Graph, Node, Shape, wrap_at_most};
+use crate::doc::terms::{URGENCY_COLOURS, urgency_index};
 
 pub(super) fn render(g: &Graph) -> String {
     let mut out = String::new();
@@ -17,19 +18,25 @@ pub(super) fn render(g: &Graph) -> String {
     let grouped: Vec<usize> = g.groups.iter().flat_map(|gr| gr.nodes.clone()).collect();
     for (n, node) in g.nodes.iter().enumerate() {
         if !grouped.contains(&n) {
-            let _ = writeln!(out, "  {}", node_line(node));
+            let _ = writeln!(out, "  {}", node_line(g, node));
         }
     }
     for group in &g.groups {
         let _ = writeln!(out, "  subgraph cluster_{} {{", group.key);
-        let _ = writeln!(out, "    label=\"{}\";", escape(&group.label));
+        let mut label = escape(&group.label);
+        if !group.instances.is_empty() {
+            let keys = group.instances.join(", ");
+            let line = g.terms.template_instances.replace("{keys}", &keys);
+            let _ = write!(label, "\\n{}", escape(&line));
+        }
+        let _ = writeln!(out, "    label=\"{label}\";");
         if group.section {
             out.push_str("    style=rounded; color=gray50;\n");
         } else {
             out.push_str("    style=dashed; color=gray70;\n");
         }
         for &n in &group.nodes {
-            let _ = writeln!(out, "    {}", node_line(&g.nodes[n]));
+            let _ = writeln!(out, "    {}", node_line(g, &g.nodes[n]));
         }
         out.push_str("  }\n");
     }
@@ -46,10 +53,16 @@ pub(super) fn render(g: &Graph) -> String {
                     .join("\\l")
                     + "\\l"
             ),
+            EdgeKind::Otherwise => format!(
+                "[style=dashed, color=gray30, fontcolor=gray30, label=\"{}\"]",
+                escape(&e.label.join(" "))
+            ),
             EdgeKind::Reads => "[style=dashed, color=gray45, arrowhead=vee]".to_owned(),
-            EdgeKind::Suggests => "[style=dotted, color=blue, fontcolor=blue, arrowhead=vee, \
-                                   constraint=false, label=\"suggested answer\"]"
-                .to_owned(),
+            EdgeKind::Suggests => format!(
+                "[style=dotted, color=blue, fontcolor=blue, arrowhead=vee, \
+                 constraint=false, label=\"{}\"]",
+                escape(&e.label.join(" "))
+            ),
         };
         let _ = writeln!(out, "  {from} -> {to} {attrs};");
     }
@@ -57,10 +70,22 @@ pub(super) fn render(g: &Graph) -> String {
     out
 }
 
-fn node_line(node: &Node) -> String {
-    let mut label = escape(&node.id);
+/// A node: its text (wrapped), then its id and kind.
+fn node_line(g: &Graph, node: &Node) -> String {
+    let mut label = wrap_at_most(node.title(), 40, 3)
+        .iter()
+        .map(|l| escape(l))
+        .collect::<Vec<_>>()
+        .join("\\n");
+    let mut second = Vec::new();
+    if node.text.is_some() {
+        second.push(escape(&node.id));
+    }
     if !node.detail.is_empty() {
-        let _ = write!(label, "\\n{}", escape(&node.detail));
+        second.push(escape(&node.detail));
+    }
+    if !second.is_empty() {
+        let _ = write!(label, "\\n{}", second.join(" · "));
     }
     let shape = match node.shape {
         Shape::Start | Shape::Finish => "circle",
@@ -72,8 +97,15 @@ fn node_line(node: &Node) -> String {
         Shape::End => "octagon",
     };
     let mut attrs = format!("shape={shape}");
+    if let Some(u) = node.urgency {
+        let (fill, stroke) = URGENCY_COLOURS[urgency_index(u)];
+        let _ = write!(
+            attrs,
+            ", fillcolor=\"{fill}\", color=\"{stroke}\", penwidth=2"
+        );
+    }
     if node.unreachable {
-        label.push_str("\\nnever shown");
+        let _ = write!(label, " · {}", escape(g.terms.never_shown));
         attrs.push_str(", style=\"filled,dashed\", color=red, fontcolor=red");
     }
     if let Some(text) = &node.text {

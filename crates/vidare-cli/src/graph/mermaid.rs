@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::{EdgeKind, Graph, Node, Shape};
+use super::{EdgeKind, Graph, Node, Shape, wrap_at_most};
+use crate::doc::terms::{URGENCY_COLOURS, urgency_index};
 
 pub(super) fn render(g: &Graph) -> String {
     let mut out = String::new();
@@ -13,25 +14,26 @@ pub(super) fn render(g: &Graph) -> String {
     let grouped: Vec<usize> = g.groups.iter().flat_map(|gr| gr.nodes.clone()).collect();
     for (n, node) in g.nodes.iter().enumerate() {
         if !grouped.contains(&n) && node.shape == Shape::Start {
-            let _ = writeln!(out, "  {}", node_line(node));
+            let _ = writeln!(out, "  {}", node_line(g, node));
         }
     }
     for group in &g.groups {
-        let _ = writeln!(
-            out,
-            "  subgraph {}[\"{}\"]",
-            group.key,
-            escape(&group.label)
-        );
+        let mut label = escape(&group.label);
+        if !group.instances.is_empty() {
+            let keys = group.instances.join(", ");
+            let line = g.terms.template_instances.replace("{keys}", &keys);
+            let _ = write!(label, "<br/>{}", escape(&line));
+        }
+        let _ = writeln!(out, "  subgraph {}[\"{label}\"]", group.key);
         out.push_str("    direction TB\n");
         for &n in &group.nodes {
-            let _ = writeln!(out, "    {}", node_line(&g.nodes[n]));
+            let _ = writeln!(out, "    {}", node_line(g, &g.nodes[n]));
         }
         out.push_str("  end\n");
     }
     for (n, node) in g.nodes.iter().enumerate() {
         if !grouped.contains(&n) && node.shape != Shape::Start {
-            let _ = writeln!(out, "  {}", node_line(node));
+            let _ = writeln!(out, "  {}", node_line(g, node));
         }
     }
     for e in &g.edges {
@@ -45,8 +47,9 @@ pub(super) fn render(g: &Graph) -> String {
         let _ = match (e.kind, label.is_empty()) {
             (EdgeKind::Flow, true) => writeln!(out, "  {from} --> {to}"),
             (EdgeKind::Flow, false) => writeln!(out, "  {from} -->|\"{label}\"| {to}"),
+            (EdgeKind::Otherwise, _) => writeln!(out, "  {from} -. \"{label}\" .-> {to}"),
             (EdgeKind::Reads, _) => writeln!(out, "  {from} -.-> {to}"),
-            (EdgeKind::Suggests, _) => writeln!(out, "  {from} -.->|\"suggested answer\"| {to}"),
+            (EdgeKind::Suggests, _) => writeln!(out, "  {from} -.->|\"{label}\"| {to}"),
         };
     }
     let unreachable: Vec<&str> = g
@@ -61,16 +64,52 @@ pub(super) fn render(g: &Graph) -> String {
         );
         let _ = writeln!(out, "  class {} unreachable", unreachable.join(","));
     }
+    urgency_classes(&mut out, g);
     out
 }
 
-fn node_line(node: &Node) -> String {
-    let mut label = escape(&node.id);
+/// Each referral filled with its urgency's colour.
+fn urgency_classes(out: &mut String, g: &Graph) {
+    use vidare::format::Urgency;
+    for u in [Urgency::Immediate, Urgency::Soon, Urgency::Routine] {
+        let keys: Vec<&str> = g
+            .nodes
+            .iter()
+            .filter(|n| n.urgency == Some(u))
+            .map(|n| n.key.as_str())
+            .collect();
+        if keys.is_empty() {
+            continue;
+        }
+        let (fill, stroke) = URGENCY_COLOURS[urgency_index(u)];
+        let _ = writeln!(
+            out,
+            "  classDef {} fill:{fill},stroke:{stroke},stroke-width:2px",
+            u.as_str()
+        );
+        let _ = writeln!(out, "  class {} {}", keys.join(","), u.as_str());
+    }
+}
+
+/// A node: its text (wrapped), then its id and kind.
+fn node_line(g: &Graph, node: &Node) -> String {
+    let mut label = wrap_at_most(node.title(), 40, 3)
+        .iter()
+        .map(|l| escape(l))
+        .collect::<Vec<_>>()
+        .join("<br/>");
+    let mut second = Vec::new();
+    if node.text.is_some() {
+        second.push(escape(&node.id));
+    }
     if !node.detail.is_empty() {
-        let _ = write!(label, "<br/>{}", escape(&node.detail));
+        second.push(escape(&node.detail));
     }
     if node.unreachable {
-        label.push_str("<br/>never shown");
+        second.push(escape(g.terms.never_shown));
+    }
+    if !second.is_empty() {
+        let _ = write!(label, "<br/>{}", second.join(" · "));
     }
     let (open, close) = match node.shape {
         Shape::Start | Shape::Finish => ("((", "))"),
