@@ -264,7 +264,10 @@ fn whole_totals_are_integers_in_results_and_stored_records_and_older_ones_still_
     assert_eq!(score("part"), "7");
     assert_eq!(score("total"), "null");
     let text = serde_json::to_string(&s.result()).unwrap();
-    assert!(text.contains(r#""value":11"#), "prorated 10.5 rounds to 11: {text}");
+    assert!(
+        text.contains(r#""value":11"#),
+        "prorated 10.5 rounds to 11: {text}"
+    );
     assert!(!text.contains(".0,") && !text.contains(".0}"), "{text}");
 
     let stored = serde_json::to_string(&s.stored_record()).unwrap();
@@ -275,4 +278,54 @@ fn whole_totals_are_integers_in_results_and_stored_records_and_older_ones_still_
     assert_ne!(older, text);
     let read: vidare::Outcome = serde_json::from_str(&older).unwrap();
     assert_eq!(read, s.result());
+}
+
+/// The fenced YAML block of `doc` whose text contains `marker`.
+fn doc_block(doc: &str, marker: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(doc);
+    let text = std::fs::read_to_string(path).unwrap();
+    text.split("```yaml\n")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("\n```").map(|(block, _)| block))
+        .find(|block| block.contains(marker))
+        .unwrap_or_else(|| panic!("no block with {marker} in {doc}"))
+        .to_owned()
+}
+
+#[test]
+fn the_drinking_screen_of_the_docs_scores_as_its_cases_say() {
+    let source = doc_block("docs/format.md", "id: drinking-screen");
+    let q = vidare::compile(&source, "drinking-screen.yaml").unwrap();
+    assert!(q.warnings().is_empty(), "{:?}", q.warnings());
+    let cases = doc_block(
+        "docs/testing.md",
+        "# tests/scoring.yaml beside drinking-screen/1.0.0.yaml",
+    );
+    let file = vidare::testing::parse_test_file(&cases, "scoring.yaml").unwrap();
+    let reports = vidare::testing::run_file(&q, &file);
+    assert_eq!(reports.len(), 4);
+    for report in &reports {
+        assert!(report.passed(), "{report:#?}");
+    }
+}
+
+#[test]
+fn a_score_may_read_a_later_score_but_not_itself() {
+    // `plain` reads `combined`, defined after it: scores are computed in
+    // the order they depend on each other, not as listed.
+    let later = SCREEN.replace(
+        "  - id: plain\n    method: sum\n    over: [often, amount, binge]",
+        "  - id: plain\n    method: sum\n    over: [combined]",
+    );
+    assert_ne!(later, SCREEN);
+    let q = vidare::compile(&later, "screen.yaml").unwrap();
+    let mut s = Session::new(&q);
+    s.answer("often", "never").unwrap();
+    s.answer("worried", true).unwrap();
+    assert_eq!(score(&s, "plain"), Some(2.0));
+
+    let cycle = SCREEN.replace("over: [total, worried]", "over: [combined, worried]");
+    let err = vidare::compile(&cycle, "screen.yaml").unwrap_err();
+    let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["V012"]);
 }
