@@ -329,3 +329,17 @@ fn a_score_may_read_a_later_score_but_not_itself() {
     let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["V012"]);
 }
+
+#[test]
+fn a_weighted_choice_compared_with_a_number_is_pointed_at_its_weight() {
+    let source = SCREEN.replace("weight(binge) >= 1", "binge >= 1");
+    let err = vidare::compile(&source, "screen.yaml").unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!(d.code.as_str(), "V014");
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "a choice is compared with `==` and an option value; for the weight of the chosen option write `weight(binge)`"
+        )
+    );
+}

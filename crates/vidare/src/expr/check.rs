@@ -5,8 +5,8 @@
 
 use super::ast::{Ast, AstKind, BinaryOp, Span, UnaryOp};
 use super::typed::{Arith, Cmp, Domain, Expr, Rounding, StateTest, Symbol, Ty, Val};
-use crate::compile::suggest::suggestions_left;
 use crate::diagnostic::{Code, did_you_mean};
+use crate::suggest::suggestions_left;
 
 /// What names mean where an expression is checked.
 pub(crate) trait Scope {
@@ -249,11 +249,21 @@ impl Checker<'_> {
         if ty == Ty::Num {
             return Some(expr);
         }
-        let help = match ty {
-            Ty::Choice(_) => {
+        let help = match (ty, &expr, &ast.kind) {
+            // An item whose options carry weights: its weight is the number meant.
+            (Ty::Choice(_) | Ty::Set(_), Expr::Sym(Symbol::Item(i)), AstKind::Ident(name))
+                if self.scope.weights(*i).iter().all(Option::is_some) =>
+            {
+                Some(format!(
+                    "a choice is compared with `==` and an option value; for the weight of the chosen option write `weight({name})`"
+                ))
+            }
+            (Ty::Choice(_), _, _) => {
                 Some("a choice is compared with `==` and an option value, not with numbers".into())
             }
-            Ty::Bool => Some("a yes/no value is compared with `== true` or `== false`".into()),
+            (Ty::Bool, _, _) => {
+                Some("a yes/no value is compared with `== true` or `== false`".into())
+            }
             _ => None,
         };
         self.error(
