@@ -434,7 +434,7 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
     serde_json::to_string_pretty(diagnostics).unwrap_or_else(|_| "[]".to_owned())
 }
 
-pub(crate) use crate::compile::suggest::did_you_mean;
+pub(crate) use crate::suggest::did_you_mean;
 
 #[cfg(test)]
 mod tests {

@@ -278,7 +278,7 @@ fn closest(primary: &str) -> Option<&'static str> {
     if let Some((_, short)) = LONG_FORMS.iter().find(|(long, _)| *long == primary) {
         return Some(short);
     }
-    crate::compile::suggest::did_you_mean(primary, KNOWN.iter().map(|(c, _)| *c))
+    crate::suggest::did_you_mean(primary, KNOWN.iter().map(|(c, _)| *c))
 }
 
 /// Three-letter ISO 639-2 codes (bibliographic and terminological) of

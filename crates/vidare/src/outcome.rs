@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::expr::eval::{eval, explain};
 use crate::expr::typed::{Symbol, Val};
 use crate::format::{Retention, Urgency};
-use crate::questionnaire::{BandDef, Compiled, DerivedRule, ScoreDef, Term};
+use crate::questionnaire::{Compiled, DerivedRule, Term, band_of};
 use crate::session::{Session, contribution};
 use crate::value::{Response, Value};
 
@@ -414,12 +414,6 @@ impl Session {
         seen.sort_unstable();
         seen
     }
-}
-
-/// The band a score's value falls in: the last whose range holds it, so a
-/// value on a shared bound goes to the higher band.
-pub(crate) fn band_of(def: &ScoreDef, v: f64) -> Option<&BandDef> {
-    def.bands.iter().rev().find(|b| b.min <= v && v <= b.max)
 }
 
 /// Lists reused for the evidence of every trigger of one result.

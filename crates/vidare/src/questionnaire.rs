@@ -60,10 +60,10 @@ pub(crate) struct Compiled {
     pub(crate) item_index: rustc_hash::FxHashMap<Arc<str>, u32>,
     pub(crate) schedule: Schedule,
     /// The conditions as flat programs, for the session's hot path.
-    pub(crate) flat: crate::compile::flatten::Flat,
+    pub(crate) flat: Flat,
     pub(crate) warnings: Vec<crate::diagnostic::Diagnostic>,
     /// What is kept after the conversation and what it may reveal.
-    pub(crate) disclosure: crate::compile::disclosure::Disclosure,
+    pub(crate) disclosure: crate::kept::Disclosure,
     /// The document after templates and includes were expanded.
     pub(crate) document: crate::format::Document,
 }
@@ -627,4 +627,22 @@ impl<'q> ItemRef<'q> {
             .suggested
             .map(|d| self.q.derived[d as usize].id.as_str())
     }
+}
+
+/// The band a score's value falls in: the last whose range holds it, so a
+/// value on a shared bound goes to the higher band.
+pub(crate) fn band_of(def: &ScoreDef, v: f64) -> Option<&BandDef> {
+    def.bands.iter().rev().find(|b| b.min <= v && v <= b.max)
+}
+
+/// Each condition's program, by the position of the condition.
+#[derive(Debug, Default)]
+pub(crate) struct Flat {
+    pub(crate) programs: crate::expr::program::Programs,
+    /// Per item, its visibility condition.
+    pub(crate) item_when: Vec<Option<crate::expr::program::Prog>>,
+    /// Per derived value, its expression or one program per case or flag.
+    pub(crate) derived: Vec<Vec<crate::expr::program::Prog>>,
+    pub(crate) triggers: Vec<crate::expr::program::Prog>,
+    pub(crate) ends: Vec<crate::expr::program::Prog>,
 }

@@ -11,6 +11,16 @@ use crate::outcome::{Outcome, QuestionnaireRef};
 use crate::session::Session;
 use crate::value::Event;
 
+/// Whether a digest mismatch between recording and definition is accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DigestPolicy {
+    /// A mismatch is an error (the default): the definition was edited after release.
+    #[default]
+    Require,
+    /// Replay anyway, e.g. to see what an unreleased edit does.
+    Allow,
+}
+
 /// The only recording format version this crate reads and writes.
 pub const RECORDING_FORMAT: u32 = 1;
 
@@ -92,7 +102,7 @@ impl Recording {
     pub fn resume(
         &self,
         registry: &crate::registry::Registry,
-        policy: crate::analysis::DigestPolicy,
+        policy: DigestPolicy,
     ) -> Result<Session, Error> {
         let pinned = &self.questionnaire;
         let q = registry.get(&pinned.id, &pinned.version)?;
@@ -107,7 +117,7 @@ impl Recording {
     pub fn resume_on(
         &self,
         questionnaire: &crate::questionnaire::Questionnaire,
-        policy: crate::analysis::DigestPolicy,
+        policy: DigestPolicy,
     ) -> Result<Session, Error> {
         let pinned = &self.questionnaire;
         if pinned.id != questionnaire.id() || pinned.version != questionnaire.version() {
@@ -121,17 +131,31 @@ impl Recording {
                 )],
             });
         }
-        if pinned.digest != questionnaire.digest()
-            && policy == crate::analysis::DigestPolicy::Require
-        {
-            return Err(Error::DigestMismatch {
-                id: pinned.id.clone(),
-                version: pinned.version.clone(),
-                recorded: pinned.digest.clone(),
-                actual: questionnaire.digest().to_owned(),
-            });
-        }
+        self.check_digest(questionnaire, policy)?;
         Session::resume(questionnaire, self.events())
+    }
+
+    /// Whether `questionnaire` still has the definition the recording
+    /// pins, as `policy` asks: one check for resuming and replaying.
+    ///
+    /// # Errors
+    /// [`Error::DigestMismatch`] when the digests differ and `policy` is
+    /// [`DigestPolicy::Require`].
+    pub fn check_digest(
+        &self,
+        questionnaire: &crate::questionnaire::Questionnaire,
+        policy: DigestPolicy,
+    ) -> Result<(), Error> {
+        let pinned = &self.questionnaire;
+        if pinned.digest == questionnaire.digest() || policy == DigestPolicy::Allow {
+            return Ok(());
+        }
+        Err(Error::DigestMismatch {
+            id: pinned.id.clone(),
+            version: pinned.version.clone(),
+            recorded: pinned.digest.clone(),
+            actual: questionnaire.digest().to_owned(),
+        })
     }
 
     /// The events without their times.

@@ -3,7 +3,7 @@
 //! nothing is built, nothing is allocated.
 
 use crate::expr::typed::Val;
-use crate::outcome::band_of;
+use crate::questionnaire::band_of;
 use crate::session::Session;
 
 /// A score as it stands now, borrowed from the session's questionnaire.

@@ -15,15 +15,7 @@ use crate::registry::Registry;
 use crate::session::Session;
 use crate::value::Value;
 
-/// Whether a digest mismatch between recording and definition is accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DigestPolicy {
-    /// A mismatch is an error (the default): the definition was edited after release.
-    #[default]
-    Require,
-    /// Replay anyway, e.g. to see what an unreleased edit does.
-    Allow,
-}
+pub use crate::recording::DigestPolicy;
 
 /// What replaying a recording gave.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -167,14 +159,7 @@ pub fn replay(
 ) -> Result<ReplayReport, Error> {
     let pinned = &recording.questionnaire;
     let q = registry.get(&pinned.id, &pinned.version)?;
-    if q.digest() != pinned.digest && policy == DigestPolicy::Require {
-        return Err(Error::DigestMismatch {
-            id: pinned.id.clone(),
-            version: pinned.version.clone(),
-            recorded: pinned.digest.clone(),
-            actual: q.digest().to_owned(),
-        });
-    }
+    recording.check_digest(q, policy)?;
     Ok(replay_on(q, recording))
 }
 

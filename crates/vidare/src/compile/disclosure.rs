@@ -9,7 +9,7 @@
 //!
 //! The schedule is a topological order of every node, so one walk over it
 //! computes, for each node, the conversation-only items a reader of it
-//! learns about (named up to [`NAMED`], then "and more"): linear in the
+//! learns about (named up to [`NAMED`](crate::kept::NAMED), then "and more"): linear in the
 //! questionnaire. A kept part that reveals something is stored only when
 //! its definition says so with `reveals`; once stored, reading it reveals
 //! nothing beyond what the stored record already holds.
@@ -20,98 +20,12 @@ use crate::diagnostic::Location;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::expr::typed::Symbol;
 use crate::format::{Document, ItemKind, LocalScope, Retention, Reveals};
+use crate::kept::{Disclosure, Part, Revealed};
 use crate::questionnaire::{ItemDef, Node, Schedule};
 use crate::yaml::Sp;
 
-/// How many revealed items are named before "and more".
-const NAMED: usize = 16;
-
 /// How many of them are also shown with their source line.
 const RELATED: usize = 3;
-
-/// Conversation-only items a reader learns about: ascending item indices,
-/// at most [`NAMED`] of them, and whether there were others.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Revealed {
-    pub(crate) items: Vec<u32>,
-    pub(crate) more: bool,
-}
-
-impl Revealed {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    fn add(&mut self, other: &Revealed) {
-        if other.is_empty() {
-            return;
-        }
-        let mut merged = Vec::with_capacity((self.items.len() + other.items.len()).min(NAMED));
-        let mut more = self.more || other.more;
-        let (mut a, mut b) = (self.items.iter().peekable(), other.items.iter().peekable());
-        loop {
-            let next = match (a.peek().copied(), b.peek().copied()) {
-                (Some(&x), Some(&y)) if x == y => {
-                    a.next();
-                    b.next();
-                    x
-                }
-                (Some(&x), Some(&y)) if x < y => {
-                    a.next();
-                    x
-                }
-                (_, Some(&y)) => {
-                    b.next();
-                    y
-                }
-                (Some(&x), None) => {
-                    a.next();
-                    x
-                }
-                (None, None) => break,
-            };
-            if merged.len() == NAMED {
-                more = true;
-                break;
-            }
-            merged.push(next);
-        }
-        self.items = merged;
-        self.more = more;
-    }
-
-    fn single(item: u32) -> Revealed {
-        Revealed {
-            items: vec![item],
-            more: false,
-        }
-    }
-}
-
-/// What the analysis found about one item, derived value, score, trigger
-/// or end condition.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Part {
-    /// Whether it is in the stored record.
-    pub(crate) stored: bool,
-    /// Whether its definition keeps it (`retention: keep`, the default).
-    pub(crate) kept: bool,
-    /// The conversation-only items it reveals (for an item: through its
-    /// condition; a conversation-only item also reveals itself).
-    pub(crate) reveals: Revealed,
-    /// The reason its `reveals` gives, when it has one.
-    pub(crate) reason: Option<String>,
-}
-
-/// The analysis of a whole questionnaire, by kind and index.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Disclosure {
-    pub(crate) items: Vec<Part>,
-    pub(crate) derived: Vec<Part>,
-    pub(crate) scores: Vec<Part>,
-    pub(crate) triggers: Vec<Part>,
-    pub(crate) ends: Vec<Part>,
-}
 
 /// One kept-or-not part as declared: where it is and what it says.
 struct Declared<'a> {
@@ -513,7 +427,7 @@ impl<'a> Declarations<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{NAMED, Revealed};
+    use crate::kept::{NAMED, Revealed};
 
     fn set(items: &[u32]) -> Revealed {
         Revealed {

@@ -652,7 +652,7 @@ fn suggestion(
     item: &ItemDef,
 ) -> Option<u32> {
     let Some(Symbol::Derived(d)) = scope.lookup(&at.value) else {
-        let names = if super::suggest::suggestions_left() {
+        let names = if crate::suggest::suggestions_left() {
             scope.names()
         } else {
             Vec::new()

@@ -1,20 +1,9 @@
 //! The flat programs the session evaluates on every answer, built once from
 //! the compiled conditions (see `expr::program`).
 
-use crate::expr::program::{Prog, Programs};
+use crate::expr::program::Programs;
+use crate::questionnaire::Flat;
 use crate::questionnaire::{DerivedDef, DerivedRule, EndDef, ItemDef, TriggerDef};
-
-/// Each condition's program, by the position of the condition.
-#[derive(Debug, Default)]
-pub(crate) struct Flat {
-    pub(crate) programs: Programs,
-    /// Per item, its visibility condition.
-    pub(crate) item_when: Vec<Option<Prog>>,
-    /// Per derived value, its expression or one program per case or flag.
-    pub(crate) derived: Vec<Vec<Prog>>,
-    pub(crate) triggers: Vec<Prog>,
-    pub(crate) ends: Vec<Prog>,
-}
 
 pub(crate) fn flatten(
     items: &[ItemDef],

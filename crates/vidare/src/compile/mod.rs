@@ -20,7 +20,6 @@ mod items;
 mod numbers;
 mod ranges;
 mod reach;
-pub(crate) mod suggest;
 mod symbols;
 
 use std::path::{Path, PathBuf};
@@ -174,7 +173,7 @@ impl Compiler {
     /// there were no errors (warnings are also kept on it).
     #[must_use]
     pub fn check(&self, source: &str, file: &str) -> (Option<Questionnaire>, Vec<Diagnostic>) {
-        let _budget = suggest::CompileBudget::start();
+        let _budget = crate::suggest::CompileBudget::start();
         let includes = expand::Includes {
             root: self.include_root.clone(),
             stack: Vec::new(),

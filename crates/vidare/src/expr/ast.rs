@@ -108,23 +108,7 @@ impl BinaryOp {
     }
 }
 
-/// Hard limits that keep parsing bounded whatever the input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExprLimits {
-    /// Longest expression text accepted, in bytes.
-    pub max_len: usize,
-    /// Deepest nesting of parentheses, operators and calls accepted.
-    pub max_depth: usize,
-}
-
-impl Default for ExprLimits {
-    fn default() -> Self {
-        ExprLimits {
-            max_len: 4096,
-            max_depth: 128,
-        }
-    }
-}
+pub use crate::limits::ExprLimits;
 
 /// Why an expression could not be parsed, written for methodologists.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -213,7 +213,7 @@ impl fmt::Display for CaseReport {
 pub fn run_file(q: &Questionnaire, file: &TestFile) -> Vec<CaseReport> {
     // "Did you mean" for unknown ids in the cases shares one budget, as in
     // a compile, however many cases name unknown ids.
-    let _budget = crate::compile::suggest::CompileBudget::start();
+    let _budget = crate::suggest::CompileBudget::start();
     file.cases.iter().map(|case| run_case(q, case)).collect()
 }
 
