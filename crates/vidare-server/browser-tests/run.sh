@@ -3,6 +3,8 @@
 # fonts if they are missing, and playwright-core from package-lock.json, then runs the Rust
 # test that starts the server binary and drives an interview through the
 # page in headless Chromium. Screenshots land in target/browser-artifacts/.
+# Then renders the review documents (vidare doc, vidare graph) to PNG in
+# target/review-artifacts/ (crates/vidare-cli/tests/review_render.rs).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -27,3 +29,6 @@ PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 echo "== browser test"
 cd ../../..
 VIDARE_BROWSER_TESTS=1 cargo test --locked -p vidare-server --test browser -- --nocapture
+
+echo "== review documents (vidare doc and graph of violence-seven, PNGs in target/review-artifacts/)"
+VIDARE_BROWSER_TESTS=1 cargo test --locked -p vidare-cli --test review_render -- --ignored --nocapture
