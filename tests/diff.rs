@@ -206,6 +206,10 @@ const CASES: &[(&str, &[Expected])] = &[
         ],
     ),
     (
+        "score-hidden",
+        &[(K::ScoreFormulaChanged, Major, "wellbeing")],
+    ),
+    (
         "score-terms-reordered",
         &[(K::ScoreFormulaChanged, Patch, "wellbeing")],
     ),

@@ -343,3 +343,40 @@ fn a_weighted_choice_compared_with_a_number_is_pointed_at_its_weight() {
         )
     );
 }
+
+#[test]
+fn an_item_a_rule_may_skip_can_count_zero_in_the_possible_range() {
+    let source = |policy: &str| {
+        format!(
+            "format: 2\nid: r\nversion: 1.0.0\ntitle: {{ en: R }}\nlanguages: [en]\n\
+             default_language: en\nsections:\n  - id: main\n    items:\n\
+             \x20     - {{ id: a, kind: scale, min: 1, max: 3, text: {{ en: A }} }}\n\
+             \x20     - {{ id: b, kind: scale, min: 1, max: 3, when: a >= 2, text: {{ en: B }} }}\n\
+             scores:\n  - id: total\n    method: sum\n    over: [a, b]\n{policy}\
+             \x20   bands:\n\
+             \x20     - {{ id: low, min: 2, max: 4, label: {{ en: Low }} }}\n\
+             \x20     - {{ id: high, min: 5, max: 6, label: {{ en: High }} }}\n"
+        )
+    };
+    // Both terms answered: 2 to 6, every score in a band.
+    let plain = vidare::compile(&source(""), "r.yaml").unwrap();
+    assert!(plain.warnings().is_empty(), "{:?}", plain.warnings());
+    // `a` 1 hides `b`, which then counts 0: the total 1 is in no band.
+    let zero = vidare::compile(&source("    hidden: zero\n"), "r.yaml").unwrap();
+    let messages: Vec<(&str, &str)> = zero
+        .warnings()
+        .iter()
+        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [(
+            "V032",
+            "the score 1 belongs to no band: `total` can be as low as 1, and `low` starts at 2"
+        )]
+    );
+    let mut s = Session::new(&zero);
+    s.answer("a", 1).unwrap();
+    assert_eq!(score(&s, "total"), Some(1.0));
+    assert!(s.result().scores[0].band.is_none());
+}

@@ -76,7 +76,7 @@
 //! | derived value removed, or its rule changed (value, cases, flags, case order of `cases`) | major | |
 //! | order of `flags` cases changed | patch | a set has no order |
 //! | score added | minor | |
-//! | score removed; method, terms, `min_answered`, `declined` or `dont_know` changed | major | |
+//! | score removed; method, terms, `min_answered`, `declined`, `dont_know` or `hidden` changed | major | |
 //! | score terms reordered only | patch | every method is order-independent |
 //! | band added, removed, or its `min`/`max` changed | major | a result's band changes |
 //! | trigger added | major | it can fire on a recorded session: a referral that was not there |
@@ -257,7 +257,8 @@ pub enum ChangeKind {
     ScoreAdded,
     /// A score was removed.
     ScoreRemoved,
-    /// A score's method, terms, `min_answered`, `declined` or `dont_know` changed.
+    /// A score's method, terms, `min_answered`, `declined`, `dont_know` or
+    /// `hidden` changed.
     ScoreFormulaChanged,
     /// A band was added to a score.
     BandAdded,
@@ -2462,6 +2463,7 @@ impl Differ {
         for (part, x, y) in [
             ("declined", count_as(&o.declined), count_as(&n.declined)),
             ("dont_know", count_as(&o.dont_know), count_as(&n.dont_know)),
+            ("hidden", count_as(&o.hidden), count_as(&n.hidden)),
         ] {
             if x != y {
                 let (x, y) = (word(&x), word(&y));
