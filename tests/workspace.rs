@@ -38,3 +38,5 @@ mod test_steps;
 mod test_expectations;
 // Scoring: items a rule skipped as 0, rounding, weights, scores of scores, whole numbers in JSON.
 mod scoring;
+// The core's modules use only their own layer and those below.
+mod layers;

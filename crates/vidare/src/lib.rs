@@ -91,7 +91,7 @@ pub use stored::{StoredRecord, Tally};
 pub use summary::ScoreView;
 pub use value::{Event, Response, Value};
 pub use view::ResultView;
-pub use yaml::Limits;
+pub use limits::Limits;
 
 /// The JSON Schema of the recording format.
 #[cfg(feature = "schema")]
