@@ -264,7 +264,7 @@ fn markup_in_texts_is_escaped_in_every_format() {
     );
     let mermaid = graph(path, "mermaid");
     assert!(
-        mermaid.contains("#lt;script#gt;x#lt;/script#gt; & #quot;co#quot; #124; #35;1"),
+        mermaid.contains("#lt;script#gt;x#lt;/script#gt; #38; #quot;co#quot; #124; #35;1"),
         "{mermaid}"
     );
     let dot = graph(path, "dot");
@@ -299,4 +299,14 @@ fn unreachable_items_are_marked() {
             .any(|n| n.attribute("stroke") == Some("#c00")),
         "{svg}"
     );
+}
+
+/// The example in docs/cli.md is the fixture's output.
+#[test]
+fn the_example_in_the_docs_is_the_output() {
+    let docs = common::read("docs/cli.md");
+    let section = &docs[docs.find("## `vidare graph`").unwrap()..];
+    let start = section.find("```text\n---\n").unwrap() + "```text\n".len();
+    let example = &section[start..start + section[start..].find("```\n").unwrap()];
+    assert_eq!(example, graph_in(WELLBEING, "mermaid", "en"));
 }

@@ -45,8 +45,8 @@ fn save(args: &[&str], path: &Path) -> String {
     stdout
 }
 
-/// Renders `page` to `png` at `width` × `height` in headless Chromium.
-fn screenshot(page: &Path, png: &Path, width: u32, height: u32) {
+/// Headless Chromium with its own profile, told to do `what` with `page`.
+fn chromium(page: &Path, what: &[String]) {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(CHROMIUM)
         .args([
@@ -60,8 +60,7 @@ fn screenshot(page: &Path, png: &Path, width: u32, height: u32) {
             "--hide-scrollbars",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("--window-size={width},{height}"))
+        .args(what)
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium runs");
@@ -71,6 +70,17 @@ fn screenshot(page: &Path, png: &Path, width: u32, height: u32) {
         page.display(),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Renders `page` to `png` at `width` × `height`.
+fn screenshot(page: &Path, png: &Path, width: u32, height: u32) {
+    chromium(
+        page,
+        &[
+            format!("--screenshot={}", png.display()),
+            format!("--window-size={width},{height}"),
+        ],
+    );
     let bytes = std::fs::read(png).unwrap();
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{}", png.display());
     // The size in the IHDR chunk.
@@ -79,6 +89,24 @@ fn screenshot(page: &Path, png: &Path, width: u32, height: u32) {
     assert_eq!((be(16), be(20)), (width, height), "{}", png.display());
     // A white page of this size compresses to a few kilobytes.
     assert!(bytes.len() > 20_000, "{} looks empty", png.display());
+}
+
+/// How many pages `page` prints on (Chromium's default, US Letter).
+fn printed_pages(page: &Path) -> usize {
+    let pdf = page.with_extension("pdf");
+    chromium(
+        page,
+        &[
+            "--no-pdf-header-footer".to_owned(),
+            format!("--print-to-pdf={}", pdf.display()),
+        ],
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    // Each page object says `/Type /Page`; the page tree says `/Pages`.
+    bytes
+        .windows(12)
+        .filter(|w| w.starts_with(b"/Type /Page") && w[11] != b's')
+        .count()
 }
 
 /// A size in whole pixels, rounded up.
@@ -181,6 +209,13 @@ fn review_documents_render_in_headless_chromium() {
                     "{name}: no {urgency} in the page"
                 );
             }
+            // The summary prints on one page, the whole document on six.
+            let summary = &html[..html.find("<h2 id=\"details\">").unwrap()];
+            let summary_path = dir.join(format!("{name}-summary.html"));
+            std::fs::write(&summary_path, format!("{summary}</body>\n</html>\n")).unwrap();
+            assert_eq!(printed_pages(&summary_path), 1, "{name}: the summary");
+            let pages = printed_pages(&html_path);
+            assert!(pages <= 6, "{name}: {pages} printed pages");
             // The first screen is the summary; the second the whole page.
             screenshot(&html_path, &dir.join(format!("{name}-doc.png")), 1280, 1800);
             screenshot(

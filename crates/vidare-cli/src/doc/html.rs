@@ -31,7 +31,8 @@ white-space: nowrap; }
 .urgency-soon { background: #fff1dc; border-color: #d9730d; color: #7a3f06; }
 .urgency-routine { background: #e6eefb; border-color: #2f5fae; color: #1f3f75; }
 @page { margin: 12mm; }
-@media print { body { max-width: none; margin: 0; padding: 0; font-size: 8pt; } \
+@media print { body { max-width: none; margin: 0; padding: 0; font-size: 8pt; line-height: 1.3; } \
+th, td { padding: .1rem .35rem; } \
 h1 { font-size: 1.4rem; margin: 0 0 .4rem; } h2 { margin-top: 1rem; } h3 { margin: .7rem 0 .25rem; } \
 table { margin: .25rem 0 .5rem; } h2, h3, h4 { break-after: avoid; } \
 #details { break-before: page; } tr { break-inside: avoid; } }

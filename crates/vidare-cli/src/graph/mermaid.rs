@@ -123,13 +123,15 @@ fn node_line(g: &Graph, node: &Node) -> String {
     format!("{}{open}\"{label}\"{close}", node.key)
 }
 
-/// Text inside a quoted Mermaid label: quotes, pipes, angle brackets and
-/// `#` as Mermaid's entity codes.
+/// Text inside a quoted Mermaid label: quotes, pipes, angle brackets, `&`
+/// and `#` as Mermaid's entity codes (so no text is read as markup or as
+/// an entity).
 fn escape(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         match c {
             '#' => out.push_str("#35;"),
+            '&' => out.push_str("#38;"),
             '"' => out.push_str("#quot;"),
             '|' => out.push_str("#124;"),
             '<' => out.push_str("#lt;"),
