@@ -76,6 +76,16 @@ pub(crate) struct Ui {
     pub(crate) phrases_fell_back: &'static str,
     /// Interpreter mode: `{practitioner}` and `{person}`.
     pub(crate) interpreter: &'static str,
+    pub(crate) not_accepted: &'static str,
+    pub(crate) must_be: &'static str,
+    pub(crate) not_offered: &'static str,
+    pub(crate) unknown_command: &'static str,
+    pub(crate) only_option: &'static str,
+    pub(crate) options_numbered: &'static str,
+    pub(crate) by_value: &'static str,
+    pub(crate) or_value: &'static str,
+    pub(crate) line_too_long: &'static str,
+    pub(crate) not_utf8: &'static str,
 }
 
 const EN: Ui = Ui {
@@ -148,6 +158,16 @@ const EN: Ui = Ui {
     draft_note: "NOTE for the practitioner: the {name} ({lang}) texts are a draft translation that no authorised translator has checked; do not rely on them with clients before review.",
     phrases_fell_back: "NOTE: there are no {lang} words for the answers (yes, no, prefer not to answer ...); they are shown in {practitioner}.",
     interpreter: "Interpreter mode: the practitioner reads {practitioner}, the person reads {person} (the lines marked {person}:).",
+    not_accepted: "not accepted",
+    must_be: "the answer must be {what}",
+    not_offered: "\"{what}\" is not offered for this question",
+    unknown_command: "a line that starts with `:` is a command, and this is none; the commands are {commands}",
+    only_option: "the only option is number 1",
+    options_numbered: "the options are numbered 1 to {n}",
+    by_value: "to give an option by its value, type `=` before it (`={value}`)",
+    or_value: "or give an option's value",
+    line_too_long: "line {n} of standard input is longer than {max} bytes; give one answer per line",
+    not_utf8: "line {n} of standard input is not UTF-8 text",
 };
 
 const SV: Ui = Ui {
@@ -220,6 +240,16 @@ const SV: Ui = Ui {
     draft_note: "OBS för handläggaren: texterna för {lang} ({name}) är ett utkast till översättning som ingen auktoriserad översättare har granskat; lita inte på dem med klienter före granskning.",
     phrases_fell_back: "OBS: det finns inga ord på {lang} för svaren (ja, nej, vill inte svara ...); de visas på {practitioner}.",
     interpreter: "Tolkläge: handläggaren läser {practitioner}, personen läser {person} (raderna märkta {person}:).",
+    not_accepted: "inte godtaget",
+    must_be: "svaret ska vara {what}",
+    not_offered: "\"{what}\" finns inte för den här frågan",
+    unknown_command: "en rad som börjar med `:` är ett kommando, och det här är inget; kommandona är {commands}",
+    only_option: "det enda alternativet är nummer 1",
+    options_numbered: "alternativen är numrerade 1 till {n}",
+    by_value: "skriv `=` före ett värde för att ange alternativet med sitt värde (`={value}`)",
+    or_value: "eller ange ett alternativs värde",
+    line_too_long: "rad {n} i standard input är längre än {max} byte; ge ett svar per rad",
+    not_utf8: "rad {n} i standard input är inte UTF-8-text",
 };
 
 /// The words for `lang`: Swedish for `sv`, English otherwise.

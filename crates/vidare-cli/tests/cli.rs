@@ -483,8 +483,8 @@ fn back_and_refused_answers_are_asked_again() {
     );
     assert_eq!(code, 0, "{stderr}");
     insta::assert_snapshot!(stderr, @r#"
-    not accepted: invalid answer to `alone`: expected yes or no (true or false)
-    not accepted: `alone` does not offer "prefer not to answer"
+    not accepted: the answer must be yes / no
+    not accepted: "Prefer not to answer" is not offered for this question
     "#);
     assert!(stdout.contains("No referral was triggered."), "{stdout}");
     assert!(

@@ -231,12 +231,24 @@ fn a_swedish_run_shows_no_english_engine_words() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/questionnaires/wellbeing-check/1.0.0.yaml"
     );
-    // Declined and "don't know": the score has no value, and says why.
+    // Two refusals, then declined and "don't know": the score has no
+    // value, and says why.
     let (_, missing, stderr) = output(
         vidare()
             .args(["run", wellbeing, "--lang", "sv"])
-            .write_stdin(":decline\n:dontknow\n:skip\n"),
+            .write_stdin(":skip\n9\n:decline\n:dontknow\n:skip\n"),
     );
+    assert_eq!(
+        stderr,
+        "inte godtaget: \"Hoppa över\" finns inte för den här frågan\n\
+         inte godtaget: alternativen är numrerade 1 till 3, eller ange ett alternativs värde\n"
+    );
+    for english in ["not accepted", "does not offer", "invalid answer"] {
+        assert!(
+            !stderr.contains(english),
+            "{english:?} in a Swedish run:\n{stderr}"
+        );
+    }
     assert!(
         missing.contains("bara 0 av 2 delar har ett värde; minst 1 behövs"),
         "{missing}{stderr}"

@@ -7,6 +7,7 @@
 use vidare::{ItemKind, ItemRef, Value};
 
 use super::Command;
+use crate::ui::Ui;
 
 /// The commands as typed.
 pub(crate) const COMMANDS: &str = ":back, :decline, :dontknow, :skip or :quit";
@@ -15,12 +16,13 @@ pub(crate) const COMMANDS: &str = ":back, :decline, :dontknow, :skip or :quit";
 /// suggested answer when there is one.
 ///
 /// # Errors
-/// The message for an unknown `:command`, which never repeats the line.
+/// An unknown `:command` or a number outside the list; the refusal never
+/// repeats the line.
 pub(crate) fn parse(
     item: ItemRef<'_>,
     line: &str,
     suggestion: Option<&Value>,
-) -> Result<Command, String> {
+) -> Result<Command, Refusal> {
     let line = line.trim();
     if let Some(command) = line.strip_prefix(':') {
         return match command.trim().to_lowercase().as_str() {
@@ -30,9 +32,7 @@ pub(crate) fn parse(
             "skip" => Ok(Command::Skip),
             "quit" => Ok(Command::Quit),
             // The line is not repeated: it may be an answer.
-            _ => Err(format!(
-                "a line that starts with `:` is a command, and this is none; the commands are {COMMANDS}"
-            )),
+            _ => Err(Refusal::UnknownCommand),
         };
     }
     if line.is_empty() {
@@ -75,7 +75,7 @@ fn number(line: &str) -> Value {
 ///
 /// # Errors
 /// A number outside the list. The message does not repeat the line.
-fn option(item: ItemRef<'_>, text: &str) -> Result<String, String> {
+fn option(item: ItemRef<'_>, text: &str) -> Result<String, Refusal> {
     if let Some(value) = text.strip_prefix('=') {
         return Ok(value.trim().to_owned());
     }
@@ -92,21 +92,46 @@ fn option(item: ItemRef<'_>, text: &str) -> Result<String, String> {
 
 /// Why a number is no option: the numbers there are, and how to type a
 /// value that is written in digits.
-fn out_of_list(item: ItemRef<'_>, count: usize) -> String {
-    let numbered = if count == 1 {
-        "the only option is number 1".to_owned()
-    } else {
-        format!("the options are numbered 1 to {count}")
-    };
-    match item
-        .options()
-        .find(|o| o.value.bytes().all(|b| b.is_ascii_digit()))
-    {
-        Some(o) => format!(
-            "{numbered}; to give an option by its value, type `=` before it (`={}`)",
-            o.value
-        ),
-        None => format!("{numbered}, or give an option's value"),
+fn out_of_list(item: ItemRef<'_>, count: usize) -> Refusal {
+    Refusal::OutOfList {
+        count,
+        digits: item
+            .options()
+            .find(|o| o.value.bytes().all(|b| b.is_ascii_digit()))
+            .map(|o| o.value.to_owned()),
+    }
+}
+
+/// Why a typed line is no response, said in the interview's language.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Refusal {
+    /// A `:` line that is no command.
+    UnknownCommand,
+    /// A number outside the list; `digits` is an option value written in
+    /// digits, which would be typed with `=`.
+    OutOfList {
+        count: usize,
+        digits: Option<String>,
+    },
+}
+
+impl Refusal {
+    /// The message, without the line that was typed.
+    pub(crate) fn message(&self, ui: &Ui) -> String {
+        match self {
+            Refusal::UnknownCommand => ui.unknown_command.replace("{commands}", COMMANDS),
+            Refusal::OutOfList { count, digits } => {
+                let numbered = if *count == 1 {
+                    ui.only_option.to_owned()
+                } else {
+                    ui.options_numbered.replace("{n}", &count.to_string())
+                };
+                match digits {
+                    Some(value) => format!("{numbered}; {}", ui.by_value.replace("{value}", value)),
+                    None => format!("{numbered}, {}", ui.or_value),
+                }
+            }
+        }
     }
 }
 
@@ -167,8 +192,12 @@ mod tests {
         );
         let refused = parse(interpreter, "9", None).unwrap_err();
         assert_eq!(
-            refused,
+            refused.message(crate::ui::for_language("en")),
             "the options are numbered 1 to 3, or give an option's value"
+        );
+        assert_eq!(
+            refused.message(crate::ui::for_language("sv")),
+            "alternativen är numrerade 1 till 3, eller ange ett alternativs värde"
         );
     }
 
@@ -181,7 +210,9 @@ mod tests {
             parse(alone, ":DontKnow", None),
             Ok(Command::DontKnow)
         ));
-        let unknown = parse(alone, ":my partner hits me", None).unwrap_err();
+        let unknown = parse(alone, ":my partner hits me", None)
+            .unwrap_err()
+            .message(crate::ui::for_language("en"));
         assert!(unknown.contains(":quit"), "{unknown}");
         assert!(!unknown.contains("partner"), "{unknown}");
         let suggested = Value::Bool(false);

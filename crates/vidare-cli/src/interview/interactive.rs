@@ -415,7 +415,7 @@ fn typed(asking: &Asking<'_>) -> Result<Command, InquireError> {
         }
         match input::parse(item, &line, None) {
             Ok(command) => return Ok(command),
-            Err(message) => eprintln!("not accepted: {message}"),
+            Err(refusal) => eprintln!("{}: {}", ui.not_accepted, refusal.message(ui)),
         }
     }
 }

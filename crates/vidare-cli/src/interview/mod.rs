@@ -450,6 +450,12 @@ fn interview(
         let Some(command) = frontend.ask(out, &asking)? else {
             return Ok(End::InputEnded(id));
         };
+        let offered = match command {
+            Command::Decline => Some(ui.decline),
+            Command::DontKnow => Some(ui.dont_know),
+            Command::Skip => Some(ui.skip),
+            _ => None,
+        };
         let applied = match command {
             Command::Answer(value) => session.answer(&id, value),
             Command::Back => session.back(),
@@ -461,7 +467,11 @@ fn interview(
         refused = match applied {
             Ok(()) => None,
             Err(error) => {
-                eprintln!("not accepted: {error}");
+                eprintln!(
+                    "{}: {}",
+                    ui.not_accepted,
+                    refusal_text(&error, session.questionnaire().item(&id), offered, lang, ui)
+                );
                 Some(id)
             }
         };
@@ -505,4 +515,24 @@ fn announce(
     }
     *announced = now;
     Ok(())
+}
+
+/// Why the core refused a response, in the interview's language: what the
+/// question accepts, or that it does not offer the command given. Other
+/// refusals cannot happen in an interview that asks the current question;
+/// they keep the core's words.
+fn refusal_text(
+    error: &vidare::Error,
+    item: Option<ItemRef<'_>>,
+    offered: Option<&str>,
+    lang: &str,
+    ui: &Ui,
+) -> String {
+    match (error.kind(), offered, item) {
+        (vidare::ErrorKind::InvalidAnswer, _, Some(item)) => {
+            ui.must_be.replace("{what}", &show::accepts(item, lang, ui))
+        }
+        (vidare::ErrorKind::NotOffered, Some(what), _) => ui.not_offered.replace("{what}", what),
+        _ => error.to_string(),
+    }
 }

@@ -81,17 +81,17 @@ impl<R: BufRead> Frontend for Scripted<R> {
                 Line::Text(line) => {
                     match input::parse(asking.item, &line, asking.suggestion.as_ref()) {
                         Ok(command) => return Ok(Some(command)),
-                        Err(message) => message,
+                        Err(refusal) => refusal.message(asking.ui),
                     }
                 }
-                Line::TooLong => format!(
-                    "line {} of standard input is longer than {MAX_LINE} bytes; \
-                     give one answer per line",
-                    self.read
-                ),
-                Line::NotUtf8 => format!("line {} of standard input is not UTF-8 text", self.read),
+                Line::TooLong => asking
+                    .ui
+                    .line_too_long
+                    .replace("{n}", &self.read.to_string())
+                    .replace("{max}", &MAX_LINE.to_string()),
+                Line::NotUtf8 => asking.ui.not_utf8.replace("{n}", &self.read.to_string()),
             };
-            eprintln!("not accepted: {message}");
+            eprintln!("{}: {message}", asking.ui.not_accepted);
         }
     }
 
