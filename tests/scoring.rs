@@ -380,3 +380,30 @@ fn an_item_a_rule_may_skip_can_count_zero_in_the_possible_range() {
     assert_eq!(score(&s, "total"), Some(1.0));
     assert!(s.result().scores[0].band.is_none());
 }
+
+#[test]
+fn a_rounded_term_is_whole_so_bands_meet_at_whole_numbers() {
+    let source = |term: &str| {
+        format!(
+            "format: 2\nid: r\nversion: 1.0.0\ntitle: {{ en: R }}\nlanguages: [en]\n\
+             default_language: en\nsections:\n  - id: main\n    items:\n\
+             \x20     - {{ id: a, kind: scale, min: 0, max: 9, text: {{ en: A }} }}\n\
+             scores:\n  - id: total\n    method: sum\n    over: ['{term}']\n\
+             \x20   bands:\n\
+             \x20     - {{ id: low, min: 0, max: 7, label: {{ en: Low }} }}\n\
+             \x20     - {{ id: high, min: 8, max: 10, label: {{ en: High }} }}\n"
+        )
+    };
+    for rounded in ["round(a * 10 / 9)", "floor(a * 10 / 9)", "ceil(a * 10 / 9)"] {
+        let q = vidare::compile(&source(rounded), "r.yaml").unwrap();
+        assert!(q.warnings().is_empty(), "{rounded}: {:?}", q.warnings());
+    }
+    // Without rounding, 7.7 lies between the bands.
+    let codes: Vec<String> = vidare::compile(&source("a * 10 / 9"), "r.yaml")
+        .unwrap_err()
+        .diagnostics()
+        .iter()
+        .map(|d| d.code.as_str().to_owned())
+        .collect();
+    assert_eq!(codes, ["V021"]);
+}
