@@ -259,3 +259,18 @@ fn a_swedish_run_shows_no_english_engine_words() {
         }
     }
 }
+
+#[test]
+fn check_warns_that_the_values_read_as_list_numbers() {
+    let (code, stdout, stderr) = output(vidare().args(["check", NUMBERED]));
+    assert_eq!(code, 0, "a warning only: {stdout}{stderr}");
+    let said = format!("{stdout}{stderr}");
+    assert!(
+        said.contains(
+            "warning[V037]: the option value \"1\" of `worry` is also the number of option \"0\" in the list: a typed `1` means \"0\""
+        ),
+        "{said}"
+    );
+    // `worries` (values "0" to "2") gets its own warning, once.
+    assert_eq!(said.matches("warning[V037]").count(), 2, "{said}");
+}
