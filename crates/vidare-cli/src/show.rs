@@ -123,15 +123,11 @@ pub(crate) fn question(asking: &Asking<'_>) -> String {
             let _ = writeln!(s, "  {theirs}");
         }
     }
+    // Options by number and label: the values are the questionnaire's ids,
+    // which a caseworker need not read (they can still be typed after `=`).
     for (n, option) in item.options().enumerate() {
         let theirs = beside(person, |l| option.label(l).to_owned());
-        let _ = writeln!(
-            s,
-            "  {}. {} – {}{theirs}",
-            n + 1,
-            option.value,
-            option.label(lang)
-        );
+        let _ = writeln!(s, "  {}. {}{theirs}", n + 1, option.label(lang));
     }
     for (point, label) in item.scale_labels(lang) {
         let theirs = beside(person, |l| {
