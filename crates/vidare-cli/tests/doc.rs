@@ -113,12 +113,15 @@ fn the_framing_words_follow_the_language() {
 fn conditions_are_written_out_in_words() {
     let markdown = doc_in(SHIPPED[0], "markdown", "en");
     assert!(
-        markdown.contains("| `alone` is no, or `interpreter` is “relative” |"),
+        markdown
+            .contains("| `alone` is no, or `interpreter` is “A relative or a child interprets” |"),
         "{markdown}"
     );
     let swedish = doc_in(SHIPPED[0], "markdown", "sv");
     assert!(
-        swedish.contains("| `alone` är nej, eller `interpreter` är “relative” |"),
+        swedish.contains(
+            "| `alone` är nej, eller `interpreter` är “En anhörig eller ett barn tolkar” |"
+        ),
         "{swedish}"
     );
     // A template is written once, with its instances named; inside it,

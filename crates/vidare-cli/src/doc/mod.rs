@@ -111,6 +111,8 @@ pub(crate) struct Doc<'q> {
     seen: Vec<(String, usize)>,
     /// The prefixes of the instances of templates written once.
     instances: Vec<String>,
+    /// The labels of values, for conditions.
+    labels: words::Labels,
     /// Those of them after the first of their template.
     later: Vec<String>,
 }
@@ -125,6 +127,7 @@ pub(crate) fn document(q: &Questionnaire, lang: &str) -> Vec<Block> {
         unreachable: names::unreachable(q),
         seen: Vec::new(),
         instances: instances(q).concat(),
+        labels: words::labels(q, lang),
         later: instances(q)
             .into_iter()
             .flat_map(|r| r.into_iter().skip(1))
@@ -209,7 +212,7 @@ impl Doc<'_> {
 
     /// A condition in words.
     fn cond(&self, src: &str, scope: Option<&LocalScope>) -> Inline {
-        words::words_in(src, scope, self.t)
+        words::words_with(src, scope, self.t, Some(&self.labels))
     }
 
     /// A label in the chosen language, then the id as small code.

@@ -22,6 +22,17 @@ use crate::names;
 /// An expression in the words of `terms`; its source as code when it
 /// cannot be parsed.
 pub(crate) fn words_in(src: &str, scope: Option<&LocalScope>, terms: &Terms) -> Inline {
+    words_with(src, scope, terms, None)
+}
+
+/// An expression in the words of `terms`, a text compared with a choice
+/// or a category written as the label it stands for.
+pub(crate) fn words_with(
+    src: &str,
+    scope: Option<&LocalScope>,
+    terms: &Terms,
+    labels: Option<&Labels>,
+) -> Inline {
     let Some(ast) = names::parse(src) else {
         return vec![Span::Code(names::one_line(src))];
     };
@@ -29,6 +40,7 @@ pub(crate) fn words_in(src: &str, scope: Option<&LocalScope>, terms: &Terms) -> 
         out: Vec::new(),
         scope,
         t: terms,
+        labels,
     };
     w.cond(&ast, Ctx::Top);
     w.out
@@ -56,6 +68,42 @@ struct Writer<'a> {
     out: Inline,
     scope: Option<&'a LocalScope>,
     t: &'a Terms,
+    labels: Option<&'a Labels>,
+}
+
+/// The labels of the values of each choice item, derived category and set
+/// of flags, by full id, in one language: conditions name the option a
+/// value stands for, not the value.
+pub(crate) type Labels = std::collections::HashMap<String, Vec<(String, String)>>;
+
+/// The labels of `q`'s values in `lang` (the default language where a
+/// label lacks it).
+pub(crate) fn labels(q: &vidare::Questionnaire, lang: &str) -> Labels {
+    let doc = q.document();
+    let default = q.default_language();
+    let text = |t: &vidare::format::Text| t.get(lang).or_else(|| t.get(default)).cloned();
+    let mut out = Labels::new();
+    for item in doc.sections.iter().flat_map(|s| &s.items) {
+        if let Some(options) = &item.options {
+            let values = options
+                .value
+                .iter()
+                .filter_map(|o| Some((o.value.value.clone(), text(&o.label.value)?)))
+                .collect();
+            out.insert(item.id.value.clone(), values);
+        }
+    }
+    for d in &doc.derived {
+        if let Some(cases) = d.cases.as_ref().or(d.flags.as_ref()) {
+            let values = cases
+                .value
+                .iter()
+                .filter_map(|c| Some((c.value.value.clone(), text(&c.label.as_ref()?.value)?)))
+                .collect();
+            out.insert(d.id.value.clone(), values);
+        }
+    }
+    out
 }
 
 fn call(ast: &Ast) -> Option<(&str, &[Ast])> {
@@ -173,13 +221,13 @@ impl Writer<'_> {
                             let last = i + 1 == items.len();
                             self.text(if last { self.t.cond.list_or } else { ", " });
                         }
-                        self.value(item);
+                        self.literal(l, item);
                     }
                 }
                 (AstKind::Str(_) | AstKind::Number(_), _) => {
                     self.value(r);
                     self.text(self.t.cond.includes);
-                    self.value(l);
+                    self.literal(r, l);
                 }
                 _ => {
                     self.value(l);
@@ -200,7 +248,7 @@ impl Writer<'_> {
                 }
                 self.value(l);
                 self.text(comparison(op, &self.t.cond).unwrap_or(self.t.cond.is));
-                self.value(r);
+                self.literal(l, r);
             }
             AstKind::Unary(UnaryOp::Not, x) => self.not(x),
             AstKind::Call { name, args, .. } if args.len() == 1 => {
@@ -285,6 +333,23 @@ impl Writer<'_> {
             }
             self.value(item);
         }
+    }
+
+    /// A text compared with `name`: the label of the option or category
+    /// it is the value of, when there is one; else as `value` writes it.
+    fn literal(&mut self, name: &Ast, value: &Ast) {
+        if let (AstKind::Ident(n), AstKind::Str(v)) = (&name.kind, &value.kind) {
+            let qualified = names::qualify(n, self.scope);
+            let label = self
+                .labels
+                .and_then(|l| l.get(&qualified))
+                .and_then(|values| values.iter().find(|(value, _)| value == v));
+            if let Some((_, label)) = label {
+                self.text(&format!("“{label}”"));
+                return;
+            }
+        }
+        self.value(value);
     }
 
     /// A value: a name, a literal, arithmetic.

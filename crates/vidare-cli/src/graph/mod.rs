@@ -145,6 +145,8 @@ struct Builder<'q> {
     by_id: HashMap<String, usize>,
     /// The prefix of each template instance drawn through another one.
     alias: HashMap<String, String>,
+    /// The labels of values, for conditions.
+    labels: words::Labels,
     order: Vec<usize>,
     skips: Vec<Skip>,
     item_reads: Vec<(usize, Vec<String>)>,
@@ -167,6 +169,7 @@ impl Graph {
             default: q.default_language(),
             by_id: HashMap::new(),
             alias: HashMap::new(),
+            labels: words::labels(q, lang),
             order: Vec::new(),
             skips: Vec::new(),
             item_reads: Vec::new(),
@@ -234,7 +237,12 @@ impl Builder<'_> {
 
     /// A condition in the chosen language's words, on one line.
     fn words(&self, src: &str, scope: Option<&LocalScope>) -> String {
-        words::plain(&words::words_in(src, scope, self.g.terms))
+        words::plain(&words::words_with(
+            src,
+            scope,
+            self.g.terms,
+            Some(&self.labels),
+        ))
     }
 
     /// The sections in order; a run of instances of one template is drawn

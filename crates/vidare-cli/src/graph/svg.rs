@@ -269,7 +269,8 @@ fn flow_layout(g: &Graph) -> Layout {
         .flat_map(|(_, _, lines)| lines.iter())
         .map(|s| width_of(s))
         .fold(0.0, f64::max);
-    l.rule_x = (box_x + box_w).max(arrow_x + 8.0 + label_w) + 90.0;
+    // Whole pixels keep the coordinates short.
+    l.rule_x = ((box_x + box_w).max(arrow_x + 8.0 + label_w) + 90.0).round();
     l.bottom = y;
     l.right = box_x + box_w + MARGIN;
     l
