@@ -407,3 +407,27 @@ fn a_rounded_term_is_whole_so_bands_meet_at_whole_numbers() {
         .collect();
     assert_eq!(codes, ["V021"]);
 }
+
+#[test]
+fn the_weight_of_a_multiple_choice_is_the_sum_and_of_a_scale_its_answer() {
+    let source = "format: 2\nid: w\nversion: 1.0.0\ntitle: { en: W }\nlanguages: [en]\n\
+         default_language: en\nsections:\n  - id: main\n    items:\n\
+         \x20     - id: m\n        kind: multiple_choice\n        text: { en: M }\n\
+         \x20       options:\n\
+         \x20         - { value: a, label: { en: A }, score: 1 }\n\
+         \x20         - { value: b, label: { en: B }, score: 2 }\n\
+         \x20         - { value: c, label: { en: C }, score: 4 }\n\
+         \x20     - { id: s, kind: scale, min: 0, max: 4, text: { en: S } }\n\
+         derived:\n  - { id: wm, value: weight(m) }\n  - { id: ws, value: weight(s) * 2 }\n";
+    let q = vidare::compile(source, "w.yaml").unwrap();
+    let mut s = Session::new(&q);
+    assert_eq!(derived(&s, "wm"), None, "unknown before an answer");
+    s.answer("m", Value::List(vec!["a".into(), "c".into()]))
+        .unwrap();
+    s.answer("s", 3).unwrap();
+    assert_eq!(derived(&s, "wm"), Some(Value::Number(5.0)));
+    assert_eq!(derived(&s, "ws"), Some(Value::Number(6.0)));
+    s.change("m", vidare::Response::Answer(Value::List(vec![])))
+        .unwrap();
+    assert_eq!(derived(&s, "wm"), Some(Value::Number(0.0)));
+}
