@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use vidare::analysis::{Counterfactual, Verdict};
 use vidare::diagnostic::escape_controls;
-use vidare::{Evidence, ItemKind, ItemRef, Outcome, TriggerRecord, Urgency, Value};
+use vidare::{Evidence, ItemKind, ItemRef, Outcome, Questionnaire, TriggerRecord, Urgency, Value};
 
 use crate::interpreter::Person;
 use crate::interview::{Asking, Command};
@@ -190,7 +190,8 @@ pub(crate) fn withdrawn(trigger: &str, ui: &Ui) -> String {
 
 /// The result for a person: status, referrals by urgency with evidence,
 /// scores with bands, derived values.
-pub(crate) fn result(outcome: &Outcome, title: &str, ui: &Ui) -> String {
+pub(crate) fn result(outcome: &Outcome, q: &Questionnaire, title: &str, ui: &Ui) -> String {
+    let said = Said { outcome, q, ui };
     let mut s = String::new();
     let q = &outcome.questionnaire;
     let _ = writeln!(s, "\n== {}: {title} ({} {}) ==", ui.result, q.id, q.version);
@@ -251,7 +252,10 @@ pub(crate) fn result(outcome: &Outcome, title: &str, ui: &Ui) -> String {
             }
             let _ = writeln!(s, "      {}:", ui.because);
             for e in &t.evidence {
-                let _ = writeln!(s, "        - {}", evidence(e, outcome, ui));
+                let lines = width::wrap(&said.evidence(e), width::columns().saturating_sub(10));
+                for (n, line) in lines.iter().enumerate() {
+                    let _ = writeln!(s, "        {} {line}", if n == 0 { "-" } else { " " });
+                }
             }
         }
     }
@@ -281,10 +285,9 @@ pub(crate) fn result(outcome: &Outcome, title: &str, ui: &Ui) -> String {
         let _ = writeln!(s, "\n{}", ui.derived);
         for d in &outcome.derived {
             let name = labelled(d.label.as_deref(), &d.id);
-            let shown = match (&d.value, &d.value_label) {
-                (Some(_), Some(label)) => label.clone(),
-                (Some(v), None) => value(v, ui),
-                (None, _) => ui.unknown.to_owned(),
+            let shown = match &d.value {
+                Some(v) => said.derived(&d.id, v),
+                None => ui.unknown.to_owned(),
             };
             let _ = writeln!(s, "  {name}: {shown}");
         }
@@ -363,41 +366,73 @@ fn labelled(label: Option<&str>, id: &str) -> String {
     }
 }
 
-/// One piece of evidence in the caseworker's words: a derived value or
-/// score by its label with the label of its value, as the result lists
-/// them; an item by its id, with its response.
-fn evidence(e: &Evidence, outcome: &Outcome, ui: &Ui) -> String {
-    let derived = outcome
-        .derived
-        .iter()
-        .find(|d| e.kind == "derived" && d.id == e.id);
-    let score = outcome
-        .scores
-        .iter()
-        .find(|d| e.kind == "score" && d.id == e.id);
-    let shown = match (&e.value, e.response.as_deref()) {
-        (Some(_), _) if derived.is_some_and(|d| d.value_label.is_some()) => derived
-            .and_then(|d| d.value_label.clone())
-            .unwrap_or_default(),
-        (Some(Value::Number(n)), _) if score.is_some_and(|s| s.band.is_some()) => {
-            let band = score
-                .and_then(|s| s.band.as_ref())
-                .map(|b| b.label.as_str());
-            format!("{} – {}", number(*n), band.unwrap_or_default())
+/// Values in the caseworker's words: labels of questions, derived values,
+/// categories and bands instead of their ids.
+struct Said<'a> {
+    outcome: &'a Outcome,
+    q: &'a Questionnaire,
+    ui: &'a Ui,
+}
+
+impl Said<'_> {
+    /// A derived value: a category or set of categories by their labels.
+    fn derived(&self, id: &str, v: &Value) -> String {
+        let lang = self.outcome.language.as_str();
+        let label = |c: &str| self.q.category_label(id, c, lang).unwrap_or(c).to_owned();
+        match v {
+            Value::Text(c) => label(c),
+            Value::List(cs) if cs.is_empty() => self.ui.none_of.to_owned(),
+            Value::List(cs) => cs.iter().map(|c| label(c)).collect::<Vec<_>>().join(", "),
+            other => value(other, self.ui),
         }
-        (Some(v), _) => value(v, ui),
-        (None, Some("declined")) => ui.decline.to_owned(),
-        (None, Some("dont_know")) => ui.dont_know.to_owned(),
-        (None, Some("skipped")) => ui.skip.to_owned(),
-        (None, Some(_)) => ui.answer_kept_out.to_owned(),
-        (None, None) => ui.unknown.to_owned(),
-    };
-    let label = derived
-        .and_then(|d| d.label.as_deref())
-        .or_else(|| score.and_then(|s| s.label.as_deref()));
-    match label {
-        Some(label) => format!("{label}: {shown}"),
-        None => format!("{}: {shown}", e.id),
+    }
+
+    /// One piece of evidence: a question by its text, a derived value or
+    /// score by its label, each with its value in words.
+    fn evidence(&self, e: &Evidence) -> String {
+        let lang = self.outcome.language.as_str();
+        let (name, shown) = match e.kind.as_str() {
+            "derived" => (
+                self.outcome
+                    .derived
+                    .iter()
+                    .find(|d| d.id == e.id)
+                    .and_then(|d| d.label.clone()),
+                e.value.as_ref().map(|v| self.derived(&e.id, v)),
+            ),
+            "score" => {
+                let score = self.outcome.scores.iter().find(|s| s.id == e.id);
+                let band = score
+                    .and_then(|s| s.band.as_ref())
+                    .map(|b| b.label.as_str());
+                let shown = match (&e.value, band) {
+                    (Some(Value::Number(n)), Some(band)) => {
+                        Some(format!("{} – {band}", number(*n)))
+                    }
+                    (v, _) => v.as_ref().map(|v| value(v, self.ui)),
+                };
+                (score.and_then(|s| s.label.clone()), shown)
+            }
+            _ => {
+                let item = self.q.item(&e.id);
+                let shown = e.value.as_ref().map(|v| match (item, v) {
+                    (Some(i), Value::Text(o)) if i.kind() == vidare::ItemKind::SingleChoice => i
+                        .options()
+                        .find(|opt| opt.value == o.as_str())
+                        .map_or_else(|| o.clone(), |opt| opt.label(lang).to_owned()),
+                    _ => value(v, self.ui),
+                });
+                (item.map(|i| i.text(lang).to_owned()), shown)
+            }
+        };
+        let shown = shown.unwrap_or_else(|| match e.response.as_deref() {
+            Some("declined") => self.ui.decline.to_owned(),
+            Some("dont_know") => self.ui.dont_know.to_owned(),
+            Some("skipped") => self.ui.skip.to_owned(),
+            Some(_) => self.ui.answer_kept_out.to_owned(),
+            None => self.ui.unknown.to_owned(),
+        });
+        format!("{}: {shown}", name.unwrap_or_else(|| e.id.clone()))
     }
 }
 

@@ -488,7 +488,7 @@ fn back_and_refused_answers_are_asked_again() {
     "#);
     assert!(stdout.contains("No referral was triggered."), "{stdout}");
     assert!(
-        stdout.contains("Follow-up path (category): no_experience"),
+        stdout.contains("Follow-up path (category): No experience of violence"),
         "{stdout}"
     );
 }

@@ -327,6 +327,16 @@ impl Questionnaire {
         self.inner.derived.iter().map(|d| d.id.as_str())
     }
 
+    /// The label in `lang` of `value`, a category of the derived value
+    /// `derived` (one of its `cases` or `flags`), for showing a value in
+    /// words; `None` when there is no such category or it has no label.
+    #[must_use]
+    pub fn category_label(&self, derived: &str, value: &str, lang: &str) -> Option<&str> {
+        let d = self.inner.derived.iter().find(|d| d.id == derived)?;
+        let category = d.categories.iter().find(|c| c.value == value)?;
+        category.label.as_ref().map(|l| l.get(lang))
+    }
+
     /// Whether every part is stored after the conversation, so that the
     /// event log tells nothing the [`StoredRecord`](crate::StoredRecord)
     /// does not. When a part is not stored, keeping the log beside the
