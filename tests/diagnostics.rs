@@ -276,7 +276,10 @@ fn shipped_questionnaires_compile_without_diagnostics_but_legacy_disclosures() {
 /// The help of V014 for `item == 1` on a choice item.
 fn choice_number_help(values: &[&str], condition: &str) -> String {
     let options = values.iter().fold(String::new(), |mut out, v| {
-        let _ = writeln!(out, "          - {{ value: \"{v}\", label: {{ en: \"{v}\" }} }}");
+        let _ = writeln!(
+            out,
+            "          - {{ value: \"{v}\", label: {{ en: \"{v}\" }} }}"
+        );
         out
     });
     let source = format!(
@@ -287,7 +290,10 @@ fn choice_number_help(values: &[&str], condition: &str) -> String {
          \x20     - id: next\n        kind: yes_no\n        when: {condition}\n\
          \x20       text: {{ en: Next? }}\n"
     );
-    let mut diagnostics = vidare::compile(&source, "t.yaml").unwrap_err().diagnostics().to_vec();
+    let mut diagnostics = vidare::compile(&source, "t.yaml")
+        .unwrap_err()
+        .diagnostics()
+        .to_vec();
     // Values "0" to "3" are also list numbers: the V037 warning comes too.
     diagnostics.retain(|d| d.code != Code::NumberedOptionValue);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");

@@ -149,10 +149,7 @@ fn a_left_to_right_draft_without_answer_words_falls_back_with_a_note() {
             "Do you feel safe in your home?\npl: Czy czujesz się bezpiecznie w swoim domu?"
         )
     );
-    assert!(
-        out.contains("  2. Sometimes · pl: Czasami"),
-        "{out}"
-    );
+    assert!(out.contains("  2. Sometimes · pl: Czasami"), "{out}");
     assert!(
         out.contains("NOTE for the practitioner: the Polish (pl) texts are a draft translation")
     );

@@ -97,7 +97,10 @@ async fn an_ended_login_is_refused_and_deleted_by_the_job() {
     let mut browser = Browser::new();
     log_in(&server, &mut browser).await;
     assert_eq!(browser.get(&server.base, "/?lang=en").await.status, 200);
-    assert_eq!(vidare_server::expire_logins(&server.state).await.unwrap(), 0);
+    assert_eq!(
+        vidare_server::expire_logins(&server.state).await.unwrap(),
+        0
+    );
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let page = browser.get(&server.base, "/?lang=en").await;
     assert_eq!(page.status, 303, "{page:?}");

@@ -56,8 +56,8 @@ mod error;
 pub mod expr;
 mod files;
 pub mod format;
-pub mod language;
 mod kept;
+pub mod language;
 mod limits;
 mod outcome;
 pub mod phrases;
@@ -79,6 +79,7 @@ pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::{Error, ErrorKind};
 pub use files::read_text_file;
 pub use format::{AnsweredBy, ItemKind, Retention, Urgency};
+pub use limits::Limits;
 pub use outcome::{
     AnswerRecord, BandRecord, DerivedRecord, EndRecord, Evidence, Outcome, QuestionnaireRef,
     ScoreRecord, TriggerRecord,
@@ -91,7 +92,6 @@ pub use stored::{StoredRecord, Tally};
 pub use summary::ScoreView;
 pub use value::{Event, Response, Value};
 pub use view::ResultView;
-pub use limits::Limits;
 
 /// The JSON Schema of the recording format.
 #[cfg(feature = "schema")]

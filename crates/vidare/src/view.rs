@@ -8,8 +8,8 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 use crate::expr::typed::{Symbol, Val};
 use crate::format::{Retention, Urgency};
 use crate::outcome::Scratch;
-use crate::questionnaire::band_of;
 use crate::questionnaire::Compiled;
+use crate::questionnaire::band_of;
 use crate::session::Session;
 use crate::value::{Response, Value};
 

@@ -301,7 +301,11 @@ fn done(
     // protected item (gender) had another response?
     let outcome = session.checked_result_in(lang);
     let title = session.questionnaire().title(lang);
-    write!(out, "{}", show::result(&outcome, session.questionnaire(), title, ui))?;
+    write!(
+        out,
+        "{}",
+        show::result(&outcome, session.questionnaire(), title, ui)
+    )?;
     write!(out, "{}", disclosed::list(session, lang, ui))?;
     let protected: Vec<&str> = session
         .questionnaire()
