@@ -237,3 +237,22 @@ fn what_is_kept_lists_every_part_with_what_it_reveals() {
         "{html}"
     );
 }
+
+/// A language with no framing words of its own (Arabic, for the person
+/// only): its texts in an English page, each cell in its own direction;
+/// texts the translation lacks in the default language.
+#[test]
+fn a_right_to_left_language_in_a_page_of_english_words() {
+    let path = "questionnaires/violence-seven/2.1.0.yaml";
+    let q = vidare::load(common::root().join(path)).unwrap();
+    let html = doc_in(path, "html", "ar");
+    assert!(
+        html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">\n"),
+        "{html}"
+    );
+    assert!(html.contains("unicode-bidi: plaintext"));
+    assert!(html.contains(&format!("<h1 id=\"top\">{}</h1>", q.title("ar"))));
+    assert!(html.contains("<h2 id=\"summary\">Summary</h2>"));
+    let first = q.items().next().unwrap();
+    assert!(html.contains(first.text("ar")), "{html}");
+}

@@ -14,8 +14,10 @@ h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #ccd; }
 h3 { font-size: 1.1rem; margin: 1.2rem 0 .4rem; }
 h4 { font-size: 1rem; margin: 1rem 0 .3rem; }
 p { margin: .4rem 0; }
+h1, h2, h3, h4, p { unicode-bidi: plaintext; text-align: start; }
 table { border-collapse: collapse; margin: .4rem 0 .8rem; width: 100%; }
-th, td { border: 1px solid #ccd; padding: .2rem .45rem; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #ccd; padding: .2rem .45rem; text-align: start; vertical-align: top; \
+unicode-bidi: plaintext; }
 th { background: #f1f1f6; font-weight: 600; }
 td:first-child { color: #3a3a48; }
 table.facts td:first-child { width: 16rem; }
@@ -55,7 +57,11 @@ pub(super) fn page(lang: &str, title: &str, style: &str, body: &str) -> String {
     )
 }
 
-/// The page, in the language of the document (`lang`).
+/// The page of a document in `lang`. The page is in the language of its
+/// framing words (`lang` when they are in it, else English); each heading,
+/// paragraph and cell takes the direction of its own text
+/// (`unicode-bidi: plaintext`), so texts in a right-to-left language read
+/// right to left beside them.
 pub(super) fn render(lang: &str, title: &str, blocks: &[Block]) -> String {
     let mut out = String::new();
     for block in blocks {
@@ -92,7 +98,7 @@ pub(super) fn render(lang: &str, title: &str, blocks: &[Block]) -> String {
             }
         }
     }
-    page(lang, title, STYLE, &out)
+    page(super::terms::framing_code(lang), title, STYLE, &out)
 }
 
 /// A two-column table of facts has no head; the items' table starts

@@ -490,6 +490,17 @@ pub(crate) const SV: Terms = Terms {
     },
 };
 
+/// The language the framing words for `lang` are in: `lang` itself for
+/// Swedish and English and their variants, else English.
+pub(crate) fn framing_code(lang: &str) -> &str {
+    let base = lang.split('-').next().unwrap_or(lang);
+    if base == "sv" || base == "en" {
+        lang
+    } else {
+        "en"
+    }
+}
+
 /// The words for `lang`: Swedish for `sv` and its variants, English
 /// otherwise.
 pub(crate) fn for_language(lang: &str) -> &'static Terms {
