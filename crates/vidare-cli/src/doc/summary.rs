@@ -26,6 +26,19 @@ impl Doc<'_> {
         self.summary_kept();
     }
 
+    /// Ids as a list shows them, each once (`*.x` for every instance of a
+    /// template written once).
+    fn listed<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Inline {
+        let mut shown: Vec<String> = Vec::new();
+        for id in ids {
+            let id = self.listed_id(id);
+            if !shown.contains(&id) {
+                shown.push(id);
+            }
+        }
+        ids_of(self.t, shown.iter().map(String::as_str))
+    }
+
     fn summary_items(&mut self) {
         let t = self.t;
         let doc = self.q.document();
@@ -70,11 +83,11 @@ impl Doc<'_> {
         let rows = vec![
             vec![
                 plain(t.by_practitioner_count),
-                ids_of(t, by.map(|i| i.id.value.as_str())),
+                self.listed(by.map(|i| i.id.value.as_str())),
             ],
             vec![
                 plain(t.protected_items),
-                ids_of(t, protected.map(|i| i.id.value.as_str())),
+                self.listed(protected.map(|i| i.id.value.as_str())),
             ],
         ];
         self.table(&["", ""], rows);
