@@ -334,6 +334,7 @@ fn rules_layout(g: &Graph, l: &mut Layout) {
 fn edges(out: &mut String, g: &Graph, l: &Layout) {
     let mut labelled: Vec<usize> = Vec::new();
     let mut inner_turn = 0usize;
+    let mut outer_turn = 0usize;
     for e in &g.edges {
         let (a, b) = (l.at[e.from], l.at[e.to]);
         match e.kind {
@@ -354,7 +355,10 @@ fn edges(out: &mut String, g: &Graph, l: &Layout) {
                     let box_x = MARGIN + OUTER_LANE;
                     box_x + if inner_turn % 2 == 0 { 8.0 } else { 15.0 }
                 } else {
-                    MARGIN + 9.0
+                    // Alternate lanes, so two skips that overlap in
+                    // height stay apart.
+                    outer_turn += 1;
+                    MARGIN + if outer_turn % 2 == 0 { 4.0 } else { 13.0 }
                 };
                 let (y0, y1) = (a.bottom() - 8.0, b.y + 8.0);
                 let _ = writeln!(
