@@ -310,3 +310,37 @@ fn the_example_in_the_docs_is_the_output() {
     let example = &section[start..start + section[start..].find("```\n").unwrap()];
     assert_eq!(example, graph_in(WELLBEING, "mermaid", "en"));
 }
+
+/// Two "otherwise" arrows in one lane never overlap in height, so each can
+/// be followed from where it starts to where it ends.
+#[test]
+fn otherwise_arrows_in_one_lane_do_not_overlap() {
+    for path in [
+        "questionnaires/violence-seven/2.0.0.yaml",
+        "questionnaires/violence-seven/2.1.0.yaml",
+        "questionnaires/gender-equality-compass/2.1.0.yaml",
+        "questionnaires/boston-life-areas/2.0.0.yaml",
+    ] {
+        let svg = graph(path, "svg");
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        // `M x0 y0 H lane V y1 H x1`
+        let mut lanes: Vec<(String, f64, f64)> = Vec::new();
+        for node in doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("otherwise"))
+        {
+            let d: Vec<&str> = node.attribute("d").unwrap().split(' ').collect();
+            let (y0, y1): (f64, f64) = (d[2].parse().unwrap(), d[6].parse().unwrap());
+            lanes.push((d[4].to_owned(), y0.min(y1), y0.max(y1)));
+        }
+        assert!(!lanes.is_empty(), "{path}");
+        for (i, a) in lanes.iter().enumerate() {
+            for b in &lanes[i + 1..] {
+                assert!(
+                    a.0 != b.0 || a.2 <= b.1 || b.2 <= a.1,
+                    "{path}: {a:?} and {b:?} overlap in one lane"
+                );
+            }
+        }
+    }
+}

@@ -333,8 +333,7 @@ fn rules_layout(g: &Graph, l: &mut Layout) {
 /// dependency curves.
 fn edges(out: &mut String, g: &Graph, l: &Layout) {
     let mut labelled: Vec<usize> = Vec::new();
-    let mut inner_turn = 0usize;
-    let mut outer_turn = 0usize;
+    let lanes = lanes(g, l);
     for e in &g.edges {
         let (a, b) = (l.at[e.from], l.at[e.to]);
         match e.kind {
@@ -349,17 +348,7 @@ fn edges(out: &mut String, g: &Graph, l: &Layout) {
                 );
             }
             EdgeKind::Otherwise => {
-                let same_box = l.box_of[e.from].is_some() && l.box_of[e.from] == l.box_of[e.to];
-                let lane = if same_box {
-                    inner_turn += 1;
-                    let box_x = MARGIN + OUTER_LANE;
-                    box_x + if inner_turn % 2 == 0 { 8.0 } else { 15.0 }
-                } else {
-                    // Alternate lanes, so two skips that overlap in
-                    // height stay apart.
-                    outer_turn += 1;
-                    MARGIN + if outer_turn % 2 == 0 { 4.0 } else { 13.0 }
-                };
+                let lane = lanes.get(&(e.from, e.to)).copied().unwrap_or(MARGIN + 4.0);
                 let (y0, y1) = (a.bottom() - 8.0, b.y + 8.0);
                 let _ = writeln!(
                     out,
@@ -389,6 +378,41 @@ fn edges(out: &mut String, g: &Graph, l: &Layout) {
             }
         }
     }
+}
+
+/// The x of each "otherwise" arrow's lane, by (from, to): past an item
+/// inside its section's box, else left of the boxes. Arrows take the first
+/// lane free over their height, so none overlap in one lane while there
+/// are lanes enough (four outside, three inside).
+fn lanes(g: &Graph, l: &Layout) -> std::collections::HashMap<(usize, usize), f64> {
+    let mut skips: Vec<(bool, f64, f64, usize, usize)> = g
+        .edges
+        .iter()
+        .filter(|e| e.kind == EdgeKind::Otherwise)
+        .map(|e| {
+            let inside = l.box_of[e.from].is_some() && l.box_of[e.from] == l.box_of[e.to];
+            let (y0, y1) = (l.at[e.from].bottom() - 8.0, l.at[e.to].y + 8.0);
+            (inside, y0.min(y1), y0.max(y1), e.from, e.to)
+        })
+        .collect();
+    skips.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut ends: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let mut out = std::collections::HashMap::new();
+    for (inside, top, bottom, from, to) in skips {
+        let ends = &mut ends[usize::from(inside)];
+        let k = ends.iter().position(|&end| end < top).unwrap_or_else(|| {
+            ends.push(f64::NEG_INFINITY);
+            ends.len() - 1
+        });
+        ends[k] = bottom;
+        let x = if inside {
+            MARGIN + OUTER_LANE + 6.0 + 6.0 * (k % 3) as f64
+        } else {
+            MARGIN + 3.0 + 6.0 * (k % 4) as f64
+        };
+        out.insert((from, to), x);
+    }
+    out
 }
 
 /// A white outline behind text, so lines crossing it do not hide it.
