@@ -75,7 +75,7 @@ pub(crate) fn resume(questionnaire: &Questionnaire, path: &Path) -> anyhow::Resu
             questionnaire.version()
         );
     }
-    if made_on.digest != questionnaire.digest() {
+    if !questionnaire.is_pinned_by(&made_on.digest) {
         bail!(
             "the session log {shown} was written against another definition of {} {} \
              (digest {}, this file has {}); resume it with the file it was recorded with",

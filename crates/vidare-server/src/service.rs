@@ -124,7 +124,7 @@ fn questionnaire_for(state: &AppState, row: &SessionRow) -> Result<Questionnaire
             tracing::error!(session = %row.id, error = %e, "the session's questionnaire is not loaded");
             Problem::internal()
         })?;
-    if q.digest() != row.digest {
+    if !q.is_pinned_by(&row.digest) {
         tracing::error!(
             session = %row.id,
             questionnaire = %row.questionnaire,
@@ -543,7 +543,7 @@ fn recording_of(
                 return None;
             }
         },
-        None if row.digest != q.digest() => vidare::Outcome {
+        None if !q.is_pinned_by(&row.digest) => vidare::Outcome {
             questionnaire: pinned.clone(),
             language: row.language.clone(),
             finished: false,

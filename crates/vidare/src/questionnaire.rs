@@ -49,6 +49,9 @@ pub(crate) struct Compiled {
     pub(crate) language_info: Vec<crate::language::Language>,
     pub(crate) default_language: String,
     pub(crate) digest: String,
+    /// The digest in the form before absent fields were left out, worked
+    /// out the first time a pinned digest differs from `digest`.
+    pub(crate) legacy_digest: std::sync::OnceLock<String>,
     pub(crate) sections: Vec<SectionDef>,
     pub(crate) items: Vec<ItemDef>,
     pub(crate) derived: Vec<DerivedDef>,
@@ -240,6 +243,20 @@ impl Questionnaire {
     #[must_use]
     pub fn digest(&self) -> &str {
         &self.inner.digest
+    }
+
+    /// Whether something pinned to `digest` (a recording, a saved or
+    /// stored session) was made on this definition: `digest` is this
+    /// definition's digest, or its digest in the form used before absent
+    /// fields were left out of it, with which older recordings were made.
+    #[must_use]
+    pub fn is_pinned_by(&self, digest: &str) -> bool {
+        digest == self.inner.digest
+            || digest
+                == self
+                    .inner
+                    .legacy_digest
+                    .get_or_init(|| crate::compile::legacy_digest(&self.inner.document))
     }
 
     /// The title in `lang` (the default language if `lang` is not declared).

@@ -147,7 +147,7 @@ impl Recording {
         policy: DigestPolicy,
     ) -> Result<(), Error> {
         let pinned = &self.questionnaire;
-        if pinned.digest == questionnaire.digest() || policy == DigestPolicy::Allow {
+        if questionnaire.is_pinned_by(&pinned.digest) || policy == DigestPolicy::Allow {
             return Ok(());
         }
         Err(Error::DigestMismatch {

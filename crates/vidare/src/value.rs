@@ -195,6 +195,28 @@ pub(crate) mod whole {
         }
     }
 
+    /// A number written as [`option`] writes it, for hand-written
+    /// serialisers (the result view).
+    pub(crate) struct Num(pub(crate) f64);
+
+    impl Serialize for Num {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            number(self.0, s)
+        }
+    }
+
+    /// A value written as [`value`] writes it.
+    pub(crate) struct Whole<'a>(pub(crate) &'a Value);
+
+    impl Serialize for Whole<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            match self.0 {
+                Value::Number(n) => number(*n, s),
+                other => other.serialize(s),
+            }
+        }
+    }
+
     #[cfg(test)]
     mod tests {
         use super::*;

@@ -11,6 +11,7 @@ use crate::outcome::Scratch;
 use crate::questionnaire::Compiled;
 use crate::questionnaire::band_of;
 use crate::session::Session;
+use crate::value::whole::{Num, Whole};
 use crate::value::{Response, Value};
 
 /// A session's result, serialised on demand; see [`Session::result_view_in`].
@@ -126,7 +127,7 @@ impl Serialize for ItemResponse<'_> {
         }
         out.serialize_field("response", self.response.kind())?;
         match value {
-            Some(v) => out.serialize_field("value", v)?,
+            Some(v) => out.serialize_field("value", &Whole(v))?,
             None => out.skip_field("value")?,
         }
         out.end()
@@ -176,7 +177,7 @@ impl Serialize for DerivedValue<'_> {
         let categories = &self.c.derived[self.d as usize].categories;
         match self.v {
             Val::Bool(b) => serializer.serialize_bool(b),
-            Val::Num(n) => serializer.serialize_f64(n),
+            Val::Num(n) => Num(n).serialize(serializer),
             Val::Opt(o) => serializer.serialize_str(&categories[o as usize].value),
             Val::Set(mask) => serializer.collect_seq(
                 categories
@@ -259,7 +260,7 @@ impl Serialize for ScoreRecord<'_> {
             Some(label) => out.serialize_field("label", label.get(lang))?,
             None => out.skip_field("label")?,
         }
-        out.serialize_field("value", &value)?;
+        out.serialize_field("value", &value.map(Num))?;
         out.serialize_field("answered", &sv.known)?;
         out.serialize_field("terms", &terms)?;
         match value.and_then(|v| band_of(def, v)) {
@@ -369,7 +370,7 @@ impl Serialize for EvidenceOf<'_> {
         out.skip_field("response")?;
         match self {
             EvidenceOf::Derived(v) if v.known() => out.serialize_field("value", v)?,
-            EvidenceOf::Score(_, _, Val::Num(n)) => out.serialize_field("value", n)?,
+            EvidenceOf::Score(_, _, Val::Num(n)) => out.serialize_field("value", &Num(*n))?,
             _ => out.skip_field("value")?,
         }
         out.end()

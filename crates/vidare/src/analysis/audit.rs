@@ -259,7 +259,7 @@ pub fn audit<N: AsRef<str>>(
         let pinned = &recording.questionnaire;
         if pinned.id != questionnaire.id() || pinned.version != questionnaire.version() {
             left_out.other_questionnaire += 1;
-        } else if pinned.digest != questionnaire.digest() {
+        } else if !questionnaire.is_pinned_by(&pinned.digest) {
             left_out.other_definition += 1;
         } else if !recording.result.finished {
             left_out.unfinished += 1;

@@ -11,6 +11,9 @@ mod bands;
 mod context;
 pub(crate) mod disclosure;
 mod expand;
+mod digest;
+
+pub(crate) use digest::legacy as legacy_digest;
 mod exprs;
 pub(crate) mod flatten;
 mod graph;
@@ -25,7 +28,6 @@ mod symbols;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use sha2::{Digest as _, Sha256};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
@@ -286,10 +288,7 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
     if ctx.has_errors() {
         return None;
     }
-    let digest = format!(
-        "sha256:{:x}",
-        Sha256::digest(serde_json::to_vec(doc).unwrap_or_default())
-    );
+    let digest = digest::digest(doc);
     let exprs::Checked {
         derived, triggers, ..
     } = checked;
@@ -303,6 +302,7 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
         language_info: ctx.language_info.clone(),
         default_language: doc.default_language.value.clone(),
         digest,
+        legacy_digest: std::sync::OnceLock::new(),
         sections,
         items,
         derived,
