@@ -9,11 +9,9 @@ mod affected;
 mod band_range;
 mod bands;
 mod context;
+mod digest;
 pub(crate) mod disclosure;
 mod expand;
-mod digest;
-
-pub(crate) use digest::legacy as legacy_digest;
 mod exprs;
 pub(crate) mod flatten;
 mod graph;
@@ -25,9 +23,9 @@ mod ranges;
 mod reach;
 mod symbols;
 
+pub(crate) use digest::legacy as legacy_digest;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
