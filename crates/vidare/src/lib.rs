@@ -29,6 +29,82 @@
 //! # }
 //! ```
 //!
+//! # More examples
+//!
+//! Resume a saved interview from its recording, on the version it pins:
+//!
+//! ```
+//! use vidare::{Recording, Registry, analysis::DigestPolicy};
+//!
+//! # fn main() -> Result<(), vidare::Error> {
+//! let registry = Registry::load_dir("../../questionnaires")?;
+//! let q = registry.get("violence-seven", "2.0.0")?;
+//! let mut session = vidare::Session::new(q);
+//! session.answer("alone", true)?;
+//! let saved = session.record().to_json();
+//!
+//! let recording = Recording::from_json(&saved, "saved.json")?;
+//! let resumed = recording.resume(&registry, DigestPolicy::Require)?;
+//! assert_eq!(resumed.events(), session.events());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Replay a folder of recorded sessions and count what no longer matches:
+//!
+//! ```
+//! use vidare::{Recording, Registry, analysis::{DigestPolicy, replay}};
+//!
+//! # fn main() -> Result<(), vidare::Error> {
+//! let registry = Registry::load_dir("../../questionnaires")?;
+//! let mut differing = 0;
+//! for entry in std::fs::read_dir("../../tests/recordings/hand").map_err(|e| vidare::Error::Io {
+//!     path: "tests/recordings/hand".into(),
+//!     source: e,
+//! })? {
+//!     let Ok(entry) = entry else { continue };
+//!     if entry.path().extension().is_none_or(|e| e != "json") {
+//!         continue;
+//!     }
+//!     let recording = Recording::load(entry.path())?;
+//!     let report = replay(&registry, &recording, DigestPolicy::Require)?;
+//!     differing += usize::from(!report.is_equal());
+//! }
+//! assert_eq!(differing, 0);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Check a questionnaire and show every problem as a terminal would:
+//!
+//! ```
+//! let source = "format: 2\nid: t\nversion: 1.0.0\ntitle: { en: T }\n\
+//!               languages: [en]\ndefault_language: en\nsections: []\n";
+//! let (questionnaire, diagnostics) = vidare::Compiler::new().check(source, "t.yaml");
+//! assert!(questionnaire.is_none());
+//! let text = vidare::diagnostic::render_all(&diagnostics, source);
+//! assert!(text.contains("error[V018]"), "{text}");
+//! let json = vidare::diagnostic::to_json(&diagnostics);
+//! assert!(json.contains("V018"), "{json}");
+//! ```
+//!
+//! Run a questionnaire's YAML test cases:
+//!
+//! ```
+//! use vidare::testing::{load_test_file, run_file};
+//!
+//! # fn main() -> Result<(), vidare::Error> {
+//! let file = load_test_file("../../questionnaires/violence-seven/tests/2.0.0-paths.yaml".as_ref())?;
+//! let questionnaire = file.load_questionnaire()?;
+//! let reports = run_file(&questionnaire, &file);
+//! assert!(!reports.is_empty());
+//! assert!(reports.iter().all(|r| r.passed()), "{:?}", reports.iter().map(|r| &r.name).collect::<Vec<_>>());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! docs/library.md walks through the same tasks.
+//!
 //! # Learn more
 //! - `docs/format.md`: the questionnaire format, every field, and the expression language.
 //! - [`Compiler`]: limits, and all diagnostics at once with [`Compiler::check`].
