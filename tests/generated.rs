@@ -500,7 +500,7 @@ proptest! {
                 Verdict::Differs | Verdict::NotRun => prop_assert!(false, "{}", check),
             }
             let outcome = s.checked_result_in(g.default_language);
-            prop_assert_eq!(outcome.counterfactual.as_ref(), Some(&check));
+            prop_assert_eq!(&outcome.counterfactual, &check);
         }
     }
 }

@@ -1236,7 +1236,7 @@ pub(crate) async fn close(
     get, path = "/api/v1/sessions/{id}/result", tag = "sessions",
     params(("id" = String, Path, description = "Session id"), ResultQuery),
     responses(
-        (status = 200, description = "The result (once closed, the stored record); with `check=true`, with `counterfactual` (once closed, the check stored at closing)", body = OutcomeDoc),
+        (status = 200, description = "The result (once closed, the stored record); with `check=true`, a `CheckedOutcome`: the same with `counterfactual` (once closed, the check stored at closing)", body = OutcomeDoc),
         (status = 400, description = "`check` is not `true` or `false`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session for this tenant", body = Problem, content_type = "application/problem+json"),

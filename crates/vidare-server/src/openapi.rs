@@ -86,6 +86,19 @@ pub fn openapi_json() -> serde_json::Value {
         root.insert("title".into(), "Recording".into());
     }
     schemas.insert("Recording".into(), recording);
+    let mut checked = vidare::checked_outcome_schema();
+    rewrite_refs(&mut checked);
+    if let Some(serde_json::Value::Object(defs)) =
+        checked.as_object_mut().and_then(|c| c.remove("$defs"))
+    {
+        for (name, schema) in defs {
+            schemas.entry(name).or_insert(schema);
+        }
+    }
+    if let Some(root) = checked.as_object_mut() {
+        root.remove("$schema");
+    }
+    schemas.insert("CheckedOutcome".into(), checked);
     if let serde_json::Value::Object(audit) = admin::audit_schema() {
         schemas.extend(audit);
     }

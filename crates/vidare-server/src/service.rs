@@ -552,7 +552,6 @@ fn recording_of(
             derived: Vec::new(),
             scores: Vec::new(),
             triggers: Vec::new(),
-            counterfactual: None,
         },
         None => match Session::resume(q, events.iter().map(|e| e.event.clone())) {
             Ok(session) => session.stored_record().into(),

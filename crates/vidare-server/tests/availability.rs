@@ -607,8 +607,11 @@ async fn on_a_full_disk_writes_get_507_and_reads_and_restarts_work() {
         200
     );
 
-    // Fill the disk with sessions until a write is refused.
+    // Fill the disk with sessions, then with answers, until an answer (as
+    // small a write as the one checked below) is refused: a create, a
+    // larger write, can be refused while an answer still fits.
     let mut full = None;
+    let mut created = Vec::new();
     for _ in 0..5000 {
         let reply = send(
             &client,
@@ -622,10 +625,28 @@ async fn on_a_full_disk_writes_get_507_and_reads_and_restarts_work() {
             full = Some(reply);
             break;
         }
+        created.push(reply.body["id"].as_str().unwrap().to_owned());
     }
     let full = full.expect("the disk filled up");
     assert_problem(&full, 507, "storage-full");
     let answer = json!({"expected_events": 0, "item": "alone", "value": true});
+    let mut refused = false;
+    for other in &created {
+        let reply = send(
+            &client,
+            &base,
+            reqwest::Method::POST,
+            format!("/api/v1/sessions/{other}/answer"),
+            Some(answer.clone()),
+        )
+        .await;
+        if reply.status != 200 {
+            assert_problem(&reply, 507, "storage-full");
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused, "an answer was refused once the disk was full");
     let check_full = |reply: &common::Reply| assert_problem(reply, 507, "storage-full");
     check_full(
         &send(

@@ -41,7 +41,15 @@ fn the_document_is_openapi_3_1_and_every_reference_resolves() {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
     assert!(doc["components"]["schemas"]["Outcome"]["properties"]["triggers"].is_object());
-    assert!(doc["components"]["schemas"]["Outcome"]["properties"]["counterfactual"].is_object());
+    assert!(doc["components"]["schemas"]["Outcome"]["properties"]["counterfactual"].is_null());
+    let checked = &doc["components"]["schemas"]["CheckedOutcome"];
+    assert!(
+        checked
+            .to_string()
+            .contains("#/components/schemas/Counterfactual"),
+        "{checked}"
+    );
+    assert!(doc["components"]["schemas"]["Counterfactual"].is_object());
     assert!(doc["components"]["schemas"]["Audit"]["properties"]["flags"].is_object());
 }
 

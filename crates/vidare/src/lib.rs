@@ -128,6 +128,7 @@
 pub mod analysis;
 mod compile;
 pub mod diagnostic;
+mod digest;
 mod error;
 pub mod expr;
 mod files;
@@ -174,6 +175,14 @@ pub use view::ResultView;
 #[must_use]
 pub fn recording_schema() -> serde_json::Value {
     recording::schema()
+}
+
+/// The JSON Schema of a result with its counterfactual check
+/// ([`analysis::CheckedOutcome`]), for API documents.
+#[cfg(feature = "schema")]
+#[must_use]
+pub fn checked_outcome_schema() -> serde_json::Value {
+    schemars::schema_for!(analysis::CheckedOutcome).to_value()
 }
 
 /// The JSON Schema of the questionnaire format, for editors.

@@ -32,10 +32,6 @@ pub struct Outcome {
     pub scores: Vec<ScoreRecord>,
     /// Fired triggers, most urgent first, then in document order.
     pub triggers: Vec<TriggerRecord>,
-    /// "Would the result differ if a protected attribute were different?",
-    /// when the result was asked for with [`Session::checked_result_in`].
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub counterfactual: Option<crate::analysis::counterfactual::Counterfactual>,
 }
 
 /// Id, version and digest of a questionnaire.
@@ -229,7 +225,6 @@ impl Session {
             derived,
             scores,
             triggers,
-            counterfactual: None,
         }
     }
 
@@ -279,21 +274,6 @@ impl Session {
             band,
             missing_reason,
         }
-    }
-
-    /// The result together with the counterfactual check: the session is
-    /// replayed with every other value of each protected item (such as
-    /// gender), and any difference in scores, bands, derived values or
-    /// triggers is reported. For a questionnaire that passes the compiler's
-    /// protected-attribute rule it finds none.
-    #[must_use]
-    pub fn checked_result_in(&self, lang: &str) -> Outcome {
-        let mut outcome = self.result_in(lang);
-        outcome.counterfactual = Some(crate::analysis::counterfactual::check_result(
-            self.questionnaire(),
-            self,
-        ));
-        outcome
     }
 
     /// Responses to shown items in document order, in a list of exactly

@@ -256,7 +256,7 @@ impl Questionnaire {
                 == self
                     .inner
                     .legacy_digest
-                    .get_or_init(|| crate::compile::legacy_digest(&self.inner.document))
+                    .get_or_init(|| crate::digest::legacy(&self.inner.document))
     }
 
     /// The title in `lang` (the default language if `lang` is not declared).

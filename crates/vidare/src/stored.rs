@@ -274,7 +274,6 @@ impl From<StoredRecord> for crate::Outcome {
             derived: record.derived,
             scores: record.scores,
             triggers: record.triggers,
-            counterfactual: None,
         }
     }
 }

@@ -73,7 +73,6 @@ impl Serialize for ResultView<'_> {
         out.serialize_field("derived", &Derived(*self))?;
         out.serialize_field("scores", &Scores(*self))?;
         out.serialize_field("triggers", &Triggers(*self))?;
-        out.skip_field("counterfactual")?;
         out.end()
     }
 }

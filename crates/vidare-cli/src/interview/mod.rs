@@ -299,12 +299,13 @@ fn done(
     }
     // The result with the counterfactual check: would it differ if a
     // protected item (gender) had another response?
-    let outcome = session.checked_result_in(lang);
+    let checked = session.checked_result_in(lang);
+    let outcome = &checked.outcome;
     let title = session.questionnaire().title(lang);
     write!(
         out,
         "{}",
-        show::result(&outcome, session.questionnaire(), title, ui)
+        show::result(outcome, session.questionnaire(), title, ui)
     )?;
     write!(out, "{}", disclosed::list(session, lang, ui))?;
     let protected: Vec<&str> = session
@@ -313,11 +314,9 @@ fn done(
         .filter(ItemRef::protected)
         .map(|i| i.id())
         .collect();
-    if let Some(check) = &outcome.counterfactual {
-        let lines = show::counterfactual(check, &protected, ui);
-        if !lines.is_empty() {
-            write!(out, "\n{lines}")?;
-        }
+    let lines = show::counterfactual(&checked.counterfactual, &protected, ui);
+    if !lines.is_empty() {
+        write!(out, "\n{lines}")?;
     }
     out.flush()?;
     finish_log(args, session, langs)?;
@@ -328,7 +327,7 @@ fn done(
     if let Some(path) = &args.full_result {
         write_json(
             path,
-            serde_json::to_string_pretty(&outcome)?,
+            serde_json::to_string_pretty(&checked)?,
             "--full-result",
         )?;
     }

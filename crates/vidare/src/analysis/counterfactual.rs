@@ -840,3 +840,30 @@ triggers:
         );
     }
 }
+
+/// A result together with its counterfactual check: the JSON of the
+/// [`Outcome`](crate::Outcome) with one more field, `counterfactual`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CheckedOutcome {
+    /// The result.
+    #[serde(flatten)]
+    pub outcome: crate::Outcome,
+    /// "Would the result differ if a protected attribute were different?"
+    pub counterfactual: Counterfactual,
+}
+
+impl crate::Session {
+    /// The result together with the counterfactual check: the session is
+    /// replayed with every other value of each protected item (such as
+    /// gender), and any difference in scores, bands, derived values or
+    /// triggers is reported. For a questionnaire that passes the compiler's
+    /// protected-attribute rule it finds none.
+    #[must_use]
+    pub fn checked_result_in(&self, lang: &str) -> CheckedOutcome {
+        CheckedOutcome {
+            outcome: self.result_in(lang),
+            counterfactual: check_result(self.questionnaire(), self),
+        }
+    }
+}

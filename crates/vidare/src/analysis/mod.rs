@@ -10,6 +10,6 @@ pub mod impact;
 pub mod replay;
 
 pub use audit::{Audit, audit};
-pub use counterfactual::{Counterfactual, Verdict, check_result, counterfactual};
+pub use counterfactual::{CheckedOutcome, Counterfactual, Verdict, check_result, counterfactual};
 pub use impact::{Impact, impact};
 pub use replay::{Difference, DigestPolicy, ReplayReport, compare, replay, replay_on};

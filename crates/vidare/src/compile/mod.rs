@@ -9,7 +9,6 @@ mod affected;
 mod band_range;
 mod bands;
 mod context;
-mod digest;
 pub(crate) mod disclosure;
 mod expand;
 mod exprs;
@@ -23,7 +22,6 @@ mod ranges;
 mod reach;
 mod symbols;
 
-pub(crate) use digest::legacy as legacy_digest;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -286,7 +284,7 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
     if ctx.has_errors() {
         return None;
     }
-    let digest = digest::digest(doc);
+    let digest = crate::digest::digest(doc);
     let exprs::Checked {
         derived, triggers, ..
     } = checked;
