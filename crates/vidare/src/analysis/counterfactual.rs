@@ -842,7 +842,7 @@ triggers:
 }
 
 /// A result together with its counterfactual check: the JSON of the
-/// [`Outcome`](crate::Outcome) with one more field, `counterfactual`.
+/// [`Outcome`] with one more field, `counterfactual`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CheckedOutcome {
