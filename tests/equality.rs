@@ -255,23 +255,11 @@ fn registry() -> &'static Registry {
 }
 
 fn recordings_of(id: &str) -> Vec<(String, Recording)> {
-    let mut out = Vec::new();
-    for sub in ["hand", "generated"] {
-        let dir = root().join("tests/recordings").join(sub);
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let recording = Recording::load(&path).unwrap();
-            if recording.questionnaire.id == id {
-                out.push((name_of(&path), recording));
-            }
-        }
-    }
-    out
+    crate::corpus::recordings()
+        .into_iter()
+        .filter(|(_, r)| r.questionnaire.id == id)
+        .map(|(path, r)| (name_of(&path), r))
+        .collect()
 }
 
 fn name_of(path: &Path) -> String {

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use vidare::Registry;
 use vidare::analysis::{DigestPolicy, replay};
-use vidare::{Recording, Registry};
 
 fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
@@ -19,54 +19,43 @@ fn registry() -> &'static Registry {
 
 #[test]
 fn every_recording_replays_to_its_recorded_result() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/recordings");
-    let mut replayed = 0;
-    for sub in ["hand", "generated"] {
-        for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_none_or(|e| e != "json") {
-                continue;
-            }
-            let recording = Recording::load(&path).unwrap();
-            let report = replay(registry(), &recording, DigestPolicy::Require)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            assert!(report.is_equal(), "{}: {report}", path.display());
-            // Texts too: the whole result as recorded, but for the digest,
-            // which recordings made before absent fields were left out of
-            // it pin in the older form (accepted by `is_pinned_by`).
-            let mut outcome = report.outcome.clone().unwrap();
-            let pinned = &recording.result.questionnaire.digest;
-            let q = registry()
-                .get(
-                    &recording.questionnaire.id,
-                    &recording.questionnaire.version,
-                )
-                .unwrap();
-            assert!(q.is_pinned_by(pinned), "{}", path.display());
-            outcome.questionnaire.digest.clone_from(pinned);
-            assert!(
-                outcome == recording.result,
-                "{}: the result differs from the recorded one",
-                path.display()
-            );
-            replayed += 1;
-        }
+    let corpus = crate::corpus::recordings();
+    for (path, recording) in &corpus {
+        let report = replay(registry(), recording, DigestPolicy::Require)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(report.is_equal(), "{}: {report}", path.display());
+        // Texts too: the whole result as recorded, but for the digest,
+        // which recordings made before absent fields were left out of it
+        // pin in the older form (accepted by `is_pinned_by`).
+        let mut outcome = report.outcome.clone().unwrap();
+        let pinned = &recording.result.questionnaire.digest;
+        let q = registry()
+            .get(
+                &recording.questionnaire.id,
+                &recording.questionnaire.version,
+            )
+            .unwrap();
+        assert!(q.is_pinned_by(pinned), "{}", path.display());
+        outcome.questionnaire.digest.clone_from(pinned);
+        assert!(
+            outcome == recording.result,
+            "{}: the result differs from the recorded one",
+            path.display()
+        );
     }
-    assert!(replayed >= 60, "only {replayed} recordings replayed");
+    assert!(
+        corpus.len() >= 60,
+        "only {} recordings replayed",
+        corpus.len()
+    );
 }
 
 #[test]
 fn the_corpus_is_large_enough_and_covers_every_questionnaire() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/recordings");
-    let mut files = Vec::new();
-    for sub in ["hand", "generated"] {
-        for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "json") {
-                files.push(Recording::load(&path).unwrap());
-            }
-        }
-    }
+    let files: Vec<_> = crate::corpus::recordings()
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
     assert!(files.len() >= 60, "only {} recordings", files.len());
     for id in registry().ids() {
         assert!(

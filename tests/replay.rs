@@ -376,23 +376,11 @@ fn a_recording_resumes_on_its_pinned_version_only() {
 
 /// The recordings of the corpus (tests/recordings) of one questionnaire.
 fn corpus_of(id: &str) -> Vec<(String, Recording)> {
-    let mut out = Vec::new();
-    for sub in ["hand", "generated"] {
-        let dir = root().join("tests/recordings").join(sub);
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let recording = Recording::load(&path).unwrap();
-            if recording.questionnaire.id == id {
-                out.push((path.display().to_string(), recording));
-            }
-        }
-    }
-    out
+    crate::corpus::recordings()
+        .into_iter()
+        .filter(|(_, r)| r.questionnaire.id == id)
+        .map(|(path, r)| (path.display().to_string(), r))
+        .collect()
 }
 
 /// The versions that only add draft languages for the person (issue 20)

@@ -18,6 +18,8 @@ mod diff;
 mod replay;
 // The recorded-session corpus replays exactly.
 mod recordings;
+// Reading the corpus, for the modules that replay it.
+mod corpus;
 // Need, not gender: the static rule, the counterfactual check and the audit.
 mod equality;
 // The examples in the documentation are real.

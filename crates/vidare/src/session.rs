@@ -853,7 +853,7 @@ fn resolve(def: &ItemDef, response: &Response, event: u32) -> Result<Resp, Error
             Val::Opaque
         }
         (ItemKind::Text, _) => return Err(invalid("a text".into())),
-        (ItemKind::Date, Value::Text(s)) if valid_date(s) => Val::Opaque,
+        (ItemKind::Date, Value::Text(s)) if crate::value::valid_date(s) => Val::Opaque,
         (ItemKind::Date, _) => return Err(invalid("a date written YYYY-MM-DD".into())),
         (ItemKind::Info, _) => {
             return Err(Error::NotAQuestion {
@@ -878,36 +878,9 @@ fn describe_range(def: &ItemDef) -> String {
     }
 }
 
-fn valid_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|p| p.parse::<u32>().ok());
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    if !s
-        .bytes()
-        .enumerate()
-        .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-    {
-        return false;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::valid_date;
+    use crate::value::valid_date;
 
     #[test]
     fn dates() {

@@ -247,7 +247,7 @@ fn status<T>(entry: &LanguageEntry, code: &str, at: &Sp<T>, path: &str, ctx: &mu
     if let Some(on) = entry
         .reviewed_on
         .as_ref()
-        .filter(|on| !valid_date(&on.value))
+        .filter(|on| !crate::value::valid_date(&on.value))
     {
         ctx.error(
             Code::TranslationStatus,
@@ -257,28 +257,6 @@ fn status<T>(entry: &LanguageEntry, code: &str, at: &Sp<T>, path: &str, ctx: &mu
         )
         .help = Some("write the day of the review as YYYY-MM-DD, e.g. `2026-11-30`".into());
     }
-}
-
-/// A `YYYY-MM-DD` day of the Gregorian calendar.
-fn valid_date(s: &str) -> bool {
-    let num = |r: std::ops::Range<usize>| {
-        s.get(r)
-            .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|p| p.parse::<u32>().ok())
-    };
-    let shape = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    shape && (1..=days).contains(&d)
 }
 
 /// The default language is declared, and read by everyone.

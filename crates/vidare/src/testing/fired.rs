@@ -19,16 +19,7 @@ pub(super) fn check(q: &Questionnaire, expected: &[String], actual: &[String]) -
             suggestion: did_you_mean(id, q.trigger_ids()).map(str::to_owned),
         })
         .collect();
-    let missing: Vec<&str> = expected
-        .iter()
-        .filter(|e| !actual.contains(e))
-        .map(String::as_str)
-        .collect();
-    let extra: Vec<&str> = actual
-        .iter()
-        .filter(|a| !expected.contains(a))
-        .map(String::as_str)
-        .collect();
+    let (missing, extra) = super::run::missing_and_extra(expected, actual);
     if missing.is_empty() && extra.is_empty() {
         return failures;
     }

@@ -515,18 +515,24 @@ fn list(ids: &[String]) -> String {
     format!("[{}]", ids.join(", "))
 }
 
+/// The ids `expected` has and `actual` lacks, and those `actual` has and
+/// `expected` lacks, each in its list's order.
+pub(super) fn missing_and_extra<'a>(
+    expected: &'a [String],
+    actual: &'a [String],
+) -> (Vec<&'a str>, Vec<&'a str>) {
+    let only = |of: &'a [String], not_in: &'a [String]| {
+        of.iter()
+            .filter(|x| !not_in.contains(x))
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    };
+    (only(expected, actual), only(actual, expected))
+}
+
 /// What differs between two lists of ids.
 fn list_note(expected: &[String], actual: &[String]) -> String {
-    let missing: Vec<&str> = expected
-        .iter()
-        .filter(|e| !actual.contains(e))
-        .map(String::as_str)
-        .collect();
-    let extra: Vec<&str> = actual
-        .iter()
-        .filter(|a| !expected.contains(a))
-        .map(String::as_str)
-        .collect();
+    let (missing, extra) = missing_and_extra(expected, actual);
     let mut parts = Vec::new();
     if !missing.is_empty() {
         parts.push(format!("not shown: {}", missing.join(", ")));
