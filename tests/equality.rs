@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use vidare::analysis::audit::{Audit, Suppressed};
 use vidare::analysis::{Verdict, audit, check_result, counterfactual};
 use vidare::{Code, Compiler, Diagnostic, Questionnaire, Recording, Registry, Session, Step};
+use vidare_render::audit::{markdown, svg as chart};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -515,7 +516,7 @@ fn an_unbiased_corpus_is_not_flagged() {
     assert!(audit.problems.is_empty(), "{:?}", audit.problems);
     assert_eq!(audit.protected_item.as_deref(), Some("gender"));
     assert_eq!(audit.groups, ["woman", "man", "other", "declined"]);
-    assert!(audit.is_clean(), "{}", audit.to_markdown());
+    assert!(audit.is_clean(), "{}", markdown(&audit));
     // Need levels: `support` reads `need` through `high_need`; `advice` reads no score.
     let support = &audit.referrals[0];
     assert_eq!(support.need_scores, ["need"]);
@@ -534,7 +535,7 @@ fn an_unbiased_corpus_is_not_flagged() {
         cell(level(&audit, "support", "need: low"), "woman").rate,
         Some(0.0)
     );
-    let markdown = audit.to_markdown();
+    let markdown = markdown(&audit);
     assert!(markdown.contains("**No difference that the need level does not explain.**"));
 }
 
@@ -545,7 +546,7 @@ fn a_planted_bias_is_flagged_with_its_direction_and_size() {
     let removed = plant_bias(&mut corpus);
     assert!(removed > 30, "{removed}");
     let audit = audit(&q, &corpus, Some("gender"));
-    assert_eq!(audit.flags.len(), 1, "{}", audit.to_markdown());
+    assert_eq!(audit.flags.len(), 1, "{}", markdown(&audit));
     let flag = &audit.flags[0];
     assert_eq!(flag.trigger, "support");
     assert_eq!(flag.level, "need: high");
@@ -575,7 +576,7 @@ fn a_planted_bias_is_flagged_with_its_direction_and_size() {
             .iter()
             .all(|c| !c.flagged)
     );
-    let markdown = audit.to_markdown();
+    let markdown = markdown(&audit);
     assert!(markdown.contains("1 difference(s) that the need level does not explain"));
     assert!(markdown.contains("**not explained by need**"));
     assert!(
@@ -632,7 +633,7 @@ fn small_groups_are_suppressed_and_cannot_be_worked_out() {
         &serde_json::json!({"group": "declined", "suppressed": "< 5"})
     );
     // In Markdown, the same.
-    let markdown = audit.to_markdown();
+    let markdown = markdown(&audit);
     assert!(markdown.contains("| < 5 |"), "{markdown}");
     assert!(markdown.contains("| suppressed |"), "{markdown}");
 }
@@ -659,7 +660,7 @@ fn the_chart_is_well_formed_svg_with_its_labels() {
     let q = load("audit.yaml");
     let mut corpus = corpus(&q, 300);
     plant_bias(&mut corpus);
-    let svg = audit(&q, &corpus, None).to_svg();
+    let svg = chart(&audit(&q, &corpus, None));
     assert!(svg.starts_with("<svg"), "{}", &svg[..80]);
     assert!(svg.ends_with("</svg>"));
     balanced(&svg);
@@ -683,7 +684,7 @@ fn the_chart_is_well_formed_svg_with_its_labels() {
     // The compass corpus, too: every referral has a panel.
     let compass = registry().resolve("gender-equality-compass@1.0.0").unwrap();
     let audit = audit(compass, &recordings_of("gender-equality-compass"), None);
-    let svg = audit.to_svg();
+    let svg = chart(&audit);
     balanced(&svg);
     for trigger in compass.trigger_ids() {
         assert!(
@@ -728,7 +729,7 @@ fn check_text(text: &str) {
     for (i, _) in text.match_indices('&') {
         let entity = &text[i..];
         assert!(
-            ["&lt;", "&gt;", "&amp;", "&quot;", "&apos;"]
+            ["&lt;", "&gt;", "&amp;", "&quot;", "&#39;"]
                 .iter()
                 .any(|e| entity.starts_with(e)),
             "a bare & in {text:?}"
@@ -742,7 +743,7 @@ fn the_documentation_shows_real_output() {
     let q = load("audit.yaml");
     let mut corpus = corpus(&q, 300);
     plant_bias(&mut corpus);
-    let markdown = audit(&q, &corpus, None).to_markdown();
+    let markdown = markdown(&audit(&q, &corpus, None));
     let doc = std::fs::read_to_string(root().join("docs/equality.md")).unwrap();
     let mut lines = 0;
     for line in markdown

@@ -1,6 +1,7 @@
 //! `vidare audit`: the equality audit of recorded sessions
 //! (`vidare::analysis::audit`), one per questionnaire version found among
-//! the recordings, as Markdown, JSON or an SVG chart.
+//! the recordings, as Markdown, JSON or an SVG chart (drawn by
+//! `vidare_render::audit`).
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -98,12 +99,12 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         // Group names are recorded answers: a forged one could hold
         // terminal control characters.
         AuditFormat::Markdown if !audits.is_empty() => {
-            let all: String = audits.iter().map(Audit::to_markdown).collect();
+            let all: String = audits.iter().map(vidare_render::audit::markdown).collect();
             Some(escape_controls(all.trim_end()).into_owned() + "\n")
         }
         AuditFormat::Svg => audits
             .first()
-            .map(|a| escape_controls(&a.to_svg()).into_owned() + "\n"),
+            .map(|a| escape_controls(&vidare_render::audit::svg(a)).into_owned() + "\n"),
         AuditFormat::Markdown => None,
     };
     if let Some(text) = text {

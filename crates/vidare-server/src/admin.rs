@@ -175,8 +175,11 @@ pub(crate) async fn audit(
             "application/json",
             serde_json::to_string(&audit).map_err(|_| Problem::internal())?,
         ),
-        AuditFormat::Markdown => ("text/markdown; charset=utf-8", audit.to_markdown()),
-        AuditFormat::Svg => ("image/svg+xml", audit.to_svg()),
+        AuditFormat::Markdown => (
+            "text/markdown; charset=utf-8",
+            vidare_render::audit::markdown(&audit),
+        ),
+        AuditFormat::Svg => ("image/svg+xml", vidare_render::audit::svg(&audit)),
     };
     Ok(no_store(content_type, body))
 }

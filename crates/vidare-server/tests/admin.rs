@@ -299,7 +299,7 @@ async fn the_admin_gets_the_audit_of_every_tenants_sessions_in_three_formats() {
     assert_eq!(reply.status, 200, "{reply:?}");
     assert_eq!(reply.content_type, "text/markdown; charset=utf-8");
     let markdown = reply.body.as_str().unwrap();
-    assert_eq!(markdown, expected.to_markdown());
+    assert_eq!(markdown, vidare_render::audit::markdown(&expected));
     assert!(markdown.starts_with("# Equality audit: gender-equality-compass 1.0.0\n"));
     assert!(markdown.contains("**No difference that the need level does not explain.**"));
     assert!(markdown.contains("Left out: 1 unfinished"));
@@ -316,7 +316,7 @@ async fn the_admin_gets_the_audit_of_every_tenants_sessions_in_three_formats() {
     assert_eq!(reply.status, 200, "{reply:?}");
     assert_eq!(reply.content_type, "image/svg+xml");
     let svg = reply.body.as_str().unwrap();
-    assert_eq!(svg, expected.to_svg());
+    assert_eq!(svg, vidare_render::audit::svg(&expected));
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(elements_balance(svg), "{svg}");
 

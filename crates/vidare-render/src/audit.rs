@@ -1,0 +1,378 @@
+//! The equality audit (`vidare::analysis::Audit`) for people: Markdown
+//! tables and an SVG bar chart. The numbers, groups and flags are the
+//! core's; this module only lays them out.
+//!
+//! ```
+//! # let q = vidare::compile(include_str!("../../../tests/equality/audit.yaml"), "audit.yaml").unwrap();
+//! let recordings: Vec<(String, vidare::Recording)> = Vec::new();
+//! let audit = vidare::analysis::audit(&q, &recordings, None);
+//! let markdown = vidare_render::audit::markdown(&audit);
+//! assert!(markdown.starts_with("# Equality audit: "));
+//! let svg = vidare_render::audit::svg(&audit);
+//! assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+//! ```
+
+use std::fmt::Write as _;
+
+use vidare::analysis::audit::{Audit, Comparison, GroupCell, LevelAudit, MIN_GROUP, Suppressed};
+
+use crate::escape;
+
+/// The audit as Markdown: a summary of flagged differences, then one table
+/// of rates and one of comparisons per referral.
+#[must_use]
+pub fn markdown(audit: &Audit) -> String {
+    let mut out = String::new();
+    let q = &audit.questionnaire;
+    let by = audit.protected_item.as_deref().unwrap_or("(none)");
+    let _ = writeln!(out, "# Equality audit: {} {}\n", q.id, q.version);
+    let _ = writeln!(
+        out,
+        "Referral rates by `{by}`, need held constant: within each need level (the band of \
+         the scores a referral reads) sessions are compared by group. A difference is \
+         flagged when its 95% confidence interval (Newcombe's hybrid score interval) \
+         excludes 0, so the need level does not explain it. Groups with fewer than {} \
+         sessions at a level are shown as `< {}`; `suppressed` hides one more level of \
+         such a group so that it cannot be worked out by subtraction.\n",
+        audit.min_group_size, audit.min_group_size
+    );
+    let left = &audit.left_out;
+    if left.other_questionnaire + left.other_definition + left.unfinished > 0 {
+        let _ = writeln!(
+            out,
+            "Left out: {} unfinished, {} of another questionnaire or version, {} of an \
+             edited definition.\n",
+            left.unfinished, left.other_questionnaire, left.other_definition
+        );
+    }
+    for p in &audit.problems {
+        let _ = writeln!(out, "> **Note:** {p}\n");
+    }
+    if audit.flags.is_empty() {
+        let _ = writeln!(
+            out,
+            "**No difference that the need level does not explain.**\n"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "**{} difference(s) that the need level does not explain:**\n",
+            audit.flags.len()
+        );
+        for f in &audit.flags {
+            let _ = writeln!(
+                out,
+                "- `{}`, need level `{}`: `{}` referred more often than `{}`, by {:.1} \
+                 percentage points (95% CI {:.1} to {:.1})",
+                f.trigger,
+                f.level,
+                f.higher,
+                f.lower,
+                f.difference * 100.0,
+                f.ci_low * 100.0,
+                f.ci_high * 100.0
+            );
+        }
+        out.push('\n');
+    }
+    for r in &audit.referrals {
+        let _ = writeln!(
+            out,
+            "## `{}` → {} ({})\n",
+            r.trigger,
+            r.refer_to,
+            r.urgency.as_str()
+        );
+        if r.need_scores.is_empty() {
+            let _ = writeln!(
+                out,
+                "Need level: `all` (the referral reads no banded score).\n"
+            );
+        } else {
+            let names: Vec<String> = r.need_scores.iter().map(|s| format!("`{s}`")).collect();
+            let _ = writeln!(out, "Need level: the band of {}.\n", names.join(", "));
+        }
+        if r.levels.is_empty() {
+            let _ = writeln!(out, "No sessions.\n");
+            continue;
+        }
+        let _ = write!(out, "| need level |");
+        for g in &audit.groups {
+            let _ = write!(out, " {g} |");
+        }
+        out.push('\n');
+        let _ = write!(out, "|---|");
+        for _ in &audit.groups {
+            let _ = write!(out, "---:|");
+        }
+        out.push('\n');
+        for l in &r.levels {
+            let _ = write!(out, "| {} |", l.level);
+            for c in &l.groups {
+                let _ = write!(out, " {} |", cell_text(c));
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+        let comparisons: Vec<(&LevelAudit, &Comparison)> = r
+            .levels
+            .iter()
+            .flat_map(|l| l.comparisons.iter().map(move |c| (l, c)))
+            .collect();
+        if comparisons.is_empty() {
+            let _ = writeln!(out, "No two groups large enough to compare.\n");
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "| need level | groups | difference (pp) | 95% CI (pp) | ratio | |"
+        );
+        let _ = writeln!(out, "|---|---|---:|---|---:|---|");
+        for (l, c) in comparisons {
+            let _ = writeln!(
+                out,
+                "| {} | {} − {} | {} | {} to {} | {} | {} |",
+                l.level,
+                c.a,
+                c.b,
+                points(c.difference),
+                points(c.ci_low),
+                points(c.ci_high),
+                c.ratio
+                    .map_or_else(|| "–".to_owned(), |r| format!("{r:.2}")),
+                if c.flagged {
+                    "**not explained by need**"
+                } else {
+                    ""
+                }
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn percent(rate: f64) -> String {
+    format!("{:.0}%", rate * 100.0)
+}
+
+fn points(d: f64) -> String {
+    format!("{:+.1}", d * 100.0)
+}
+
+fn cell_text(c: &GroupCell) -> String {
+    match (c.suppressed, c.sessions, c.referred, c.rate) {
+        (Some(Suppressed::Small), ..) => format!("< {MIN_GROUP}"),
+        (Some(Suppressed::Complementary), ..) => "suppressed".into(),
+        (None, Some(n), Some(k), Some(rate)) => format!("{} ({k} of {n})", percent(rate)),
+        _ => String::new(),
+    }
+}
+
+// --------------------------------------------------------------------- svg
+
+const COLOURS: [&str; 8] = [
+    "#1f6fb2", "#e07a1f", "#3a9a4a", "#8a5cc2", "#7f7f7f", "#c2a21f", "#cc4778", "#2aa5a5",
+];
+const MARGIN: f64 = 16.0;
+const AXIS: f64 = 40.0;
+const BAR: f64 = 20.0;
+const BAR_GAP: f64 = 3.0;
+const CLUSTER_GAP: f64 = 26.0;
+const PLOT: f64 = 120.0;
+/// Rough width of one character at font size 10.
+const CHAR: f64 = 6.0;
+
+/// The audit as an SVG chart: per referral, grouped bars of the referral
+/// rate per group, one cluster per need level. Suppressed groups are shown
+/// as `< 5` (or `hidden`) without a bar; a level with a flagged difference
+/// is framed in red.
+#[must_use]
+pub fn svg(audit: &Audit) -> String {
+    let groups = audit.groups.len().max(1);
+    let bars = groups as f64 * (BAR + BAR_GAP) - BAR_GAP;
+    let by = audit.protected_item.as_deref().unwrap_or("group");
+    let title = format!("Referral rate by {by}, need level held constant");
+    let subtitle = format!(
+        "{} {} · groups under {} shown as “< {}”, “hidden” so that such a group cannot be worked out",
+        audit.questionnaire.id,
+        audit.questionnaire.version,
+        audit.min_group_size,
+        audit.min_group_size
+    );
+    let subtitle2 = "red: a difference between groups at the same need level that need does not explain (95% CI excludes 0)";
+    let mut body = String::new();
+    let mut y = MARGIN;
+    let mut width: f64 = (subtitle.chars().count().max(subtitle2.chars().count()) as f64 * CHAR)
+        .max(480.0)
+        + 2.0 * MARGIN;
+
+    let _ = writeln!(
+        body,
+        r#"<text x="{MARGIN}" y="{:.1}" font-size="16" font-weight="bold">{}</text>"#,
+        y + 14.0,
+        escape::html(&title)
+    );
+    let _ = writeln!(
+        body,
+        r##"<text x="{MARGIN}" y="{:.1}" font-size="10" fill="#444">{}</text>"##,
+        y + 30.0,
+        escape::html(&subtitle)
+    );
+    let _ = writeln!(
+        body,
+        r##"<text x="{MARGIN}" y="{:.1}" font-size="10" fill="#c00000">{}</text>"##,
+        y + 44.0,
+        escape::html(subtitle2)
+    );
+    y += 58.0;
+    // Legend.
+    let mut x = MARGIN;
+    for (g, name) in audit.groups.iter().enumerate() {
+        let _ = writeln!(
+            body,
+            r#"<rect x="{x:.1}" y="{:.1}" width="10" height="10" fill="{}"/>"#,
+            y,
+            COLOURS[g % COLOURS.len()]
+        );
+        let _ = writeln!(
+            body,
+            r#"<text x="{:.1}" y="{:.1}" font-size="10">{}</text>"#,
+            x + 14.0,
+            y + 9.0,
+            escape::html(name)
+        );
+        x += 14.0 + name.chars().count() as f64 * CHAR + 16.0;
+    }
+    y += 24.0;
+
+    for r in &audit.referrals {
+        let heading = format!("{} → {}", r.trigger, r.refer_to);
+        let need = if r.need_scores.is_empty() {
+            "need level: all (reads no banded score)".to_owned()
+        } else {
+            format!("need level: band of {}", r.need_scores.join(", "))
+        };
+        let _ = writeln!(
+            body,
+            r#"<text x="{MARGIN}" y="{:.1}" font-size="12" font-weight="bold">{}</text>"#,
+            y + 12.0,
+            escape::html(&heading)
+        );
+        let _ = writeln!(
+            body,
+            r##"<text x="{MARGIN}" y="{:.1}" font-size="10" fill="#444">{}</text>"##,
+            y + 26.0,
+            escape::html(&need)
+        );
+        let top = y + 40.0;
+        let bottom = top + PLOT;
+        let left = MARGIN + AXIS;
+        // Axis and grid.
+        for pct in [0u32, 25, 50, 75, 100] {
+            let gy = bottom - PLOT * f64::from(pct) / 100.0;
+            let _ = writeln!(
+                body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="9" text-anchor="end" fill="#444">{pct}%</text>"##,
+                left - 4.0,
+                gy + 3.0
+            );
+            let _ = writeln!(
+                body,
+                r#"<line x1="{left:.1}" y1="{gy:.1}" x2="{{right}}" y2="{gy:.1}" stroke="{}" stroke-width="1"/>"#,
+                if pct == 0 { "#444" } else { "#ddd" }
+            );
+        }
+        let mut x = left + 10.0;
+        for level in &r.levels {
+            let flagged = level.comparisons.iter().any(|c| c.flagged);
+            let cluster = bars.max(level.level.chars().count() as f64 * CHAR);
+            let start = x + (cluster - bars) / 2.0;
+            for (g, cell) in level.groups.iter().enumerate() {
+                let bx = start + g as f64 * (BAR + BAR_GAP);
+                let cx = bx + BAR / 2.0;
+                if let Some(rate) = cell.rate {
+                    let h = PLOT * rate;
+                    let _ = writeln!(
+                        body,
+                        r#"<rect x="{bx:.1}" y="{:.1}" width="{BAR}" height="{h:.1}" fill="{}"><title>{}: {} of {} referred</title></rect>"#,
+                        bottom - h,
+                        COLOURS[g % COLOURS.len()],
+                        escape::html(&cell.group),
+                        cell.referred.unwrap_or(0),
+                        cell.sessions.unwrap_or(0)
+                    );
+                    let _ = writeln!(
+                        body,
+                        r#"<text x="{cx:.1}" y="{:.1}" font-size="9" text-anchor="middle">{}</text>"#,
+                        bottom - h - 3.0,
+                        percent(rate)
+                    );
+                } else {
+                    let text = match cell.suppressed {
+                        Some(Suppressed::Complementary) => "hidden".to_owned(),
+                        _ => format!("&lt; {MIN_GROUP}"),
+                    };
+                    let _ = writeln!(
+                        body,
+                        r##"<text x="{:.1}" y="{:.1}" font-size="9" transform="rotate(-90 {:.1} {:.1})" fill="#777">{text}</text>"##,
+                        cx + 3.0,
+                        bottom - 4.0,
+                        cx + 3.0,
+                        bottom - 4.0
+                    );
+                }
+            }
+            let colour = if flagged { "#c00000" } else { "#000" };
+            let _ = writeln!(
+                body,
+                r#"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="{colour}">{}</text>"#,
+                x + cluster / 2.0,
+                bottom + 14.0,
+                escape::html(&level.level)
+            );
+            if flagged {
+                let _ = writeln!(
+                    body,
+                    r##"<text x="{:.1}" y="{:.1}" font-size="9" text-anchor="middle" fill="#c00000">not explained by need</text>"##,
+                    x + cluster / 2.0,
+                    bottom + 26.0
+                );
+                let _ = writeln!(
+                    body,
+                    r##"<rect x="{:.1}" y="{top:.1}" width="{:.1}" height="{PLOT}" fill="none" stroke="#c00000" stroke-dasharray="4 2"/>"##,
+                    x - 4.0,
+                    cluster + 8.0
+                );
+            }
+            x += cluster + CLUSTER_GAP;
+        }
+        if r.levels.is_empty() {
+            let _ = writeln!(
+                body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#777">no sessions</text>"##,
+                left + 10.0,
+                bottom - 4.0
+            );
+            x += 80.0;
+        }
+        let right = x - CLUSTER_GAP + 10.0;
+        width = width.max(right + MARGIN);
+        body = body.replace("{right}", &format!("{right:.1}"));
+        y = bottom + 40.0;
+    }
+    let height = y + MARGIN;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif">"#
+    );
+    let _ = writeln!(out, "<title>{}</title>", escape::html(&title));
+    let _ = writeln!(
+        out,
+        r#"<rect x="0" y="0" width="{width:.0}" height="{height:.0}" fill="white"/>"#
+    );
+    out.push_str(&body);
+    out.push_str("</svg>");
+    out
+}
