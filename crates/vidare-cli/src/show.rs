@@ -452,7 +452,7 @@ mod tests {
 
     #[test]
     fn wrap_keeps_words_whole() {
-        use crate::graph::wrap;
+        use vidare_render::graph::wrap;
         assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
         assert_eq!(wrap("", 5), Vec::<String>::new());
         assert_eq!(wrap("toolongword x", 4), ["toolongword", "x"]);

@@ -17,8 +17,8 @@ use std::time::Duration;
 use anyhow::{anyhow, bail};
 use serde::Deserialize;
 
-use crate::doc::markdown::{code_span, escape};
 use crate::{StatisticsArgs, StatisticsFormat};
+use vidare_render::escape::{code_span, markdown as escape};
 
 pub(crate) const EXIT_CODES: &str = "\
 Exit codes:

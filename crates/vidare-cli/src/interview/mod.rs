@@ -382,7 +382,7 @@ fn write_json(path: &Path, mut json: String, option: &str) -> anyhow::Result<()>
 /// Writes the person's plan, readable by its owner only, and says what it
 /// holds.
 fn write_plan(session: &Session, path: &Path, langs: &Langs) -> anyhow::Result<()> {
-    let page = crate::doc::plan::render(session, langs.person_lang(), &langs.practitioner);
+    let page = vidare_render::plan::page(session, langs.person_lang(), &langs.practitioner);
     let Some(page) = page else {
         eprintln!(
             "no plan was written to {}: the interview ended before the person was asked anything",

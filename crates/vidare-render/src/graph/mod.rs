@@ -1,6 +1,7 @@
-//! `vidare graph`: the flow of a questionnaire as a picture. The picture
+//! The flow of a questionnaire as a picture (`vidare graph`). The picture
 //! is built once from the expanded document (`Questionnaire::document`) as
-//! nodes, groups and edges, then written as Mermaid, DOT or SVG.
+//! nodes, groups and edges, then written as Mermaid ([`mermaid`]), DOT
+//! ([`dot`]) or SVG ([`svg`]).
 //!
 //! - Sections are groups holding their items, in document order, joined by
 //!   flow arrows from a start node to a finish node. An arrow into an item
@@ -11,14 +12,20 @@
 //!   they read; an item's condition that reads a derived value or score,
 //!   or a suggested answer, gets such an edge too.
 //! - Items the compiler found can never be shown (warning V023) are marked.
+//!
+//! ```
+//! # let source = include_str!("../../../../questionnaires/violence-seven/2.0.0.yaml");
+//! let q = vidare::compile(source, "2.0.0.yaml").unwrap();
+//! assert!(vidare_render::graph::mermaid(&q, "en").contains("\nflowchart TB\n"));
+//! assert!(vidare_render::graph::dot(&q, "en").starts_with("digraph"));
+//! assert!(vidare_render::graph::svg(&q, "sv").contains("<svg xmlns="));
+//! ```
 
 mod dot;
 mod mermaid;
 mod svg;
 
 use std::collections::HashMap;
-use std::io::Write as _;
-use std::process::ExitCode;
 
 use vidare::Questionnaire;
 use vidare::format::{Guard, ItemKind, LocalScope, Section, Text, Urgency};
@@ -26,27 +33,29 @@ use vidare::format::{Guard, ItemKind, LocalScope, Section, Text, Urgency};
 use crate::doc::terms::{self, Terms};
 use crate::doc::words;
 use crate::names;
-use crate::{GraphArgs, GraphFormat};
-
-pub(crate) const EXIT_CODES: &str = "\
-Exit codes:
-  0  printed
-  2  the questionnaire cannot be read or does not compile; bad arguments";
 
 /// The longest line of a condition on an arrow, in characters.
 const LABEL_WIDTH: usize = 40;
 
-pub(crate) fn run(args: &GraphArgs) -> anyhow::Result<ExitCode> {
-    let q = crate::files::questionnaire(&args.questionnaire)?;
-    let lang = crate::doc::language(&q, &args.questionnaire, args.lang.as_deref())?;
-    let graph = Graph::of(&q, &lang);
-    let text = match args.format {
-        GraphFormat::Mermaid => mermaid::render(&graph),
-        GraphFormat::Dot => dot::render(&graph),
-        GraphFormat::Svg => svg::render(&graph),
-    };
-    write!(std::io::stdout().lock(), "{text}")?;
-    Ok(ExitCode::SUCCESS)
+/// The flow of `q` as a Mermaid flowchart (text; renders in Markdown
+/// viewers), its texts and own words in `lang`, a language `q` declares.
+#[must_use]
+pub fn mermaid(q: &Questionnaire, lang: &str) -> String {
+    mermaid::render(&Graph::of(q, lang))
+}
+
+/// The flow of `q` as Graphviz DOT (text; `dot -Tsvg` lays it out), its
+/// texts and own words in `lang`, a language `q` declares.
+#[must_use]
+pub fn dot(q: &Questionnaire, lang: &str) -> String {
+    dot::render(&Graph::of(q, lang))
+}
+
+/// The flow of `q` as a finished SVG picture, laid out here, its texts and
+/// own words in `lang`, a language `q` declares.
+#[must_use]
+pub fn svg(q: &Questionnaire, lang: &str) -> String {
+    svg::render(&Graph::of(q, lang))
 }
 
 /// What a node is.
@@ -615,7 +624,12 @@ fn reads_all(sources: &[&str], scope: Option<&LocalScope>) -> Vec<String> {
 
 /// Splits text into lines of at most `width` characters at white space (a
 /// longer word stays whole).
-pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+///
+/// ```
+/// assert_eq!(vidare_render::graph::wrap("a bb ccc dddddd", 6), ["a bb", "ccc", "dddddd"]);
+/// ```
+#[must_use]
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

@@ -1,35 +1,46 @@
-//! `vidare doc`: a review document of a questionnaire for methodologists
-//! and ethics boards, in one language (`--lang`): a one-page summary
-//! (items, paths, scores, referrals, what is kept), then the details, each
-//! item one row of a table. It is built from the expanded document
+//! The review document of a questionnaire for methodologists and ethics
+//! boards, in one language: a one-page summary (items, paths, scores,
+//! referrals, what is kept), then the details, each item one row of a
+//! table. It is built from the expanded document
 //! (`Questionnaire::document`) and the compiler's disclosure analysis
 //! (`Questionnaire::kept_parts`) as a list of blocks, and written as
-//! Markdown or as a standalone HTML page. `plan` writes, with the same
-//! page shell and escaper, the person's printable copy of a plan made in
-//! the conversation (`vidare run --plan`).
+//! Markdown ([`markdown`]) or as a standalone HTML page ([`html`]).
+//!
+//! ```
+//! # let source = include_str!("../../../../questionnaires/violence-seven/2.0.0.yaml");
+//! let q = vidare::compile(source, "2.0.0.yaml").unwrap();
+//! let markdown = vidare_render::doc::markdown(&q, "en");
+//! assert!(markdown.contains("## Summary"));
+//! let page = vidare_render::doc::html(&q, "sv");
+//! assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"sv\""));
+//! ```
 
 mod details;
-mod html;
-pub(crate) mod markdown;
-pub(crate) mod plan;
+pub(crate) mod html;
+mod markdown;
 mod summary;
 pub(crate) mod terms;
 pub(crate) mod words;
-
-use std::io::Write as _;
-use std::process::ExitCode;
 
 use vidare::Questionnaire;
 use vidare::format::{LocalScope, Text, Urgency};
 
 use crate::names;
-use crate::{DocArgs, DocFormat};
 use terms::Terms;
 
-pub(crate) const EXIT_CODES: &str = "\
-Exit codes:
-  0  printed
-  2  the questionnaire cannot be read or does not compile; bad arguments";
+/// The review document of `q` as Markdown (GitHub flavour, with tables),
+/// its texts and own words in `lang`, a language `q` declares.
+#[must_use]
+pub fn markdown(q: &Questionnaire, lang: &str) -> String {
+    markdown::render(&document(q, lang))
+}
+
+/// The review document of `q` as a complete standalone HTML page, its
+/// texts and own words in `lang`, a language `q` declares.
+#[must_use]
+pub fn html(q: &Questionnaire, lang: &str) -> String {
+    html::render(lang, q.title(lang), &document(q, lang))
+}
 
 /// A piece of running text.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,38 +65,6 @@ pub(crate) enum Block {
         head: Vec<Inline>,
         rows: Vec<Vec<Inline>>,
     },
-}
-
-pub(crate) fn run(args: &DocArgs) -> anyhow::Result<ExitCode> {
-    let q = crate::files::questionnaire(&args.questionnaire)?;
-    let lang = language(&q, &args.questionnaire, args.lang.as_deref())?;
-    let blocks = document(&q, &lang);
-    let text = match args.format {
-        DocFormat::Markdown => markdown::render(&blocks),
-        DocFormat::Html => html::render(&lang, q.title(&lang), &blocks),
-    };
-    write!(std::io::stdout().lock(), "{text}")?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The language of `--lang`, one the questionnaire declares; its default
-/// language without it.
-pub(crate) fn language(
-    q: &Questionnaire,
-    path: &std::path::Path,
-    lang: Option<&str>,
-) -> anyhow::Result<String> {
-    let Some(lang) = lang else {
-        return Ok(q.default_language().to_owned());
-    };
-    match q.language(lang) {
-        Some(l) => Ok(l.code().to_owned()),
-        None => anyhow::bail!(
-            "{} has no texts in `{lang}`; use --lang with one of: {}",
-            path.display(),
-            q.languages().join(", ")
-        ),
-    }
 }
 
 fn text(s: impl Into<String>) -> Span {

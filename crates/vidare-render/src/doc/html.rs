@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{Block, Inline, Span};
-use crate::markup::escape;
+use crate::escape;
 
 const STYLE: &str = "\
 body { font-family: system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; \
@@ -43,7 +43,7 @@ table { margin: .25rem 0 .5rem; } h2, h3, h4 { break-after: avoid; } \
 /// A complete standalone page: `body` is HTML already, `lang` and `title`
 /// are text (escaped here), `style` is the stylesheet. A right-to-left
 /// language gets `dir="rtl"`.
-pub(super) fn page(lang: &str, title: &str, style: &str, body: &str) -> String {
+pub(crate) fn page(lang: &str, title: &str, style: &str, body: &str) -> String {
     let dir = match vidare::language::direction(lang) {
         vidare::language::Direction::Rtl => " dir=\"rtl\"",
         vidare::language::Direction::Ltr => "",
@@ -52,8 +52,8 @@ pub(super) fn page(lang: &str, title: &str, style: &str, body: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"{}\"{dir}>\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<style>\n{style}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        escape(lang),
-        escape(title)
+        escape::html(lang),
+        escape::html(title)
     )
 }
 
@@ -70,7 +70,7 @@ pub(super) fn render(lang: &str, title: &str, blocks: &[Block]) -> String {
                 let _ = writeln!(
                     out,
                     "<h{level} id=\"{}\">{}</h{level}>",
-                    escape(anchor),
+                    escape::html(anchor),
                     inline_html(inline)
                 );
             }
@@ -117,28 +117,23 @@ fn is_empty(span: &Span) -> bool {
     matches!(span, Span::Text(t) if t.is_empty())
 }
 
-/// Text with its line breaks kept.
-pub(super) fn lines(text: &str) -> String {
-    escape(text).replace('\n', "<br>")
-}
-
 fn inline_html(inline: &Inline) -> String {
     let mut out = String::new();
     for span in inline {
         match span {
-            Span::Text(t) => out.push_str(&lines(t)),
+            Span::Text(t) => out.push_str(&escape::html_lines(t)),
             Span::Strong(t) => {
-                let _ = write!(out, "<strong>{}</strong>", escape(t));
+                let _ = write!(out, "<strong>{}</strong>", escape::html(t));
             }
             Span::Code(t) => {
-                let _ = write!(out, "<code>{}</code>", escape(t));
+                let _ = write!(out, "<code>{}</code>", escape::html(t));
             }
             Span::Urgency(u, t) => {
                 let _ = write!(
                     out,
                     "<span class=\"urgency urgency-{}\">{}</span>",
                     u.as_str(),
-                    escape(t)
+                    escape::html(t)
                 );
             }
         }

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use super::{EdgeKind, Graph, Node, Shape, wrap, wrap_at_most};
 use crate::doc::terms::{URGENCY_COLOURS, urgency_index};
-use crate::markup::escape;
+use crate::escape;
 
 const MARGIN: f64 = 20.0;
 /// The average width of a character at 12 px, a little generous.
@@ -132,14 +132,14 @@ pub(super) fn render(g: &Graph) -> String {
          <svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
          viewBox=\"0 0 {width} {height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">"
     );
-    let _ = writeln!(out, "<title>{}</title>", escape(&g.title));
+    let _ = writeln!(out, "<title>{}</title>", escape::html(&g.title));
     out.push_str(DEFS);
     out.push_str("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     let _ = writeln!(
         out,
         "<text x=\"{MARGIN}\" y=\"{}\" font-size=\"16\" font-weight=\"bold\">{}</text>",
         MARGIN + 12.0,
-        escape(&g.title)
+        escape::html(&g.title)
     );
     for (rect, _) in &l.boxes {
         let _ = writeln!(
@@ -157,7 +157,7 @@ pub(super) fn render(g: &Graph) -> String {
                 "<text x=\"{}\" y=\"{}\"{weight} fill=\"#334\" {HALO}>{}</text>",
                 rect.x + 10.0,
                 rect.y + 17.0 + k as f64 * LINE,
-                escape(line)
+                escape::html(line)
             );
         }
     }
@@ -170,7 +170,7 @@ pub(super) fn render(g: &Graph) -> String {
                 out,
                 "<text x=\"{x}\" y=\"{}\" font-size=\"11\" fill=\"#1d4d1d\" {HALO}>{}</text>",
                 top + 11.0 + k as f64 * LINE,
-                escape(line)
+                escape::html(line)
             );
         }
     }
@@ -363,7 +363,7 @@ fn edges(out: &mut String, g: &Graph, l: &Layout) {
                         "<text x=\"{}\" y=\"{}\" font-size=\"10\" font-style=\"italic\" fill=\"#555\" {HALO}>{}</text>",
                         lane + 4.0,
                         a.bottom() + 12.0,
-                        escape(&text)
+                        escape::html(&text)
                     );
                 }
             }
@@ -476,14 +476,14 @@ fn node_svg(out: &mut String, g: &Graph, node: &Node, r: Rect) {
     let _ = writeln!(
         out,
         "<g id=\"{}\" class=\"{}{urgency}\">",
-        escape(&node.key),
+        escape::html(&node.key),
         class(node.shape)
     );
     let tooltip = match &node.text {
         Some(text) => format!("{text}\n{}", node.id),
         None => node.id.clone(),
     };
-    let _ = writeln!(out, "<title>{}</title>", escape(&tooltip));
+    let _ = writeln!(out, "<title>{}</title>", escape::html(&tooltip));
     let _ = shape(out, node.shape, r, &paint);
     if matches!(node.shape, Shape::Start | Shape::Finish) {
         let _ = writeln!(
@@ -491,7 +491,7 @@ fn node_svg(out: &mut String, g: &Graph, node: &Node, r: Rect) {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"white\">{}</text>",
             r.cx(),
             r.cy() + 4.0,
-            escape(&node.id)
+            escape::html(&node.id)
         );
     } else {
         let lines = text_lines(node);
@@ -501,7 +501,7 @@ fn node_svg(out: &mut String, g: &Graph, node: &Node, r: Rect) {
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#1b1b1f\">{}</text>",
                 r.cx(),
                 r.y + 19.0 + k as f64 * LINE,
-                escape(line)
+                escape::html(line)
             );
         }
         let colour = if node.unreachable { "#c00" } else { "#666" };
@@ -512,7 +512,7 @@ fn node_svg(out: &mut String, g: &Graph, node: &Node, r: Rect) {
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\" fill=\"{colour}\">{}</text>",
                 r.cx(),
                 top + k as f64 * SMALL_LINE,
-                escape(line)
+                escape::html(line)
             );
         }
     }
@@ -681,7 +681,7 @@ impl Legend {
             "<text x=\"{}\" y=\"{}\" font-weight=\"bold\">{}</text>",
             x + 10.0,
             y + 19.0,
-            escape(&self.title)
+            escape::html(&self.title)
         );
         for (r, row) in self.rows.iter().enumerate() {
             let mut cx = x + 10.0;
@@ -694,7 +694,7 @@ impl Legend {
                     "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#333\">{}</text>",
                     cx + SAMPLE_W + 8.0,
                     cy + 4.0,
-                    escape(text)
+                    escape::html(text)
                 );
                 cx += w;
             }

@@ -1,7 +1,7 @@
-//! `vidare run --plan FILE`: the person's own copy of a conversation that
-//! makes a plan with them (such as `questionnaires/safety-plan`), as a
-//! self-contained page to print, in the person's language (`--lang`, also
-//! in interpreter mode), right to left where that language is.
+//! The person's own copy of a conversation that makes a plan with them
+//! (such as `questionnaires/safety-plan`), as a self-contained page to
+//! print (`vidare run --plan FILE`), in the person's language, right to
+//! left where that language is.
 //!
 //! The page holds what the person said: from the section of the first
 //! question the person was asked on, every question they answered with the
@@ -16,10 +16,7 @@ use std::fmt::Write as _;
 
 use vidare::{AnsweredBy, ItemKind, ItemRef, Response, Session, Value};
 
-use super::html::{lines, page};
-use crate::markup::escape;
-use crate::show;
-use crate::ui;
+use crate::escape;
 
 const STYLE: &str = "\
 @page { margin: 2cm; }
@@ -129,7 +126,8 @@ enum Line {
 /// `lang` is the person's language; the page's own words fall back to
 /// `fallback` (the practitioner's) where `lang` has none, marked with
 /// their own `lang`.
-pub(crate) fn render(session: &Session, lang: &str, fallback: &str) -> Option<String> {
+#[must_use]
+pub fn page(session: &Session, lang: &str, fallback: &str) -> Option<String> {
     let q = session.questionnaire();
     let shown: Vec<ItemRef<'_>> = q.items().filter(|i| session.is_shown(i.id())).collect();
     let asked = shown
@@ -189,20 +187,39 @@ fn answer(item: ItemRef<'_>, value: &Value, lang: &str) -> Answer {
             #[allow(clippy::cast_precision_loss, clippy::float_cmp)]
             let point = item.scale_labels(lang).find(|(p, _)| *p as f64 == *n);
             Answer::Text(match point {
-                Some((_, label)) => format!("{} ({label})", show::number(*n)),
-                None => show::number(*n),
+                Some((_, label)) => format!("{} ({label})", number(*n)),
+                None => number(*n),
             })
         }
         (ItemKind::Number, Value::Number(n)) => Answer::Text(match item.unit(lang) {
-            Some(unit) => format!("{} {unit}", show::number(*n)),
-            None => show::number(*n),
+            Some(unit) => format!("{} {unit}", number(*n)),
+            None => number(*n),
         }),
         // Yes and no in the person's words when the catalogue has them.
         (_, Value::Bool(b)) => Answer::Text(vidare::phrases::get(lang).map_or_else(
-            || show::value(value, ui::for_language(lang)),
+            || plain_value(value, lang),
             |p| (if *b { p.yes } else { p.no }).to_owned(),
         )),
-        _ => Answer::Text(show::value(value, ui::for_language(lang))),
+        _ => Answer::Text(plain_value(value, lang)),
+    }
+}
+
+/// A number without a trailing `.0`.
+fn number(n: f64) -> String {
+    format!("{n}")
+}
+
+/// A value as the command line writes it: yes and no in Swedish for `sv`,
+/// else in English; control characters in texts escaped.
+fn plain_value(value: &Value, lang: &str) -> String {
+    use vidare::diagnostic::escape_controls;
+    let swedish = lang == "sv";
+    match value {
+        Value::Bool(true) => (if swedish { "Ja" } else { "Yes" }).to_owned(),
+        Value::Bool(false) => (if swedish { "Nej" } else { "No" }).to_owned(),
+        Value::Number(n) => number(*n),
+        Value::Text(s) => escape_controls(s).into_owned(),
+        Value::List(list) => escape_controls(&list.join(", ")).into_owned(),
     }
 }
 
@@ -215,7 +232,7 @@ fn html(title: &str, (lang, fallback): (&str, &str), parts: &[Line]) -> String {
         } else {
             format!(
                 " lang=\"{}\" dir=\"{}\"",
-                escape(l),
+                escape::html(l),
                 vidare::language::direction(l).as_str()
             )
         }
@@ -230,43 +247,44 @@ fn html(title: &str, (lang, fallback): (&str, &str), parts: &[Line]) -> String {
     // right to left).
     let dir = vidare::language::direction(lang).as_str();
     let mut body = format!("<main dir=\"{dir}\">\n");
-    let _ = writeln!(body, "<h1>{}</h1>", escape(title));
+    let _ = writeln!(body, "<h1>{}</h1>", escape::html(title));
     let _ = writeln!(
         body,
         "<p class=\"note\"{}>{}</p>",
         other(words_lang),
-        escape(words.note)
+        escape::html(words.note)
     );
     for part in parts {
         match part {
             Line::Heading(title) => {
-                let _ = writeln!(body, "<h2>{}</h2>", escape(title));
+                let _ = writeln!(body, "<h2>{}</h2>", escape::html(title));
             }
             Line::Info(text) => {
-                let _ = writeln!(body, "<p class=\"info\">{}</p>", lines(text));
+                let _ = writeln!(body, "<p class=\"info\">{}</p>", escape::html_lines(text));
             }
             Line::Answered(question, answer) => {
                 let _ = write!(
                     body,
                     "<div class=\"qa\">\n<p class=\"question\">{}</p>\n",
-                    lines(question)
+                    escape::html_lines(question)
                 );
                 match answer {
                     Answer::Text(text) => {
-                        let _ = writeln!(body, "<p class=\"answer\">{}</p>", lines(text));
+                        let _ =
+                            writeln!(body, "<p class=\"answer\">{}</p>", escape::html_lines(text));
                     }
                     Answer::List(list) if list.is_empty() => {
                         let _ = writeln!(
                             body,
                             "<p class=\"answer\"{}>{}</p>",
                             other(none_lang),
-                            escape(none_chosen)
+                            escape::html(none_chosen)
                         );
                     }
                     Answer::List(list) => {
                         body.push_str("<ul class=\"answer\">\n");
                         for label in list {
-                            let _ = writeln!(body, "<li>{}</li>", lines(label));
+                            let _ = writeln!(body, "<li>{}</li>", escape::html_lines(label));
                         }
                         body.push_str("</ul>\n");
                     }
@@ -276,7 +294,7 @@ fn html(title: &str, (lang, fallback): (&str, &str), parts: &[Line]) -> String {
         }
     }
     body.push_str("</main>\n");
-    page(lang, title, STYLE, &body)
+    crate::doc::html::page(lang, title, STYLE, &body)
 }
 
 #[cfg(test)]
@@ -346,7 +364,7 @@ end:
             .unwrap();
         s.answer("mood", 4.0).unwrap();
         s.answer("noted", false).unwrap();
-        let page = render(&s, "en", "en").unwrap();
+        let page = page(&s, "en", "en").unwrap();
         assert!(
             page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
             "{page}"
@@ -376,7 +394,7 @@ end:
         s.answer("place", "Hem till mamma").unwrap();
         s.answer("things", Value::List(vec![])).unwrap();
         s.skip("mood").unwrap();
-        let page = render(&s, "sv", "sv").unwrap();
+        let page = page(&s, "sv", "sv").unwrap();
         assert!(page.contains("<html lang=\"sv\">"), "{page}");
         assert!(
             page.contains("förvara den där bara du hittar den"),
@@ -393,6 +411,6 @@ end:
     fn no_page_when_nothing_was_asked_of_the_person() {
         let mut s = session();
         s.answer("alone", false).unwrap();
-        assert!(render(&s, "en", "en").is_none());
+        assert!(page(&s, "en", "en").is_none());
     }
 }

@@ -4,14 +4,15 @@ use std::fmt::Write as _;
 
 use super::{EdgeKind, Graph, Node, Shape, wrap_at_most};
 use crate::doc::terms::{URGENCY_COLOURS, urgency_index};
+use crate::escape;
 
 pub(super) fn render(g: &Graph) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "digraph \"{}\" {{", escape(&g.title));
+    let _ = writeln!(out, "digraph \"{}\" {{", escape::dot(&g.title));
     let _ = writeln!(
         out,
         "  graph [rankdir=TB, fontname=\"Helvetica\", labelloc=t, label=\"{}\", newrank=true];",
-        escape(&g.title)
+        escape::dot(&g.title)
     );
     out.push_str("  node [fontname=\"Helvetica\", fontsize=11, style=filled, fillcolor=white];\n");
     out.push_str("  edge [fontname=\"Helvetica\", fontsize=9];\n");
@@ -23,11 +24,11 @@ pub(super) fn render(g: &Graph) -> String {
     }
     for group in &g.groups {
         let _ = writeln!(out, "  subgraph cluster_{} {{", group.key);
-        let mut label = escape(&group.label);
+        let mut label = escape::dot(&group.label);
         if !group.instances.is_empty() {
             let keys = group.instances.join(", ");
             let line = g.terms.template_instances.replace("{keys}", &keys);
-            let _ = write!(label, "\\n{}", escape(&line));
+            let _ = write!(label, "\\n{}", escape::dot(&line));
         }
         let _ = writeln!(out, "    label=\"{label}\";");
         if group.section {
@@ -48,20 +49,20 @@ pub(super) fn render(g: &Graph) -> String {
                 "[weight=10, label=\"{}\"]",
                 e.label
                     .iter()
-                    .map(|l| escape(l))
+                    .map(|l| escape::dot(l))
                     .collect::<Vec<_>>()
                     .join("\\l")
                     + "\\l"
             ),
             EdgeKind::Otherwise => format!(
                 "[style=dashed, color=gray30, fontcolor=gray30, label=\"{}\"]",
-                escape(&e.label.join(" "))
+                escape::dot(&e.label.join(" "))
             ),
             EdgeKind::Reads => "[style=dashed, color=gray45, arrowhead=vee]".to_owned(),
             EdgeKind::Suggests => format!(
                 "[style=dotted, color=blue, fontcolor=blue, arrowhead=vee, \
                  constraint=false, label=\"{}\"]",
-                escape(&e.label.join(" "))
+                escape::dot(&e.label.join(" "))
             ),
         };
         let _ = writeln!(out, "  {from} -> {to} {attrs};");
@@ -74,15 +75,15 @@ pub(super) fn render(g: &Graph) -> String {
 fn node_line(g: &Graph, node: &Node) -> String {
     let mut label = wrap_at_most(node.title(), 40, 3)
         .iter()
-        .map(|l| escape(l))
+        .map(|l| escape::dot(l))
         .collect::<Vec<_>>()
         .join("\\n");
     let mut second = Vec::new();
     if node.text.is_some() {
-        second.push(escape(&node.id));
+        second.push(escape::dot(&node.id));
     }
     if !node.detail.is_empty() {
-        second.push(escape(&node.detail));
+        second.push(escape::dot(&node.detail));
     }
     if !second.is_empty() {
         let _ = write!(label, "\\n{}", second.join(" · "));
@@ -105,35 +106,11 @@ fn node_line(g: &Graph, node: &Node) -> String {
         );
     }
     if node.unreachable {
-        let _ = write!(label, " · {}", escape(g.terms.never_shown));
+        let _ = write!(label, " · {}", escape::dot(g.terms.never_shown));
         attrs.push_str(", style=\"filled,dashed\", color=red, fontcolor=red");
     }
     if let Some(text) = &node.text {
-        let _ = write!(attrs, ", tooltip=\"{}\"", escape(text));
+        let _ = write!(attrs, ", tooltip=\"{}\"", escape::dot(text));
     }
     format!("{} [{attrs}, label=\"{label}\"];", node.key)
-}
-
-/// Text inside a quoted DOT string.
-fn escape(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn strings_are_escaped() {
-        assert_eq!(escape(r#"a == "b\c""#), r#"a == \"b\\c\""#);
-    }
 }

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::{EdgeKind, Graph, Node, Shape, wrap_at_most};
 use crate::doc::terms::{URGENCY_COLOURS, urgency_index};
+use crate::escape;
 
 pub(super) fn render(g: &Graph) -> String {
     let mut out = String::new();
@@ -18,11 +19,11 @@ pub(super) fn render(g: &Graph) -> String {
         }
     }
     for group in &g.groups {
-        let mut label = escape(&group.label);
+        let mut label = escape::mermaid(&group.label);
         if !group.instances.is_empty() {
             let keys = group.instances.join(", ");
             let line = g.terms.template_instances.replace("{keys}", &keys);
-            let _ = write!(label, "<br/>{}", escape(&line));
+            let _ = write!(label, "<br/>{}", escape::mermaid(&line));
         }
         let _ = writeln!(out, "  subgraph {}[\"{label}\"]", group.key);
         out.push_str("    direction TB\n");
@@ -41,7 +42,7 @@ pub(super) fn render(g: &Graph) -> String {
         let label = e
             .label
             .iter()
-            .map(|l| escape(l))
+            .map(|l| escape::mermaid(l))
             .collect::<Vec<_>>()
             .join("<br/>");
         let _ = match (e.kind, label.is_empty()) {
@@ -95,18 +96,18 @@ fn urgency_classes(out: &mut String, g: &Graph) {
 fn node_line(g: &Graph, node: &Node) -> String {
     let mut label = wrap_at_most(node.title(), 40, 3)
         .iter()
-        .map(|l| escape(l))
+        .map(|l| escape::mermaid(l))
         .collect::<Vec<_>>()
         .join("<br/>");
     let mut second = Vec::new();
     if node.text.is_some() {
-        second.push(escape(&node.id));
+        second.push(escape::mermaid(&node.id));
     }
     if !node.detail.is_empty() {
-        second.push(escape(&node.detail));
+        second.push(escape::mermaid(&node.detail));
     }
     if node.unreachable {
-        second.push(escape(g.terms.never_shown));
+        second.push(escape::mermaid(g.terms.never_shown));
     }
     if !second.is_empty() {
         let _ = write!(label, "<br/>{}", second.join(" · "));
@@ -121,36 +122,4 @@ fn node_line(g: &Graph, node: &Node) -> String {
         Shape::End => ("[\\", "/]"),
     };
     format!("{}{open}\"{label}\"{close}", node.key)
-}
-
-/// Text inside a quoted Mermaid label: quotes, pipes, angle brackets, `&`
-/// and `#` as Mermaid's entity codes (so no text is read as markup or as
-/// an entity).
-fn escape(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        match c {
-            '#' => out.push_str("#35;"),
-            '&' => out.push_str("#38;"),
-            '"' => out.push_str("#quot;"),
-            '|' => out.push_str("#124;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_are_escaped() {
-        assert_eq!(
-            escape(r#"a == "b" || c <= 2"#),
-            "a == #quot;b#quot; #124;#124; c #lt;= 2"
-        );
-    }
 }
