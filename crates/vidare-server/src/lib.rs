@@ -41,6 +41,7 @@ pub mod admin;
 pub mod api;
 mod form_key;
 mod health;
+mod kept;
 mod live_cache;
 mod logging;
 mod openapi;

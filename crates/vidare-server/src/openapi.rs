@@ -16,20 +16,20 @@ use crate::{admin, api};
         license(name = "MIT OR Apache-2.0"),
     ),
     paths(
-        api::list_questionnaires,
-        api::create_session,
-        api::list_sessions,
-        api::get_session,
-        api::delete_session,
-        api::answer,
-        api::decline,
-        api::dont_know,
-        api::skip,
-        api::change,
-        api::back,
-        api::close,
-        api::get_result,
-        api::get_recording,
+        api::sessions::list_questionnaires,
+        api::sessions::create_session,
+        api::sessions::list_sessions,
+        api::sessions::get_session,
+        api::sessions::delete_session,
+        api::steps::answer,
+        api::steps::decline,
+        api::steps::dont_know,
+        api::steps::skip,
+        api::steps::change,
+        api::steps::back,
+        api::steps::close,
+        api::sessions::get_result,
+        api::sessions::get_recording,
         admin::audit,
         admin::statistics,
     ),
@@ -66,39 +66,21 @@ impl Modify for Security {
 #[must_use]
 pub fn openapi_json() -> serde_json::Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
-    let mut recording = vidare::recording_schema();
-    rewrite_refs(&mut recording);
     let Some(schemas) = doc
         .pointer_mut("/components/schemas")
         .and_then(serde_json::Value::as_object_mut)
     else {
         return doc;
     };
-    if let Some(serde_json::Value::Object(defs)) =
-        recording.as_object_mut().and_then(|r| r.remove("$defs"))
-    {
-        for (name, schema) in defs {
-            schemas.insert(name, schema);
-        }
-    }
-    if let Some(root) = recording.as_object_mut() {
-        root.remove("$schema");
-        root.insert("title".into(), "Recording".into());
-    }
-    schemas.insert("Recording".into(), recording);
-    let mut checked = vidare::checked_outcome_schema();
-    rewrite_refs(&mut checked);
-    if let Some(serde_json::Value::Object(defs)) =
-        checked.as_object_mut().and_then(|c| c.remove("$defs"))
-    {
-        for (name, schema) in defs {
-            schemas.entry(name).or_insert(schema);
-        }
-    }
-    if let Some(root) = checked.as_object_mut() {
-        root.remove("$schema");
-    }
-    schemas.insert("CheckedOutcome".into(), checked);
+    // The recording's definitions replace the stand-ins of the handlers
+    // (`Outcome`); the checked result's add only what is not there yet.
+    add_core_schema(schemas, "Recording", vidare::recording_schema(), true);
+    add_core_schema(
+        schemas,
+        "CheckedOutcome",
+        vidare::checked_outcome_schema(),
+        false,
+    );
     if let serde_json::Value::Object(audit) = admin::audit_schema() {
         schemas.extend(audit);
     }
@@ -107,20 +89,48 @@ pub fn openapi_json() -> serde_json::Value {
         .get_mut("paths")
         .and_then(serde_json::Value::as_object_mut)
     {
-        paths.values_mut().for_each(add_shared_responses);
+        for (path, item) in paths.iter_mut() {
+            add_shared_responses(path, item);
+        }
     }
     doc
+}
+
+/// Adds one of the core's JSON Schemas as `name`, and its `$defs` as
+/// schemas of their own (replacing those of the same name, or not).
+fn add_core_schema(
+    schemas: &mut serde_json::Map<String, serde_json::Value>,
+    name: &str,
+    mut schema: serde_json::Value,
+    replace: bool,
+) {
+    rewrite_refs(&mut schema);
+    let Some(root) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(serde_json::Value::Object(defs)) = root.remove("$defs") {
+        for (def, definition) in defs {
+            if replace || !schemas.contains_key(&def) {
+                schemas.insert(def, definition);
+            }
+        }
+    }
+    root.remove("$schema");
+    if replace {
+        root.insert("title".into(), name.into());
+    }
+    schemas.insert(name.to_owned(), schema);
 }
 
 /// Statuses the middleware and the store give whatever the handler: kept
 /// here rather than in each handler's list, so that no operation misses
 /// one (each is a status a test drives or the server's code can return).
-fn add_shared_responses(path_item: &mut serde_json::Value) {
+fn add_shared_responses(path: &str, path_item: &mut serde_json::Value) {
     let Some(operations) = path_item.as_object_mut() else {
         return;
     };
     for (method, operation) in operations.iter_mut() {
-        let shared = shared_statuses(method, operation);
+        let shared = shared_statuses(path, method, operation);
         let Some(responses) = operation
             .get_mut("responses")
             .and_then(serde_json::Value::as_object_mut)
@@ -136,10 +146,12 @@ fn add_shared_responses(path_item: &mut serde_json::Value) {
     }
 }
 
-/// The shared statuses that apply to `operation`: by whether it takes a
-/// body or parameters, reads the store (every operation but the
-/// questionnaire list) and writes (every method but GET).
+/// The shared statuses that apply to `operation`: by whether it needs a
+/// token, takes a body or parameters, names a session, reads the store
+/// (every operation but the questionnaire list) and writes (every method
+/// but GET).
 fn shared_statuses(
+    path: &str,
     method: &str,
     operation: &serde_json::Value,
 ) -> Vec<(&'static str, &'static str)> {
@@ -149,8 +161,12 @@ fn shared_statuses(
         .get("tags")
         .is_some_and(|tags| !tags.to_string().contains("questionnaires"));
     let writes = method != "get";
+    let token = operation.get("security").is_some();
+    let session = path.starts_with("/api/v1/sessions/{id}");
     [
         ("400", "`invalid-request`: the path or query cannot be read (a parameter given twice, bytes that are not UTF-8); with a body also `malformed-json` or `unreadable-body`", body || params),
+        ("401", "Missing or unknown token", token),
+        ("404", "No such session for this tenant", session),
         ("408", "`request-timeout`: no response within the request timeout of the request head; with a body also `body-timeout`, the body paused too long", true),
         ("413", "`body-too-large`: the body is larger than 2 MB", body),
         ("415", "`unsupported-media-type`: the body is not sent as `application/json`", body),

@@ -6,8 +6,11 @@ use std::time::Duration;
 
 use vidare::{PartKind, Questionnaire, Response, Session};
 
+use vidare::analysis::CheckedOutcome;
+
 use crate::AppState;
 use crate::access::Principal;
+use crate::kept::{self, Kept};
 use crate::problem::Problem;
 use crate::store::{ListCursor, NewSession, SessionRow, Store, StoreError, StoredEvent};
 
@@ -32,18 +35,25 @@ impl Live {
             .to_owned()
     }
 
-    /// The result in `lang`: computed while open, the stored one once closed.
-    pub fn result(&self, lang: &str) -> serde_json::Value {
-        match (&self.session, &self.row.closed) {
-            (Some(session), _) => serde_json::to_value(session.result_in(lang)).unwrap_or_default(),
-            (None, Some(closed)) => closed
-                .results
-                .get(lang)
-                .or_else(|| closed.results.get(&self.row.language))
-                .cloned()
-                .unwrap_or_default(),
-            (None, None) => serde_json::Value::Null,
+    /// The result in `lang`: computed while open, the stored one once
+    /// closed (`None` when what is stored does not read).
+    pub fn result(&self, lang: &str) -> Option<vidare::Outcome> {
+        match &self.session {
+            Some(session) => Some(session.result_in(lang)),
+            None => self.kept(lang).map(|kept| kept.record.into()),
         }
+    }
+
+    /// What closing kept in `lang`: `None` while open, and, logged, when
+    /// what is stored does not read.
+    pub fn kept(&self, lang: &str) -> Option<Kept> {
+        let closed = self.row.closed.as_ref()?;
+        kept::read(closed, lang, &self.row.language)
+            .map_err(|e| {
+                // The error's text may quote the stored record: only its class.
+                tracing::error!(session = %self.row.id, category = ?e.classify(), "a stored result does not parse");
+            })
+            .ok()
     }
 }
 
@@ -184,25 +194,7 @@ pub(crate) async fn create(
         .resolve(spec)
         .map_err(|e| Problem::from(&e))?
         .clone();
-    let language = match language {
-        None => q.default_language().to_owned(),
-        Some(l) if q.languages().iter().any(|x| x == l) => l.to_owned(),
-        Some(_) => {
-            let mut p = Problem::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown-language",
-                "Unknown language",
-                format!(
-                    "{}@{} has the languages {}",
-                    q.id(),
-                    q.version(),
-                    q.languages().join(", ")
-                ),
-            );
-            p.known = Some(q.languages().to_vec());
-            return Err(p);
-        }
-    };
+    let language = language_of(&q, language)?;
     let new = NewSession {
         id: crate::access::random_hex(16)?,
         tenant: who.tenant.clone(),
@@ -221,6 +213,30 @@ pub(crate) async fn create(
     };
     state.live_cache().keep(&live);
     Ok(live)
+}
+
+/// The language a session starts in: `requested` if the questionnaire
+/// has it, its default if none is.
+fn language_of(q: &Questionnaire, requested: Option<&str>) -> Result<String, Problem> {
+    match requested {
+        None => Ok(q.default_language().to_owned()),
+        Some(l) if q.languages().iter().any(|x| x == l) => Ok(l.to_owned()),
+        Some(_) => {
+            let mut p = Problem::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown-language",
+                "Unknown language",
+                format!(
+                    "{}@{} has the languages {}",
+                    q.id(),
+                    q.version(),
+                    q.languages().join(", ")
+                ),
+            );
+            p.known = Some(q.languages().to_vec());
+            Err(p)
+        }
+    }
 }
 
 /// Applies one step if the session still has `expected` events, and
@@ -277,39 +293,9 @@ fn act_blocking(
         Some(live) => live,
         None => live_from(state, store.load(scope, id).map_err(store_problem)?)?,
     };
-    let Some(session) = live.session.as_mut() else {
-        return Err(Problem::closed());
-    };
-    if live.row.event_count != expected {
-        return Err(Problem::stale(expected, live.row.event_count));
-    }
-    let max = state.options().max_events;
-    if expected >= max {
-        return Err(Problem::new(
-            axum::http::StatusCode::CONFLICT,
-            "event-limit",
-            "The session has reached its event limit",
-            format!(
-                "the session holds {max} events, the most this server keeps for one session, \
-                 so it takes no more steps; close it to keep its result, or start a new session"
-            ),
-        ));
-    }
+    writable(&live, expected, state.options().max_events)?;
     let action = build(&live.questionnaire)?;
-    let step = match &action {
-        Action::Respond { item, response } => session.respond(item, response.clone()),
-        Action::Change { item, response } => session.change(item, response.clone()),
-        Action::Back => session.back(),
-    };
-    step.map_err(|e| {
-        tracing::debug!(session = %live.row.id, kind = ?e.kind(), "step refused");
-        Problem::from(&e)
-    })?;
-    let event = session
-        .events()
-        .last()
-        .cloned()
-        .ok_or_else(Problem::internal)?;
+    let event = apply(&mut live, &action)?;
     let count = store
         .append(scope, &live.row.id, expected, &event)
         .map_err(store_problem)?;
@@ -324,6 +310,48 @@ fn act_blocking(
     });
     state.live_cache().keep(&live);
     Ok(live)
+}
+
+/// Refuses a step on a closed session, on a stale count, or beyond the
+/// event limit.
+fn writable(live: &Live, expected: u64, max: u64) -> Result<(), Problem> {
+    if live.session.is_none() {
+        return Err(Problem::closed());
+    }
+    if live.row.event_count != expected {
+        return Err(Problem::stale(expected, live.row.event_count));
+    }
+    if expected >= max {
+        return Err(Problem::new(
+            axum::http::StatusCode::CONFLICT,
+            "event-limit",
+            "The session has reached its event limit",
+            format!(
+                "the session holds {max} events, the most this server keeps for one session, \
+                 so it takes no more steps; close it to keep its result, or start a new session"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Makes the step on the session, and returns the event it logged.
+fn apply(live: &mut Live, action: &Action) -> Result<vidare::Event, Problem> {
+    let session = live.session.as_mut().ok_or_else(Problem::closed)?;
+    let step = match action {
+        Action::Respond { item, response } => session.respond(item, response.clone()),
+        Action::Change { item, response } => session.change(item, response.clone()),
+        Action::Back => session.back(),
+    };
+    step.map_err(|e| {
+        tracing::debug!(session = %live.row.id, kind = ?e.kind(), "step refused");
+        Problem::from(&e)
+    })?;
+    session
+        .events()
+        .last()
+        .cloned()
+        .ok_or_else(Problem::internal)
 }
 
 /// Now in UTC, as the store writes times (RFC 3339 with milliseconds).
@@ -352,30 +380,6 @@ pub(crate) fn rfc3339_millis(millis: u128) -> String {
     format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{ms:03}Z")
 }
 
-/// What closing keeps: the stored record in every language of the
-/// questionnaire, each with the counterfactual check when
-/// [`vidare::analysis::counterfactual::may_be_stored`]. Closing is the last moment the whole log exists, so
-/// the check is computed now for `result?check=true`.
-fn stored_records(session: &Session) -> serde_json::Value {
-    let q = session.questionnaire();
-    let check = vidare::analysis::counterfactual::may_be_stored(q)
-        .then(|| serde_json::to_value(vidare::analysis::check_result(q, session)).ok())
-        .flatten();
-    let map = q
-        .languages()
-        .iter()
-        .map(|lang| {
-            let mut record =
-                serde_json::to_value(session.stored_record_in(lang)).unwrap_or_default();
-            if let (Some(map), Some(check)) = (record.as_object_mut(), &check) {
-                map.insert("counterfactual".to_owned(), check.clone());
-            }
-            (lang.clone(), record)
-        })
-        .collect();
-    serde_json::Value::Object(map)
-}
-
 /// The result in `lang` with the counterfactual check ("would it differ
 /// with another gender?"): computed while open; once closed, the check
 /// stored at closing, or, for a session closed without one, computed from
@@ -384,18 +388,23 @@ fn stored_records(session: &Session) -> serde_json::Value {
 /// # Errors
 /// 410 `check-gone` for a closed session without a stored check whose
 /// conversation-only answers were deleted.
-pub(crate) fn checked_result(live: &Live, lang: &str) -> Result<serde_json::Value, Problem> {
+pub(crate) fn checked_result(live: &Live, lang: &str) -> Result<Option<CheckedOutcome>, Problem> {
     let (session, closed) = (&live.session, &live.row.closed);
     if let Some(session) = session {
-        return serde_json::to_value(session.checked_result_in(lang))
-            .map_err(|_| Problem::internal());
+        return Ok(Some(session.checked_result_in(lang)));
     }
     let Some(closed) = closed else {
         return Err(Problem::internal());
     };
-    let mut stored = live.result(lang);
-    if stored.get("counterfactual").is_some() {
-        return Ok(stored);
+    let (outcome, stored) = match live.kept(lang) {
+        Some(kept) => (Some(kept.record.into()), kept.counterfactual),
+        None => (None, None),
+    };
+    if let Some(counterfactual) = stored {
+        return Ok(outcome.map(|outcome| CheckedOutcome {
+            outcome,
+            counterfactual,
+        }));
     }
     if closed.purged_events > 0 {
         return Err(Problem::new(
@@ -406,14 +415,11 @@ pub(crate) fn checked_result(live: &Live, lang: &str) -> Result<serde_json::Valu
         ));
     }
     let events: Vec<vidare::Event> = live.events.iter().map(|e| e.event.clone()).collect();
-    let check = vidare::analysis::counterfactual(&live.questionnaire, &events);
-    if let Some(map) = stored.as_object_mut() {
-        map.insert(
-            "counterfactual".to_owned(),
-            serde_json::to_value(check).map_err(|_| Problem::internal())?,
-        );
-    }
-    Ok(stored)
+    let counterfactual = vidare::analysis::counterfactual(&live.questionnaire, &events);
+    Ok(outcome.map(|outcome| CheckedOutcome {
+        outcome,
+        counterfactual,
+    }))
 }
 
 /// The equality audit of every session of `questionnaire` in the caller's
@@ -487,26 +493,6 @@ fn leave_out_unstored(q: &Questionnaire, audit: &mut vidare::analysis::Audit) {
     ));
 }
 
-/// What closing kept of a session, read as a result: the stored record
-/// (or, stored by an older server, the whole result) in `lang` or any
-/// language.
-fn stored_outcome(
-    closed: &crate::store::ClosedRow,
-    lang: &str,
-    fallback: &str,
-) -> Result<vidare::Outcome, serde_json::Error> {
-    let stored = closed
-        .results
-        .get(lang)
-        .or_else(|| closed.results.get(fallback))
-        .or_else(|| closed.results.as_object().and_then(|m| m.values().next()))
-        .cloned()
-        .unwrap_or_default();
-    serde_json::from_value::<vidare::StoredRecord>(stored.clone())
-        .map(vidare::Outcome::from)
-        .or_else(|_| serde_json::from_value::<vidare::Outcome>(stored))
-}
-
 /// A stored session as a recording for the audit, named by its id (the
 /// audit never shows names). The audit reads what is kept, open or
 /// closed alike, so a session counts the same before and after closing:
@@ -535,32 +521,7 @@ fn recording_of(
             at: None,
         })
         .collect();
-    let result = match &row.closed {
-        Some(closed) => match stored_outcome(closed, q.default_language(), &row.language) {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                tracing::error!(session = %row.id, error = %e, "a stored result does not parse; left out of the audit");
-                return None;
-            }
-        },
-        None if !q.is_pinned_by(&row.digest) => vidare::Outcome {
-            questionnaire: pinned.clone(),
-            language: row.language.clone(),
-            finished: false,
-            ended_by: None,
-            answers: Vec::new(),
-            derived: Vec::new(),
-            scores: Vec::new(),
-            triggers: Vec::new(),
-        },
-        None => match Session::resume(q, events.iter().map(|e| e.event.clone())) {
-            Ok(session) => session.stored_record().into(),
-            Err(e) => {
-                tracing::error!(session = %row.id, error = %e, "the stored log does not replay; left out of the audit");
-                return None;
-            }
-        },
-    };
+    let result = kept_result(q, &row, &pinned, &events)?;
     Some((
         row.id,
         vidare::Recording {
@@ -573,7 +534,47 @@ fn recording_of(
     ))
 }
 
-/// Closes a session: keeps its stored record (see [`stored_records`]),
+/// What [`recording_of`] reads of a session as its result: what closing
+/// kept, or an open session's stored record now, or an empty result for
+/// one on an edited definition. `None`, logged, when neither reads.
+fn kept_result(
+    q: &Questionnaire,
+    row: &SessionRow,
+    pinned: &vidare::QuestionnaireRef,
+    events: &[vidare::RecordedEvent],
+) -> Option<vidare::Outcome> {
+    if let Some(closed) = &row.closed {
+        return match kept::read(closed, q.default_language(), &row.language) {
+            Ok(kept) => Some(kept.record.into()),
+            Err(e) => {
+                // The error's text may quote the stored record: only its class.
+                tracing::error!(session = %row.id, category = ?e.classify(), "a stored result does not parse; left out of the audit");
+                None
+            }
+        };
+    }
+    if !q.is_pinned_by(&row.digest) {
+        return Some(vidare::Outcome {
+            questionnaire: pinned.clone(),
+            language: row.language.clone(),
+            finished: false,
+            ended_by: None,
+            answers: Vec::new(),
+            derived: Vec::new(),
+            scores: Vec::new(),
+            triggers: Vec::new(),
+        });
+    }
+    match Session::resume(q, events.iter().map(|e| e.event.clone())) {
+        Ok(session) => Some(session.stored_record().into()),
+        Err(e) => {
+            tracing::error!(session = %row.id, error = %e, "the stored log does not replay; left out of the audit");
+            None
+        }
+    }
+}
+
+/// Closes a session: keeps its stored record (see [`kept::at_close`]),
 /// deletes its log when the questionnaire has parts that are not kept
 /// (see [`Questionnaire::stores_every_part`]), and adds what it counts to the pending
 /// statistics. The session is read-only afterwards.
@@ -598,7 +599,10 @@ pub(crate) async fn close(
     if live.row.event_count != expected {
         return Err(Problem::stale(expected, live.row.event_count));
     }
-    let results = stored_records(&session);
+    let results = kept::at_close(&session).map_err(|e| {
+        tracing::error!(session = %live.row.id, category = ?e.classify(), "the stored record does not serialise");
+        Problem::internal()
+    })?;
     let forget = !live.questionnaire.stores_every_part();
     let (scope, id_owned) = (who.scope().map(str::to_owned), live.row.id.clone());
     let row = blocking(state, move |s| {

@@ -457,7 +457,7 @@ async fn interview_page(
         .next
         .as_ref()
         .and_then(|item| earlier_answer(session, &item.id));
-    let outcome: Option<vidare::Outcome> = serde_json::from_value(live.result(&lang)).ok();
+    let outcome: Option<vidare::Outcome> = live.result(&lang);
     let ui = ui::ui(&lang);
     let person_lang = guard::person(&headers)
         .filter(|p| *p != lang && live.questionnaire.languages().iter().any(|l| l == p));
@@ -608,7 +608,7 @@ async fn result_page(
     };
     let lang = live.language(q.lang.as_deref());
     let view = crate::api::state_view(&live, &lang);
-    let outcome: Option<vidare::Outcome> = serde_json::from_value(live.result(&lang)).ok();
+    let outcome: Option<vidare::Outcome> = live.result(&lang);
     let markup = render::result(
         ui::ui(&lang),
         form.token(),
