@@ -17,7 +17,6 @@ mod impact;
 mod interpreter;
 mod interview;
 mod log;
-mod names;
 mod replay;
 mod show;
 mod statistics;

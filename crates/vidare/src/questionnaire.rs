@@ -69,6 +69,10 @@ pub(crate) struct Compiled {
     pub(crate) disclosure: crate::kept::Disclosure,
     /// The document after templates and includes were expanded.
     pub(crate) document: crate::format::Document,
+    /// The items no answers can show (warning V023), ascending.
+    pub(crate) unreachable: Vec<u32>,
+    /// The limits its expressions were parsed under.
+    pub(crate) expr_limits: crate::limits::ExprLimits,
 }
 
 pub(crate) struct SectionDef {

@@ -3,8 +3,6 @@
 
 use vidare::{ItemKind, ItemRef, Questionnaire};
 
-use crate::names;
-
 /// The first question that `item`'s condition reads, if its condition
 /// reads one: the question it follows up.
 pub(super) fn question<'q>(q: &'q Questionnaire, item: &str) -> Option<ItemRef<'q>> {
@@ -14,7 +12,7 @@ pub(super) fn question<'q>(q: &'q Questionnaire, item: &str) -> Option<ItemRef<'
         .iter()
         .find_map(|s| Some((s, s.items.iter().find(|i| i.id.value == item)?)))?;
     let when = def.when.as_ref()?;
-    names::read(&when.value, section.scope.as_deref())
+    q.reads(&when.value, section.scope.as_deref())
         .iter()
         .filter_map(|name| q.item(name))
         .find(|read| read.kind() != ItemKind::Info && read.id() != item)

@@ -25,7 +25,6 @@ pub(crate) mod words;
 use vidare::Questionnaire;
 use vidare::format::{LocalScope, Text, Urgency};
 
-use crate::names;
 use terms::Terms;
 
 /// The review document of `q` as Markdown (GitHub flavour, with tables),
@@ -103,7 +102,7 @@ pub(crate) fn document(q: &Questionnaire, lang: &str) -> Vec<Block> {
         lang: lang.to_owned(),
         t: terms::for_language(lang),
         out: Vec::new(),
-        unreachable: names::unreachable(q),
+        unreachable: q.unreachable_items().map(|i| i.id().to_owned()).collect(),
         seen: Vec::new(),
         instances: instances(q).concat(),
         labels: words::labels(q, lang),

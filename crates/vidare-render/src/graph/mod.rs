@@ -25,7 +25,7 @@ mod dot;
 mod mermaid;
 mod svg;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use vidare::Questionnaire;
 use vidare::format::{Guard, ItemKind, LocalScope, Section, Text, Urgency};
@@ -148,6 +148,7 @@ struct Skip {
 
 /// Builds the graph.
 struct Builder<'q> {
+    q: &'q Questionnaire,
     g: Graph,
     lang: &'q str,
     default: &'q str,
@@ -167,6 +168,7 @@ impl Graph {
     pub(crate) fn of(q: &Questionnaire, lang: &str) -> Graph {
         let t = terms::for_language(lang);
         let mut b = Builder {
+            q,
             g: Graph {
                 title: format!("{} {}: {}", q.id(), q.version(), q.title(lang)),
                 terms: t,
@@ -258,7 +260,8 @@ impl Builder<'_> {
     /// once, through its first instance.
     fn flow_of(&mut self, q: &Questionnaire) {
         let sections = &q.document().sections;
-        let unreachable = names::unreachable(q);
+        let unreachable: BTreeSet<String> =
+            q.unreachable_items().map(|i| i.id().to_owned()).collect();
         let mut s = 0;
         while s < sections.len() {
             let run = template_run(sections, s);
@@ -282,7 +285,7 @@ impl Builder<'_> {
         &mut self,
         s: usize,
         section: &Section,
-        unreachable: &std::collections::BTreeSet<String>,
+        unreachable: &BTreeSet<String>,
         run: &[Section],
     ) -> Vec<usize> {
         let t = self.g.terms;
@@ -377,7 +380,7 @@ impl Builder<'_> {
             let mut reads = Vec::new();
             if let Some(when) = &item.when {
                 label.push(local(self.words(&when.value, scope)));
-                reads.extend(names::read(&when.value, scope));
+                reads.extend(self.q.reads(&when.value, scope));
                 self.skips.push(Skip {
                     from: previous,
                     at: self.order.len(),
@@ -385,7 +388,7 @@ impl Builder<'_> {
                 });
             }
             if let (0, Some(w)) = (i, &section.when) {
-                reads.extend(names::read(&w.value, scope));
+                reads.extend(self.q.reads(&w.value, scope));
             }
             self.item_reads.push((n, reads));
             if let Some(from) = &item.suggested {
@@ -479,7 +482,7 @@ impl Builder<'_> {
                 .node(&key, &id, t.derived_value, Shape::Derived, label);
             self.by_id.insert(d.id.value.clone(), n);
             group.nodes.push(n);
-            self.rules.push((n, reads_all(&sources, scope)));
+            self.rules.push((n, reads_all(q, &sources, scope)));
         }
         self.g.push_group(group);
         let mut group = rules_group("scores", t.scores);
@@ -494,7 +497,7 @@ impl Builder<'_> {
             let n = self.g.node(&key, &id, t.score, Shape::Score, label);
             self.by_id.insert(s.id.value.clone(), n);
             group.nodes.push(n);
-            self.rules.push((n, reads_all(&terms, scope)));
+            self.rules.push((n, reads_all(q, &terms, scope)));
         }
         self.g.push_group(group);
         self.triggers_and_ends(q);
@@ -520,7 +523,7 @@ impl Builder<'_> {
             let n = self.g.node(&key, &id, &detail, Shape::Trigger, text);
             self.g.nodes[n].urgency = Some(tr.urgency.value);
             group.nodes.push(n);
-            self.rules.push((n, names::read(&tr.when.value, scope)));
+            self.rules.push((n, q.reads(&tr.when.value, scope)));
         }
         self.g.push_group(group);
         let mut group = rules_group("ends", t.early_end);
@@ -532,7 +535,7 @@ impl Builder<'_> {
                 .node(&key, &e.id.value, t.ends_interview, Shape::End, text);
             group.nodes.push(n);
             let scope = e.scope.as_deref();
-            self.rules.push((n, names::read(&e.when.value, scope)));
+            self.rules.push((n, q.reads(&e.when.value, scope)));
         }
         self.g.push_group(group);
     }
@@ -610,10 +613,10 @@ fn rules_group(key: &str, label: &str) -> Group {
 }
 
 /// The names several expressions read, each once.
-fn reads_all(sources: &[&str], scope: Option<&LocalScope>) -> Vec<String> {
+fn reads_all(q: &Questionnaire, sources: &[&str], scope: Option<&LocalScope>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for src in sources {
-        for name in names::read(src, scope) {
+        for name in q.reads(src, scope) {
             if !out.contains(&name) {
                 out.push(name);
             }

@@ -279,7 +279,7 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
     if ctx.has_errors() {
         return None;
     }
-    reach::warn_unreachable(ctx, &checked, &items);
+    let unreachable = reach::warn_unreachable(ctx, &checked, &items);
     let disclosure = disclosure::analyse(doc, ctx, &checked, &items, &graph.schedule);
     if ctx.has_errors() {
         return None;
@@ -312,5 +312,7 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
         disclosure,
         // Filled in by the caller, which owns the document.
         document: Document::default(),
+        unreachable,
+        expr_limits: ctx.limits.expr,
     })
 }
