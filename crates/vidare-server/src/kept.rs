@@ -73,3 +73,78 @@ pub(crate) fn read(
         .unwrap_or(&serde_json::Value::Null);
     Kept::deserialize(stored)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compass() -> vidare::Questionnaire {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../questionnaires/gender-equality-compass/1.0.0.yaml"
+        );
+        vidare::load(path).expect("a shipped questionnaire")
+    }
+
+    /// A session with a sample answer to every item it asks.
+    fn answered(q: &vidare::Questionnaire) -> Session {
+        let mut session = Session::new(q);
+        loop {
+            let (id, value) = match session.next() {
+                vidare::Step::Ask(item) => (
+                    item.id().to_owned(),
+                    vidare::testing::sample_answer(&item).expect("a sample answer"),
+                ),
+                _ => break,
+            };
+            session.answer(&id, value).expect("the sample fits");
+        }
+        session
+    }
+
+    #[test]
+    fn what_closing_keeps_reads_back_as_records_and_writes_the_same_json() {
+        let q = compass();
+        let session = answered(&q);
+        let stored = at_close(&session).unwrap();
+        let closed = ClosedRow {
+            at: String::new(),
+            results: stored.clone(),
+            purged_events: 0,
+        };
+        let languages: Vec<&String> = stored.as_object().unwrap().keys().collect();
+        assert_eq!(languages, q.languages().iter().collect::<Vec<_>>());
+        for lang in q.languages() {
+            let kept = read(&closed, lang, "en").unwrap();
+            assert_eq!(kept.record, session.stored_record_in(lang));
+            assert_eq!(
+                kept.counterfactual,
+                Some(vidare::analysis::check_result(&q, &session))
+            );
+            let again = serde_json::to_string(&kept).unwrap();
+            assert_eq!(again, serde_json::to_string(&stored[lang]).unwrap());
+        }
+        // A language the record does not have: the session's.
+        let kept = read(&closed, "xx", "sv").unwrap();
+        assert_eq!(kept.record.language, "sv");
+    }
+
+    #[test]
+    fn an_older_servers_whole_result_reads_and_writes_back_unchanged() {
+        let q = compass();
+        let session = answered(&q);
+        let old = serde_json::to_string(&session.checked_result_in("en")).unwrap();
+        let kept: Kept = serde_json::from_str(&old).unwrap();
+        assert_eq!(serde_json::to_string(&kept).unwrap(), old);
+        let plain = serde_json::to_string(&session.result_in("en")).unwrap();
+        let kept: Kept = serde_json::from_str(&plain).unwrap();
+        assert!(kept.counterfactual.is_none());
+        assert_eq!(serde_json::to_string(&kept).unwrap(), plain);
+        let nothing = ClosedRow {
+            at: String::new(),
+            results: serde_json::Value::Null,
+            purged_events: 0,
+        };
+        assert!(read(&nothing, "en", "en").is_err());
+    }
+}
