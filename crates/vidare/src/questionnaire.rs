@@ -228,6 +228,26 @@ pub(crate) struct Schedule {
     pub(crate) order: Vec<Node>,
     /// Per item: positions in `order` affected by its answer, ascending.
     pub(crate) affected_by_item: Vec<Vec<u32>>,
+    /// Per item: its position in `order`.
+    pub(crate) item_slot: Vec<u32>,
+    /// The positions that read position `s` directly are
+    /// `reader_slots[reader_start[s]..reader_start[s + 1]]`: a step
+    /// re-evaluates an affected node only when one of these inputs changed.
+    pub(crate) reader_start: Vec<u32>,
+    pub(crate) reader_slots: Vec<u32>,
+    /// The state of a session without events, worked out by the first
+    /// session and copied by every later one: it depends only on the
+    /// questionnaire.
+    pub(crate) initial: std::sync::OnceLock<crate::session::State>,
+}
+
+impl Schedule {
+    /// The positions that read position `slot` directly.
+    #[inline]
+    pub(crate) fn readers(&self, slot: u32) -> &[u32] {
+        let s = slot as usize;
+        &self.reader_slots[self.reader_start[s] as usize..self.reader_start[s + 1] as usize]
+    }
 }
 
 impl Questionnaire {

@@ -71,6 +71,13 @@ pub struct Session {
 pub(crate) struct State {
     resp: Vec<Resp>,
     visible: Vec<bool>,
+    /// Hidden because its condition is false (not because an end
+    /// condition cut it off or the condition is unknown): a score counts
+    /// such an item under `hidden_as_zero`.
+    ruled_out: Vec<bool>,
+    /// Per position in the schedule: an input changed during this step.
+    /// All false between steps.
+    dirty: Vec<bool>,
 
     derived: Vec<Val>,
     scores: Vec<ScoreVal>,
@@ -136,26 +143,7 @@ impl Session {
     #[must_use]
     pub fn new(questionnaire: &Questionnaire) -> Self {
         let c = &questionnaire.inner;
-        let mut st = State {
-            resp: vec![Resp::None; c.items.len()],
-            visible: vec![false; c.items.len()],
-            derived: vec![Val::Unknown; c.derived.len()],
-            scores: vec![
-                ScoreVal {
-                    value: Val::Unknown,
-                    known: 0
-                };
-                c.scores.len()
-            ],
-            fired: vec![false; c.triggers.len()],
-            ends: vec![false; c.ends.len()],
-            end_cut: c.items.len() as u32,
-            cursor: 0,
-        };
-        for &node in &c.schedule.order {
-            st.evaluate(c, node);
-        }
-        st.cursor = st.find_next(c, 0);
+        let st = c.schedule.initial.get_or_init(|| State::initial(c)).clone();
         Session {
             q: questionnaire.clone(),
             events: Vec::new(),
@@ -509,17 +497,39 @@ impl Session {
                 Resp::None
             }
         };
-        let is_respond = matches!(event, Event::Respond { .. });
+        if self.events.capacity() == 0 {
+            // About one event per item, in one allocation rather than
+            // five doublings; a long questionnaire's log still grows.
+            self.events.reserve_exact(c.items.len().clamp(8, 64));
+        }
         self.events.push(event);
         self.st.resp[i] = new;
-        for &slot in &c.schedule.affected_by_item[i] {
-            self.st.evaluate(c, c.schedule.order[slot as usize]);
+        // Only what reads a changed value is evaluated again; the
+        // affected list is in schedule order, so every input of a node is
+        // settled before the node is reached.
+        let schedule = &c.schedule;
+        self.st.mark_readers(schedule, schedule.item_slot[i]);
+        // The first item whose visibility or response changed.
+        let mut first_changed = index;
+        for &slot in &schedule.affected_by_item[i] {
+            let dirty = &mut self.st.dirty[slot as usize];
+            if *dirty {
+                *dirty = false;
+                let node = schedule.order[slot as usize];
+                if self.st.evaluate(c, node) {
+                    self.st.mark_readers(schedule, slot);
+                    if let Node::Item(k) = node {
+                        first_changed = first_changed.min(k);
+                    }
+                }
+            }
         }
-        self.st.cursor = if is_respond {
-            self.st.find_next(c, index + 1)
-        } else {
-            self.st.find_next(c, 0)
-        };
+        // The cursor is the first shown item without a response; items
+        // before `first_changed` are as they were, so it stays unless it
+        // is at or after that item.
+        if self.st.cursor >= first_changed {
+            self.st.cursor = self.st.find_next(c, first_changed);
+        }
         Ok(())
     }
 
@@ -549,6 +559,40 @@ impl Session {
 }
 
 impl State {
+    /// The state before any event: every node evaluated in schedule order.
+    fn initial(c: &Compiled) -> State {
+        let mut st = State {
+            resp: vec![Resp::None; c.items.len()],
+            visible: vec![false; c.items.len()],
+            ruled_out: vec![false; c.items.len()],
+            dirty: vec![false; c.schedule.order.len()],
+            derived: vec![Val::Unknown; c.derived.len()],
+            scores: vec![
+                ScoreVal {
+                    value: Val::Unknown,
+                    known: 0
+                };
+                c.scores.len()
+            ],
+            fired: vec![false; c.triggers.len()],
+            ends: vec![false; c.ends.len()],
+            end_cut: c.items.len() as u32,
+            cursor: 0,
+        };
+        for &node in &c.schedule.order {
+            st.evaluate(c, node);
+        }
+        st.cursor = st.find_next(c, 0);
+        st
+    }
+
+    #[inline]
+    fn mark_readers(&mut self, schedule: &crate::questionnaire::Schedule, slot: u32) {
+        for &r in schedule.readers(slot) {
+            self.dirty[r as usize] = true;
+        }
+    }
+
     fn find_next(&self, c: &Compiled, from: u32) -> u32 {
         let items = &c.items;
         (from as usize..items.len())
@@ -558,23 +602,41 @@ impl State {
             .unwrap_or(items.len()) as u32
     }
 
-    fn evaluate(&mut self, c: &Compiled, node: Node) {
+    /// Evaluates one node; whether what its readers see changed. Inlined
+    /// into the step's loop: a call per node cost more than most nodes
+    /// (callgrind, `benches/result.rs`).
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn evaluate(&mut self, c: &Compiled, node: Node) -> bool {
         let flat = &c.flat;
         let programs = &flat.programs;
         match node {
             Node::Item(i) => {
-                let def = &c.items[i as usize];
-                let shown = i < self.end_cut
-                    && def.when.as_ref().is_none_or(|w| {
-                        let prog = flat.item_when[i as usize].expect("a condition has a program");
-                        programs.eval(prog, w, self).is_true()
-                    });
-                if !shown {
+                let i = i as usize;
+                let def = &c.items[i];
+                let condition = if (i as u32) < self.end_cut {
+                    match &def.when {
+                        Some(w) => {
+                            let prog = flat.item_when[i].expect("a condition has a program");
+                            programs.eval(prog, w, self)
+                        }
+                        None => Val::Bool(true),
+                    }
+                } else {
+                    Val::Unknown
+                };
+                let shown = condition.is_true();
+                let ruled_out = condition == Val::Bool(false);
+                let mut changed = self.visible[i] != shown || self.ruled_out[i] != ruled_out;
+                if !shown && self.resp[i] != Resp::None {
                     // A hidden item's answer is stale: if the item is shown
                     // again, it is asked again rather than silently restored.
-                    self.resp[i as usize] = Resp::None;
+                    self.resp[i] = Resp::None;
+                    changed = true;
                 }
-                self.visible[i as usize] = shown;
+                self.visible[i] = shown;
+                self.ruled_out[i] = ruled_out;
+                changed
             }
             Node::Derived(d) => {
                 let progs = &flat.derived[d as usize];
@@ -600,10 +662,13 @@ impl State {
                         }
                     }
                 };
-                self.derived[d as usize] = value;
+                let old = std::mem::replace(&mut self.derived[d as usize], value);
+                !same(old, value)
             }
             Node::Score(s) => {
-                self.scores[s as usize] = score(&c.scores[s as usize], &c.items, self);
+                let value = score(&c.scores[s as usize], &c.items, self);
+                let old = std::mem::replace(&mut self.scores[s as usize], value);
+                old.known != value.known || !same(old.value, value.value)
             }
             Node::Trigger(t) => {
                 self.fired[t as usize] = programs
@@ -613,11 +678,14 @@ impl State {
                         self,
                     )
                     .is_true();
+                // Nothing reads a trigger.
+                false
             }
             Node::End(e) => {
-                self.ends[e as usize] = programs
+                let holds = programs
                     .eval(flat.ends[e as usize], &c.ends[e as usize].when, self)
                     .is_true();
+                let old = std::mem::replace(&mut self.ends[e as usize], holds);
                 self.end_cut = c
                     .ends
                     .iter()
@@ -626,8 +694,19 @@ impl State {
                     .map(|(end, _)| end.position)
                     .min()
                     .unwrap_or(c.items.len() as u32);
+                old != holds
             }
         }
+    }
+}
+
+/// Whether two values read the same to every expression: equal, with
+/// numbers compared by their bits (a NaN is then the same as itself).
+#[inline]
+fn same(a: Val, b: Val) -> bool {
+    match (a, b) {
+        (Val::Num(x), Val::Num(y)) => x.to_bits() == y.to_bits(),
+        _ => a == b,
     }
 }
 
@@ -680,11 +759,12 @@ pub(crate) fn item_weight(def: &ItemDef, v: Val) -> Option<f64> {
     }
 }
 
+#[inline]
 fn term_value(term: &Term, items: &[ItemDef], session: &State) -> TermVal {
     match term {
         Term::Item(i) => {
             if !session.visible[*i as usize] {
-                return ruled_out(&items[*i as usize], *i, session);
+                return ruled_out(*i, session);
             }
             match session.resp[*i as usize] {
                 Resp::Answer(v, _) => {
@@ -706,13 +786,8 @@ fn term_value(term: &Term, items: &[ItemDef], session: &State) -> TermVal {
 /// A hidden item: ruled out when its condition is false, missing when the
 /// condition is unknown (it reads a declined answer, say) or when an end
 /// condition cut the interview before it.
-fn ruled_out(def: &ItemDef, i: u32, session: &State) -> TermVal {
-    let by_rule = i < session.end_cut
-        && def
-            .when
-            .as_ref()
-            .is_some_and(|w| eval(w, session) == Val::Bool(false));
-    if by_rule {
+fn ruled_out(i: u32, session: &State) -> TermVal {
+    if session.ruled_out[i as usize] {
         TermVal::RuledOut
     } else {
         TermVal::Missing
@@ -721,6 +796,7 @@ fn ruled_out(def: &ItemDef, i: u32, session: &State) -> TermVal {
 
 /// What a term adds to its score under the score's missing-data policy;
 /// `None` when it is left out.
+#[inline]
 pub(crate) fn contribution(
     def: &ScoreDef,
     term: &Term,
@@ -880,7 +956,130 @@ fn describe_range(def: &ItemDef) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::value::valid_date;
+    use super::{Compiled, Session, State};
+    use crate::format::ItemKind;
+    use crate::questionnaire::ItemDef;
+    use crate::value::{Response, Value, valid_date};
+
+    /// The state a step leaves is what evaluating every node again, in
+    /// schedule order, gives: skipping the nodes whose inputs did not
+    /// change loses nothing. On every shipped questionnaire file, after
+    /// every accepted event of random sessions with changes and going back.
+    #[test]
+    fn a_step_leaves_the_state_a_full_evaluation_gives() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../questionnaires");
+        let mut files = Vec::new();
+        for dir in std::fs::read_dir(root).expect("the shipped questionnaires") {
+            for file in std::fs::read_dir(dir.expect("a folder").path()).expect("a folder") {
+                let path = file.expect("a file").path();
+                if path.extension().is_some_and(|e| e == "yaml") {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() >= 7, "{} files", files.len());
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: u64| {
+            rng ^= rng >> 12;
+            rng ^= rng << 25;
+            rng ^= rng >> 27;
+            (rng.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) % n.max(1)
+        };
+        let (mut accepted, mut changes, mut hidden_again) = (0, 0, 0);
+        for path in &files {
+            let q = crate::load(path).expect("a shipped questionnaire compiles");
+            let c: &Compiled = &q.inner;
+            for _ in 0..60 {
+                let mut s = Session::new(&q);
+                assert!(settled(c, &s.st), "a new session");
+                for _ in 0..120 {
+                    let visible_before = s.st.visible.iter().filter(|v| **v).count();
+                    let op = next(10);
+                    let ok = if op < 7 || s.events.is_empty() {
+                        let Some(item) = c.items.get(s.st.cursor as usize) else {
+                            break;
+                        };
+                        let response = response_for(item, &mut next);
+                        s.respond(&item.id.clone(), response).is_ok()
+                    } else if op < 9 {
+                        let item = &c.items[next(c.items.len() as u64) as usize];
+                        let response = response_for(item, &mut next);
+                        let ok = s.change(&item.id.clone(), response).is_ok();
+                        changes += usize::from(ok);
+                        ok
+                    } else {
+                        s.back().is_ok()
+                    };
+                    if ok {
+                        accepted += 1;
+                        let visible = s.st.visible.iter().filter(|v| **v).count();
+                        hidden_again += usize::from(visible < visible_before);
+                        assert!(
+                            settled(c, &s.st),
+                            "{} after {} events",
+                            path.display(),
+                            s.events.len()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(accepted > 10_000 && changes > 500 && hidden_again > 400);
+    }
+
+    /// Whether evaluating every node again leaves `st` as it is.
+    fn settled(c: &Compiled, st: &State) -> bool {
+        let mut full = st.clone();
+        for &node in &c.schedule.order {
+            full.evaluate(c, node);
+        }
+        full.resp == st.resp
+            && full.visible == st.visible
+            && full.ruled_out == st.ruled_out
+            && full.dirty.iter().all(|d| !d)
+            && st.dirty.iter().all(|d| !d)
+            && full.derived == st.derived
+            && full.scores == st.scores
+            && full.fired == st.fired
+            && full.ends == st.ends
+            && full.end_cut == st.end_cut
+            && st.cursor == st.find_next(c, 0)
+    }
+
+    /// A response the item may or may not accept.
+    #[allow(clippy::cast_sign_loss)]
+    fn response_for(item: &ItemDef, next: &mut impl FnMut(u64) -> u64) -> Response {
+        match next(12) {
+            0 => return Response::Declined,
+            1 => return Response::DontKnow,
+            2 => return Response::Skipped,
+            _ => {}
+        }
+        let option = |next: &mut dyn FnMut(u64) -> u64| {
+            item.options
+                .get(next(item.options.len() as u64) as usize)
+                .map_or_else(String::new, |o| o.value.clone())
+        };
+        Response::Answer(match item.kind {
+            ItemKind::YesNo => Value::Bool(next(2) == 0),
+            ItemKind::SingleChoice => Value::Text(option(next)),
+            ItemKind::MultipleChoice => {
+                let mut values = vec![option(next)];
+                if next(2) == 0 {
+                    values.push(option(next));
+                    values.dedup();
+                }
+                Value::List(values)
+            }
+            ItemKind::Scale | ItemKind::Number => {
+                let low = item.min.unwrap_or(0.0).ceil();
+                let high = item.max.unwrap_or(low + 10.0).floor().max(low);
+                Value::Number(low + next((high - low) as u64 + 1) as f64)
+            }
+            ItemKind::Date => Value::Text("2024-02-29".to_owned()),
+            ItemKind::Text | ItemKind::Info => Value::Text("a few words".to_owned()),
+        })
+    }
 
     #[test]
     fn dates() {

@@ -700,9 +700,24 @@ fn schedule(
 
     let item_slots: Vec<Option<usize>> = (0..n_items as u32).map(|i| slot(Node::Item(i))).collect();
     let affected_by_item = super::affected::by_item(&readers, &item_slots, ctx, checked);
+    // Every item has a slot: `order` holds each of them.
+    let item_slot = item_slots.iter().map(|s| s.unwrap_or(0) as u32).collect();
+    let mut reader_start = Vec::with_capacity(readers.len() + 1);
+    let mut reader_slots = Vec::new();
+    reader_start.push(0);
+    for mut list in readers {
+        list.sort_unstable();
+        list.dedup();
+        reader_slots.extend(list);
+        reader_start.push(reader_slots.len() as u32);
+    }
     Schedule {
         order,
         affected_by_item,
+        item_slot,
+        reader_start,
+        reader_slots,
+        initial: std::sync::OnceLock::new(),
     }
 }
 

@@ -121,6 +121,54 @@ fn truth(v: Val) -> u8 {
     }
 }
 
+/// The truth value of the condition instruction `$op` when it is a leaf;
+/// the arms given in braces handle `And`, `Or` and `Not`, so that a caller
+/// dispatches once per instruction.
+macro_rules! truth_of {
+    ($self:ident, $op:ident, $env:ident, { $($combine:tt)* }) => {
+        match *$op {
+            $($combine)*
+            Cop::Is {
+                symbol,
+                value,
+                equal,
+            } => match $env.value(symbol) {
+                Val::Unknown | Val::Opaque => UNKNOWN,
+                v if (v == value) == equal => TRUE,
+                _ => FALSE,
+            },
+            Cop::State { test, item, negate } => {
+                if $env.state(test, item) == negate {
+                    FALSE
+                } else {
+                    TRUE
+                }
+            }
+            Cop::Known(s) => {
+                if $env.value(s) == Val::Unknown {
+                    FALSE
+                } else {
+                    TRUE
+                }
+            }
+            Cop::Cmp { cmp, symbol, value } => truth(compare(cmp, $env.value(symbol), value)),
+            Cop::OneOf { symbol, mask } => match $env.value(symbol) {
+                Val::Opt(i) if i < 64 && mask & (1 << i) != 0 => TRUE,
+                Val::Opt(_) => FALSE,
+                _ => UNKNOWN,
+            },
+            Cop::Has { symbol, value } => match $env.value(symbol) {
+                Val::Set(set) if value < 64 && set & (1 << value) != 0 => TRUE,
+                Val::Set(_) => FALSE,
+                _ => UNKNOWN,
+            },
+            Cop::Load(s) => truth($env.value(s)),
+            Cop::Const(t) => t,
+            Cop::Sub(sub) => truth($self.run_value(sub, $env)),
+        }
+    };
+}
+
 /// How a program is run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -207,6 +255,11 @@ impl Programs {
     #[inline]
     pub(crate) fn eval<E: Env + ?Sized>(&self, prog: Prog, expr: &Expr, env: &E) -> Val {
         match prog.kind {
+            Kind::Cond if prog.end == prog.start + 1 => match self.run_leaf(prog.start, env) {
+                FALSE => Val::Bool(false),
+                TRUE => Val::Bool(true),
+                _ => Val::Unknown,
+            },
             Kind::Cond => match self.run_cond(prog, env) {
                 FALSE => Val::Bool(false),
                 TRUE => Val::Bool(true),
@@ -316,49 +369,16 @@ impl Programs {
 
     fn run_cond<E: Env + ?Sized>(&self, prog: Prog, env: &E) -> u8 {
         const N: usize = STACK;
+        let ops = &self.conds[prog.start as usize..prog.end as usize];
         // As in `run`: the mask keeps bounds checks out; `add_cond`
         // measured the depth.
         let mut stack = [UNKNOWN; N];
         let mut sp = 0usize;
-        for op in &self.conds[prog.start as usize..prog.end as usize] {
-            let push = match op {
-                &Cop::Is {
-                    symbol,
-                    value,
-                    equal,
-                } => match env.value(symbol) {
-                    Val::Unknown | Val::Opaque => UNKNOWN,
-                    v if (v == value) == equal => TRUE,
-                    _ => FALSE,
-                },
-                &Cop::State { test, item, negate } => {
-                    if env.state(test, item) == negate {
-                        FALSE
-                    } else {
-                        TRUE
-                    }
-                }
-                &Cop::Known(s) => {
-                    if env.value(s) == Val::Unknown {
-                        FALSE
-                    } else {
-                        TRUE
-                    }
-                }
-                &Cop::Cmp { cmp, symbol, value } => truth(compare(cmp, env.value(symbol), value)),
-                &Cop::OneOf { symbol, mask } => match env.value(symbol) {
-                    Val::Opt(i) if i < 64 && mask & (1 << i) != 0 => TRUE,
-                    Val::Opt(_) => FALSE,
-                    _ => UNKNOWN,
-                },
-                &Cop::Has { symbol, value } => match env.value(symbol) {
-                    Val::Set(set) if value < 64 && set & (1 << value) != 0 => TRUE,
-                    Val::Set(_) => FALSE,
-                    _ => UNKNOWN,
-                },
-                &Cop::Load(s) => truth(env.value(s)),
-                &Cop::Const(t) => t,
-                &Cop::Sub(sub) => truth(self.run_value(sub, env)),
+        for op in ops {
+            // One match for both the combining instructions and the
+            // leaves: a second dispatch per instruction costs as much as
+            // most leaves.
+            let push = truth_of!(self, op, env, {
                 Cop::And => {
                     sp -= 1;
                     let b = stack[sp & (N - 1)];
@@ -378,11 +398,23 @@ impl Programs {
                     *a = TRUE - *a;
                     continue;
                 }
-            };
+            });
             stack[sp & (N - 1)] = push;
             sp += 1;
         }
         stack[0]
+    }
+
+    /// A condition of one instruction, which is always a leaf: most
+    /// conditions are one (`wants_change == true`, `closeness <= 2`), and
+    /// they need no stack.
+    #[inline(never)]
+    fn run_leaf<E: Env + ?Sized>(&self, at: u32, env: &E) -> u8 {
+        let op = &self.conds[at as usize];
+        truth_of!(self, op, env, {
+            // Never alone: they combine values on the stack.
+            Cop::And | Cop::Or | Cop::Not => UNKNOWN,
+        })
     }
 
     fn emit(&mut self, expr: &Expr, depth: &mut Depth) {
