@@ -89,14 +89,9 @@ mod tests {
     /// A session with a sample answer to every item it asks.
     fn answered(q: &vidare::Questionnaire) -> Session {
         let mut session = Session::new(q);
-        loop {
-            let (id, value) = match session.next() {
-                vidare::Step::Ask(item) => (
-                    item.id().to_owned(),
-                    vidare::testing::sample_answer(&item).expect("a sample answer"),
-                ),
-                _ => break,
-            };
+        while let vidare::Step::Ask(item) = session.next() {
+            let id = item.id().to_owned();
+            let value = vidare::testing::sample_answer(&item).expect("a sample answer");
             session.answer(&id, value).expect("the sample fits");
         }
         session
