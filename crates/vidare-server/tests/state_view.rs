@@ -1,5 +1,5 @@
 //! A step's response lists the responses and immediate triggers of the
-//! result without building it (api.rs, `state_view`): after every step of
+//! result without building it (api/view.rs, `state_view`): after every step of
 //! interviews on every shipped questionnaire, they must be what
 //! `GET /result` says.
 
