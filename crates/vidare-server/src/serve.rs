@@ -148,39 +148,60 @@ pub async fn serve(
                 },
             }
         };
-        let _ = stream.set_nodelay(true);
-        let (id, slot, evicted) = open.add();
-        let app = app.clone();
-        let busy = Arc::clone(&slot);
-        let service = hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
-            let guard = Busy::enter(&busy);
-            let app = app.clone();
-            let mut request = request.map(Body::new);
-            // As `into_make_service_with_connect_info` would: failed
-            // logins are throttled by the client's address.
-            request.extensions_mut().insert(ConnectInfo(peer));
-            async move {
-                let response = app.oneshot(request).await;
-                drop(guard);
-                response
-            }
-        });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-        let open = Arc::clone(&open);
-        tokio::spawn(async move {
-            tokio::select! {
-                result = connection => {
-                    if let Err(e) = result {
-                        tracing::debug!(error = %e, "a connection ended with an error");
-                    }
-                }
-                _ = evicted => tracing::debug!("a connection was closed to make room"),
-            }
-            open.remove(id);
-            drop(permit);
-        });
+        spawn_connection(stream, peer, permit, &app, &open, &http, &graceful);
     }
     drop(listener);
+    shut_down(&open, graceful, limits.shutdown_timeout).await;
+    Ok(())
+}
+
+/// Serves one accepted connection on a task of its own, which gives its
+/// permit back when the connection ends or is closed to make room.
+fn spawn_connection(
+    stream: tokio::net::TcpStream,
+    peer: std::net::SocketAddr,
+    permit: tokio::sync::OwnedSemaphorePermit,
+    app: &Router,
+    open: &Arc<Open>,
+    http: &hyper::server::conn::http1::Builder,
+    graceful: &GracefulShutdown,
+) {
+    let _ = stream.set_nodelay(true);
+    let (id, slot, evicted) = open.add();
+    let app = app.clone();
+    let busy = Arc::clone(&slot);
+    let service = hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
+        let guard = Busy::enter(&busy);
+        let app = app.clone();
+        let mut request = request.map(Body::new);
+        // As `into_make_service_with_connect_info` would: failed
+        // logins are throttled by the client's address.
+        request.extensions_mut().insert(ConnectInfo(peer));
+        async move {
+            let response = app.oneshot(request).await;
+            drop(guard);
+            response
+        }
+    });
+    let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+    let open = Arc::clone(open);
+    tokio::spawn(async move {
+        tokio::select! {
+            result = connection => {
+                if let Err(e) = result {
+                    tracing::debug!(error = %e, "a connection ended with an error");
+                }
+            }
+            _ = evicted => tracing::debug!("a connection was closed to make room"),
+        }
+        open.remove(id);
+        drop(permit);
+    });
+}
+
+/// After accepting has stopped: closes every connection without a request
+/// in progress, and waits for the others up to `deadline`.
+async fn shut_down(open: &Open, graceful: GracefulShutdown, deadline: Duration) {
     // hyper's graceful shutdown lets a connection that has not finished
     // its first head go on reading it until the head deadline: close
     // every connection without a request in progress now.
@@ -190,16 +211,15 @@ pub async fn serve(
         in_progress = open.len(),
         "stopped accepting; waiting for requests in progress"
     );
-    if tokio::time::timeout(limits.shutdown_timeout, graceful.shutdown())
+    if tokio::time::timeout(deadline, graceful.shutdown())
         .await
         .is_err()
     {
         tracing::warn!(
-            seconds = limits.shutdown_timeout.as_secs_f64(),
+            seconds = deadline.as_secs_f64(),
             "the shutdown deadline passed: the connections still open are dropped"
         );
     }
-    Ok(())
 }
 
 /// Logs a failed accept and pauses a moment when it is one that repeats
