@@ -376,3 +376,87 @@ pub fn svg(audit: &Audit) -> String {
     out.push_str("</svg>");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use vidare::QuestionnaireRef;
+    use vidare::analysis::audit::{
+        Audit, GroupCell, LeftOut, LevelAudit, ReferralAudit, Suppressed,
+    };
+    use vidare::format::Urgency;
+
+    /// An audit with groups named as a forged recording could name them.
+    fn audit() -> Audit {
+        let shown = |group: &str, n, k| GroupCell {
+            group: group.to_owned(),
+            sessions: Some(n),
+            referred: Some(k),
+            rate: Some(k as f64 / n as f64),
+            suppressed: None,
+        };
+        Audit {
+            questionnaire: QuestionnaireRef {
+                id: "q".into(),
+                version: "1.0.0".into(),
+                digest: "sha256:0".into(),
+            },
+            protected_item: Some("gender".into()),
+            groups: vec!["it's <b>".into(), "a & b".into(), "few".into()],
+            min_group_size: 5,
+            confidence: 0.95,
+            left_out: LeftOut::default(),
+            referrals: vec![ReferralAudit {
+                trigger: "support".into(),
+                refer_to: "care \"now\"".into(),
+                urgency: Urgency::Soon,
+                need_scores: Vec::new(),
+                levels: vec![LevelAudit {
+                    level: "all".into(),
+                    groups: vec![
+                        shown("it's <b>", 10, 5),
+                        shown("a & b", 10, 2),
+                        GroupCell {
+                            group: "few".into(),
+                            sessions: None,
+                            referred: None,
+                            rate: None,
+                            suppressed: Some(Suppressed::Small),
+                        },
+                    ],
+                    comparisons: Vec::new(),
+                }],
+            }],
+            flags: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_chart_escapes_every_text_with_the_one_html_escaper() {
+        let svg = super::svg(&audit());
+        for escaped in [
+            ">it&#39;s &lt;b&gt;<",
+            ">a &amp; b<",
+            "support → care &quot;now&quot;",
+            "<title>it&#39;s &lt;b&gt;: 5 of 10 referred</title>",
+            ">&lt; 5<",
+        ] {
+            assert!(svg.contains(escaped), "{escaped}\n{svg}");
+        }
+        assert!(!svg.contains("<b>") && !svg.contains("&apos;"), "{svg}");
+    }
+
+    #[test]
+    fn the_tables_show_rates_and_hide_small_groups() {
+        let markdown = super::markdown(&audit());
+        assert!(
+            markdown.starts_with("# Equality audit: q 1.0.0\n"),
+            "{markdown}"
+        );
+        assert!(
+            markdown.contains("| all | 50% (5 of 10) | 20% (2 of 10) | < 5 |"),
+            "{markdown}"
+        );
+        assert!(markdown.contains("No two groups large enough to compare."));
+    }
+}
