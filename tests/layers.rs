@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("expr", 2),
     ("questionnaire", 3),
     ("kept", 3),
+    ("referral", 3),
     ("phrases", 3),
     ("compile", 4),
     ("session", 5),

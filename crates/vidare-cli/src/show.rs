@@ -165,14 +165,14 @@ pub(crate) fn follows(asking: &Asking<'_>) -> Option<String> {
 
 /// An immediate trigger, boxed so it cannot be missed, as wide as the
 /// terminal allows.
-pub(crate) fn immediate(trigger: &TriggerRecord, ui: &Ui) -> String {
+pub(crate) fn immediate(trigger: &TriggerRecord, q: &Questionnaire, lang: &str, ui: &Ui) -> String {
     let width = width::columns();
     let head = format!("+-- {} ", ui.immediate);
     let mut s = format!(
         "\n{head}{}\n",
         "-".repeat(width.saturating_sub(width::of(&head)))
     );
-    let said = format!("{} ({} {})", trigger.id, ui.refer_to, trigger.refer_to);
+    let said = format!("{}: {}", ui.refer_to, referral(q, &trigger.refer_to, lang));
     for line in width::wrap(&said, width - 2)
         .iter()
         .chain(&width::wrap(&trigger.text, width - 2))
@@ -183,9 +183,23 @@ pub(crate) fn immediate(trigger: &TriggerRecord, ui: &Ui) -> String {
     s
 }
 
-/// The notice that an immediate trigger shown earlier no longer holds.
-pub(crate) fn withdrawn(trigger: &str, ui: &Ui) -> String {
-    format!("\n-- {trigger} ({}): {} --\n", ui.immediate, ui.withdrawn)
+/// The notice that an immediate trigger shown earlier no longer holds,
+/// naming the referral it asked for.
+pub(crate) fn withdrawn(trigger: &str, q: &Questionnaire, lang: &str, ui: &Ui) -> String {
+    let refer_to = q
+        .document()
+        .triggers
+        .iter()
+        .find(|t| t.id.value == trigger)
+        .map_or(trigger, |t| t.refer_to.value.as_str());
+    let referral = referral(q, refer_to, lang);
+    format!("\n-- {} ({referral}): {} --\n", ui.immediate, ui.withdrawn)
+}
+
+/// What a referral is called in `lang`; the key itself when the
+/// questionnaire names none (`referrals:` came with violence-seven 2.2.0).
+fn referral<'q>(q: &'q Questionnaire, refer_to: &'q str, lang: &str) -> &'q str {
+    q.referral_label(refer_to, lang).unwrap_or(refer_to)
 }
 
 /// The result for a person: status, referrals by urgency with evidence,
@@ -225,7 +239,7 @@ pub(crate) fn result(outcome: &Outcome, q: &Questionnaire, title: &str, ui: &Ui)
     }
     let _ = writeln!(s, "{status}");
     if let Some(end) = &outcome.ended_by {
-        let _ = writeln!(s, "{} ({}): {}", ui.ended_early, end.id, end.text);
+        let _ = writeln!(s, "{}: {}", ui.ended_early, end.text);
     }
 
     let _ = writeln!(s, "\n{}", ui.triggers);
@@ -246,7 +260,8 @@ pub(crate) fn result(outcome: &Outcome, q: &Questionnaire, title: &str, ui: &Ui)
         }
         let _ = writeln!(s, "  {}", ui.urgency[n]);
         for t in group {
-            let _ = writeln!(s, "    {} ({} {})", t.id, ui.refer_to, t.refer_to);
+            let label = referral(said.q, &t.refer_to, &outcome.language);
+            let _ = writeln!(s, "    {}: {label}", ui.refer_to);
             for line in width::wrap(&t.text, width::columns().saturating_sub(6)) {
                 let _ = writeln!(s, "      {line}");
             }
@@ -359,11 +374,10 @@ pub(crate) fn counterfactual(check: &Counterfactual, protected: &[&str], ui: &Ui
     s
 }
 
+/// A label when the questionnaire gives one: the caseworker reads words,
+/// not ids; the id only when there is nothing else to show.
 fn labelled(label: Option<&str>, id: &str) -> String {
-    match label {
-        Some(label) => format!("{label} ({id})"),
-        None => id.to_owned(),
-    }
+    label.unwrap_or(id).to_owned()
 }
 
 /// Values in the caseworker's words: labels of questions, derived values,

@@ -2,7 +2,7 @@
 //! of sessions recorded here on a small fixture with and without a planted
 //! bias, in Markdown, JSON and SVG.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

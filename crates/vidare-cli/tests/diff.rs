@@ -1,7 +1,7 @@
 //! `vidare diff`: the changes between two versions, their classes, and
 //! the verdict on the version number.
 
-mod common;
+use crate::common;
 
 use common::{WELLBEING, WELLBEING_NEW, output, settings, vidare, write};
 

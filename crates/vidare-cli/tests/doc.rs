@@ -1,6 +1,6 @@
 //! `vidare doc`: the review document as Markdown and as HTML.
 
-mod common;
+use crate::common;
 
 use common::{SHIPPED, UNREACHABLE, WELLBEING, output, settings, vidare, write};
 

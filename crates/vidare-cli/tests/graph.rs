@@ -3,7 +3,7 @@
 //! condition, every referral in its urgency's colour, and a legend inside
 //! the picture.
 
-mod common;
+use crate::common;
 
 use common::{SHIPPED, UNREACHABLE, WELLBEING, output, vidare, write};
 

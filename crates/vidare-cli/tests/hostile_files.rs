@@ -4,7 +4,7 @@
 //! ids with terminal control characters. Nothing here may hang, count a
 //! recording twice, or print an answer.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

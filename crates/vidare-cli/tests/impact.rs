@@ -1,6 +1,6 @@
 //! `vidare impact`: what a new version would change for recorded sessions.
 
-mod common;
+use crate::common;
 
 use common::{FIXTURE_RECORDINGS, WELLBEING_NEW, output, settings, vidare, write};
 

@@ -4,7 +4,7 @@
 //! result in the practitioner's language, a note for a draft translation
 //! and for answer words that fell back; scripted and on a pseudo-terminal.
 
-mod common;
+use crate::common;
 
 use common::{output, vidare};
 

@@ -1,7 +1,7 @@
 //! `vidare run --plan`: the person's printable copy of the safety plan,
 //! from a scripted interview on the shipped `safety-plan` questionnaire.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! `vidare replay`: the recorded-session corpus replays to its results;
 //! tampered recordings are reported and fail.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

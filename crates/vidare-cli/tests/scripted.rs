@@ -2,7 +2,7 @@
 //! not accept, how it resumes, and what it shows when a referral or an
 //! answer changes.
 
-mod common;
+use crate::common;
 
 use common::{output, vidare};
 
@@ -42,7 +42,10 @@ fn an_over_long_line_is_refused_and_the_interview_goes_on() {
         "not accepted: line 1 of standard input is longer than 65536 bytes; \
          give one answer per line\n"
     );
-    assert!(stdout.contains("ongoing_violence"), "{stdout}");
+    assert!(
+        stdout.contains("Refer to: freda-risk-assessment"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -87,7 +90,7 @@ fn a_withdrawn_immediate_referral_is_said_to_no_longer_apply() {
     assert_eq!(code, 0, "{stderr}");
     let shown = stdout.find("+-- IMMEDIATE").expect("the referral is shown");
     let withdrawn = stdout
-        .find("-- ongoing_violence (IMMEDIATE): no longer applies")
+        .find("-- IMMEDIATE (freda-risk-assessment): no longer applies")
         .unwrap_or_else(|| panic!("no notice in {stdout}"));
     assert!(shown < withdrawn);
     assert_eq!(stdout.matches("no longer applies").count(), 1);
@@ -200,7 +203,7 @@ const ENGLISH_ENGINE_WORDS: &[&str] = &[
     "(derived)",
     "(score)",
     "because",
-    "refer to",
+    "Refer to",
     "Derived values",
     "Scores",
     "terms have",
@@ -258,6 +261,41 @@ fn a_swedish_run_shows_no_english_engine_words() {
             assert!(!text.contains(word), "{word:?} in a Swedish run:\n{text}");
         }
     }
+}
+
+#[test]
+fn referrals_are_named_by_their_labels_not_by_keys_or_trigger_ids() {
+    let labelled = "questionnaires/violence-seven/2.2.0.yaml";
+    let (code, stdout, stderr) = output(
+        vidare()
+            .args(["run", labelled, "--lang", "sv"])
+            .write_stdin(FULL),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    // Once in the box shown at once, once in the result.
+    assert_eq!(
+        stdout
+            .matches("Hänvisa till: Farlighetsbedömning (FREDA)")
+            .count(),
+        2,
+        "{stdout}"
+    );
+    let q = vidare::load(common::root().join(labelled)).unwrap();
+    for trigger in &q.document().triggers {
+        for slug in [&trigger.id.value, &trigger.refer_to.value] {
+            assert!(!stdout.contains(slug.as_str()), "{slug:?} shown:\n{stdout}");
+        }
+    }
+    // Without `referrals:` (2.0.0) the key is all there is to show.
+    let (_, unlabelled, _) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "en"])
+            .write_stdin(FULL),
+    );
+    assert!(
+        unlabelled.contains("Refer to: freda-risk-assessment"),
+        "{unlabelled}"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! loopback listener that answers one request with a canned response and
 //! hands back the request it got.
 
-mod common;
+use crate::common;
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;

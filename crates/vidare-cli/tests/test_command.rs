@@ -1,7 +1,7 @@
 //! `vidare test`: the YAML test cases of questionnaires, their PASS/FAIL
 //! lines, the coverage per version, and the exit codes.
 
-mod common;
+use crate::common;
 
 use common::{output, settings, vidare, write};
 
@@ -12,7 +12,7 @@ fn the_shipped_questionnaires_pass_with_complete_coverage() {
     assert_eq!(stderr, "");
     assert!(!stdout.contains("FAIL"), "{stdout}");
     assert!(
-        stdout.ends_with("coverage complete for 10 of 10 questionnaire version(s)\n"),
+        stdout.ends_with("coverage complete for 11 of 11 questionnaire version(s)\n"),
         "{stdout}"
     );
     insta::assert_snapshot!(stdout);

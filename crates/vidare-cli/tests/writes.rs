@@ -4,7 +4,7 @@
 //! "saved".
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::{FileTypeExt as _, PermissionsExt as _};
 use std::path::Path;

@@ -121,6 +121,9 @@ codes! {
     /// in the list (values "0" to "3"): typed answers take digits as the
     /// number, so such a value is easy to mistake.
     NumberedOptionValue = "V037", Warning, "option value reads as another option's number";
+    /// A trigger's `refer_to` has no label in the questionnaire's
+    /// `referrals`, so the practitioner would see the bare key.
+    ReferralLabel = "V038", Error, "`refer_to` without a label in `referrals`";
 }
 
 /// How serious a diagnostic is.

@@ -65,6 +65,12 @@ pub struct Document {
     /// Referral triggers.
     #[serde(default)]
     pub triggers: Vec<Trigger>,
+    /// What each `refer_to` key is called, per language, e.g.
+    /// `social-services: {sv: Socialtjänsten, en: Social services}`: shown
+    /// to the practitioner instead of the key. When present, every
+    /// trigger's `refer_to` must have a label here (V038).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrals: Option<Sp<BTreeMap<String, Sp<Text>>>>,
     /// Conditions that end the interview early.
     #[serde(default)]
     pub end: Vec<EarlyEnd>,

@@ -140,6 +140,7 @@ mod outcome;
 pub mod phrases;
 mod questionnaire;
 mod recording;
+mod referral;
 mod registry;
 mod session;
 mod stored;

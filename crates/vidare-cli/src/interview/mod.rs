@@ -509,12 +509,20 @@ fn announce(
         let outcome = session.result_in(lang);
         for trigger in &outcome.triggers {
             if now.contains(&trigger.id) && !announced.contains(&trigger.id) {
-                write!(out, "{}", show::immediate(trigger, ui))?;
+                write!(
+                    out,
+                    "{}",
+                    show::immediate(trigger, session.questionnaire(), lang, ui)
+                )?;
             }
         }
     }
     for id in announced.iter().filter(|id| !now.contains(id)) {
-        write!(out, "{}", show::withdrawn(id, ui))?;
+        write!(
+            out,
+            "{}",
+            show::withdrawn(id, session.questionnaire(), lang, ui)
+        )?;
     }
     *announced = now;
     Ok(())

@@ -52,21 +52,10 @@ pub fn output(command: &mut Command) -> (i32, String, String) {
 pub fn settings(tmp: Option<&Path>) -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     if let Some(tmp) = tmp {
-        settings.add_filter(&regex_escape(&tmp.display().to_string()), "[TMP]");
+        settings.add_filter(&regex::escape(&tmp.display().to_string()), "[TMP]");
     }
     settings.add_filter(r"sha256:[0-9a-f]{64}", "sha256:[DIGEST]");
     settings
-}
-
-fn regex_escape(text: &str) -> String {
-    let mut escaped = String::new();
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$#&-~".contains(c) {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
 }
 
 /// The text of a file under the workspace root.

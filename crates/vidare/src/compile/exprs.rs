@@ -311,6 +311,8 @@ pub(super) fn check_all(
                 ),
             )
             .help = Some("remove it; `refer_to` names a service, e.g. `social-services`".into());
+        } else {
+            referral_label(ctx, doc, &trigger.refer_to, &path);
         }
         trigger_at.push(ctx.loc(&trigger.when, &format!("{path}.when")));
         trigger_uses.push(when.as_ref().map(|w| w.uses.clone()).unwrap_or_default());
@@ -842,4 +844,30 @@ impl<'d> Weights<'d> {
         self.reported.insert(i);
         complete
     }
+}
+
+/// V038: once a questionnaire names its referrals, every `refer_to` needs
+/// a label there, or the practitioner would read the bare key.
+fn referral_label(ctx: &mut Ctx<'_>, doc: &Document, refer_to: &Sp<String>, path: &str) {
+    let Some(labels) = &doc.referrals else {
+        return;
+    };
+    if labels.value.contains_key(&refer_to.value) {
+        return;
+    }
+    let keys = labels.value.keys().map(String::as_str);
+    let guess = crate::suggest::did_you_mean(&refer_to.value, keys);
+    ctx.error(
+        Code::ReferralLabel,
+        refer_to,
+        &format!("{path}.refer_to"),
+        format!("`{}` has no label in `referrals`", refer_to.value),
+    )
+    .help = Some(match guess {
+        Some(g) => format!("did you mean `{g}`?"),
+        None => format!(
+            "add `{}: {{…}}` under `referrals`, with its name in every language",
+            refer_to.value
+        ),
+    });
 }

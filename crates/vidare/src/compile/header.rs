@@ -93,6 +93,9 @@ pub(super) fn check(doc: &Document, ctx: &mut Ctx<'_>) -> Header {
     if let Some(d) = &doc.description {
         ctx.practitioner_texts(d, "description");
     }
+    for (key, label) in doc.referrals.iter().flat_map(|r| &r.value) {
+        ctx.practitioner_texts(label, &format!("referrals.{key}"));
+    }
     Header { title }
 }
 
