@@ -177,32 +177,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    let file_tokens = match &args.tokens_file {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
-        ),
-        None => None,
-    };
-    let tokens = match (args.tokens.as_deref(), file_tokens.as_deref()) {
-        (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
-        (a, b) => a.or(b).map(str::to_owned),
-    };
-    let access = Access::from_tokens(tokens.as_deref(), args.admin_token.clone())?;
-    if access.is_local() {
-        if !args.bind.ip().is_loopback() {
-            return Err(format!(
-                "no token is configured, so the server runs in local-only mode and will only listen on a loopback address, not {}; \
-                 configure VIDARE_TOKENS (token=tenant,...) to serve other machines",
-                args.bind
-            ));
-        }
-        tracing::warn!(
-            "local-only mode: no token configured; every request acts for the tenant `local`, and only this machine can connect"
-        );
-    } else {
-        tracing::info!("token mode: every request needs a bearer token or the login cookie");
-    }
+    let access = access(&args)?;
     let registry = vidare::Registry::load_dir(&args.questionnaires).map_err(|e| e.render())?;
     let loaded = registry.iter().count();
     if loaded == 0 {
@@ -242,6 +217,38 @@ async fn run(args: Args) -> Result<(), String> {
     vidare_server::serve::serve(listener, app, limits, shutdown())
         .await
         .map_err(|e| e.to_string())
+}
+
+/// The tokens of `--tokens` and `--tokens-file` together, or local-only
+/// mode (refused on an address other than a loopback one).
+fn access(args: &Args) -> Result<Access, String> {
+    let file_tokens = match &args.tokens_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    let tokens = match (args.tokens.as_deref(), file_tokens.as_deref()) {
+        (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+        (a, b) => a.or(b).map(str::to_owned),
+    };
+    let access = Access::from_tokens(tokens.as_deref(), args.admin_token.clone())?;
+    if access.is_local() {
+        if !args.bind.ip().is_loopback() {
+            return Err(format!(
+                "no token is configured, so the server runs in local-only mode and will only listen on a loopback address, not {}; \
+                 configure VIDARE_TOKENS (token=tenant,...) to serve other machines",
+                args.bind
+            ));
+        }
+        tracing::warn!(
+            "local-only mode: no token configured; every request acts for the tenant `local`, and only this machine can connect"
+        );
+    } else {
+        tracing::info!("token mode: every request needs a bearer token or the login cookie");
+    }
+    Ok(access)
 }
 
 /// The jobs every node runs every ten minutes: ending expired logins, and
