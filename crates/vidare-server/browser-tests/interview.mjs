@@ -33,7 +33,7 @@ const artifacts = resolve(process.argv[3] || process.env.VIDARE_ARTIFACTS || '..
 // questionnaire, with Arabic for the person and Swedish for the
 // practitioner.
 const interpreterBase = (process.argv[4] || base).replace(/\/$/, '');
-const interpreterSpec = process.argv[5] || 'violence-seven@2.1.0';
+const interpreterSpec = process.argv[5] || 'violence-seven@2.2.0';
 // Each script must be drawn by a font that has it: a family of the
 // script's own (Debian's fonts-noto-core), never a fallback with boxes.
 const scriptFonts = {
@@ -141,7 +141,7 @@ try {
   check(await page.locator('#quick-exit').isVisible(), 'the quick exit is visible on the start page');
   await axe(page, 'start');
   const seven = page.getByLabel(/Seven questions about violence/);
-  check(await seven.getAttribute('value') === 'violence-seven@2.1.0', 'the start page offers the newest version');
+  check(await seven.getAttribute('value') === 'violence-seven@2.2.0', 'the start page offers the newest version');
   await seven.check();
   await page.getByLabel('English', { exact: true }).check();
   await act(() => page.getByRole('button', { name: 'Start' }).click());

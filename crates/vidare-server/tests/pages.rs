@@ -196,6 +196,8 @@ struct Seven {
     intro_first: bool,
     /// The immediate trigger's text for ongoing violence.
     trigger: &'static str,
+    /// Where it refers: the key, or the name 2.2.0 gives it.
+    referral: &'static str,
 }
 
 const SEVEN_1: Seven = Seven {
@@ -203,6 +205,7 @@ const SEVEN_1: Seven = Seven {
     first: "Is the person alone with you",
     intro_first: true,
     trigger: "Carry out a FREDA risk assessment",
+    referral: "Refer to: <code>freda-risk-assessment</code>",
 };
 
 const SEVEN_2: Seven = Seven {
@@ -210,6 +213,14 @@ const SEVEN_2: Seven = Seven {
     first: "Are you alone, so that nobody else can see or hear the conversation",
     intro_first: false,
     trigger: "Carry out a risk assessment with the person (FREDA risk assessment",
+    referral: "Refer to: <code>freda-risk-assessment</code>",
+};
+
+/// 2.2.0 names its referrals: the page shows the name, not the key.
+const SEVEN_2_2: Seven = Seven {
+    spec: "violence-seven@2.2.0",
+    referral: "Refer to: Risk assessment (FREDA)</p>",
+    ..SEVEN_2
 };
 
 const INTRO: &str = "We ask everyone we meet about violence";
@@ -236,7 +247,7 @@ async fn the_start_page_offers_the_newest_versions() {
         "{banner}"
     );
     for (id, newest, older) in [
-        ("violence-seven", "2.1.0", ["1.0.0", "2.0.0"]),
+        ("violence-seven", "2.2.0", ["1.0.0", "2.1.0"]),
         ("boston-life-areas", "2.0.0", ["1.0.0", "1.0.0"]),
         ("gender-equality-compass", "2.1.0", ["1.0.0", "2.0.0"]),
     ] {
@@ -299,6 +310,7 @@ async fn an_interview_runs_through_the_page_without_javascript() {
 #[tokio::test]
 async fn an_interview_on_the_newest_version_runs_through_the_page() {
     interview_through_the_page(&SEVEN_2).await;
+    interview_through_the_page(&SEVEN_2_2).await;
 }
 
 /// A whole interview on `seven` through forms and redirects: the gate,
@@ -397,7 +409,7 @@ async fn interview_through_the_page(seven: &Seven) {
     // The immediate trigger shows at once, with its evidence.
     assert!(page.html.contains(r#"id="immediate""#), "{}", page.html);
     assert!(page.html.contains(seven.trigger), "{}", page.html);
-    assert!(page.html.contains("freda-risk-assessment"));
+    assert!(page.html.contains(seven.referral), "{}", page.html);
 
     // A form from an older state (another tab) is refused, not applied.
     let stale = browser

@@ -268,6 +268,15 @@ pub(crate) fn login(ui: &Ui, state: &AppState, csrf: &str, next: &str, failed: b
     layout(ui, Some(&switch), &body)
 }
 
+/// A referral by its name in the practitioner's language, or by its key
+/// (in code type) when the questionnaire names none.
+fn referral(q: &vidare::Questionnaire, own: Tongue<'_>, refer_to: &str) -> Markup {
+    match q.referral_label(refer_to, own.code) {
+        Some(name) => html! { (name) },
+        None => html! { code { (refer_to) } },
+    }
+}
+
 fn triggers_box(
     ui: &Ui,
     own: Tongue<'_>,
@@ -282,7 +291,7 @@ fn triggers_box(
                 @for t in triggers {
                     div.trigger data-trigger=(t.id) {
                         p.trigger-text lang=(own.code) dir=(own.dir) { (t.text) }
-                        p.refer { (ui.refer_to) ": " code { (t.refer_to) } }
+                        p.refer { (ui.refer_to) ": " (referral(q, own, &t.refer_to)) }
                         (evidence(ui, own, q, labels, t))
                     }
                 }
@@ -944,7 +953,7 @@ pub(crate) fn result(
                                 @let view = trigger_view(t);
                                 div.trigger data-trigger=(t.id) {
                                     p.trigger-text lang=(own.code) dir=(own.dir) { (t.text) }
-                                    p.refer { (ui.refer_to) ": " code { (t.refer_to) } }
+                                    p.refer { (ui.refer_to) ": " (referral(q, own, &t.refer_to)) }
                                     (evidence(ui, own, q, &labels, &view))
                                 }
                             }
