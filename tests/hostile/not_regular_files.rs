@@ -1,0 +1,235 @@
+//! Hostile input: not regular files.
+
+use std::path::Path;
+use std::path::PathBuf;
+use std::time::Duration;
+use std::time::Instant;
+
+use vidare::{Code, Compiler, Diagnostic, Error};
+
+use super::{BOUND, HEAD, bound, check, refused, refused_with};
+
+/// A temporary folder, removed with its contents when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir()
+            .join(format!("vidare-hostile-{}", std::process::id()))
+            .join(name);
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs `read` in a thread and returns its result, failing the test when it
+/// has not returned within five seconds. A reader blocked in opening the
+/// named pipe `pipe` is released by opening its write end, so a broken fix
+/// fails the test rather than hanging it.
+#[cfg(unix)]
+fn returns_promptly<T: Send + 'static>(
+    what: &str,
+    pipe: &Path,
+    read: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let _ = sender.send(read());
+    });
+    let Ok(result) = receiver.recv_timeout(Duration::from_secs(5)) else {
+        // Opening the write end lets the blocked open return; dropping
+        // it gives the reader an end of file.
+        drop(std::fs::OpenOptions::new().write(true).open(pipe));
+        let _ = reader.join();
+        panic!("{what}: blocked on the named pipe {}", pipe.display());
+    };
+    reader.join().expect("the reader thread");
+    result
+}
+
+#[cfg(unix)]
+fn make_fifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// An [`Error::Io`] naming `path`, whose reason contains `reason`.
+fn io_error_naming(error: &Error, path: &Path, reason: &str) {
+    let Error::Io {
+        path: named,
+        source,
+    } = error
+    else {
+        panic!("expected an I/O error, got {error:?}");
+    };
+    assert_eq!(named, &path.display().to_string());
+    assert_eq!(source.kind(), std::io::ErrorKind::InvalidInput, "{source}");
+    assert!(error.to_string().contains(reason), "{error}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_refused_without_blocking() {
+    // Opening a named pipe for reading waits for a writer, for ever: the
+    // loader checks the type of the file first.
+    let dir = TempDir::new("fifo");
+    let pipe = dir.0.join("pipe.yaml");
+    make_fifo(&pipe);
+    let path = pipe.clone();
+    let started = Instant::now();
+    let error = returns_promptly("vidare::load", &pipe, move || {
+        vidare::load(&path).map(|_| ())
+    })
+    .expect_err("a named pipe is not a questionnaire");
+    io_error_naming(&error, &pipe, "it is a named pipe, not a regular file");
+    assert!(started.elapsed() < bound(BOUND));
+    // Recordings and test files are read the same way.
+    let path = pipe.clone();
+    let error = returns_promptly("Recording::load", &pipe, move || {
+        vidare::Recording::load(&path).map(|_| ())
+    })
+    .expect_err("a named pipe is not a recording");
+    io_error_naming(&error, &pipe, "named pipe");
+    let path = pipe.clone();
+    let error = returns_promptly("load_test_file", &pipe, move || {
+        vidare::testing::load_test_file(&path).map(|_| ())
+    })
+    .expect_err("a named pipe is not a test file");
+    io_error_naming(&error, &pipe, "named pipe");
+    let path = pipe.clone();
+    let error = returns_promptly("read_text_file", &pipe, move || {
+        vidare::read_text_file(&path, usize::MAX).map(|_| ())
+    })
+    .expect_err("a named pipe is not read");
+    io_error_naming(&error, &pipe, "named pipe");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_included_named_pipe_is_refused_without_blocking() {
+    // `include: piped@1.0.0` where `piped/1.0.0.yaml` is a named pipe.
+    let root = TempDir::new("fifo-include");
+    std::fs::create_dir_all(root.0.join("piped")).expect("a folder");
+    let pipe = root.0.join("piped").join("1.0.0.yaml");
+    make_fifo(&pipe);
+    let source = format!("{HEAD}sections:\n  - {{ include: piped@1.0.0, as: p }}\n");
+    let compiler = Compiler::new().with_include_root(&root.0);
+    let result = returns_promptly("include", &pipe, move || {
+        let (q, diagnostics) = compiler.check(&source, "hostile.yaml");
+        (q.is_some(), diagnostics)
+    });
+    let d = refused(
+        &(None, result.1),
+        Code::UnknownReference,
+        "included named pipe",
+    );
+    assert!(!result.0);
+    assert_eq!(
+        (d.location.line, d.location.path.as_str()),
+        (8, "sections[0].include")
+    );
+    assert!(d.message.contains("named pipe"), "{}", d.message);
+    assert!(d.message.contains("1.0.0.yaml"), "{}", d.message);
+}
+
+#[test]
+fn folders_and_devices_are_refused_without_reading() {
+    let dir = TempDir::new("folder.yaml");
+    let error = vidare::load(&dir.0).expect_err("a folder is not a questionnaire");
+    io_error_naming(&error, &dir.0, "it is a folder, not a regular file");
+    // `/dev/zero` never ends; it is refused before a byte is read.
+    #[cfg(unix)]
+    {
+        let started = Instant::now();
+        let zero = Path::new("/dev/zero");
+        let error = vidare::load(zero).expect_err("a device is not a questionnaire");
+        io_error_naming(&error, zero, "it is a device, not a regular file");
+        assert!(started.elapsed() < bound(BOUND));
+    }
+}
+
+#[test]
+fn a_huge_file_is_refused_after_the_size_limit() {
+    // A 10 GB sparse file: only `max_file_bytes` + 1 bytes are read.
+    let dir = TempDir::new("huge");
+    let path = dir.0.join("huge.yaml");
+    std::fs::File::create(&path)
+        .and_then(|f| f.set_len(10 << 30))
+        .expect("a sparse file");
+    let started = Instant::now();
+    let error = vidare::load(&path).expect_err("too large");
+    let d = &error.diagnostics()[0];
+    assert_eq!(d.code, Code::LimitExceeded, "{}", error.render());
+    assert_eq!((d.location.line, d.location.column), (1, 1));
+    assert!(started.elapsed() < bound(BOUND));
+}
+
+/// The disclosure analysis stays within the time bound: a chain of derived values over
+/// thousands of conversation-only answers, each read by a kept trigger,
+/// gives one located V029 per trigger, naming at most sixteen answers.
+#[test]
+fn disclosure_over_a_long_chain_is_linear_and_located() {
+    use std::fmt::Write as _;
+    const N: usize = 1500;
+    let mut y = String::from(
+        "format: 2\nid: chain\nversion: 1.0.0\ntitle: { sv: K, en: C }\nlanguages: [sv, en]\ndefault_language: sv\nsections:\n  - id: s\n    items:\n",
+    );
+    for i in 0..N {
+        writeln!(
+            y,
+            "      - {{ id: q{i}, kind: yes_no, retention: conversation, text: {{ sv: F, en: Q }} }}"
+        )
+        .unwrap();
+    }
+    y.push_str("derived:\n  - { id: d0, value: q0 == true }\n");
+    for i in 1..N {
+        writeln!(
+            y,
+            "  - {{ id: d{i}, retention: conversation, value: d{} || q{i} == true }}",
+            i - 1
+        )
+        .unwrap();
+    }
+    y.push_str("triggers:\n");
+    for i in 0..N {
+        writeln!(
+            y,
+            "  - {{ id: t{i}, when: d{i}, urgency: routine, refer_to: x, text: {{ sv: T, en: T }} }}"
+        )
+        .unwrap();
+    }
+    let result = check(&y, "a long disclosure chain");
+    let d = refused_with(
+        &result,
+        &[Code::UndeclaredDisclosure],
+        "a long disclosure chain",
+    );
+    assert!(d.location.line > 0);
+    let undeclared: Vec<&Diagnostic> = result
+        .1
+        .iter()
+        .filter(|d| d.code == Code::UndeclaredDisclosure)
+        .collect();
+    // d0 is kept and reveals q0; every trigger reads a derived value.
+    assert_eq!(undeclared.len(), N + 1);
+    let last = undeclared
+        .iter()
+        .find(|d| d.message.starts_with(&format!("trigger `t{}`", N - 1)))
+        .expect("the last trigger is reported");
+    assert!(
+        last.message
+            .ends_with("and more, kept only for the conversation"),
+        "{}",
+        last.message
+    );
+    assert!(last.related.len() <= 3);
+}

@@ -1,0 +1,195 @@
+//! Hostile input: sizes.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+use std::time::Instant;
+
+use vidare::expr::ast::ExprLimits;
+use vidare::{Code, Compiler, Limits, Session, Step};
+
+use super::{BOUND, HEAD, SECTION, bound, check, refused, refused_with, timed_check};
+
+#[test]
+fn a_fifty_megabyte_file_is_refused_before_parsing() {
+    let mut source = format!("{HEAD}{SECTION}");
+    let filler = "# padding padding padding padding padding padding padding padding\n";
+    while source.len() < 50 * 1024 * 1024 {
+        source.push_str(filler);
+    }
+    let start = Instant::now();
+    let result = Compiler::new().check(&source, "big.yaml");
+    assert!(
+        start.elapsed() < Duration::from_millis(200),
+        "checked in {:?}",
+        start.elapsed()
+    );
+    let d = refused(&result, Code::LimitExceeded, "50 MB");
+    assert_eq!((d.location.line, d.location.column), (1, 1));
+    assert!(d.message.contains("bytes"), "{}", d.message);
+}
+
+/// A questionnaire of `n` yes/no items in sections of 100, every other item
+/// shown only after a "yes" to the one before, and one score over all.
+fn many_items(n: usize) -> String {
+    let mut source = String::from(HEAD);
+    source.push_str("sections:\n");
+    for section in 0..n.div_ceil(100) {
+        let _ = writeln!(source, "  - id: s{section}\n    items:");
+        for k in section * 100..((section + 1) * 100).min(n) {
+            let _ = writeln!(
+                source,
+                "      - id: q{k}\n        kind: yes_no\n        text: {{ sv: Fråga {k}, en: Question {k} }}"
+            );
+            if k % 2 == 1 {
+                let _ = writeln!(source, "        when: q{} == true", k - 1);
+            }
+        }
+    }
+    source.push_str("scores:\n  - id: total\n    method: sum\n    over: [");
+    let ids: Vec<String> = (0..n).map(|k| format!("q{k}")).collect();
+    source.push_str(&ids.join(", "));
+    source.push_str("]\n");
+    source
+}
+
+#[test]
+fn a_ten_thousand_item_questionnaire_compiles_and_runs() {
+    let source = many_items(10_000);
+    let (questionnaire, diagnostics) = check(&source, "10,000 items");
+    let q = questionnaire.unwrap_or_else(|| {
+        panic!(
+            "10,000 items must compile: {}",
+            vidare::diagnostic::render_all(&diagnostics, &source)
+        )
+    });
+    assert_eq!(q.items().len(), 10_000);
+    let start = Instant::now();
+    let mut session = Session::new(&q);
+    let mut answered = 0;
+    while let Step::Ask(item) = session.next() {
+        let id = item.id().to_owned();
+        session
+            .answer(&id, answered % 3 == 0)
+            .expect("a valid answer");
+        answered += 1;
+    }
+    let resumed = Session::resume(&q, session.events().to_vec()).expect("resumes");
+    assert_eq!(resumed.result(), session.result());
+    assert!(
+        start.elapsed() < bound(BOUND),
+        "session took {:?}",
+        start.elapsed()
+    );
+    assert!(answered > 5_000);
+}
+
+#[test]
+fn more_items_than_the_limit_is_refused() {
+    let limits = Limits {
+        max_items: 1_000,
+        ..Limits::default()
+    };
+    let source = many_items(1_001);
+    let d = refused(
+        &timed_check(&Compiler::with_limits(limits), &source, "1,001 items"),
+        Code::LimitExceeded,
+        "1,001 items",
+    );
+    assert!(
+        d.message.contains("1000") || d.message.contains("1,000"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn an_expression_nested_ten_thousand_deep_is_refused() {
+    let n = 10_000;
+    for (what, expression) in [
+        (
+            "parentheses",
+            format!("{}alone{}", "(".repeat(n), ")".repeat(n)),
+        ),
+        ("negations", format!("\"{}alone\"", "!".repeat(n))),
+        (
+            "calls",
+            format!("{}alone{}", "count(".repeat(n), ")".repeat(n)),
+        ),
+        ("chain", vec!["alone"; n].join(" && ")),
+    ] {
+        let source = format!(
+            "{HEAD}{SECTION}      - id: next\n        kind: yes_no\n        when: {expression}\n        text: {{ sv: a, en: b }}\n"
+        );
+        let d = refused(&check(&source, what), Code::LimitExceeded, what);
+        assert_eq!(d.location.line, 15, "{what}");
+        assert_eq!(d.location.path, "sections[0].items[1].when", "{what}");
+    }
+    // Within the length limit, the depth limit speaks.
+    let expression = format!("{}alone{}", "(".repeat(2_000), ")".repeat(2_000));
+    let source = format!(
+        "{HEAD}{SECTION}      - id: next\n        kind: yes_no\n        when: {expression}\n        text: {{ sv: a, en: b }}\n"
+    );
+    let d = refused(
+        &check(&source, "2,000 deep"),
+        Code::LimitExceeded,
+        "2,000 deep",
+    );
+    assert!(d.message.contains("nested too deeply"), "{}", d.message);
+    // The parser alone, with the length limit lifted: depth, not stack, decides.
+    let limits = ExprLimits {
+        max_len: 1 << 20,
+        ..ExprLimits::default()
+    };
+    for text in [
+        format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000)),
+        format!("{}a", "!".repeat(100_000)),
+        format!("{}a", "-".repeat(100_000)),
+        format!("{}a{}", "[".repeat(100_000), "]".repeat(100_000)),
+        format!("{}a{}", "f(".repeat(100_000), ")".repeat(100_000)),
+        vec!["a"; 100_000].join(" + "),
+    ] {
+        let start = Instant::now();
+        let error = vidare::expr::parse(&text, limits).expect_err("too deep");
+        assert!(error.limit, "{}", error.message);
+        assert!(start.elapsed() < bound(BOUND));
+    }
+}
+
+#[test]
+fn very_long_strings() {
+    let long = "x".repeat(1 << 20);
+    // A 1 MB question text is legal (texts have no length limit below the
+    // file size), and quick.
+    let source = format!(
+        "{HEAD}sections:\n  - id: main\n    items:\n      - id: alone\n        kind: yes_no\n        text: {{ sv: {long}, en: b }}\n"
+    );
+    let (q, _) = check(&source, "1 MB text");
+    let q = q.expect("a long text compiles");
+    assert_eq!(q.items().next().map(|i| i.text("sv").len()), Some(1 << 20));
+    // A 1 MB expression is over the expression length limit.
+    let source = format!(
+        "{HEAD}{SECTION}      - id: next\n        kind: yes_no\n        when: alone == \"{long}\"\n        text: {{ sv: a, en: b }}\n"
+    );
+    let d = refused(
+        &check(&source, "1 MB expression"),
+        Code::LimitExceeded,
+        "1 MB expr",
+    );
+    assert!(d.message.contains("too long"), "{}", d.message);
+    // A 1 MB key is over YAML's 1024-character limit for plain keys.
+    let source = format!("{HEAD}{long}: 1\n{SECTION}");
+    let d = refused(&check(&source, "1 MB key"), Code::YamlSyntax, "1 MB key");
+    assert_eq!(d.location.line, 7);
+    // A 1 MB option value is over the 64-character limit for values.
+    let source = format!(
+        "{HEAD}sections:\n  - id: main\n    items:\n      - id: alone\n        kind: single_choice\n        text: {{ sv: a, en: b }}\n        options:\n          - {{ value: {long}, label: {{ sv: a, en: b }} }}\n"
+    );
+    refused(&check(&source, "1 MB value"), Code::InvalidId, "1 MB value");
+    // An unterminated 1 MB quoted text.
+    let source = format!("{HEAD}{SECTION}        help: \"{long}\n");
+    refused_with(
+        &check(&source, "unterminated"),
+        &[Code::YamlSyntax, Code::WrongType],
+        "unterminated",
+    );
+}
