@@ -256,3 +256,36 @@ fn a_right_to_left_language_in_a_page_of_english_words() {
     let first = q.items().next().unwrap();
     assert!(html.contains(first.text("ar")), "{html}");
 }
+
+/// A Swedish document names the languages in Swedish and the referrals by
+/// the names the questionnaire gives them (violence-seven 2.2.0), each
+/// beside its key for the board to find in the file.
+#[test]
+fn a_swedish_document_names_languages_and_referrals_in_swedish() {
+    let path = "questionnaires/violence-seven/2.2.0.yaml";
+    let md = doc_in(path, "markdown", "sv");
+    for named in [
+        "sv (svenska): standard",
+        "en (engelska)",
+        "ar (arabiska)",
+        "fa (persiska)",
+        "so (somaliska)",
+        "ti (tigrinja)",
+        "sv-x-easy (lättläst svenska)",
+        "| Socialtjänsten `social-services` |",
+        "| Farlighetsbedömning (FREDA) `freda-risk-assessment` |",
+    ] {
+        assert!(md.contains(named), "{named:?} missing:\n{md}");
+    }
+    for english in [
+        "Swedish", "English", "Arabic", "Persian", "Somali", "Tigrinya",
+    ] {
+        assert!(
+            !md.contains(english),
+            "{english:?} in a Swedish document:\n{md}"
+        );
+    }
+    // Without `referrals:` the key is the whole cell, as before.
+    let older = doc_in("questionnaires/violence-seven/2.1.0.yaml", "markdown", "sv");
+    assert!(older.contains("| `social-services` |"), "{older}");
+}

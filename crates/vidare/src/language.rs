@@ -195,6 +195,101 @@ pub fn name(code: &str) -> Option<&'static str> {
         .map(|i| KNOWN[i].1)
 }
 
+/// The name of a code's language in `lang`: in Swedish (`lang` `sv` or a
+/// Swedish variant) for the languages Swedish services meet most, in
+/// English otherwise ([`name`]). `None` for a code not in the known list.
+///
+/// ```
+/// use vidare::language::name_in;
+/// assert_eq!(name_in("ar", "sv"), Some("arabiska"));
+/// assert_eq!(name_in("sv-x-easy", "sv"), Some("lättläst svenska"));
+/// assert_eq!(name_in("ar", "en"), Some("Arabic"));
+/// ```
+#[must_use]
+pub fn name_in(code: &str, lang: &str) -> Option<&'static str> {
+    let english = name(code)?;
+    if lang.split('-').next() != Some("sv") {
+        return Some(english);
+    }
+    if code == "sv-x-easy" {
+        return Some("lättläst svenska");
+    }
+    let primary = code.split('-').next()?;
+    Some(
+        SWEDISH
+            .binary_search_by_key(&primary, |(c, _)| c)
+            .map_or(english, |i| SWEDISH[i].1),
+    )
+}
+
+/// Swedish names, sorted by code: the languages of the known list that
+/// Swedish welfare services interpret most (the national minority
+/// languages among them); others keep their English name.
+const SWEDISH: &[(&str, &str)] = &[
+    ("am", "amhariska"),
+    ("ar", "arabiska"),
+    ("az", "azerbajdzjanska"),
+    ("bg", "bulgariska"),
+    ("bn", "bengali"),
+    ("bs", "bosniska"),
+    ("ckb", "soranî (centralkurdiska)"),
+    ("cs", "tjeckiska"),
+    ("da", "danska"),
+    ("de", "tyska"),
+    ("el", "grekiska"),
+    ("en", "engelska"),
+    ("es", "spanska"),
+    ("et", "estniska"),
+    ("fa", "persiska"),
+    ("fi", "finska"),
+    ("fit", "meänkieli"),
+    ("fr", "franska"),
+    ("he", "hebreiska"),
+    ("hi", "hindi"),
+    ("hr", "kroatiska"),
+    ("hu", "ungerska"),
+    ("hy", "armeniska"),
+    ("it", "italienska"),
+    ("ja", "japanska"),
+    ("ka", "georgiska"),
+    ("kmr", "kurmanji (nordkurdiska)"),
+    ("ko", "koreanska"),
+    ("ku", "kurdiska"),
+    ("lt", "litauiska"),
+    ("lv", "lettiska"),
+    ("mk", "makedonska"),
+    ("mn", "mongoliska"),
+    ("my", "burmesiska"),
+    ("ne", "nepali"),
+    ("nl", "nederländska"),
+    ("no", "norska"),
+    ("om", "oromo"),
+    ("pl", "polska"),
+    ("prs", "dari"),
+    ("ps", "pashto"),
+    ("pt", "portugisiska"),
+    ("ro", "rumänska"),
+    ("rom", "romani"),
+    ("ru", "ryska"),
+    ("se", "nordsamiska"),
+    ("sk", "slovakiska"),
+    ("sl", "slovenska"),
+    ("so", "somaliska"),
+    ("sq", "albanska"),
+    ("sr", "serbiska"),
+    ("sv", "svenska"),
+    ("sw", "swahili"),
+    ("th", "thailändska"),
+    ("ti", "tigrinja"),
+    ("tr", "turkiska"),
+    ("uk", "ukrainska"),
+    ("ur", "urdu"),
+    ("uz", "uzbekiska"),
+    ("vi", "vietnamesiska"),
+    ("yi", "jiddisch"),
+    ("zh", "kinesiska"),
+];
+
 /// Whether `code` is a well-formed BCP 47 tag (in lower case) whose
 /// primary language is in the known list.
 #[must_use]
@@ -530,6 +625,20 @@ const KNOWN: &[(&str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn swedish_names_are_sorted_and_known() {
+        assert!(super::SWEDISH.windows(2).all(|w| w[0].0 < w[1].0));
+        for (code, _) in super::SWEDISH {
+            assert!(
+                super::name(code).is_some(),
+                "{code} is not a known language"
+            );
+        }
+        assert_eq!(super::name_in("ti", "sv-x-easy"), Some("tigrinja"));
+        assert_eq!(super::name_in("xh", "sv"), Some("Xhosa"));
+        assert_eq!(super::name_in("qq", "sv"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -350,7 +350,7 @@ impl Doc<'_> {
                         text(format!("{} ", self.tx(&x.text.value))),
                         code(x.id.value.clone()),
                     ],
-                    vec![code(x.refer_to.value.clone())],
+                    self.referral(&x.refer_to.value),
                     self.cond(&x.when.value, x.scope.as_deref()),
                 ]
             })

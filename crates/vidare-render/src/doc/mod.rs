@@ -188,6 +188,15 @@ impl Doc<'_> {
             .unwrap_or_default()
     }
 
+    /// Where a trigger refers: its name in the document's language and
+    /// the key, or the key alone when the questionnaire names none.
+    fn referral(&self, key: &str) -> Inline {
+        match self.q.referral_label(key, &self.lang) {
+            Some(name) => vec![text(format!("{name} ")), code(key.to_owned())],
+            None => vec![code(key.to_owned())],
+        }
+    }
+
     /// A condition in words.
     fn cond(&self, src: &str, scope: Option<&LocalScope>) -> Inline {
         words::words_with(src, scope, self.t, Some(&self.labels))
@@ -213,12 +222,12 @@ impl Doc<'_> {
         let languages = q
             .language_details()
             .iter()
-            .map(|l| language_fact(t, l, q.default_language()))
+            .map(|l| language_fact(t, l, q.default_language(), &self.lang))
             .collect::<Vec<_>>()
             .join("; ");
         let chosen = q.language(&self.lang).map_or_else(
             || self.lang.clone(),
-            |l| format!("{} ({})", l.code(), l.name()),
+            |l| format!("{} ({})", l.code(), language_name(l, &self.lang)),
         );
         if let Some(d) = &q.document().description {
             self.para(plain(self.tx(&d.value)));
@@ -241,7 +250,7 @@ impl Doc<'_> {
 /// A declared language with its name and the status of its translation:
 /// `ar (Arabic): draft, not yet reviewed by an authorised translator; for
 /// the person only`.
-fn language_fact(t: &Terms, l: &vidare::language::Language, default: &str) -> String {
+fn language_fact(t: &Terms, l: &vidare::language::Language, default: &str, lang: &str) -> String {
     use vidare::language::{Audience, Direction, Status};
     let mut notes: Vec<String> = Vec::new();
     if l.code() == default {
@@ -262,7 +271,18 @@ fn language_fact(t: &Terms, l: &vidare::language::Language, default: &str) -> St
     if l.direction() == Direction::Rtl {
         notes.push(t.rtl.into());
     }
-    format!("{} ({}): {}", l.code(), l.name(), notes.join(", "))
+    format!(
+        "{} ({}): {}",
+        l.code(),
+        language_name(l, lang),
+        notes.join(", ")
+    )
+}
+
+/// A language's name in the document's language (Swedish names for a
+/// Swedish document), so that no English name stands among Swedish words.
+fn language_name(l: &vidare::language::Language, lang: &str) -> &'static str {
+    vidare::language::name_in(l.code(), lang).unwrap_or_else(|| l.name())
 }
 
 /// Ids as code, separated by commas; the word for none when there are none.

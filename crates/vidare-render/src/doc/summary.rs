@@ -200,7 +200,7 @@ impl Doc<'_> {
                         text(format!("{} ", first_sentence(&self.tx(&x.text.value)))),
                         code(x.id.value.clone()),
                     ],
-                    vec![code(x.refer_to.value.clone())],
+                    self.referral(&x.refer_to.value),
                 ]
             })
             .collect();
