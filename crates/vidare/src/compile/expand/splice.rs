@@ -44,21 +44,7 @@ pub(super) fn splice(
         .collect();
     // Counted before anything is copied: one questionnaire included many
     // times copies its texts each time.
-    let bytes = chosen.iter().map(|s| section_text_bytes(s)).sum::<usize>()
-        + parts
-            .derived
-            .iter()
-            .map(|d| derived_text_bytes(d))
-            .sum::<usize>()
-        + parts
-            .scores
-            .iter()
-            .map(|s| score_text_bytes(s))
-            .sum::<usize>()
-        + triggers
-            .iter()
-            .map(|t| text_bytes(&t.text) + t.refer_to.value.len())
-            .sum::<usize>();
+    let bytes = copied_bytes(&chosen, &parts, &triggers);
     if !within_text_budget(bytes, spec, path, ctx) {
         return;
     }
@@ -72,6 +58,25 @@ pub(super) fn splice(
     for t in triggers {
         out.triggers.push(t.prefixed(prefix, &scope));
     }
+}
+
+/// The bytes of text an include copies, language by language.
+fn copied_bytes(chosen: &[&Section], parts: &Parts<'_>, triggers: &[&Trigger]) -> usize {
+    chosen.iter().map(|s| section_text_bytes(s)).sum::<usize>()
+        + parts
+            .derived
+            .iter()
+            .map(|d| derived_text_bytes(d))
+            .sum::<usize>()
+        + parts
+            .scores
+            .iter()
+            .map(|s| score_text_bytes(s))
+            .sum::<usize>()
+        + triggers
+            .iter()
+            .map(|t| text_bytes(&t.text) + t.refer_to.value.len())
+            .sum::<usize>()
 }
 
 /// The sections the entry's `sections:` names (all when it names none), in

@@ -166,41 +166,65 @@ pub(super) fn report_empty_templates(
         {
             continue;
         }
-        let uses: Vec<(usize, &Sp<String>, usize)> = sections
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.include.is_none())
-            .filter_map(|(s, section)| {
-                let name = section.use_template.as_ref()?;
-                let keys = section.for_each.as_ref().map_or(0, |f| f.value.len());
-                (name.value == template.id.value).then_some((s, name, keys))
-            })
-            .collect();
-        let Some(&(first, first_use, _)) = uses.first() else {
-            continue;
-        };
-        let keys: usize = uses.iter().map(|(_, _, k)| k).sum();
-        let made = if keys == 1 {
-            "the section made from it would be empty".to_owned()
-        } else {
-            format!("each of the {keys} sections made from it (one per key) would be empty")
-        };
-        let related = ctx.loc(first_use, &format!("sections[{first}].use"));
-        let used = if uses.len() == 1 {
-            "used here".to_owned()
-        } else {
-            format!("used here and by {} more `use:` entries", uses.len() - 1)
-        };
-        ctx.report(
-            Diagnostic::new(
-                Code::EmptyList,
-                ctx.loc(&template.id, &format!("templates[{t}].section.items")),
-                format!("template `{}` has no items: {made}", template.id.value),
-            )
-            .with_help("add items to the template's `section`, or remove the template and its `use:` entries")
-            .with_related(related, used),
-        );
+        let uses = uses_of(template, sections);
+        if !uses.is_empty() {
+            report_empty_template(t, template, &uses, ctx);
+        }
     }
+}
+
+/// The `use:` entries of `template`: each with its index among the
+/// sections, its name, and how many keys it expands for.
+fn uses_of<'s>(
+    template: &Template,
+    sections: &'s [Section],
+) -> Vec<(usize, &'s Sp<String>, usize)> {
+    sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.include.is_none())
+        .filter_map(|(s, section)| {
+            let name = section.use_template.as_ref()?;
+            let keys = section.for_each.as_ref().map_or(0, |f| f.value.len());
+            (name.value == template.id.value).then_some((s, name, keys))
+        })
+        .collect()
+}
+
+/// One diagnostic for an empty template, at the template, with its first
+/// use as related place.
+fn report_empty_template(
+    t: usize,
+    template: &Template,
+    uses: &[(usize, &Sp<String>, usize)],
+    ctx: &mut Ctx<'_>,
+) {
+    let Some(&(first, first_use, _)) = uses.first() else {
+        return;
+    };
+    let keys: usize = uses.iter().map(|(_, _, k)| k).sum();
+    let made = if keys == 1 {
+        "the section made from it would be empty".to_owned()
+    } else {
+        format!("each of the {keys} sections made from it (one per key) would be empty")
+    };
+    let related = ctx.loc(first_use, &format!("sections[{first}].use"));
+    let used = if uses.len() == 1 {
+        "used here".to_owned()
+    } else {
+        format!("used here and by {} more `use:` entries", uses.len() - 1)
+    };
+    ctx.report(
+        Diagnostic::new(
+            Code::EmptyList,
+            ctx.loc(&template.id, &format!("templates[{t}].section.items")),
+            format!("template `{}` has no items: {made}", template.id.value),
+        )
+        .with_help(
+            "add items to the template's `section`, or remove the template and its `use:` entries",
+        )
+        .with_related(related, used),
+    );
 }
 
 fn template_locals(template: &Template) -> BTreeSet<String> {
