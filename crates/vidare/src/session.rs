@@ -823,12 +823,18 @@ fn score(def: &ScoreDef, items: &[ItemDef], session: &State) -> ScoreVal {
             continue;
         };
         known += 1;
-        sum += v;
-        if v != 0.0 {
-            count += 1.0;
+        // Only what the method needs: this runs for every term of every
+        // score a step reaches.
+        match def.method {
+            Method::Sum | Method::Mean => sum += v,
+            Method::Count => {
+                if v != 0.0 {
+                    count += 1.0;
+                }
+            }
+            Method::Min => min = min.min(v),
+            Method::Max => max = max.max(v),
         }
-        min = min.min(v);
-        max = max.max(v);
     }
     let value = if known < def.min_answered {
         Val::Unknown
@@ -911,7 +917,7 @@ fn resolve(def: &ItemDef, response: &Response, event: u32) -> Result<Resp, Error
             if !n.is_finite()
                 || def.min.is_some_and(|m| *n < m)
                 || def.max.is_some_and(|m| *n > m)
-                || (def.integer && n.fract() != 0.0)
+                || (def.integer && !is_whole(*n))
             {
                 return Err(invalid(describe_range(def)));
             }
@@ -938,6 +944,13 @@ fn resolve(def: &ItemDef, response: &Response, event: u32) -> Result<Resp, Error
         }
     };
     Ok(Resp::Answer(val, event))
+}
+
+/// Whether a finite number is whole, without a call to `trunc`: every
+/// number of 2^52 or more is whole, and below that the cast is exact.
+#[allow(clippy::float_cmp, clippy::cast_possible_truncation)]
+fn is_whole(n: f64) -> bool {
+    n.abs() >= 4_503_599_627_370_496.0 || (n as i64) as f64 == n
 }
 
 fn describe_range(def: &ItemDef) -> String {
@@ -1079,6 +1092,26 @@ mod tests {
             ItemKind::Date => Value::Text("2024-02-29".to_owned()),
             ItemKind::Text | ItemKind::Info => Value::Text("a few words".to_owned()),
         })
+    }
+
+    #[test]
+    fn whole_numbers_as_fract_tells_them() {
+        for n in [
+            0.0,
+            -0.0,
+            1.0,
+            1.5,
+            -2.5,
+            -3.0,
+            0.1,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            9_007_199_254_740_994.0,
+            -1e300,
+            1e300,
+        ] {
+            assert_eq!(super::is_whole(n), n.fract() == 0.0, "{n}");
+        }
     }
 
     #[test]

@@ -97,6 +97,15 @@ enum Cop {
         symbol: Symbol,
         value: u32,
     },
+    /// `left <op> right`, two symbols; `left` re-indexed first through
+    /// the range of [`Programs::table`] when it is a choice compared with
+    /// a derived category (`chosen_strategy != strategy`).
+    CmpSyms {
+        cmp: Cmp,
+        left: Symbol,
+        right: Symbol,
+        table: Option<(u32, u32)>,
+    },
     /// A symbol's value as a truth value: anything but a boolean is unknown.
     Load(Symbol),
     Const(u8),
@@ -105,6 +114,12 @@ enum Cop {
     And,
     Or,
     Not,
+    /// The next `n` instructions are leaves; their `||`. Evaluated in
+    /// order until one is true.
+    OrOf(u32),
+    /// The next `n` instructions are leaves; their `&&`. Evaluated in
+    /// order until one is false.
+    AndOf(u32),
 }
 
 const FALSE: u8 = 0;
@@ -162,6 +177,24 @@ macro_rules! truth_of {
                 Val::Set(_) => FALSE,
                 _ => UNKNOWN,
             },
+            Cop::CmpSyms {
+                cmp,
+                left,
+                right,
+                table,
+            } => {
+                let left = match (table, $env.value(left)) {
+                    (None, v) => v,
+                    (Some((from, to)), Val::Opt(i)) => Val::Opt(
+                        $self.table[from as usize..to as usize]
+                            .get(i as usize)
+                            .copied()
+                            .unwrap_or(u32::MAX),
+                    ),
+                    (Some(_), _) => Val::Unknown,
+                };
+                truth(compare(cmp, left, $env.value(right)))
+            }
             Cop::Load(s) => truth($env.value(s)),
             Cop::Const(t) => t,
             Cop::Sub(sub) => truth($self.run_value(sub, $env)),
@@ -283,6 +316,7 @@ impl Programs {
     /// Emits a condition; false if a part of it cannot be flattened.
     fn emit_cond(&mut self, expr: &Expr, depth: &mut Depth) -> bool {
         let op = match expr {
+            Expr::And(..) | Expr::Or(..) if self.emit_chain(expr, depth) => return true,
             Expr::And(a, b) | Expr::Or(a, b) => {
                 if !self.emit_cond(a, depth) {
                     return false;
@@ -301,12 +335,16 @@ impl Programs {
                 return true;
             }
             Expr::Not(e) => {
+                let start = self.conds.len();
                 if !self.emit_cond(e, depth) {
                     return false;
                 }
+                // Only a condition of one instruction is negated in place:
+                // the last leaf of a chain is not the whole condition.
+                let alone = self.conds.len() == start + 1;
                 match self.conds.last_mut() {
-                    Some(Cop::State { negate, .. }) => *negate = !*negate,
-                    Some(Cop::Is { equal, .. }) => *equal = !*equal,
+                    Some(Cop::State { negate, .. }) if alone => *negate = !*negate,
+                    Some(Cop::Is { equal, .. }) if alone => *equal = !*equal,
                     _ => self.conds.push(Cop::Not),
                 }
                 return true;
@@ -337,6 +375,24 @@ impl Programs {
                     symbol: *symbol,
                     value: *value,
                 },
+                (Expr::Sym(left), Expr::Sym(right)) => Cop::CmpSyms {
+                    cmp: *cmp,
+                    left: *left,
+                    right: *right,
+                    table: None,
+                },
+                (Expr::Translate(inner, table), Expr::Sym(right))
+                    if matches!(**inner, Expr::Sym(_)) =>
+                {
+                    let from = self.table.len() as u32;
+                    self.table.extend_from_slice(table);
+                    Cop::CmpSyms {
+                        cmp: *cmp,
+                        left: inner.symbol().expect("matched a symbol"),
+                        right: *right,
+                        table: Some((from, self.table.len() as u32)),
+                    }
+                }
                 _ => return self.emit_sub(expr, depth),
             },
             Expr::OneOf(e, mask) if matches!(**e, Expr::Sym(_)) => Cop::OneOf {
@@ -356,6 +412,62 @@ impl Programs {
         true
     }
 
+    /// Emits `a || b || …` (or `&&`) whose every operand is one leaf as
+    /// [`Cop::OrOf`] (or [`Cop::AndOf`]) followed by the leaves; false,
+    /// with nothing emitted, when an operand is not one leaf.
+    fn emit_chain(&mut self, expr: &Expr, depth: &mut Depth) -> bool {
+        fn operands<'e>(expr: &'e Expr, or: bool, out: &mut Vec<&'e Expr>) {
+            match expr {
+                Expr::Or(a, b) if or => {
+                    operands(a, or, out);
+                    operands(b, or, out);
+                }
+                Expr::And(a, b) if !or => {
+                    operands(a, or, out);
+                    operands(b, or, out);
+                }
+                other => out.push(other),
+            }
+        }
+        // Emitted as one instruction by `emit_cond` (told apart before
+        // emitting anything, so a chain that is not one costs nothing).
+        fn is_leaf(expr: &Expr) -> bool {
+            match expr {
+                Expr::And(..) | Expr::Or(..) => false,
+                Expr::Not(e) => matches!(**e, Expr::State(..) | Expr::SymIs { .. }),
+                _ => true,
+            }
+        }
+        let or = matches!(expr, Expr::Or(..));
+        let mut list = Vec::new();
+        operands(expr, or, &mut list);
+        if !list.iter().all(|e| is_leaf(e)) {
+            return false;
+        }
+        let start = self.conds.len();
+        let (ops_start, numbers, table) = (self.ops.len(), self.numbers.len(), self.table.len());
+        let n = list.len() as u32;
+        self.conds
+            .push(if or { Cop::OrOf(n) } else { Cop::AndOf(n) });
+        let mut inner = Depth::default();
+        for operand in list {
+            let at = self.conds.len();
+            if !self.emit_cond(operand, &mut inner)
+                || self.conds.len() != at + 1
+                || matches!(self.conds[at], Cop::And | Cop::Or | Cop::Not)
+            {
+                self.conds.truncate(start);
+                self.ops.truncate(ops_start);
+                self.numbers.truncate(numbers);
+                self.table.truncate(table);
+                return false;
+            }
+        }
+        // The leaves are evaluated one at a time, without the stack.
+        depth.max = depth.max.max(depth.now + 1);
+        true
+    }
+
     /// Emits a part that is not a condition as a value program.
     fn emit_sub(&mut self, expr: &Expr, depth: &mut Depth) -> bool {
         let sub = self.add_value(expr);
@@ -367,14 +479,27 @@ impl Programs {
         true
     }
 
+    #[inline(never)]
     fn run_cond<E: Env + ?Sized>(&self, prog: Prog, env: &E) -> u8 {
         const N: usize = STACK;
         let ops = &self.conds[prog.start as usize..prog.end as usize];
+        // A condition that is one chain needs no stack.
+        match ops.split_first() {
+            Some((&Cop::OrOf(n), leaves)) if n as usize == leaves.len() => {
+                return self.any_of(leaves, env);
+            }
+            Some((&Cop::AndOf(n), leaves)) if n as usize == leaves.len() => {
+                return self.all_of(leaves, env);
+            }
+            _ => {}
+        }
         // As in `run`: the mask keeps bounds checks out; `add_cond`
         // measured the depth.
         let mut stack = [UNKNOWN; N];
         let mut sp = 0usize;
-        for op in ops {
+        let mut at = 0;
+        while let Some(op) = ops.get(at) {
+            at += 1;
             // One match for both the combining instructions and the
             // leaves: a second dispatch per instruction costs as much as
             // most leaves.
@@ -398,6 +523,16 @@ impl Programs {
                     *a = TRUE - *a;
                     continue;
                 }
+                Cop::OrOf(n) => {
+                    let leaves = &ops[at..at + n as usize];
+                    at += n as usize;
+                    self.any_of(leaves, env)
+                }
+                Cop::AndOf(n) => {
+                    let leaves = &ops[at..at + n as usize];
+                    at += n as usize;
+                    self.all_of(leaves, env)
+                }
             });
             stack[sp & (N - 1)] = push;
             sp += 1;
@@ -412,8 +547,44 @@ impl Programs {
     fn run_leaf<E: Env + ?Sized>(&self, at: u32, env: &E) -> u8 {
         let op = &self.conds[at as usize];
         truth_of!(self, op, env, {
-            // Never alone: they combine values on the stack.
-            Cop::And | Cop::Or | Cop::Not => UNKNOWN,
+            // Never alone: they combine other instructions.
+            Cop::And | Cop::Or | Cop::Not | Cop::OrOf(_) | Cop::AndOf(_) => UNKNOWN,
+        })
+    }
+
+    /// `||` of leaves, evaluated in order until one is true.
+    #[inline]
+    fn any_of<E: Env + ?Sized>(&self, leaves: &[Cop], env: &E) -> u8 {
+        let mut value = FALSE;
+        for leaf in leaves {
+            value = value.max(self.leaf_truth(leaf, env));
+            if value == TRUE {
+                break;
+            }
+        }
+        value
+    }
+
+    /// `&&` of leaves, evaluated in order until one is false.
+    #[inline]
+    fn all_of<E: Env + ?Sized>(&self, leaves: &[Cop], env: &E) -> u8 {
+        let mut value = TRUE;
+        for leaf in leaves {
+            value = value.min(self.leaf_truth(leaf, env));
+            if value == FALSE {
+                break;
+            }
+        }
+        value
+    }
+
+    /// The truth value of a leaf instruction in a chain.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn leaf_truth<E: Env + ?Sized>(&self, op: &Cop, env: &E) -> u8 {
+        truth_of!(self, op, env, {
+            // Never leaves: they combine other instructions.
+            Cop::And | Cop::Or | Cop::Not | Cop::OrOf(_) | Cop::AndOf(_) => UNKNOWN,
         })
     }
 
@@ -870,6 +1041,63 @@ mod tests {
                 let tree = super::super::eval::eval(e, &env);
                 prop_assert!(same(flat, tree), "{e:?}: program {flat:?}, tree {tree:?}");
             }
+        }
+    }
+
+    /// A leaf as `emit_cond` emits it in one instruction, including a
+    /// comparison of two symbols (one of them re-indexed).
+    fn cond_leaf() -> impl Strategy<Value = Expr> {
+        prop_oneof![
+            (symbol(), val(), any::<bool>()).prop_map(|(symbol, value, equal)| Expr::SymIs {
+                symbol,
+                value,
+                equal
+            }),
+            (state_test(), 0u32..4).prop_map(|(t, i)| Expr::State(t, i)),
+            (cmp(), symbol(), val()).prop_map(|(c, s, v)| Expr::Cmp(
+                c,
+                Expr::Sym(s).into(),
+                Expr::Lit(v).into()
+            )),
+            (cmp(), symbol(), symbol()).prop_map(|(c, a, b)| Expr::Cmp(
+                c,
+                Expr::Sym(a).into(),
+                Expr::Sym(b).into()
+            )),
+            (
+                cmp(),
+                symbol(),
+                prop::collection::vec(0u32..4, 0..4),
+                symbol()
+            )
+                .prop_map(|(c, a, t, b)| Expr::Cmp(
+                    c,
+                    Expr::Translate(Expr::Sym(a).into(), t).into(),
+                    Expr::Sym(b).into()
+                )),
+            symbol().prop_map(Expr::Sym),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Chains of `||` and `&&` over leaves (evaluated until one decides
+        /// them), negated and nested, give what the tree gives.
+        #[test]
+        fn chains_of_leaves_agree_with_the_tree(e in cond_leaf().prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                inner.clone().prop_map(|e| Expr::Not(Box::new(e))),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| Expr::And(a.into(), b.into())),
+                (inner.clone(), inner).prop_map(|(a, b)| Expr::Or(a.into(), b.into())),
+            ]
+        }), env in table()) {
+            let mut programs = Programs::default();
+            let prog = programs.add(&e);
+            prop_assert_ne!(prog, Prog::TREE);
+            let flat = programs.eval(prog, &e, &env);
+            let tree = super::super::eval::eval(&e, &env);
+            prop_assert!(same(flat, tree), "{e:?}: program {flat:?}, tree {tree:?}");
         }
     }
 
