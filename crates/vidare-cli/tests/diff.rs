@@ -60,3 +60,27 @@ fn a_file_that_does_not_compile_is_an_error() {
         "{stderr}"
     );
 }
+
+/// Naming the referrals (violence-seven 2.1.0 → 2.2.0) is a change of
+/// texts, one per name, not a rewrite "without a change in meaning".
+#[test]
+fn named_referrals_are_text_changes() {
+    let (code, stdout, stderr) = output(vidare().args([
+        "diff",
+        "questionnaires/violence-seven/2.1.0.yaml",
+        "questionnaires/violence-seven/2.2.0.yaml",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("7 changes"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "  - the name of referral `social-services` was added\n      now: Socialtjänsten\n"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("without a change in meaning"), "{stdout}");
+    assert!(
+        stdout.contains("the changes need a patch release"),
+        "{stdout}"
+    );
+}

@@ -1,10 +1,12 @@
-//! The questionnaire as a whole: its languages, default language, title
-//! and description.
+//! The questionnaire as a whole: its languages, default language, title,
+//! description and the names of its referrals.
 
 use super::change::{Bump, Change, ChangeKind, Target};
 use super::differ::Differ;
 use super::pairs::{Keyed, Pair, pairs};
-use crate::format::{Document, LanguageEntry, Sp};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::format::{Document, LanguageEntry, Sp, Text};
 
 impl Differ {
     pub(super) fn header(&mut self, old: &Document, new: &Document) {
@@ -43,6 +45,26 @@ impl Differ {
             old.description.as_ref().map(|t| &t.value),
             new.description.as_ref().map(|t| &t.value),
         );
+        self.referrals(old, new);
+    }
+
+    /// The name of each referral (`referrals:`): added, removed or changed.
+    fn referrals(&mut self, old: &Document, new: &Document) {
+        let names = |d: &'_ Document| d.referrals.as_ref().map(|r| r.value.clone());
+        let (old, new, id) = (names(old), names(new), new.id.value.clone());
+        let keys: BTreeSet<&String> = old.iter().chain(&new).flat_map(BTreeMap::keys).collect();
+        for key in keys {
+            let name = |m: &Option<BTreeMap<String, Sp<Text>>>| {
+                m.as_ref().and_then(|m| m.get(key)).map(|t| t.value.clone())
+            };
+            self.text(
+                (Target::Questionnaire, &id),
+                &format!("referrals.{key}"),
+                &format!("the name of referral `{key}`"),
+                name(&old).as_ref(),
+                name(&new).as_ref(),
+            );
+        }
     }
 
     /// Languages added or with another status, in new order; then those
