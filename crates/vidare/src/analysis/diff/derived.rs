@@ -4,10 +4,26 @@
 use super::change::{Bump, Change, ChangeKind, Target};
 use super::differ::Differ;
 use super::expression::expr;
-use super::pairs::{Keyed, Pair, pairs};
+use super::pairs::{Keyed, Pair, Whole, pairs};
 use super::parts::cases;
 use super::record::Kept;
 use crate::format::{Case, Derived};
+
+impl Whole for Derived {
+    const TARGET: Target = Target::Derived;
+    const REMOVED: ChangeKind = ChangeKind::DerivedRemoved;
+
+    /// A new derived value beside unchanged outcomes: minor.
+    fn added(&self) -> Change {
+        Change::whole(
+            ChangeKind::DerivedAdded,
+            Bump::Minor,
+            Target::Derived,
+            self.key(),
+            "added",
+        )
+    }
+}
 
 /// A change of the rule of derived value `id`: always major.
 fn rule_change((id, part): (&str, &str), description: String) -> Change {
@@ -34,25 +50,7 @@ fn rule_name(d: &Derived) -> &'static str {
 
 impl Differ {
     pub(super) fn derived(&mut self, old: &[Derived], new: &[Derived]) {
-        for pair in pairs(old, new) {
-            match pair {
-                Pair::Removed(o) => self.push(Change::whole(
-                    ChangeKind::DerivedRemoved,
-                    Bump::Major,
-                    Target::Derived,
-                    o.key(),
-                    "removed",
-                )),
-                Pair::Added(n) => self.push(Change::whole(
-                    ChangeKind::DerivedAdded,
-                    Bump::Minor,
-                    Target::Derived,
-                    n.key(),
-                    "added",
-                )),
-                Pair::Kept(o, n) => self.derived_value(o, n),
-            }
-        }
+        self.wholes(old, new, Self::derived_value);
     }
 
     /// A derived value both versions have.

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use super::change::{Bump, Change, ChangeKind, Target};
+use super::differ::Differ;
 use super::expression::qualify;
 use crate::format::{
     Band, Case, Derived, Document, EarlyEnd, Item, LanguageEntry, Score, Section, Sp, Trigger,
@@ -101,6 +103,35 @@ pub(super) fn pairs<'a, T: Keyed>(old: &'a [T], new: &'a [T]) -> Vec<Pair<'a, T>
         None => Pair::Added(n),
     });
     removed.chain(in_new).collect()
+}
+
+/// A part that is added and removed whole: a derived value, score,
+/// trigger or end condition. Removing one is major.
+pub(super) trait Whole: Keyed {
+    const TARGET: Target;
+    const REMOVED: ChangeKind;
+    /// The change that adds this part.
+    fn added(&self) -> Change;
+}
+
+impl Differ {
+    /// Compares two lists of whole parts: one change for each part removed
+    /// or added, `kept` for each part both versions have.
+    pub(super) fn wholes<T: Whole>(&mut self, old: &[T], new: &[T], kept: fn(&mut Self, &T, &T)) {
+        for pair in pairs(old, new) {
+            match pair {
+                Pair::Removed(o) => self.push(Change::whole(
+                    T::REMOVED,
+                    Bump::Major,
+                    T::TARGET,
+                    o.key(),
+                    "removed",
+                )),
+                Pair::Added(n) => self.push(n.added()),
+                Pair::Kept(o, n) => kept(self, o, n),
+            }
+        }
+    }
 }
 
 /// Item ids that some score counts as an item term.

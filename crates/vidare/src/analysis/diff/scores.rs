@@ -5,32 +5,30 @@
 use super::change::{Bump, Change, ChangeKind, Target};
 use super::differ::Differ;
 use super::expression::{Expr, expr, same_conds, sorted};
-use super::pairs::{Keyed, Pair, pairs};
+use super::pairs::{Keyed, Pair, Whole, pairs};
 use super::parts::{bands_of, num, same_num, word};
 use super::record::Kept;
 use crate::format::{Band, CountAs, Score, Sp};
 
+impl Whole for Score {
+    const TARGET: Target = Target::Score;
+    const REMOVED: ChangeKind = ChangeKind::ScoreRemoved;
+
+    /// A new score beside unchanged outcomes: minor.
+    fn added(&self) -> Change {
+        Change::whole(
+            ChangeKind::ScoreAdded,
+            Bump::Minor,
+            Target::Score,
+            self.key(),
+            "added",
+        )
+    }
+}
+
 impl Differ {
     pub(super) fn scores(&mut self, old: &[Score], new: &[Score]) {
-        for pair in pairs(old, new) {
-            match pair {
-                Pair::Removed(o) => self.push(Change::whole(
-                    ChangeKind::ScoreRemoved,
-                    Bump::Major,
-                    Target::Score,
-                    o.key(),
-                    "removed",
-                )),
-                Pair::Added(n) => self.push(Change::whole(
-                    ChangeKind::ScoreAdded,
-                    Bump::Minor,
-                    Target::Score,
-                    n.key(),
-                    "added",
-                )),
-                Pair::Kept(o, n) => self.score(o, n),
-            }
-        }
+        self.wholes(old, new, Self::score);
     }
 
     /// A score both versions have.

@@ -6,7 +6,7 @@
 use super::change::{Bump, Change, ChangeKind, Target};
 use super::differ::Differ;
 use super::expression::expr;
-use super::pairs::{Keyed, Pair, pairs};
+use super::pairs::{Keyed, Whole};
 use super::parts::word;
 use super::record::Kept;
 use crate::format::{EarlyEnd, LocalScope, Text, Trigger};
@@ -38,44 +38,42 @@ macro_rules! rule_of {
 
 rule_of!(Trigger, EarlyEnd);
 
+impl Whole for Trigger {
+    const TARGET: Target = Target::Trigger;
+    const REMOVED: ChangeKind = ChangeKind::TriggerRemoved;
+
+    fn added(&self) -> Change {
+        added(
+            ChangeKind::TriggerAdded,
+            Target::Trigger,
+            self.into(),
+            "added; it can fire on recorded sessions",
+        )
+    }
+}
+
+impl Whole for EarlyEnd {
+    const TARGET: Target = Target::End;
+    const REMOVED: ChangeKind = ChangeKind::EndRemoved;
+
+    fn added(&self) -> Change {
+        added(ChangeKind::EndAdded, Target::End, self.into(), "added")
+    }
+}
+
+/// A new trigger or end condition, shown with its condition: major.
+fn added(kind: ChangeKind, target: Target, n: Rule<'_>, done: &str) -> Change {
+    let when = expr(n.when, n.scope).shown;
+    Change::whole(kind, Bump::Major, target, n.id, done).shown(None, Some(when))
+}
+
 impl Differ {
     pub(super) fn triggers(&mut self, old: &[Trigger], new: &[Trigger]) {
-        for pair in pairs(old, new) {
-            match pair {
-                Pair::Removed(o) => self.push(Change::whole(
-                    ChangeKind::TriggerRemoved,
-                    Bump::Major,
-                    Target::Trigger,
-                    o.key(),
-                    "removed",
-                )),
-                Pair::Added(n) => self.rule_added(
-                    ChangeKind::TriggerAdded,
-                    Target::Trigger,
-                    n.into(),
-                    "added; it can fire on recorded sessions",
-                ),
-                Pair::Kept(o, n) => self.trigger(o, n),
-            }
-        }
+        self.wholes(old, new, Self::trigger);
     }
 
     pub(super) fn ends(&mut self, old: &[EarlyEnd], new: &[EarlyEnd]) {
-        for pair in pairs(old, new) {
-            match pair {
-                Pair::Removed(o) => self.push(Change::whole(
-                    ChangeKind::EndRemoved,
-                    Bump::Major,
-                    Target::End,
-                    o.key(),
-                    "removed",
-                )),
-                Pair::Added(n) => {
-                    self.rule_added(ChangeKind::EndAdded, Target::End, n.into(), "added");
-                }
-                Pair::Kept(o, n) => self.end(o, n),
-            }
-        }
+        self.wholes(old, new, Self::end);
     }
 
     /// A trigger both versions have.
@@ -150,12 +148,6 @@ impl Differ {
                 ),
             );
         }
-    }
-
-    /// A new trigger or end condition, shown with its condition.
-    fn rule_added(&mut self, kind: ChangeKind, target: Target, n: Rule<'_>, done: &str) {
-        let when = expr(n.when, n.scope).shown;
-        self.push(Change::whole(kind, Bump::Major, target, n.id, done).shown(None, Some(when)));
     }
 
     fn rule_condition(&mut self, kind: ChangeKind, target: Target, o: Rule<'_>, n: Rule<'_>) {
