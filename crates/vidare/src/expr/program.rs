@@ -5,9 +5,10 @@
 //! boxed tree costs a call, a match and a pointer chase per node. So at
 //! compile time each expression becomes one of two flat forms:
 //! - a *condition* (anything that gives true, false or unknown) becomes
-//!   [`Cop`]s over Kleene truth values as small numbers, with no jumps; the
-//!   common leaves (`!declined(x)`, `x == "value"`, `total >= 5`) are one
-//!   instruction each;
+//!   [`Cop`]s over Kleene truth values as small numbers; the common
+//!   leaves (`!declined(x)`, `x == "value"`, `total >= 5`, `a != b`) are
+//!   one instruction each, and a chain of leaves joined by `||` (or `&&`)
+//!   is evaluated leaf by leaf until one decides it;
 //! - any other expression becomes postfix [`Op`]s over a small stack of
 //!   values, with jumps for `&&` and `||`.
 //!
