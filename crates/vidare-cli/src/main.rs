@@ -386,8 +386,11 @@ fn main() -> ExitCode {
         // A reader that stops early (`vidare schema | head`) is not an error.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            // `{:#}` joins the context chain into one sentence.
-            eprintln!("error: {error:#}");
+            match error.downcast_ref::<ui::Said>() {
+                Some(said) => eprintln!("{said}"),
+                // `{:#}` joins the context chain into one sentence.
+                None => eprintln!("error: {error:#}"),
+            }
             ExitCode::from(2)
         }
     }

@@ -40,6 +40,14 @@ pub(crate) struct Ui {
     pub(crate) derived: &'static str,
     pub(crate) unknown: &'static str,
     pub(crate) quit_unsaved: &'static str,
+    /// The word before an error that ends the command.
+    pub(crate) error: &'static str,
+    /// Scripted input ended early: `{question}` and `{kept}`.
+    pub(crate) input_ended: &'static str,
+    /// `{kept}` when the answers were saved: `{path}`.
+    pub(crate) kept_saved: &'static str,
+    /// `{kept}` without a --save file.
+    pub(crate) kept_not: &'static str,
     pub(crate) keep_going: &'static str,
     pub(crate) save_to_file: &'static str,
     pub(crate) discard: &'static str,
@@ -125,6 +133,10 @@ const EN: Ui = Ui {
     derived: "Derived values",
     unknown: "not known",
     quit_unsaved: "No --save file was given: the answers so far will not be kept.",
+    error: "error",
+    input_ended: "the input ended at the question \"{question}\", before the interview was finished; {kept}; give one line per question, or end the input with :quit",
+    kept_saved: "the answers so far were saved to {path}",
+    kept_not: "the answers so far were not kept (no --save file)",
     keep_going: "Continue the interview",
     save_to_file: "Save the session log to a file",
     discard: "Quit without saving",
@@ -207,6 +219,10 @@ const SV: Ui = Ui {
     derived: "Härledda värden",
     unknown: "okänt",
     quit_unsaved: "Ingen --save-fil angavs: svaren hittills sparas inte.",
+    error: "fel",
+    input_ended: "indata tog slut vid frågan \"{question}\", innan intervjun var klar; {kept}; ge en rad per fråga, eller avsluta indata med :quit",
+    kept_saved: "svaren hittills sparades i {path}",
+    kept_not: "svaren hittills sparades inte (ingen --save-fil)",
     keep_going: "Fortsätt intervjun",
     save_to_file: "Spara sessionsloggen i en fil",
     discard: "Avsluta utan att spara",
@@ -256,3 +272,16 @@ const SV: Ui = Ui {
 pub(crate) fn for_language(lang: &str) -> &'static Ui {
     if lang == "sv" { &SV } else { &EN }
 }
+
+/// An error already worded in the interview's language, with its own
+/// "error" word: `main` prints it as it is.
+#[derive(Debug)]
+pub(crate) struct Said(pub(crate) String);
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Said {}

@@ -566,7 +566,20 @@ fn input_that_ends_early_is_an_error() {
             .write_stdin("yes\n"),
     );
     assert_eq!(code, 2);
-    insta::assert_snapshot!(stderr, @"error: the input ended at `interpreter`, before the interview was finished; the answers so far were not kept (no --save file); give one line per question, or end the input with :quit");
+    insta::assert_snapshot!(stderr, @r#"error: the input ended at the question "Is an interpreter used?", before the interview was finished; the answers so far were not kept (no --save file); give one line per question, or end the input with :quit"#);
+    // A Swedish run says it in Swedish.
+    let (code, _, stderr) = output(
+        vidare()
+            .args(["run", VIOLENCE, "--lang", "sv"])
+            .write_stdin("ja\n"),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "fel: indata tog slut vid frågan \"Används tolk?\", innan intervjun var klar; \
+         svaren hittills sparades inte (ingen --save-fil); ge en rad per fråga, eller \
+         avsluta indata med :quit\n"
+    );
 }
 
 #[test]

@@ -248,14 +248,19 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 let kept = match &args.save {
                     Some(path) => {
                         saving::save(&session, path, &args.questionnaire, langs.options(), false)?;
-                        format!("the answers so far were saved to {}", path.display())
+                        ui.kept_saved.replace("{path}", &path.display().to_string())
                     }
-                    None => "the answers so far were not kept (no --save file)".to_owned(),
+                    None => ui.kept_not.to_owned(),
                 };
-                bail!(
-                    "the input ended at `{item}`, before the interview was finished; {kept}; \
-                     give one line per question, or end the input with :quit"
-                )
+                let question = session
+                    .questionnaire()
+                    .item(&item)
+                    .map_or(item.as_str(), |i| i.text(&langs.practitioner));
+                let said = ui
+                    .input_ended
+                    .replace("{question}", question)
+                    .replace("{kept}", &kept);
+                return Err(crate::ui::Said(format!("{}: {said}", ui.error)).into());
             }
             End::Quit => {
                 let mut target = args.save.clone();
