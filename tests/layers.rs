@@ -22,6 +22,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("questionnaire", 3),
     ("kept", 3),
     ("referral", 3),
+    ("refusal", 3),
     ("phrases", 3),
     ("compile", 4),
     ("session", 5),

@@ -42,7 +42,7 @@ fn registry_resolves_versions_and_names_what_exists() {
     assert!(registry.ids().any(|id| id == "violence-seven"));
     assert_eq!(
         registry.resolve("violence-seven").unwrap().version(),
-        "2.1.0"
+        "2.2.0"
     );
     assert_eq!(
         registry.resolve("violence-seven@1.0.0").unwrap().version(),

@@ -141,6 +141,7 @@ pub mod phrases;
 mod questionnaire;
 mod recording;
 mod referral;
+mod refusal;
 mod registry;
 mod session;
 mod stored;
