@@ -237,8 +237,10 @@ pub(crate) struct Schedule {
     pub(crate) reader_slots: Vec<u32>,
     /// The state of a session without events, worked out by the first
     /// session and copied by every later one: it depends only on the
-    /// questionnaire.
-    pub(crate) initial: std::sync::OnceLock<crate::session::State>,
+    /// questionnaire. Held without its type, which belongs to the session
+    /// layer above this one (tests/layers.rs); only `Session::new` puts
+    /// a value here and reads it back.
+    pub(crate) initial: std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl Schedule {

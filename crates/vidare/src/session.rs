@@ -143,7 +143,12 @@ impl Session {
     #[must_use]
     pub fn new(questionnaire: &Questionnaire) -> Self {
         let c = &questionnaire.inner;
-        let st = c.schedule.initial.get_or_init(|| State::initial(c)).clone();
+        let st = c
+            .schedule
+            .initial
+            .get_or_init(|| Box::new(State::initial(c)))
+            .downcast_ref::<State>()
+            .map_or_else(|| State::initial(c), State::clone);
         Session {
             q: questionnaire.clone(),
             events: Vec::new(),
