@@ -6,8 +6,7 @@
 //! `max_alias_expansion`, so the alias bombs above stay cheap.
 
 use std::fmt::Write as _;
-use std::time::Duration;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use vidare::{Code, Compiler, Limits};
 

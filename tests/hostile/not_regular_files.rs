@@ -1,9 +1,7 @@
 //! Hostile input: not regular files.
 
-use std::path::Path;
-use std::path::PathBuf;
-use std::time::Duration;
-use std::time::Instant;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use vidare::{Code, Compiler, Diagnostic, Error};
 

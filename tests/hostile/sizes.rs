@@ -1,8 +1,7 @@
 //! Hostile input: sizes.
 
 use std::fmt::Write as _;
-use std::time::Duration;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use vidare::expr::ast::ExprLimits;
 use vidare::{Code, Compiler, Limits, Session, Step};
