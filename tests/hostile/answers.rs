@@ -10,26 +10,7 @@ use super::{BOUND, bound, shipped};
 fn hostile_answers_are_errors_that_change_nothing() {
     let q = shipped("boston-life-areas");
     let mut session = Session::new(&q);
-    // Walk to the first free-text item, answering with the lowest values.
-    let text_item = loop {
-        let Step::Ask(item) = session.next() else {
-            panic!("no text item reached");
-        };
-        let id = item.id().to_owned();
-        if item.kind() == vidare::ItemKind::Text {
-            break id;
-        }
-        let result = match item.kind() {
-            vidare::ItemKind::Scale => session.answer(&id, item.range().0.unwrap_or(0.0)),
-            vidare::ItemKind::SingleChoice => {
-                // A choice different from the suggestion reaches `reason`.
-                let last = item.options().last().expect("options").value.to_owned();
-                session.answer(&id, last.as_str())
-            }
-            _ => session.answer(&id, true),
-        };
-        result.expect("a valid answer");
-    };
+    let text_item = walk_to_text_item(&mut session);
     let before = (session.result(), session.events().to_vec());
     let huge = "å".repeat(1 << 20);
     let many: Vec<String> = (0..100_000).map(|i| format!("v{i}")).collect();
@@ -63,6 +44,30 @@ fn hostile_answers_are_errors_that_change_nothing() {
         .answer(&text_item, Value::Text(huge))
         .expect_err("too long");
     assert!(error.to_string().len() < 500);
+}
+
+/// Walks to the first free-text item, answering with the lowest values;
+/// its id.
+fn walk_to_text_item(session: &mut Session) -> String {
+    loop {
+        let Step::Ask(item) = session.next() else {
+            panic!("no text item reached");
+        };
+        let id = item.id().to_owned();
+        if item.kind() == vidare::ItemKind::Text {
+            return id;
+        }
+        let result = match item.kind() {
+            vidare::ItemKind::Scale => session.answer(&id, item.range().0.unwrap_or(0.0)),
+            vidare::ItemKind::SingleChoice => {
+                // A choice different from the suggestion reaches `reason`.
+                let last = item.options().last().expect("options").value.to_owned();
+                session.answer(&id, last.as_str())
+            }
+            _ => session.answer(&id, true),
+        };
+        result.expect("a valid answer");
+    }
 }
 
 #[test]
