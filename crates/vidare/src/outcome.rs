@@ -66,6 +66,7 @@ pub struct AnswerRecord {
 /// The end condition that ended an interview early.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EndRecord {
     /// Its id.
     pub id: String,
@@ -76,6 +77,7 @@ pub struct EndRecord {
 /// A derived value in the result.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DerivedRecord {
     /// Its id.
     pub id: String,
@@ -93,6 +95,7 @@ pub struct DerivedRecord {
 /// A score in the result.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScoreRecord {
     /// Its id.
     pub id: String,
@@ -118,6 +121,7 @@ pub struct ScoreRecord {
 /// A band in the result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BandRecord {
     /// Band id.
     pub id: String,
@@ -128,6 +132,7 @@ pub struct BandRecord {
 /// A fired trigger in the result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TriggerRecord {
     /// Trigger id.
     pub id: String,
@@ -150,6 +155,7 @@ pub struct TriggerRecord {
 /// One piece of evidence: an item's response, or a derived value or score.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Evidence {
     /// `item`, `derived` or `score`.
     pub kind: String,

@@ -45,6 +45,7 @@ const UNANSWERED: &str = "unanswered";
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct StoredRecord {
     /// Which definition produced it.
     pub questionnaire: QuestionnaireRef,

@@ -19,6 +19,7 @@ use crate::session::Session;
 /// # }
 /// ```
 #[derive(Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct ScoreView<'s> {
     /// Its id.
     pub id: &'s str,

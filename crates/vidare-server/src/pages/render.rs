@@ -271,9 +271,10 @@ pub(crate) fn login(ui: &Ui, state: &AppState, csrf: &str, next: &str, failed: b
 /// A referral by its name in the practitioner's language, or by its key
 /// (in code type) when the questionnaire names none.
 fn referral(q: &vidare::Questionnaire, own: Tongue<'_>, refer_to: &str) -> Markup {
-    match q.referral_label(refer_to, own.code) {
-        Some(name) => html! { (name) },
-        None => html! { code { (refer_to) } },
+    if let Some(name) = q.referral_label(refer_to, own.code) {
+        html! { (name) }
+    } else {
+        html! { code { (refer_to) } }
     }
 }
 

@@ -13,6 +13,7 @@ use crate::recording::Recording;
 
 /// What a new version would change for recorded sessions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Impact {
     /// The version the recordings were replayed on.
     pub questionnaire: QuestionnaireRef,
@@ -38,6 +39,7 @@ pub struct Impact {
 
 /// How a trigger's firing changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct TriggerShift {
     /// Trigger id.
     pub id: String,
@@ -49,6 +51,7 @@ pub struct TriggerShift {
 
 /// How a score moves.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ScoreShift {
     /// Score id.
     pub id: String,
@@ -67,6 +70,7 @@ pub struct ScoreShift {
 
 /// A move between bands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct BandShift {
     /// Score id.
     pub score: String,
@@ -80,6 +84,7 @@ pub struct BandShift {
 
 /// One recording's impact.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RecordingImpact {
     /// The recording's name (usually its file).
     pub name: String,

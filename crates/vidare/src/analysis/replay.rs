@@ -19,6 +19,7 @@ pub use crate::recording::DigestPolicy;
 
 /// What replaying a recording gave.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReplayReport {
     /// The definition it was replayed on.
     pub questionnaire: QuestionnaireRef,
@@ -37,6 +38,7 @@ pub struct ReplayReport {
 
 /// An event that could not be applied on replay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Rejected {
     /// Its position in the log, from 0.
     pub event: usize,
