@@ -26,7 +26,12 @@ fn duplicate_keys_are_located_at_the_second() {
 
 #[test]
 fn yaml_tags_never_change_the_meaning_silently() {
-    // Standard tags that contradict the field's type are refused, located.
+    contradicting_tags_are_refused();
+    other_tags_are_read_past();
+}
+
+/// Standard tags that contradict the field's type are refused, located.
+fn contradicting_tags_are_refused() {
     for (what, source) in [
         (
             "!!int version",
@@ -51,8 +56,11 @@ fn yaml_tags_never_change_the_meaning_silently() {
             what,
         );
     }
-    // Other tags are read past: the value is taken as written (a `!!binary`
-    // text is not decoded), so the questionnaire means what it shows.
+}
+
+/// Other tags are read past: the value is taken as written (a `!!binary`
+/// text is not decoded), so the questionnaire means what it shows.
+fn other_tags_are_read_past() {
     let plain = check(&format!("{HEAD}{SECTION}"), "plain")
         .0
         .expect("compiles");
@@ -117,7 +125,12 @@ fn anchors_where_they_make_no_sense() {
         "unknown anchor",
     );
     assert_eq!(d.location.line, 10);
-    // An alias inside its own anchor.
+    aliases_inside_their_own_anchor();
+    not_one_document();
+}
+
+/// An alias inside its own anchor.
+fn aliases_inside_their_own_anchor() {
     let source = format!("{HEAD}sections: &s\n  - id: main\n    items: *s\n");
     refused(&check(&source, "recursive"), Code::YamlSyntax, "recursive");
     let source = format!("{HEAD}{SECTION}        help: &h {{ sv: *h, en: b }}\n");
@@ -126,7 +139,10 @@ fn anchors_where_they_make_no_sense() {
         &[Code::YamlSyntax, Code::WrongType],
         "recursive text",
     );
-    // A second document in the stream.
+}
+
+/// A second document in the stream; empty and non-mapping documents.
+fn not_one_document() {
     let source = format!("{HEAD}{SECTION}---\n{HEAD}{SECTION}");
     let d = refused(
         &check(&source, "two documents"),
