@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use vidare::expr::ast::ExprLimits;
-use vidare::{Code, Compiler, Limits, Session, Step};
+use vidare::{Code, Compiler, Diagnostic, Limits, Session, Step};
 
 use super::{BOUND, HEAD, SECTION, bound, check, refused, refused_with, timed_check};
 
@@ -191,4 +191,70 @@ fn very_long_strings() {
         &[Code::YamlSyntax, Code::WrongType],
         "unterminated",
     );
+}
+
+/// The disclosure analysis stays within the time bound: a chain of derived values over
+/// thousands of conversation-only answers, each read by a kept trigger,
+/// gives one located V029 per trigger, naming at most sixteen answers.
+#[test]
+fn disclosure_over_a_long_chain_is_linear_and_located() {
+    const N: usize = 1500;
+    let result = check(&disclosure_chain(N), "a long disclosure chain");
+    let d = refused_with(
+        &result,
+        &[Code::UndeclaredDisclosure],
+        "a long disclosure chain",
+    );
+    assert!(d.location.line > 0);
+    let undeclared: Vec<&Diagnostic> = result
+        .1
+        .iter()
+        .filter(|d| d.code == Code::UndeclaredDisclosure)
+        .collect();
+    // d0 is kept and reveals q0; every trigger reads a derived value.
+    assert_eq!(undeclared.len(), N + 1);
+    let last = undeclared
+        .iter()
+        .find(|d| d.message.starts_with(&format!("trigger `t{}`", N - 1)))
+        .expect("the last trigger is reported");
+    assert!(
+        last.message
+            .ends_with("and more, kept only for the conversation"),
+        "{}",
+        last.message
+    );
+    assert!(last.related.len() <= 3);
+}
+
+/// `n` conversation-only answers, a chain of derived values over them
+/// (`d0` kept), and a kept trigger reading each derived value.
+fn disclosure_chain(n: usize) -> String {
+    let mut y = String::from(
+        "format: 2\nid: chain\nversion: 1.0.0\ntitle: { sv: K, en: C }\nlanguages: [sv, en]\ndefault_language: sv\nsections:\n  - id: s\n    items:\n",
+    );
+    for i in 0..n {
+        writeln!(
+            y,
+            "      - {{ id: q{i}, kind: yes_no, retention: conversation, text: {{ sv: F, en: Q }} }}"
+        )
+        .unwrap();
+    }
+    y.push_str("derived:\n  - { id: d0, value: q0 == true }\n");
+    for i in 1..n {
+        writeln!(
+            y,
+            "  - {{ id: d{i}, retention: conversation, value: d{} || q{i} == true }}",
+            i - 1
+        )
+        .unwrap();
+    }
+    y.push_str("triggers:\n");
+    for i in 0..n {
+        writeln!(
+            y,
+            "  - {{ id: t{i}, when: d{i}, urgency: routine, refer_to: x, text: {{ sv: T, en: T }} }}"
+        )
+        .unwrap();
+    }
+    y
 }
