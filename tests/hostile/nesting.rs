@@ -37,11 +37,7 @@ fn flow_nesting_beyond_the_depth_limit_is_a_limit() {
     // for flow collections, which was V001 "recursion limit exceeded"; the
     // parser's limit is now `max_yaml_depth`, reported like block nesting.
     let n = 300;
-    let source = format!(
-        "{HEAD}{SECTION}        help: {{ sv: {}a{}, en: b }}\n",
-        "[".repeat(n),
-        "]".repeat(n)
-    );
+    let source = nested_help(&"[".repeat(n), &"]".repeat(n));
     let d = refused(&check(&source, "[[[ in a text"), Code::LimitExceeded, "[[[");
     assert_eq!(d.location.line, 13);
     // `help: { sv: ` is 20 characters; the limit (64) counts the levels
@@ -53,21 +49,13 @@ fn flow_nesting_beyond_the_depth_limit_is_a_limit() {
     );
     assert!(d.message.contains("64 levels deep"), "{}", d.message);
     // Mixed `[{[{`, and with a lower limit, the limit in force is named.
-    let source = format!(
-        "{HEAD}{SECTION}        help: {{ sv: {}a{}, en: b }}\n",
-        "[{k: ".repeat(n / 2),
-        "}]".repeat(n / 2)
-    );
+    let source = nested_help(&"[{k: ".repeat(n / 2), &"}]".repeat(n / 2));
     refused(&check(&source, "[{[{"), Code::LimitExceeded, "[{[{");
     let limits = Limits {
         max_yaml_depth: 16,
         ..Limits::default()
     };
-    let source = format!(
-        "{HEAD}{SECTION}        help: {{ sv: {}a{}, en: b }}\n",
-        "[".repeat(20),
-        "]".repeat(20)
-    );
+    let source = nested_help(&"[".repeat(20), &"]".repeat(20));
     let d = refused(
         &timed_check(&Compiler::with_limits(limits), &source, "20 deep"),
         Code::LimitExceeded,
@@ -99,4 +87,9 @@ fn ten_thousand_deep_block_nesting_is_refused() {
     assert!(source.len() < Limits::default().max_file_bytes);
     let d = refused(&check(&source, "indented"), Code::LimitExceeded, "indented");
     assert!(d.location.line > 7, "points into the nesting: {d:?}");
+}
+
+/// The Swedish help text of `alone` wrapped in `open` and `close`.
+fn nested_help(open: &str, close: &str) -> String {
+    format!("{HEAD}{SECTION}        help: {{ sv: {open}a{close}, en: b }}\n")
 }

@@ -116,25 +116,32 @@ fn an_expression_nested_ten_thousand_deep_is_refused() {
         ),
         ("chain", vec!["alone"; n].join(" && ")),
     ] {
-        let source = format!(
-            "{HEAD}{SECTION}      - id: next\n        kind: yes_no\n        when: {expression}\n        text: {{ sv: a, en: b }}\n"
-        );
+        let source = with_condition(&expression);
         let d = refused(&check(&source, what), Code::LimitExceeded, what);
         assert_eq!(d.location.line, 15, "{what}");
         assert_eq!(d.location.path, "sections[0].items[1].when", "{what}");
     }
     // Within the length limit, the depth limit speaks.
     let expression = format!("{}alone{}", "(".repeat(2_000), ")".repeat(2_000));
-    let source = format!(
-        "{HEAD}{SECTION}      - id: next\n        kind: yes_no\n        when: {expression}\n        text: {{ sv: a, en: b }}\n"
-    );
+    let source = with_condition(&expression);
     let d = refused(
         &check(&source, "2,000 deep"),
         Code::LimitExceeded,
         "2,000 deep",
     );
     assert!(d.message.contains("nested too deeply"), "{}", d.message);
-    // The parser alone, with the length limit lifted: depth, not stack, decides.
+    the_parser_alone_is_bounded_by_depth();
+}
+
+/// A second item, `next`, shown when `expression` holds.
+fn with_condition(expression: &str) -> String {
+    format!(
+        "{HEAD}{SECTION}      - id: next\n        kind: yes_no\n        when: {expression}\n        text: {{ sv: a, en: b }}\n"
+    )
+}
+
+/// The parser alone, with the length limit lifted: depth, not stack, decides.
+fn the_parser_alone_is_bounded_by_depth() {
     let limits = ExprLimits {
         max_len: 1 << 20,
         ..ExprLimits::default()
