@@ -4,18 +4,11 @@ use std::fmt::Write as _;
 
 use vidare::Code;
 
-use super::{HEAD, check, refused};
+use super::{HEAD, SECTION, check, refused};
 
-/// The body of a questionnaire with one item, `alone`, and one each of a
-/// derived value, a score with a band, a trigger and an end condition;
-/// `NAME` marks the id the cases replace.
-const EVERY_KIND_OF_ID: &str = "sections:
-  - id: main
-    items:
-      - id: alone
-        kind: yes_no
-        text: { sv: Bor du ensam?, en: Do you live alone? }
-derived:
+/// What follows `SECTION` in `every_kind_of_id`: one each of a derived
+/// value, a score with a band, a trigger and an end condition.
+const OTHER_PARTS: &str = "derived:
   - id: lives_alone
     value: alone == true
 scores:
@@ -39,13 +32,15 @@ end:
     text: { sv: Slut., en: The end. }
 ";
 
+/// A questionnaire with one id of every kind: a section, one item
+/// (`alone`) and the other parts.
+fn every_kind_of_id() -> String {
+    format!("{HEAD}{SECTION}{OTHER_PARTS}")
+}
+
 #[test]
 fn over_long_ids_are_a_limit() {
-    assert!(
-        check(&format!("{HEAD}{EVERY_KIND_OF_ID}"), "every id")
-            .0
-            .is_some()
-    );
+    assert!(check(&every_kind_of_id(), "every id").0.is_some());
     let long = "a".repeat(1 << 20);
     for (what, from, line, path) in [
         ("questionnaire", "id: fixture", 2, "id"),
@@ -57,7 +52,7 @@ fn over_long_ids_are_a_limit() {
         ("trigger", "id: follow_up", 26, "triggers[0].id"),
         ("end condition", "id: stop", 32, "end[0].id"),
     ] {
-        let source = format!("{HEAD}{EVERY_KIND_OF_ID}").replacen(from, &format!("id: {long}"), 1);
+        let source = every_kind_of_id().replacen(from, &format!("id: {long}"), 1);
         let (q, diagnostics) = check(&source, what);
         let d = refused(&(q, diagnostics.clone()), Code::LimitExceeded, what);
         assert_eq!(
@@ -88,7 +83,7 @@ fn over_long_ids_are_a_limit() {
 fn ids_of_128_characters_are_allowed() {
     let at_limit = format!("a{}", "b".repeat(127));
     let named = |id: &str| {
-        format!("{HEAD}{EVERY_KIND_OF_ID}")
+        every_kind_of_id()
             .replace("id: alone\n", &format!("id: {id}\n"))
             .replace("alone ==", &format!("{id} =="))
     };
