@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use vidare::{ItemKind, ItemRef, Registry, Response, Session, Step, Value};
+use vidare::{Registry, Response, Session, Step, Value, format::ItemKind, questionnaire::ItemRef};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

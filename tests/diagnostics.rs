@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use vidare::diagnostic::{render_all, to_json};
-use vidare::{Code, Compiler, Diagnostic, Limits, Severity};
+use vidare::{Compiler, Diagnostic, Limits, diagnostic::Code, diagnostic::Severity};
 
 /// Fixtures that do not (yet) report the code they are named after because
 /// of a problem in the engine. Their snapshots record what the engine says

@@ -26,7 +26,8 @@ fn compile(source: &str, file: &str) -> Questionnaire {
     diagnostics.retain(|d| {
         !matches!(
             d.code,
-            vidare::Code::UndeclaredDisclosureLegacy | vidare::Code::BandRange
+            vidare::diagnostic::Code::UndeclaredDisclosureLegacy
+                | vidare::diagnostic::Code::BandRange
         )
     });
     assert!(

@@ -17,8 +17,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value as Json, json};
 use vidare::{
-    Compiler, ItemKind, ItemRef, PartKind, Questionnaire, Response, Retention, Session, Step,
-    StoredRecord, Value,
+    Compiler, Questionnaire, Response, Session, Step, StoredRecord, Value, format::ItemKind,
+    format::Retention, questionnaire::ItemRef, questionnaire::PartKind,
 };
 
 /// What a stored record shows of the acknowledged parts: those that are
@@ -383,14 +383,14 @@ fn reveals_on_a_conversation_only_question_is_needless() {
                   \x20       reveals: { reason: the answer is the support agreed on }\n";
     let (q, diagnostics) = Compiler::new().check(source, "known.yaml");
     assert!(q.is_some());
-    let found: Vec<(vidare::Code, &str)> = diagnostics
+    let found: Vec<(vidare::diagnostic::Code, &str)> = diagnostics
         .iter()
         .map(|d| (d.code, d.location.path.as_str()))
         .collect();
     assert_eq!(
         found,
         [(
-            vidare::Code::NeedlessReveals,
+            vidare::diagnostic::Code::NeedlessReveals,
             "sections[0].items[0].reveals"
         )]
     );

@@ -9,7 +9,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use vidare::analysis::audit::{Audit, Suppressed};
 use vidare::analysis::{Verdict, audit, check_result, counterfactual};
-use vidare::{Code, Compiler, Diagnostic, Questionnaire, Recording, Registry, Session, Step};
+use vidare::{
+    Compiler, Diagnostic, Questionnaire, Recording, Registry, Session, Step, diagnostic::Code,
+};
 use vidare_render::audit::{markdown, svg as chart};
 
 fn root() -> PathBuf {

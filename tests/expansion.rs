@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use vidare::{Code, Compiler, Questionnaire, Response, Session, Step, Value};
+use vidare::{Compiler, Questionnaire, Response, Session, Step, Value, diagnostic::Code};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,7 +23,7 @@ fn fixture(name: &str) -> String {
 fn compile(name: &str) -> Questionnaire {
     let source = fixture(name);
     let (q, mut diagnostics) = compiler().check(&source, name);
-    diagnostics.retain(|d| d.code != vidare::Code::UndeclaredDisclosureLegacy);
+    diagnostics.retain(|d| d.code != vidare::diagnostic::Code::UndeclaredDisclosureLegacy);
     assert!(
         diagnostics.is_empty(),
         "{}",

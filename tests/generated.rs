@@ -39,8 +39,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
 use vidare::analysis::{DigestPolicy, Verdict, check_result, replay, replay_on};
 use vidare::{
-    Code, ErrorKind, Event, Questionnaire, Recording, Registry, Response, Retention, Session,
-    Severity, Step,
+    ErrorKind, Event, Questionnaire, Recording, Registry, Response, Session, Step,
+    diagnostic::Code, diagnostic::Severity, format::Retention,
 };
 
 use crate::disclosure::{

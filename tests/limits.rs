@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use vidare::analysis::replay_on;
 use vidare::diagnostic::render_all;
-use vidare::{Code, Compiler, Diagnostic, Recording, Session};
+use vidare::{Compiler, Diagnostic, Recording, Session, diagnostic::Code};
 
 const VIOLENCE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -258,7 +258,7 @@ fn a_key_of_megabytes_is_cut_in_the_message() {
 fn recording_json(events: usize, answers: usize) -> String {
     let q = vidare::load(VIOLENCE).unwrap();
     let mut recording = Session::new(&q).record();
-    let event = vidare::RecordedEvent {
+    let event = vidare::recording::RecordedEvent {
         event: vidare::Event::Back {
             item: "gone".into(),
         },
@@ -266,7 +266,7 @@ fn recording_json(events: usize, answers: usize) -> String {
     };
     recording.events = vec![event; events];
     recording.result.answers = (0..answers)
-        .map(|i| vidare::AnswerRecord {
+        .map(|i| vidare::outcome::AnswerRecord {
             item: format!("x{i}"),
             response: "answered".into(),
             value: None,

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use vidare::{ItemKind, Questionnaire, Response, Session, Step, Value};
+use vidare::{Questionnaire, Response, Session, Step, Value, format::ItemKind};
 
 fn shipped() -> &'static [Questionnaire] {
     static ALL: OnceLock<Vec<Questionnaire>> = OnceLock::new();
@@ -63,7 +63,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 /// A value for an item: usually valid, sometimes deliberately not.
-fn value_for(item: &vidare::ItemRef<'_>, pick: u16) -> Value {
+fn value_for(item: &vidare::questionnaire::ItemRef<'_>, pick: u16) -> Value {
     let options: Vec<String> = item.options().map(|o| o.value.to_owned()).collect();
     if pick % 11 == 0 {
         // Wrong on purpose: a type no item of this kind accepts.
@@ -305,7 +305,7 @@ proptest! {
         let (q, diagnostics) = vidare::Compiler::new()
             .with_include_root(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("questionnaires"))
             .check(&text, "edited.yaml");
-        let has_error = diagnostics.iter().any(|d| d.severity == vidare::Severity::Error);
+        let has_error = diagnostics.iter().any(|d| d.severity == vidare::diagnostic::Severity::Error);
         prop_assert_eq!(q.is_none(), has_error);
         let lines = text.lines().count() as u32 + 1;
         for d in &diagnostics {

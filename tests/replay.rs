@@ -52,7 +52,7 @@ fn registry_resolves_versions_and_names_what_exists() {
     assert_eq!(err.kind(), ErrorKind::UnknownVersion);
     assert_eq!(
         err.to_string(),
-        "`violence-seven` has no version 1.5.0; its versions are 1.0.0, 2.0.0, 2.1.0"
+        "`violence-seven` has no version 1.5.0; its versions are 1.0.0, 2.0.0, 2.1.0, 2.2.0"
     );
     let err = registry.resolve("violence-eight@1.0.0").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnknownQuestionnaire);
@@ -265,7 +265,7 @@ fn events_of_a_removed_item_are_left_out_and_reported() {
     // Without the experience the person reported, the follow-up is gone.
     assert!(report.differences.contains(&Difference::TriggerRemoved {
         id: "earlier_experience".into(),
-        urgency: vidare::Urgency::Routine
+        urgency: vidare::format::Urgency::Routine
     }));
     let unchanged = violence_session(&old, &[], "earlier").record();
     let report = replay_on(&new, &unchanged);
@@ -324,7 +324,7 @@ fn impact_of_a_moved_band_threshold() {
             },
             Difference::TriggerRemoved {
                 id: "heavy".into(),
-                urgency: vidare::Urgency::Soon
+                urgency: vidare::format::Urgency::Soon
             },
         ]
     );

@@ -3,7 +3,7 @@
 //! hide answered items, early end, immediate triggers, and errors that
 //! leave the session unchanged.
 
-use vidare::{ErrorKind, Questionnaire, Response, Session, Step, Urgency, Value};
+use vidare::{ErrorKind, Questionnaire, Response, Session, Step, Value, format::Urgency};
 
 fn violence() -> Questionnaire {
     vidare::load(concat!(
@@ -501,13 +501,13 @@ fn a_checked_result_says_gender_would_not_change_it() {
     while let Step::Ask(item) = s.next() {
         let id = item.id().to_owned();
         let value: Value = match item.kind() {
-            vidare::ItemKind::YesNo => (n % 2 == 0).into(),
-            vidare::ItemKind::SingleChoice => {
+            vidare::format::ItemKind::YesNo => (n % 2 == 0).into(),
+            vidare::format::ItemKind::SingleChoice => {
                 let options: Vec<&str> = item.options().map(|o| o.value).collect();
                 options[n % options.len()].into()
             }
-            vidare::ItemKind::MultipleChoice => Value::List(vec![]),
-            vidare::ItemKind::Number | vidare::ItemKind::Scale => {
+            vidare::format::ItemKind::MultipleChoice => Value::List(vec![]),
+            vidare::format::ItemKind::Number | vidare::format::ItemKind::Scale => {
                 item.range().0.unwrap_or(0.0).into()
             }
             _ => "some words".into(),

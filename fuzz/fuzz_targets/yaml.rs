@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use vidare::{Compiler, Severity};
+use vidare::{Compiler, diagnostic::Severity};
 use vidare_fuzz::{Bytes, questionnaires_dir, smoke_session};
 
 fn with_root() -> &'static Compiler {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use vidare::{Event, ItemKind, ItemRef, Questionnaire, Response, Session, Step, Value};
+use vidare::{Event, format::ItemKind, questionnaire::ItemRef, Questionnaire, Response, Session, Step, Value};
 
 /// The folder of the shipped questionnaires, as an absolute path.
 pub fn questionnaires_dir() -> PathBuf {

@@ -3,7 +3,7 @@
 //! each operation should do, and the invariants that hold after every one.
 
 use proptest::prelude::*;
-use vidare::{Questionnaire, Response, Retention, Session, Step, Urgency, Value};
+use vidare::{Questionnaire, Response, Session, Step, Value, format::Retention, format::Urgency};
 
 use super::model::{Generated, ItemModel, Kind};
 
@@ -457,7 +457,7 @@ pub fn invariants(s: &Session, g: &Generated) -> Result<(), String> {
     }
     for info in s.closing_info() {
         ensure!(
-            info.kind() == vidare::ItemKind::Info && shown(&g.items[info.index()]),
+            info.kind() == vidare::format::ItemKind::Info && shown(&g.items[info.index()]),
             "closing_info lists `{}`",
             info.id()
         );

@@ -41,16 +41,16 @@ impl Kind {
         }
     }
 
-    pub fn engine(self) -> vidare::ItemKind {
+    pub fn engine(self) -> vidare::format::ItemKind {
         match self {
-            Kind::Info => vidare::ItemKind::Info,
-            Kind::YesNo => vidare::ItemKind::YesNo,
-            Kind::Single => vidare::ItemKind::SingleChoice,
-            Kind::Multiple => vidare::ItemKind::MultipleChoice,
-            Kind::Scale => vidare::ItemKind::Scale,
-            Kind::Number => vidare::ItemKind::Number,
-            Kind::Text => vidare::ItemKind::Text,
-            Kind::Date => vidare::ItemKind::Date,
+            Kind::Info => vidare::format::ItemKind::Info,
+            Kind::YesNo => vidare::format::ItemKind::YesNo,
+            Kind::Single => vidare::format::ItemKind::SingleChoice,
+            Kind::Multiple => vidare::format::ItemKind::MultipleChoice,
+            Kind::Scale => vidare::format::ItemKind::Scale,
+            Kind::Number => vidare::format::ItemKind::Number,
+            Kind::Text => vidare::format::ItemKind::Text,
+            Kind::Date => vidare::format::ItemKind::Date,
         }
     }
 }

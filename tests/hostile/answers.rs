@@ -54,12 +54,12 @@ fn walk_to_text_item(session: &mut Session) -> String {
             panic!("no text item reached");
         };
         let id = item.id().to_owned();
-        if item.kind() == vidare::ItemKind::Text {
+        if item.kind() == vidare::format::ItemKind::Text {
             return id;
         }
         let result = match item.kind() {
-            vidare::ItemKind::Scale => session.answer(&id, item.range().0.unwrap_or(0.0)),
-            vidare::ItemKind::SingleChoice => {
+            vidare::format::ItemKind::Scale => session.answer(&id, item.range().0.unwrap_or(0.0)),
+            vidare::format::ItemKind::SingleChoice => {
                 // A choice different from the suggestion reaches `reason`.
                 let last = item.options().last().expect("options").value.to_owned();
                 session.answer(&id, last.as_str())

@@ -1,6 +1,6 @@
 //! Hostile input: bytes and lines.
 
-use vidare::{Code, Questionnaire, Session, Step, Value};
+use vidare::{Questionnaire, Session, Step, Value, diagnostic::Code};
 
 use super::{HEAD, SECTION, TempFile, check, load_timed, refused, shipped, shipped_source};
 
@@ -70,17 +70,17 @@ fn walk(q: &Questionnaire) -> serde_json::Value {
     while let Step::Ask(item) = session.next() {
         let id = item.id().to_owned();
         let value = match item.kind() {
-            vidare::ItemKind::YesNo => Value::Bool(true),
-            vidare::ItemKind::SingleChoice => {
+            vidare::format::ItemKind::YesNo => Value::Bool(true),
+            vidare::format::ItemKind::SingleChoice => {
                 Value::Text(item.options().next().expect("options").value.to_owned())
             }
-            vidare::ItemKind::MultipleChoice => Value::List(vec![
+            vidare::format::ItemKind::MultipleChoice => Value::List(vec![
                 item.options().next().expect("options").value.to_owned(),
             ]),
-            vidare::ItemKind::Scale | vidare::ItemKind::Number => {
+            vidare::format::ItemKind::Scale | vidare::format::ItemKind::Number => {
                 Value::Number(item.range().0.unwrap_or(0.0))
             }
-            vidare::ItemKind::Date => Value::Text("2024-01-31".into()),
+            vidare::format::ItemKind::Date => Value::Text("2024-01-31".into()),
             _ => Value::Text("a reason".into()),
         };
         session.answer(&id, value).expect("a valid answer");

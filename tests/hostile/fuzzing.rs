@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use vidare::Code;
+use vidare::diagnostic::Code;
 
 use super::{check, refused};
 

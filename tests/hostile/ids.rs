@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use vidare::Code;
+use vidare::diagnostic::Code;
 
 use super::{HEAD, SECTION, check, refused};
 

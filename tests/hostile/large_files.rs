@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use vidare::{Code, Compiler, Limits};
+use vidare::{Compiler, Limits, diagnostic::Code};
 
 use super::{BOUND, HEAD, bound, check, refused, timed_check};
 

@@ -1,6 +1,6 @@
 //! Hostile input: limits.
 
-use vidare::{Code, Compiler, Limits};
+use vidare::{Compiler, Limits, diagnostic::Code};
 
 use super::{HEAD, QUESTIONNAIRES, check, line_of, refused, shipped_source, timed_check};
 

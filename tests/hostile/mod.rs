@@ -22,7 +22,7 @@ mod yaml_features;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use vidare::{Code, Compiler, Diagnostic, Error, Questionnaire, Severity};
+use vidare::{Compiler, Diagnostic, Error, Questionnaire, diagnostic::Code, diagnostic::Severity};
 
 const QUESTIONNAIRES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires");
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use vidare::{Code, Compiler, Limits};
+use vidare::{Compiler, Limits, diagnostic::Code};
 
 use super::{HEAD, SECTION, check, refused, refused_with, timed_check};
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use vidare::{Code, Compiler, Error};
+use vidare::{Compiler, Error, diagnostic::Code};
 
 use super::{BOUND, HEAD, bound, refused};
 
@@ -105,7 +105,7 @@ fn a_named_pipe_is_refused_without_blocking() {
     io_error_naming(&error, &pipe, "named pipe");
     let path = pipe.clone();
     let error = returns_promptly("read_text_file", &pipe, move || {
-        vidare::read_text_file(&path, usize::MAX).map(|_| ())
+        vidare::files::read_text_file(&path, usize::MAX).map(|_| ())
     })
     .expect_err("a named pipe is not read");
     io_error_naming(&error, &pipe, "named pipe");

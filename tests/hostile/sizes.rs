@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use vidare::expr::ast::ExprLimits;
-use vidare::{Code, Compiler, Diagnostic, Limits, Session, Step};
+use vidare::{Compiler, Diagnostic, Limits, Session, Step, diagnostic::Code};
 
 use super::{BOUND, HEAD, SECTION, bound, check, refused, refused_with, timed_check};
 

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use vidare::{Code, Compiler, Diagnostic, Limits};
+use vidare::{Compiler, Diagnostic, Limits, diagnostic::Code};
 
 use super::{BOUND, HEAD, QUESTIONNAIRES, bound, check, line_of, refused, timed_check};
 

@@ -1,6 +1,6 @@
 //! Hostile input: YAML features.
 
-use vidare::Code;
+use vidare::diagnostic::Code;
 
 use super::{HEAD, SECTION, check, refused, refused_with};
 

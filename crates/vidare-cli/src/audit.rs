@@ -147,9 +147,9 @@ fn groups_by(questionnaire: &vidare::Questionnaire, by: &str) -> Result<(), (Str
         ));
     };
     match item.kind() {
-        vidare::ItemKind::YesNo
-        | vidare::ItemKind::SingleChoice
-        | vidare::ItemKind::MultipleChoice => Ok(()),
+        vidare::format::ItemKind::YesNo
+        | vidare::format::ItemKind::SingleChoice
+        | vidare::format::ItemKind::MultipleChoice => Ok(()),
         kind => Err((
             format!("has `{shown}` as a {} item", kind.as_str()),
             "--by takes only a yes_no, single_choice or multiple_choice item, \

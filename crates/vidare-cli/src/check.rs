@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use vidare::{Diagnostic, Severity, diagnostic};
+use vidare::{Diagnostic, diagnostic, diagnostic::Severity};
 
 use crate::{CheckArgs, Format};
 
@@ -26,7 +26,7 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 }
                 // The source is only needed to quote lines under warnings.
                 let max = vidare::Limits::default().max_file_bytes;
-                let source = vidare::read_text_file(file, max).unwrap_or_default();
+                let source = vidare::files::read_text_file(file, max).unwrap_or_default();
                 (q.warnings().to_vec(), source)
             }
             Err(error @ vidare::Error::Invalid { .. }) => {

@@ -232,7 +232,7 @@ fn is_yaml(path: &Path) -> bool {
 fn looks_like_recording(path: &Path) -> bool {
     // The loader's reading: a named pipe or device is refused, not waited
     // on, and a file over the size limit is left for the loader to refuse.
-    let Ok(text) = vidare::read_text_file(path, vidare::Recording::MAX_BYTES) else {
+    let Ok(text) = vidare::files::read_text_file(path, vidare::Recording::MAX_BYTES) else {
         return true;
     };
     match serde_saphyr::from_str::<serde_json::Value>(&text) {

@@ -11,7 +11,7 @@ use std::io::Write;
 
 use vidare::language::{Direction, direction};
 use vidare::phrases::{self, Phrases};
-use vidare::{ItemKind, ItemRef, Questionnaire};
+use vidare::{Questionnaire, format::ItemKind, questionnaire::ItemRef};
 
 use crate::ui::Ui;
 

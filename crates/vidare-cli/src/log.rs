@@ -92,6 +92,6 @@ pub(crate) fn resume(questionnaire: &Questionnaire, path: &Path) -> anyhow::Resu
 /// Whether the file is a stored record, which `finish` writes in place of
 /// the log.
 fn is_stored_record(path: &Path) -> bool {
-    vidare::read_text_file(path, usize::MAX)
+    vidare::files::read_text_file(path, usize::MAX)
         .is_ok_and(|text| serde_json::from_str::<StoredRecord>(&text).is_ok())
 }

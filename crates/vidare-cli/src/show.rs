@@ -5,7 +5,10 @@ use std::fmt::Write as _;
 
 use vidare::analysis::{Counterfactual, Verdict};
 use vidare::diagnostic::escape_controls;
-use vidare::{Evidence, ItemKind, ItemRef, Outcome, Questionnaire, TriggerRecord, Urgency, Value};
+use vidare::{
+    Outcome, Questionnaire, Value, format::ItemKind, format::Urgency, outcome::Evidence,
+    outcome::TriggerRecord, questionnaire::ItemRef,
+};
 
 use crate::interpreter::Person;
 use crate::interview::{Asking, Command};
@@ -56,7 +59,7 @@ pub(crate) fn progress(item: ItemRef<'_>, progress: (usize, usize), ui: &Ui) -> 
         ui.of_about,
         total
     );
-    if item.answered_by() == vidare::AnsweredBy::Practitioner {
+    if item.answered_by() == vidare::format::AnsweredBy::Practitioner {
         let _ = write!(line, " ({})", ui.by_practitioner);
     }
     line
@@ -94,7 +97,7 @@ pub(crate) fn accepts(item: ItemRef<'_>, lang: &str, ui: &Ui) -> String {
 pub(crate) fn person<'a>(asking: &Asking<'a>) -> Option<&'a Person> {
     asking
         .person
-        .filter(|_| asking.item.answered_by() == vidare::AnsweredBy::Person)
+        .filter(|_| asking.item.answered_by() == vidare::format::AnsweredBy::Person)
 }
 
 /// ` · ar: ` and the person's label, in interpreter mode.
@@ -430,10 +433,13 @@ impl Said<'_> {
             _ => {
                 let item = self.q.item(&e.id);
                 let shown = e.value.as_ref().map(|v| match (item, v) {
-                    (Some(i), Value::Text(o)) if i.kind() == vidare::ItemKind::SingleChoice => i
-                        .options()
-                        .find(|opt| opt.value == o.as_str())
-                        .map_or_else(|| o.clone(), |opt| opt.label(lang).to_owned()),
+                    (Some(i), Value::Text(o))
+                        if i.kind() == vidare::format::ItemKind::SingleChoice =>
+                    {
+                        i.options()
+                            .find(|opt| opt.value == o.as_str())
+                            .map_or_else(|| o.clone(), |opt| opt.label(lang).to_owned())
+                    }
                     _ => value(v, self.ui),
                 });
                 (item.map(|i| i.text(lang).to_owned()), shown)
@@ -478,7 +484,7 @@ mod tests {
     ) -> Counterfactual {
         Counterfactual {
             verdict,
-            questionnaire: vidare::QuestionnaireRef {
+            questionnaire: vidare::outcome::QuestionnaireRef {
                 id: "q".into(),
                 version: "1.0.0".into(),
                 digest: "sha256:0".into(),

@@ -262,10 +262,10 @@ fn scripted_interview_shows_the_immediate_trigger() {
 /// conversation, and its parts left out of the stored record.
 fn not_stored() -> (Vec<String>, Vec<String>) {
     let q = vidare::load(root().join(VIOLENCE)).unwrap();
-    let parts: Vec<vidare::KeptPart<'_>> = q.kept_parts().collect();
+    let parts: Vec<vidare::questionnaire::KeptPart<'_>> = q.kept_parts().collect();
     let questions = parts
         .iter()
-        .filter(|p| p.kind == vidare::PartKind::Question && !p.kept)
+        .filter(|p| p.kind == vidare::questionnaire::PartKind::Question && !p.kept)
         .map(|p| p.id.to_owned())
         .collect();
     let left_out = parts

@@ -291,13 +291,13 @@ fn on_a_terminal_menus_show_both_languages() -> Result<(), rexpect::error::Error
 fn doc_lists_the_languages_with_their_status() {
     let (code, out, err) = output(vidare().args(["doc", HOME]));
     assert_eq!(code, 0, "{err}");
-    // One line names every language with its name; the drafts say so (in
-    // the document's language, Swedish or English).
+    // One line names every language with its name in the document's
+    // language (Swedish here); the drafts say so.
     let line = out
         .lines()
-        .find(|l| l.contains("ar (Arabic)"))
-        .unwrap_or_else(|| panic!("no line names ar (Arabic): {out}"));
-    for named in ["sv (Swedish)", "en (English)", "pl (Polish)"] {
+        .find(|l| l.contains("ar (arabiska)"))
+        .unwrap_or_else(|| panic!("no line names ar (arabiska): {out}"));
+    for named in ["sv (svenska)", "en (engelska)", "pl (polska)"] {
         assert!(line.contains(named), "{named}: {line}");
     }
     let drafts = line.matches("draft").count() + line.matches("utkast").count();
@@ -351,7 +351,9 @@ fn violence_seven_in_arabic_with_a_swedish_practitioner() {
     let mut asked = 0;
     for item in q.items() {
         let sv = item.text("sv");
-        if item.answered_by() != vidare::AnsweredBy::Person || !out.contains(&format!("\n{sv}\n")) {
+        if item.answered_by() != vidare::format::AnsweredBy::Person
+            || !out.contains(&format!("\n{sv}\n"))
+        {
             continue;
         }
         asked += 1;

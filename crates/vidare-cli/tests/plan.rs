@@ -236,7 +236,7 @@ fn the_plan_is_in_the_persons_language_right_to_left() {
         }
         for item in q
             .items()
-            .filter(|i| i.answered_by() == vidare::AnsweredBy::Person)
+            .filter(|i| i.answered_by() == vidare::format::AnsweredBy::Person)
         {
             assert!(!html.contains(item.text("sv")), "{}\n{html}", item.id());
         }

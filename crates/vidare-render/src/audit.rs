@@ -379,11 +379,11 @@ pub fn svg(audit: &Audit) -> String {
 
 #[cfg(test)]
 mod tests {
-    use vidare::QuestionnaireRef;
     use vidare::analysis::audit::{
         Audit, GroupCell, LeftOut, LevelAudit, ReferralAudit, Suppressed,
     };
     use vidare::format::Urgency;
+    use vidare::outcome::QuestionnaireRef;
 
     /// An audit with groups named as a forged recording could name them.
     fn audit() -> Audit {

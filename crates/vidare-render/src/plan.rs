@@ -14,7 +14,9 @@
 
 use std::fmt::Write as _;
 
-use vidare::{AnsweredBy, ItemKind, ItemRef, Response, Session, Value};
+use vidare::{
+    Response, Session, Value, format::AnsweredBy, format::ItemKind, questionnaire::ItemRef,
+};
 
 use crate::escape;
 

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use vidare::{PartKind, Questionnaire, Response, Session};
+use vidare::{Questionnaire, Response, Session, questionnaire::PartKind};
 
 use vidare::analysis::CheckedOutcome;
 
@@ -508,15 +508,15 @@ fn recording_of(
     stored: crate::store::Stored,
 ) -> Option<(String, vidare::Recording)> {
     let row = stored.session;
-    let pinned = vidare::QuestionnaireRef {
+    let pinned = vidare::outcome::QuestionnaireRef {
         id: row.questionnaire.clone(),
         version: row.version.clone(),
         digest: row.digest.clone(),
     };
-    let events: Vec<vidare::RecordedEvent> = stored
+    let events: Vec<vidare::recording::RecordedEvent> = stored
         .events
         .into_iter()
-        .map(|e| vidare::RecordedEvent {
+        .map(|e| vidare::recording::RecordedEvent {
             event: e.event,
             at: None,
         })
@@ -525,7 +525,7 @@ fn recording_of(
     Some((
         row.id,
         vidare::Recording {
-            format: vidare::RECORDING_FORMAT,
+            format: vidare::recording::RECORDING_FORMAT,
             note: None,
             questionnaire: pinned,
             events,
@@ -540,8 +540,8 @@ fn recording_of(
 fn kept_result(
     q: &Questionnaire,
     row: &SessionRow,
-    pinned: &vidare::QuestionnaireRef,
-    events: &[vidare::RecordedEvent],
+    pinned: &vidare::outcome::QuestionnaireRef,
+    events: &[vidare::recording::RecordedEvent],
 ) -> Option<vidare::Outcome> {
     if let Some(closed) = &row.closed {
         return match kept::read(closed, q.default_language(), &row.language) {
@@ -621,7 +621,7 @@ pub(crate) async fn close(
 /// the batch if that filled it. Only questionnaires with counted
 /// questions take part. A batch that cannot be written is logged and
 /// lost, as pending tallies are on a crash.
-async fn count_close(state: &AppState, row: &SessionRow, tally: Vec<vidare::Tally>) {
+async fn count_close(state: &AppState, row: &SessionRow, tally: Vec<vidare::stored::Tally>) {
     let q = state.registry().get(&row.questionnaire, &row.version);
     if !q.is_ok_and(|q| q.kept_parts().any(|p| p.aggregate)) {
         return;

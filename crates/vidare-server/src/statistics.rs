@@ -1,7 +1,7 @@
 //! Aggregate statistics without individual records: how often each
 //! question marked `aggregate: true` got each kind of response, per month.
 //!
-//! A close does not reach the table on its own. Its [`vidare::Tally`]
+//! A close does not reach the table on its own. Its [`vidare::stored::Tally`]
 //! waits in memory with the other closes of the same questionnaire
 //! version until there are `k` of them (`--statistics-batch`); the batch
 //! is then summed per cell and added in one transaction, under the month
@@ -39,7 +39,7 @@ pub(crate) struct Pending {
 #[derive(Debug, Default)]
 struct Waiting {
     closes: usize,
-    tallies: Vec<vidare::Tally>,
+    tallies: Vec<vidare::stored::Tally>,
 }
 
 /// A full batch, summed: what to add to the table.
@@ -74,7 +74,7 @@ impl Pending {
         &self,
         questionnaire: &str,
         version: &str,
-        tally: Vec<vidare::Tally>,
+        tally: Vec<vidare::stored::Tally>,
     ) -> Option<Batch> {
         let key = (questionnaire.to_owned(), version.to_owned());
         // A poisoned lock only means another close panicked; the counts
@@ -99,7 +99,7 @@ impl Pending {
     }
 }
 
-fn sum(tallies: Vec<vidare::Tally>) -> Vec<StatisticsCell> {
+fn sum(tallies: Vec<vidare::stored::Tally>) -> Vec<StatisticsCell> {
     let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
     for t in tallies {
         *counts.entry((t.item, t.response)).or_default() += 1;
@@ -244,10 +244,10 @@ fn suppress_complement(group: &mut [ReportRow]) {
 mod tests {
     use super::*;
 
-    fn tally(pairs: &[(&str, &str)]) -> Vec<vidare::Tally> {
+    fn tally(pairs: &[(&str, &str)]) -> Vec<vidare::stored::Tally> {
         pairs
             .iter()
-            .map(|(item, response)| vidare::Tally {
+            .map(|(item, response)| vidare::stored::Tally {
                 item: (*item).into(),
                 response: (*response).into(),
             })

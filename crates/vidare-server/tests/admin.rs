@@ -98,7 +98,7 @@ fn as_served(mut audit: vidare::analysis::Audit, reply: &Value) -> vidare::analy
     let q = registry.resolve(COMPASS).unwrap();
     let unstored: Vec<&str> = q
         .kept_parts()
-        .filter(|p| p.kind == vidare::PartKind::Trigger && !p.stored)
+        .filter(|p| p.kind == vidare::questionnaire::PartKind::Trigger && !p.stored)
         .map(|p| p.id)
         .collect();
     assert!(unstored.contains(&"self_harm_risk"), "{unstored:?}");

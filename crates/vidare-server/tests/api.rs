@@ -92,7 +92,7 @@ async fn every_shipped_questionnaire_runs_to_the_end_with_the_core_result() {
         // Answers kept only for the conversation are listed without a value.
         for answer in result.body["answers"].as_array().unwrap() {
             let item = q.item(answer["item"].as_str().unwrap()).unwrap();
-            if item.retention() == vidare::Retention::Conversation {
+            if item.retention() == vidare::format::Retention::Conversation {
                 assert!(answer.get("value").is_none(), "{spec}: {answer}");
             }
         }

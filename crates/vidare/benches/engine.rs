@@ -15,7 +15,7 @@ mod common;
 use common::generated;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use vidare::testing::sample_answer;
-use vidare::{Compiler, Event, ItemRef, Questionnaire, Response, Session, Step};
+use vidare::{Compiler, Event, Questionnaire, Response, Session, Step, questionnaire::ItemRef};
 
 const VIOLENCE_SEVEN: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -24,7 +24,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use vidare::testing::sample_answer;
-use vidare::{Compiler, ItemRef, Session, Step};
+use vidare::{Compiler, Session, Step, questionnaire::ItemRef};
 
 /// Generated sizes, in items.
 const SIZES: [usize; 4] = [10, 100, 1000, 10_000];

@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use vidare::{Event, ItemKind, Questionnaire, Session, Step, Value};
+use vidare::{Event, Questionnaire, Session, Step, Value, format::ItemKind};
 
 const SESSIONS: usize = 100_000;
 

@@ -26,7 +26,7 @@ use floor::Boston;
 use floor::script::{Event, generate};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 use vidare::testing::sample_answer;
-use vidare::{ItemRef, Questionnaire, Session, Step};
+use vidare::{Questionnaire, Session, Step, questionnaire::ItemRef};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;

@@ -5,6 +5,10 @@
 //! Kind-specific item fields are flat optional fields rather than a tagged
 //! enum because serde loses source positions inside tagged enums, and every
 //! diagnostic must point at a line.
+//!
+//! **Unstable:** the document types follow the questionnaire format and may
+//! change with it in any release; `ItemKind`, `AnsweredBy`, `Retention` and
+//! `Urgency` are the stable words here.
 
 use std::collections::BTreeMap;
 

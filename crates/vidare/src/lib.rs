@@ -131,46 +131,40 @@ pub mod diagnostic;
 mod digest;
 mod error;
 pub mod expr;
-mod files;
+pub mod files;
 pub mod format;
 mod kept;
 pub mod language;
 mod limits;
-mod outcome;
+pub mod outcome;
 pub mod phrases;
-mod questionnaire;
-mod recording;
+pub mod questionnaire;
+pub mod recording;
 mod referral;
 mod refusal;
-mod registry;
+pub mod registry;
 mod session;
-mod stored;
+pub mod stored;
 mod suggest;
-mod summary;
+pub mod summary;
 pub mod testing;
 mod value;
-mod view;
+mod version;
+pub mod view;
 pub mod wording;
 mod yaml;
 
 pub use compile::{Compiler, compile, load};
-pub use diagnostic::{Code, Diagnostic, Severity};
+pub use diagnostic::Diagnostic;
 pub use error::{Error, ErrorKind};
-pub use files::read_text_file;
-pub use format::{AnsweredBy, ItemKind, Retention, Urgency};
 pub use limits::Limits;
-pub use outcome::{
-    AnswerRecord, BandRecord, DerivedRecord, EndRecord, Evidence, Outcome, QuestionnaireRef,
-    ScoreRecord, TriggerRecord,
-};
-pub use questionnaire::{ImageRef, ItemRef, KeptPart, OptionRef, PartKind, Questionnaire};
-pub use recording::{RECORDING_FORMAT, RecordedEvent, Recording};
-pub use registry::{Registry, SemVer};
+pub use outcome::Outcome;
+pub use questionnaire::Questionnaire;
+pub use recording::Recording;
+pub use registry::Registry;
 pub use session::{Session, Step};
-pub use stored::{StoredRecord, Tally};
-pub use summary::ScoreView;
+pub use stored::StoredRecord;
 pub use value::{Event, Response, Value};
-pub use view::ResultView;
 
 /// The JSON Schema of the recording format.
 #[cfg(feature = "schema")]

@@ -215,7 +215,7 @@ impl Recording {
     }
 
     /// Reads a recording file, JSON or YAML by its extension. Only a
-    /// regular file is read (see [`read_text_file`](crate::read_text_file)).
+    /// regular file is read (see [`read_text_file`](crate::files::read_text_file)).
     ///
     /// # Errors
     /// [`Error::Io`] (also when the path is a named pipe, a folder or a

@@ -24,7 +24,7 @@ pub struct ScoreView<'s> {
     /// Its id.
     pub id: &'s str,
     /// The value, or `None` when too few terms have one (as in
-    /// [`ScoreRecord::value`](crate::ScoreRecord::value)).
+    /// [`ScoreRecord::value`](crate::outcome::ScoreRecord::value)).
     pub value: Option<f64>,
     /// The id of the band the value falls in.
     pub band: Option<&'s str>,

@@ -5,7 +5,7 @@
 #![allow(missing_docs)]
 
 use vidare::language::{Audience, Direction, Status, direction};
-use vidare::{Code, Compiler};
+use vidare::{Compiler, diagnostic::Code};
 
 /// A questionnaire in Swedish and English with a draft Arabic translation
 /// for the person and a reviewed Persian one; `extra` is spliced into the

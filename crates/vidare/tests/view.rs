@@ -6,7 +6,9 @@
 
 #![allow(missing_docs)]
 
-use vidare::{ItemKind, ItemRef, Questionnaire, Response, Session, Step, Value};
+use vidare::{
+    Questionnaire, Response, Session, Step, Value, format::ItemKind, questionnaire::ItemRef,
+};
 
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);

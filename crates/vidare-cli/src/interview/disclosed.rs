@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use vidare::{AnsweredBy, ItemKind, Response, Session};
+use vidare::{Response, Session, format::AnsweredBy, format::ItemKind};
 
 use crate::show;
 use crate::ui::Ui;
@@ -48,7 +48,12 @@ pub(super) fn list(session: &Session, lang: &str, ui: &Ui) -> String {
 }
 
 /// An answer in the words of the question: option labels, not values.
-fn answer(item: vidare::ItemRef<'_>, value: &vidare::Value, lang: &str, ui: &Ui) -> String {
+fn answer(
+    item: vidare::questionnaire::ItemRef<'_>,
+    value: &vidare::Value,
+    lang: &str,
+    ui: &Ui,
+) -> String {
     let label = |v: &str| {
         item.options()
             .find(|o| o.value == v)

@@ -1,7 +1,7 @@
 //! Which question a follow-up belongs to, so that "When did it last
 //! happen?" is never asked without the question it is about.
 
-use vidare::{ItemKind, ItemRef, Questionnaire};
+use vidare::{Questionnaire, format::ItemKind, questionnaire::ItemRef};
 
 /// The first question that `item`'s condition reads, if its condition
 /// reads one: the question it follows up.

@@ -4,7 +4,7 @@
 //! line that fits no shape is passed on as text and the core's error says
 //! what the item accepts.
 
-use vidare::{ItemKind, ItemRef, Value};
+use vidare::{Value, format::ItemKind, questionnaire::ItemRef};
 
 use super::Command;
 use crate::ui::Ui;

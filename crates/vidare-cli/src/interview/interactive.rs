@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use inquire::list_option::ListOption;
 use inquire::validator::Validation;
 use inquire::{InquireError, MultiSelect, Select, Text};
-use vidare::{ItemKind, ItemRef, Response, Value};
+use vidare::{Response, Value, format::ItemKind, questionnaire::ItemRef};
 
 use super::{Asking, Command, Frontend, Unsaved, input};
 use crate::interpreter::Person;

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use vidare::language::Audience;
-use vidare::{Event, ItemRef, Questionnaire, Response, Session, Step, Value};
+use vidare::{Event, Questionnaire, Response, Session, Step, Value, questionnaire::ItemRef};
 
 use crate::RunArgs;
 use crate::interpreter::{self, Person};

@@ -387,10 +387,10 @@ impl Doc<'_> {
         let t = self.t;
         self.heading(3, plain(t.what_is_kept), "kept");
         self.para(words::kept_intro(t));
-        let parts: Vec<vidare::KeptPart<'_>> = self.q.kept_parts().collect();
+        let parts: Vec<vidare::questionnaire::KeptPart<'_>> = self.q.kept_parts().collect();
         // The parts used only in the conversation reveal nothing after
         // it: named in one line under the table.
-        let mut listed: Vec<(String, vidare::PartKind)> = Vec::new();
+        let mut listed: Vec<(String, vidare::questionnaire::PartKind)> = Vec::new();
         let rows = parts
             .iter()
             .filter(|part| part.kept)

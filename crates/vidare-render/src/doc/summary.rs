@@ -2,8 +2,8 @@
 //! section, the paths (derived categories and early ends), the scores with
 //! their bands, the referrals by urgency, and what is kept.
 
-use vidare::PartKind;
 use vidare::format::ItemKind;
+use vidare::questionnaire::PartKind;
 
 const PART_KINDS: [PartKind; 5] = [
     PartKind::Question,
@@ -211,10 +211,11 @@ impl Doc<'_> {
     fn summary_kept(&mut self) {
         let t = self.t;
         self.heading(3, plain(t.what_is_kept), "summary-kept");
-        let parts: Vec<vidare::KeptPart<'_>> = self.q.kept_parts().collect();
-        let ids = |f: &dyn Fn(&vidare::KeptPart<'_>) -> bool| grouped(self, &parts, f);
+        let parts: Vec<vidare::questionnaire::KeptPart<'_>> = self.q.kept_parts().collect();
+        let ids =
+            |f: &dyn Fn(&vidare::questionnaire::KeptPart<'_>) -> bool| grouped(self, &parts, f);
         // What is not kept only counted: it is named in the details.
-        let counts = |f: &dyn Fn(&vidare::KeptPart<'_>) -> bool| -> Inline {
+        let counts = |f: &dyn Fn(&vidare::questionnaire::KeptPart<'_>) -> bool| -> Inline {
             let counted: Vec<String> = PART_KINDS
                 .iter()
                 .map(|&kind| {
@@ -251,8 +252,8 @@ impl Doc<'_> {
 /// a referral may share an id.
 pub(super) fn grouped(
     d: &Doc<'_>,
-    parts: &[vidare::KeptPart<'_>],
-    f: &dyn Fn(&vidare::KeptPart<'_>) -> bool,
+    parts: &[vidare::questionnaire::KeptPart<'_>],
+    f: &dyn Fn(&vidare::questionnaire::KeptPart<'_>) -> bool,
 ) -> Inline {
     let t = d.t;
     let mut out: Inline = Vec::new();

@@ -13,7 +13,7 @@
 
 use vidare::expr::ast::{Ast, AstKind, BinaryOp, UnaryOp};
 use vidare::format::LocalScope;
-use vidare::{KeptPart, PartKind};
+use vidare::{questionnaire::KeptPart, questionnaire::PartKind};
 
 use super::terms::{Cond, Terms};
 use super::{Inline, Span};

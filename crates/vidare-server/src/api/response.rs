@@ -83,17 +83,17 @@ pub enum ItemKindName {
     Date,
 }
 
-impl From<vidare::ItemKind> for ItemKindName {
-    fn from(k: vidare::ItemKind) -> Self {
+impl From<vidare::format::ItemKind> for ItemKindName {
+    fn from(k: vidare::format::ItemKind) -> Self {
         match k {
-            vidare::ItemKind::Info => ItemKindName::Info,
-            vidare::ItemKind::YesNo => ItemKindName::YesNo,
-            vidare::ItemKind::SingleChoice => ItemKindName::SingleChoice,
-            vidare::ItemKind::MultipleChoice => ItemKindName::MultipleChoice,
-            vidare::ItemKind::Scale => ItemKindName::Scale,
-            vidare::ItemKind::Number => ItemKindName::Number,
-            vidare::ItemKind::Text => ItemKindName::Text,
-            vidare::ItemKind::Date => ItemKindName::Date,
+            vidare::format::ItemKind::Info => ItemKindName::Info,
+            vidare::format::ItemKind::YesNo => ItemKindName::YesNo,
+            vidare::format::ItemKind::SingleChoice => ItemKindName::SingleChoice,
+            vidare::format::ItemKind::MultipleChoice => ItemKindName::MultipleChoice,
+            vidare::format::ItemKind::Scale => ItemKindName::Scale,
+            vidare::format::ItemKind::Number => ItemKindName::Number,
+            vidare::format::ItemKind::Text => ItemKindName::Text,
+            vidare::format::ItemKind::Date => ItemKindName::Date,
         }
     }
 }
@@ -110,12 +110,12 @@ pub enum TriggerUrgency {
     Routine,
 }
 
-impl From<vidare::Urgency> for TriggerUrgency {
-    fn from(u: vidare::Urgency) -> Self {
+impl From<vidare::format::Urgency> for TriggerUrgency {
+    fn from(u: vidare::format::Urgency) -> Self {
         match u {
-            vidare::Urgency::Immediate => TriggerUrgency::Immediate,
-            vidare::Urgency::Soon => TriggerUrgency::Soon,
-            vidare::Urgency::Routine => TriggerUrgency::Routine,
+            vidare::format::Urgency::Immediate => TriggerUrgency::Immediate,
+            vidare::format::Urgency::Soon => TriggerUrgency::Soon,
+            vidare::format::Urgency::Routine => TriggerUrgency::Routine,
         }
     }
 }

@@ -23,7 +23,7 @@ fn responses_of(session: &vidare::Session) -> Vec<ResponseView> {
         .collect()
 }
 
-fn trigger_view(t: vidare::TriggerRecord) -> TriggerView {
+fn trigger_view(t: vidare::outcome::TriggerRecord) -> TriggerView {
     TriggerView {
         id: t.id,
         urgency: t.urgency.into(),
@@ -42,7 +42,7 @@ fn trigger_view(t: vidare::TriggerRecord) -> TriggerView {
     }
 }
 
-fn info_text(item: vidare::ItemRef<'_>, lang: &str) -> InfoText {
+fn info_text(item: vidare::questionnaire::ItemRef<'_>, lang: &str) -> InfoText {
     InfoText {
         id: item.id().to_owned(),
         text: item.text(lang).to_owned(),
@@ -50,7 +50,11 @@ fn info_text(item: vidare::ItemRef<'_>, lang: &str) -> InfoText {
     }
 }
 
-fn item_view(session: &vidare::Session, item: vidare::ItemRef<'_>, lang: &str) -> ItemView {
+fn item_view(
+    session: &vidare::Session,
+    item: vidare::questionnaire::ItemRef<'_>,
+    lang: &str,
+) -> ItemView {
     let (min, max) = item.range();
     ItemView {
         id: item.id().to_owned(),
@@ -60,8 +64,8 @@ fn item_view(session: &vidare::Session, item: vidare::ItemRef<'_>, lang: &str) -
         section: item.section_id().to_owned(),
         section_title: item.section_title(lang).map(str::to_owned),
         answered_by: match item.answered_by() {
-            vidare::AnsweredBy::Person => "person".to_owned(),
-            vidare::AnsweredBy::Practitioner => "practitioner".to_owned(),
+            vidare::format::AnsweredBy::Person => "person".to_owned(),
+            vidare::format::AnsweredBy::Practitioner => "practitioner".to_owned(),
         },
         required: item.required(),
         allow_decline: item.allows_decline(),
@@ -142,7 +146,7 @@ fn immediate_triggers(outcome: &vidare::Outcome) -> Vec<TriggerView> {
     outcome
         .triggers
         .iter()
-        .filter(|t| t.urgency == vidare::Urgency::Immediate)
+        .filter(|t| t.urgency == vidare::format::Urgency::Immediate)
         .cloned()
         .map(trigger_view)
         .collect()
@@ -181,7 +185,7 @@ impl Moment {
     /// once nothing is left, the closing texts.
     fn of(session: &vidare::Session, lang: &str) -> Moment {
         let (answered, shown) = session.progress();
-        let texts = |items: Vec<vidare::ItemRef<'_>>| -> Vec<InfoText> {
+        let texts = |items: Vec<vidare::questionnaire::ItemRef<'_>>| -> Vec<InfoText> {
             items.into_iter().map(|i| info_text(i, lang)).collect()
         };
         let (status, info, next) = match session.next() {

@@ -489,10 +489,10 @@ async fn interview_page(
 /// Turns the form's `value` fields into an answer for an item of `kind`;
 /// `Err` names the problem shown on the page.
 fn form_answer(
-    kind: vidare::ItemKind,
+    kind: vidare::format::ItemKind,
     fields: &[(String, String)],
 ) -> Result<vidare::Value, &'static str> {
-    use vidare::ItemKind as K;
+    use vidare::format::ItemKind as K;
     let values: Vec<&str> = fields
         .iter()
         .filter(|(k, _)| k == "value")
@@ -575,7 +575,9 @@ async fn step(
             "skip" => respond(vidare::Response::Skipped),
             _ => {
                 // An unknown item is left for the core to refuse.
-                let kind = q.item(&item).map_or(vidare::ItemKind::Text, |i| i.kind());
+                let kind = q
+                    .item(&item)
+                    .map_or(vidare::format::ItemKind::Text, |i| i.kind());
                 let value = form_answer(kind, &fields).map_err(|kind| {
                     Problem::new(StatusCode::UNPROCESSABLE_ENTITY, kind, "No answer", "")
                 })?;

@@ -942,11 +942,11 @@ pub(crate) fn result(
                     p { (ui.no_referrals) }
                 }
                 @for (urgency, title) in [
-                    (vidare::Urgency::Immediate, ui.immediate),
-                    (vidare::Urgency::Soon, ui.soon),
-                    (vidare::Urgency::Routine, ui.routine),
+                    (vidare::format::Urgency::Immediate, ui.immediate),
+                    (vidare::format::Urgency::Soon, ui.soon),
+                    (vidare::format::Urgency::Routine, ui.routine),
                 ] {
-                    @let group: Vec<&vidare::TriggerRecord> = o.triggers.iter().filter(|t| t.urgency == urgency).collect();
+                    @let group: Vec<&vidare::outcome::TriggerRecord> = o.triggers.iter().filter(|t| t.urgency == urgency).collect();
                     @if !group.is_empty() {
                         div class={ "urgency urgency-" (format!("{urgency:?}").to_lowercase()) } {
                             h3 { (title) }
@@ -985,7 +985,7 @@ pub(crate) fn result(
                     }
                 }
             }
-            @let derived: Vec<&vidare::DerivedRecord> = o.derived.iter().filter(|d| d.label.is_some()).collect();
+            @let derived: Vec<&vidare::outcome::DerivedRecord> = o.derived.iter().filter(|d| d.label.is_some()).collect();
             @if !derived.is_empty() {
                 section {
                     h2 { (ui.summary) }
@@ -1076,7 +1076,7 @@ fn derived_value(ui: &Ui, v: &vidare::Value) -> String {
     }
 }
 
-fn trigger_view(t: &vidare::TriggerRecord) -> TriggerView {
+fn trigger_view(t: &vidare::outcome::TriggerRecord) -> TriggerView {
     TriggerView {
         id: t.id.clone(),
         urgency: t.urgency.into(),

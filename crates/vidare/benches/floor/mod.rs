@@ -10,7 +10,7 @@
 
 pub mod script;
 
-use vidare::{Response, Urgency, Value};
+use vidare::{Response, Value, format::Urgency};
 
 /// The five areas, in document order.
 pub const AREAS: [&str; 5] = ["living", "learning", "working", "social", "health"];

@@ -244,7 +244,9 @@ pub fn audit<N: AsRef<str>>(
         }
         found
     } else {
-        let found = questionnaire.items().find(crate::ItemRef::protected);
+        let found = questionnaire
+            .items()
+            .find(crate::questionnaire::ItemRef::protected);
         if found.is_none() {
             problems.push(format!(
                 "{}@{} has no protected item; every session is in the group `all`",
@@ -463,7 +465,7 @@ pub fn newcombe(k1: usize, n1: usize, k2: usize, n2: usize) -> (f64, f64, f64) {
 }
 
 /// The group of a recording: the recorded response to the protected item.
-fn group_of(recording: &Recording, item: &crate::ItemRef<'_>) -> String {
+fn group_of(recording: &Recording, item: &crate::questionnaire::ItemRef<'_>) -> String {
     let id = item.id();
     let response = match recording.result.answers.iter().find(|a| a.item == id) {
         Some(answer) => match answer.response.as_str() {
@@ -487,7 +489,7 @@ fn group_of(recording: &Recording, item: &crate::ItemRef<'_>) -> String {
     }
 }
 
-fn last_response(events: &[crate::RecordedEvent], item: &str) -> Option<Response> {
+fn last_response(events: &[crate::recording::RecordedEvent], item: &str) -> Option<Response> {
     let mut last = None;
     for e in events.iter().filter(|e| e.event.item() == item) {
         last = match &e.event {
@@ -514,11 +516,11 @@ fn value_label(value: &Value) -> String {
 /// The groups in a stable order: the item's options (or yes, no), other
 /// answers sorted, then the ways of not answering.
 fn order_groups<'a>(
-    item: Option<&crate::ItemRef<'_>>,
+    item: Option<&crate::questionnaire::ItemRef<'_>>,
     seen: impl Iterator<Item = &'a str>,
 ) -> Vec<String> {
     let seen: BTreeSet<&str> = seen.collect();
-    let mut order: Vec<String> = match item.map(crate::ItemRef::kind) {
+    let mut order: Vec<String> = match item.map(crate::questionnaire::ItemRef::kind) {
         Some(ItemKind::YesNo) => vec!["yes".into(), "no".into()],
         Some(ItemKind::SingleChoice) => item
             .into_iter()

@@ -174,7 +174,7 @@ impl Counterfactual {
 /// answers that are not kept.
 #[must_use]
 pub fn may_be_stored(questionnaire: &Questionnaire) -> bool {
-    use crate::PartKind;
+    use crate::questionnaire::PartKind;
     let statistics = statistics_outputs(questionnaire);
     questionnaire.kept_parts().all(|part| {
         let checked = match part.kind {

@@ -33,9 +33,9 @@ pub(crate) fn valid_questionnaire_id(id: &str) -> bool {
 }
 
 /// `MAJOR.MINOR.PATCH` with no leading zeros, as semantic versioning
-/// requires ([`crate::SemVer::parse`]).
+/// requires ([`crate::version::SemVer::parse`]).
 pub(crate) fn valid_version(v: &str) -> bool {
-    crate::SemVer::parse(v).is_some()
+    crate::version::SemVer::parse(v).is_some()
 }
 
 pub(super) fn check(doc: &Document, ctx: &mut Ctx<'_>) -> Header {

@@ -87,7 +87,7 @@ impl Compiler {
     ///
     /// Only a regular file is read, and at most `max_file_bytes` of it: a
     /// named pipe, a folder or a device is an [`Error::Io`] saying what it
-    /// is, without waiting on it (see [`read_text_file`](crate::read_text_file)).
+    /// is, without waiting on it (see [`read_text_file`](crate::files::read_text_file)).
     ///
     /// # Errors
     /// [`Error::Io`] when the file cannot be read or is not a regular file,

@@ -333,7 +333,7 @@ sections:
         let warned = q
             .warnings()
             .iter()
-            .filter(|w| w.code == crate::Code::Unreachable)
+            .filter(|w| w.code == crate::diagnostic::Code::Unreachable)
             .count();
         assert_eq!(warned, 2);
         let q = compile(

@@ -4,6 +4,9 @@
 //! Text goes through `parse` (syntax tree with spans), then `check`
 //! (names resolved, types agreed, option strings turned into indices), and
 //! the result is evaluated by `eval` under three-valued logic.
+//!
+//! **Unstable:** the expression internals follow the evaluator and may
+//! change in any release; embedders use questionnaires, not these types.
 
 pub mod ast;
 pub(crate) mod check;

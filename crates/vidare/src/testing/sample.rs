@@ -1,7 +1,7 @@
 //! A valid answer for any item, for scripted sessions: load tests,
 //! benchmarks and demonstrations that walk a questionnaire without a person.
 
-use crate::ItemKind;
+use crate::format::ItemKind;
 use crate::questionnaire::ItemRef;
 use crate::value::Value;
 

@@ -204,9 +204,10 @@ impl Diff {
     }
 }
 
-/// `MAJOR.MINOR.PATCH` as three numbers ([`crate::SemVer::parse`]).
+/// `MAJOR.MINOR.PATCH` as three numbers ([`crate::version::SemVer::parse`]).
 fn parse_version(v: &str) -> Option<(u64, u64, u64)> {
-    crate::SemVer::parse(v).map(|s| (u64::from(s.major), u64::from(s.minor), u64::from(s.patch)))
+    crate::version::SemVer::parse(v)
+        .map(|s| (u64::from(s.major), u64::from(s.minor), u64::from(s.patch)))
 }
 
 fn version_bump(old: (u64, u64, u64), new: (u64, u64, u64)) -> Option<Bump> {

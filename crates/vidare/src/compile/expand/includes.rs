@@ -315,7 +315,7 @@ fn report_broken(
 ) {
     let errors = diagnostics
         .iter()
-        .filter(|d| d.severity == crate::Severity::Error)
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
         .count();
     if let Some(inner) = diagnostics.iter().find(|d| is_include_chain(d)) {
         // A cycle or too deep a chain passes through this file: say so
