@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use vidare::{Event, format::ItemKind, questionnaire::ItemRef, Questionnaire, Response, Session, Step, Value};
+use vidare::{
+    Event, Questionnaire, Response, Session, Step, Value, format::ItemKind, questionnaire::ItemRef,
+};
 
 /// The folder of the shipped questionnaires, as an absolute path.
 pub fn questionnaires_dir() -> PathBuf {
