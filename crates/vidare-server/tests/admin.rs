@@ -84,10 +84,9 @@ async fn interview(
 /// A session's recording as the audit reads it: with what is kept (the
 /// stored record) as its result, open or closed.
 fn kept(session: &vidare::Session) -> vidare::Recording {
-    vidare::Recording {
-        result: session.stored_record().into(),
-        ..session.record()
-    }
+    let mut recording = session.record();
+    recording.result = session.stored_record().into();
+    recording
 }
 
 /// The core's audit of `recordings` as the server sends it: without the
