@@ -243,25 +243,21 @@ fn includes_fail_clearly() {
 
 #[test]
 fn an_include_of_itself_is_a_cycle() {
-    let dir = std::env::temp_dir().join(format!("vidare-cycle-{}", std::process::id()));
-    let folder = dir.join("loop");
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("loop");
     std::fs::create_dir_all(&folder).unwrap();
     let text = "format: 1\nid: loop\nversion: 1.0.0\ntitle: { en: Loop }\nlanguages: [en]\ndefault_language: en\nsections:\n  - include: loop@1.0.0\n    as: again\n";
     std::fs::write(folder.join("1.0.0.yaml"), text).unwrap();
     let err = vidare::load(folder.join("1.0.0.yaml")).unwrap_err();
     let rendered = err.render();
     assert!(rendered.contains("includes itself"), "{rendered}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
-fn folder_with(files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "vidare-expansion-{}-{}",
-        std::process::id(),
-        files.len() * 31 + files[0].1.len()
-    ));
+/// A temporary folder holding `files` (path, text), removed when dropped.
+fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
     for (path, text) in files {
-        let path = dir.join(path);
+        let path = dir.path().join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
@@ -274,21 +270,21 @@ const INNER: &str = "format: 1\nid: inner\nversion: 1.0.0\ntitle: {en: Inner, sv
 fn an_included_end_condition_also_skips_the_rest_of_its_own_section() {
     let outer = "format: 1\nid: outer\nversion: 1.0.0\ntitle: {en: Outer, sv: Yttre}\nlanguages: [en, sv]\ndefault_language: en\nsections:\n  - include: inner@1.0.0\n    as: inn\n  - id: after\n    items:\n      - {id: z, kind: yes_no, text: {en: Z, sv: Z}}\n";
     let dir = folder_with(&[("inner/1.0.0.yaml", INNER), ("outer/1.0.0.yaml", outer)]);
-    let q = vidare::load(dir.join("outer/1.0.0.yaml")).unwrap_or_else(|e| panic!("{}", e.render()));
+    let q = vidare::load(dir.path().join("outer/1.0.0.yaml"))
+        .unwrap_or_else(|e| panic!("{}", e.render()));
     let mut s = Session::new(&q);
     s.answer("inn.a", false).unwrap();
     // `inn.b` sits in the same section as `inn.a`, after it: skipped too.
     assert_eq!(ask(&s), "z");
     s.change("inn.a", Response::Answer(true.into())).unwrap();
     assert_eq!(ask(&s), "inn.b");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn an_include_in_other_languages_is_refused_at_the_include() {
     let outer = "format: 1\nid: outer\nversion: 1.0.0\ntitle: {en: Outer, de: Außen}\nlanguages: [en, de]\ndefault_language: en\nsections:\n  - include: inner@1.0.0\n    as: inn\n";
     let dir = folder_with(&[("inner/1.0.0.yaml", INNER), ("outer/1.0.0.yaml", outer)]);
-    let err = vidare::load(dir.join("outer/1.0.0.yaml")).unwrap_err();
+    let err = vidare::load(dir.path().join("outer/1.0.0.yaml")).unwrap_err();
     let diagnostics = err.diagnostics();
     assert_eq!(diagnostics.len(), 1, "{}", err.render());
     assert_eq!(diagnostics[0].code, Code::MissingTranslation);
@@ -298,7 +294,6 @@ fn an_include_in_other_languages_is_refused_at_the_include() {
         "{}",
         diagnostics[0].message
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

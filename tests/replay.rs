@@ -62,19 +62,19 @@ fn registry_resolves_versions_and_names_what_exists() {
 
 #[test]
 fn registry_rejects_a_misplaced_file() {
-    let dir = std::env::temp_dir().join(format!("vidare-misplaced-{}", std::process::id()));
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
     std::fs::create_dir_all(dir.join("violence-seven")).unwrap();
     let source =
         std::fs::read_to_string(root().join("questionnaires/violence-seven/1.0.0.yaml")).unwrap();
     std::fs::write(dir.join("violence-seven/1.0.1.yaml"), source).unwrap();
-    let err = Registry::load_dir(&dir).unwrap_err();
+    let err = Registry::load_dir(dir).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Misplaced);
     assert!(
         err.to_string()
             .contains("its place says violence-seven@1.0.1"),
         "{err}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -10,7 +10,7 @@ fn invalid_utf8_is_a_located_syntax_error() {
     // Latin-1 "å" in the help text of `alone`: line 13, column 18.
     bytes.extend_from_slice(b"        help: { sv: H\xe5r, en: Here }\n");
     let file = TempFile::new("latin1.yaml", &bytes);
-    let error = load_timed(&file.0, "latin-1").expect_err("not UTF-8");
+    let error = load_timed(&file.path, "latin-1").expect_err("not UTF-8");
     let d = &error.diagnostics()[0];
     assert_eq!(d.code, Code::YamlSyntax);
     assert_eq!((d.location.line, d.location.column), (13, 22));
@@ -24,7 +24,7 @@ fn invalid_utf8_is_a_located_syntax_error() {
         .chain(HEAD.encode_utf16().flat_map(u16::to_le_bytes))
         .collect();
     let file = TempFile::new("utf16.yaml", &utf16);
-    let error = load_timed(&file.0, "utf-16").expect_err("not UTF-8");
+    let error = load_timed(&file.path, "utf-16").expect_err("not UTF-8");
     let d = &error.diagnostics()[0];
     assert_eq!(
         (d.code, d.location.line, d.location.column),
@@ -40,7 +40,7 @@ fn nul_bytes_are_a_located_syntax_error() {
     assert!(d.message.contains("NUL"), "{}", d.message);
     // Through a file, too.
     let file = TempFile::new("nul.yaml", source.as_bytes());
-    let error = load_timed(&file.0, "NUL file").expect_err("NUL");
+    let error = load_timed(&file.path, "NUL file").expect_err("NUL");
     assert_eq!(error.diagnostics()[0].code, Code::YamlSyntax);
 }
 
@@ -58,7 +58,7 @@ fn a_byte_order_mark_is_accepted() {
         assert_eq!(q.digest(), plain.digest(), "{id}");
         // Through a file, as an editor on Windows saves it.
         let dir = TempFile::new(&format!("{id}-bom.yaml"), source.as_bytes());
-        let loaded = load_timed(&dir.0, "BOM file").expect("a BOM file loads");
+        let loaded = load_timed(&dir.path, "BOM file").expect("a BOM file loads");
         assert_eq!(loaded.digest(), plain.digest(), "{id}");
     }
 }

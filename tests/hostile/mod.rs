@@ -130,22 +130,19 @@ fn refused(
     refused_with(result, &[code], what)
 }
 
-/// A file in the system's temporary folder, removed when dropped.
-struct TempFile(PathBuf);
+/// A file in a folder of its own in the system's temporary folder; both
+/// are removed when it is dropped.
+struct TempFile {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
 
 impl TempFile {
     fn new(name: &str, bytes: &[u8]) -> TempFile {
-        let dir = std::env::temp_dir().join(format!("vidare-hostile-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a temporary folder");
-        let path = dir.join(name);
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join(name);
         std::fs::write(&path, bytes).expect("a temporary file");
-        TempFile(path)
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        TempFile { _dir: dir, path }
     }
 }
 

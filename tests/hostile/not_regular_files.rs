@@ -1,6 +1,6 @@
 //! Hostile input: not regular files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use vidare::{Compiler, Error, diagnostic::Code};
@@ -8,22 +8,8 @@ use vidare::{Compiler, Error, diagnostic::Code};
 use super::{BOUND, HEAD, bound, refused};
 
 /// A temporary folder, removed with its contents when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir()
-            .join(format!("vidare-hostile-{}", std::process::id()))
-            .join(name);
-        std::fs::create_dir_all(&dir).expect("a temporary folder");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary folder")
 }
 
 /// Runs `read` in a thread and returns its result, failing the test when it
@@ -79,8 +65,8 @@ fn io_error_naming(error: &Error, path: &Path, reason: &str) {
 fn a_named_pipe_is_refused_without_blocking() {
     // Opening a named pipe for reading waits for a writer, for ever: the
     // loader checks the type of the file first.
-    let dir = TempDir::new("fifo");
-    let pipe = dir.0.join("pipe.yaml");
+    let dir = temp_dir();
+    let pipe = dir.path().join("pipe.yaml");
     make_fifo(&pipe);
     let path = pipe.clone();
     let started = Instant::now();
@@ -115,12 +101,12 @@ fn a_named_pipe_is_refused_without_blocking() {
 #[test]
 fn an_included_named_pipe_is_refused_without_blocking() {
     // `include: piped@1.0.0` where `piped/1.0.0.yaml` is a named pipe.
-    let root = TempDir::new("fifo-include");
-    std::fs::create_dir_all(root.0.join("piped")).expect("a folder");
-    let pipe = root.0.join("piped").join("1.0.0.yaml");
+    let root = temp_dir();
+    std::fs::create_dir_all(root.path().join("piped")).expect("a folder");
+    let pipe = root.path().join("piped").join("1.0.0.yaml");
     make_fifo(&pipe);
     let source = format!("{HEAD}sections:\n  - {{ include: piped@1.0.0, as: p }}\n");
-    let compiler = Compiler::new().with_include_root(&root.0);
+    let compiler = Compiler::new().with_include_root(root.path());
     let result = returns_promptly("include", &pipe, move || {
         let (q, diagnostics) = compiler.check(&source, "hostile.yaml");
         (q.is_some(), diagnostics)
@@ -141,9 +127,12 @@ fn an_included_named_pipe_is_refused_without_blocking() {
 
 #[test]
 fn folders_and_devices_are_refused_without_reading() {
-    let dir = TempDir::new("folder.yaml");
-    let error = vidare::load(&dir.0).expect_err("a folder is not a questionnaire");
-    io_error_naming(&error, &dir.0, "it is a folder, not a regular file");
+    let dir = tempfile::Builder::new()
+        .suffix("folder.yaml")
+        .tempdir()
+        .expect("a temporary folder");
+    let error = vidare::load(dir.path()).expect_err("a folder is not a questionnaire");
+    io_error_naming(&error, dir.path(), "it is a folder, not a regular file");
     // `/dev/zero` never ends; it is refused before a byte is read.
     #[cfg(unix)]
     {
@@ -158,8 +147,8 @@ fn folders_and_devices_are_refused_without_reading() {
 #[test]
 fn a_huge_file_is_refused_after_the_size_limit() {
     // A 10 GB sparse file: only `max_file_bytes` + 1 bytes are read.
-    let dir = TempDir::new("huge");
-    let path = dir.0.join("huge.yaml");
+    let dir = temp_dir();
+    let path = dir.path().join("huge.yaml");
     std::fs::File::create(&path)
         .and_then(|f| f.set_len(10 << 30))
         .expect("a sparse file");
