@@ -6,11 +6,10 @@
 //! `max_alias_expansion`, so the alias bombs above stay cheap.
 
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
 
 use vidare::{Compiler, Limits, diagnostic::Code};
 
-use super::{BOUND, HEAD, bound, check, refused, timed_check};
+use super::{HEAD, refused, timed_check};
 
 /// `n` single-choice items with three options and a help text, in sections
 /// of 100, without a single alias: about 330 bytes and 53 YAML events each.
@@ -35,11 +34,32 @@ fn items_with_options(n: usize) -> String {
     source
 }
 
-/// Compiles a genuine file of `n` items, within `bound`.
-fn compiles_within(source: &str, n: usize, bound: Duration) {
-    let start = Instant::now();
-    let (q, diagnostics) = Compiler::new().check(source, "large.yaml");
-    let elapsed = start.elapsed();
+/// A genuine file of `max_items` items with options compiles, and one
+/// more item is refused by `max_items`, not by the YAML reader (whose own
+/// node budget, 250,000 by default, once refused 6,000 such items).
+///
+/// Every limit that grows with the file is a tenth of its default here, so
+/// the unoptimised test build compiles 2,000 items rather than 20,000: an
+/// item costs about 330 bytes and 53 YAML events whatever the count, so the
+/// file stays within the tenths exactly when 20,000 items stay within the
+/// defaults (`the_default_limits_are_the_documented_ones` pins those). The
+/// time of the full size is docs/benchmarks.md's to show ("Scaling"); that
+/// the reader's own budgets follow `max_yaml_events` is shown by
+/// `the_event_limit_is_reported_as_a_size`, past 250,000 nodes.
+#[test]
+fn max_items_items_with_options_compile() {
+    let defaults = Limits::default();
+    let limits = Limits {
+        max_items: defaults.max_items / 10,
+        max_file_bytes: defaults.max_file_bytes / 10,
+        max_yaml_events: defaults.max_yaml_events / 10,
+        ..defaults
+    };
+    let n = limits.max_items;
+    let compiler = Compiler::with_limits(limits);
+    let source = items_with_options(n);
+    assert!(source.len() < limits.max_file_bytes, "{}", source.len());
+    let (q, diagnostics) = timed_check(&compiler, &source, "max_items items");
     let q = q.unwrap_or_else(|| {
         panic!(
             "{n} items must compile: {:?}",
@@ -47,39 +67,18 @@ fn compiles_within(source: &str, n: usize, bound: Duration) {
         )
     });
     assert_eq!(q.items().len(), n);
-    assert!(elapsed < bound, "{n} items took {elapsed:?}");
-}
-
-#[test]
-fn six_thousand_items_with_options_compile() {
-    // 2 MB without a single alias, 6,000 items of 20,000 allowed: refused
-    // with V025 "the file expands to 250001 YAML nodes" before the fix.
-    compiles_within(&items_with_options(6_000), 6_000, bound(BOUND));
-}
-
-#[test]
-fn ten_thousand_items_with_options_compile() {
-    let source = items_with_options(10_000);
-    assert!(source.len() > 3_000_000);
-    compiles_within(&source, 10_000, bound(BOUND * 2));
-}
-
-#[test]
-fn twenty_thousand_items_with_options_compile() {
-    // `max_items` items in 6.6 MB, under `max_file_bytes`: neither the
-    // YAML reader nor anything else refuses the largest file the limits
-    // allow for.
-    let source = items_with_options(20_000);
-    assert!(source.len() < Limits::default().max_file_bytes);
-    compiles_within(&source, 20_000, bound(BOUND * 3));
     // One item more is refused by `max_items`, not by the YAML reader.
-    let source = items_with_options(20_001);
+    let source = items_with_options(n + 1);
     let d = refused(
-        &check(&source, "20,001 items"),
+        &timed_check(&compiler, &source, "max_items + 1 items"),
         Code::LimitExceeded,
-        "20,001 items",
+        "max_items + 1 items",
     );
-    assert!(d.message.contains("items"), "{}", d.message);
+    assert!(
+        d.message.contains(&format!("the limit is {n}")),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -108,22 +107,32 @@ fn the_event_limit_is_reported_as_a_size() {
         "{:?}",
         d.help
     );
-    // The most expensive input of this kind: 8 MB of options, read up to
-    // the default limit of 2,000,000 events (about 1 s in a release build;
-    // it is read once, not again for the path).
+    // The most expensive input of this kind, one long list of options,
+    // read up to the limit and refused where it ran out. 400,000 events
+    // are some 330,000 YAML nodes (nine of every eleven events here), past
+    // serde-saphyr's own node budget of 250,000: were that budget not set
+    // from `max_yaml_events`, the reader would stop at 250,000 nodes first.
+    // (The default limit, 2,000,000 events in 8 MB, is read in about 1 s
+    // in a release build: a figure for docs/benchmarks.md, not a test.)
+    let limits = Limits {
+        max_yaml_events: 400_000,
+        ..Limits::default()
+    };
     let mut source = format!(
         "{HEAD}sections:\n  - id: main\n    items:\n      - id: alone\n        kind: single_choice\n        text: {{ sv: a, en: b }}\n        options: ["
     );
-    let mut i = 0;
-    while source.len() < Limits::default().max_file_bytes - 100 {
+    for i in 0..50_000 {
         let _ = write!(source, "{{value: v{i}, label: {{sv: A, en: A}}}},");
-        i += 1;
     }
     source.push_str("{value: z, label: {sv: A, en: A}}]\n");
-    let d = refused(&check(&source, "8 MB"), Code::LimitExceeded, "8 MB");
+    let d = refused(
+        &timed_check(&Compiler::with_limits(limits), &source, "400,000 events"),
+        Code::LimitExceeded,
+        "400,000 events",
+    );
     assert_eq!(d.location.line, 13);
     assert!(
-        d.message.contains("more than 2000000 YAML events"),
+        d.message.contains("more than 400000 YAML events"),
         "{}",
         d.message
     );

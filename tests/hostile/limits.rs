@@ -70,3 +70,22 @@ fn text_budget_is_configurable() {
     );
     assert_eq!(result.1.len(), 1, "{:?}", result.1);
 }
+
+/// The defaults are what docs/robustness.md's table of limits says. Tests
+/// of a limit's boundary lower it (a tenth, or less) so that an unoptimised
+/// build runs them quickly; this pins the values they stand for.
+#[test]
+fn the_default_limits_are_the_documented_ones() {
+    let d = Limits::default();
+    assert_eq!(d.max_file_bytes, 8 * 1024 * 1024);
+    assert_eq!(d.max_yaml_depth, 64);
+    assert_eq!(d.max_yaml_events, 2_000_000);
+    assert_eq!(d.max_aliases, 1_000);
+    assert_eq!(d.max_alias_expansion, 100_000);
+    assert_eq!(d.max_items, 20_000);
+    assert_eq!(d.max_expanded_bytes, 64 * 1024 * 1024);
+    assert_eq!(d.max_id_length, 128);
+    assert_eq!(d.expr.max_len, 4_096);
+    assert_eq!(d.expr.max_depth, 128);
+    assert_eq!(Compiler::new().limits(), &d);
+}
