@@ -482,40 +482,29 @@ mod tests {
         verdict: Verdict,
         differing: Vec<vidare::analysis::counterfactual::Variant>,
     ) -> Counterfactual {
-        Counterfactual {
-            verdict,
-            questionnaire: vidare::outcome::QuestionnaireRef {
-                id: "q".into(),
-                version: "1.0.0".into(),
-                digest: "sha256:0".into(),
-            },
-            protected: vec![vidare::analysis::counterfactual::ProtectedCheck {
-                item: "gender".into(),
-                varied: true,
-                alternatives: 3,
-                differing,
-            }],
-            statistics_only: Vec::new(),
-            error: None,
-        }
+        let pinned = vidare::outcome::QuestionnaireRef::new("q", "1.0.0", "sha256:0");
+        let mut gender = vidare::analysis::counterfactual::ProtectedCheck::new("gender", true, 3);
+        gender.differing = differing;
+        let mut report = Counterfactual::new(verdict, pinned);
+        report.protected.push(gender);
+        report
     }
 
     fn variant(
         differences: &[&str],
         statistics: &[&str],
     ) -> vidare::analysis::counterfactual::Variant {
-        let change = |id: &&str| vidare::analysis::counterfactual::Change {
-            kind: "score".into(),
-            id: (*id).to_owned(),
-            description: format!("score `{id}` changed"),
+        let change = |id: &&str| {
+            vidare::analysis::counterfactual::Change::new(
+                "score",
+                *id,
+                format!("score `{id}` changed"),
+            )
         };
-        vidare::analysis::counterfactual::Variant {
-            response: "answered".into(),
-            value: None,
-            differences: differences.iter().map(change).collect(),
-            statistics_only: statistics.iter().map(change).collect(),
-            unreplayable: None,
-        }
+        let mut variant = vidare::analysis::counterfactual::Variant::new("answered");
+        variant.differences = differences.iter().map(change).collect();
+        variant.statistics_only = statistics.iter().map(change).collect();
+        variant
     }
 
     #[test]

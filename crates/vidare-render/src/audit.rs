@@ -379,56 +379,28 @@ pub fn svg(audit: &Audit) -> String {
 
 #[cfg(test)]
 mod tests {
-    use vidare::analysis::audit::{
-        Audit, GroupCell, LeftOut, LevelAudit, ReferralAudit, Suppressed,
-    };
+    use vidare::analysis::audit::{Audit, GroupCell, LevelAudit, ReferralAudit};
     use vidare::format::Urgency;
     use vidare::outcome::QuestionnaireRef;
 
     /// An audit with groups named as a forged recording could name them.
     fn audit() -> Audit {
-        let shown = |group: &str, n, k| GroupCell {
-            group: group.to_owned(),
-            sessions: Some(n),
-            referred: Some(k),
-            rate: Some(k as f64 / n as f64),
-            suppressed: None,
-        };
-        Audit {
-            questionnaire: QuestionnaireRef {
-                id: "q".into(),
-                version: "1.0.0".into(),
-                digest: "sha256:0".into(),
-            },
-            protected_item: Some("gender".into()),
-            groups: vec!["it's <b>".into(), "a & b".into(), "few".into()],
-            min_group_size: 5,
-            confidence: 0.95,
-            left_out: LeftOut::default(),
-            referrals: vec![ReferralAudit {
-                trigger: "support".into(),
-                refer_to: "care \"now\"".into(),
-                urgency: Urgency::Soon,
-                need_scores: Vec::new(),
-                levels: vec![LevelAudit {
-                    level: "all".into(),
-                    groups: vec![
-                        shown("it's <b>", 10, 5),
-                        shown("a & b", 10, 2),
-                        GroupCell {
-                            group: "few".into(),
-                            sessions: None,
-                            referred: None,
-                            rate: None,
-                            suppressed: Some(Suppressed::Small),
-                        },
-                    ],
-                    comparisons: Vec::new(),
-                }],
-            }],
-            flags: Vec::new(),
-            problems: Vec::new(),
-        }
+        let level = LevelAudit::new(
+            "all",
+            vec![
+                GroupCell::new("it's <b>", 10, 5),
+                GroupCell::new("a & b", 10, 2),
+                // Fewer than five sessions: hidden by the constructor.
+                GroupCell::new("few", 2, 1),
+            ],
+        );
+        let mut referral = ReferralAudit::new("support", "care \"now\"", Urgency::Soon);
+        referral.levels.push(level);
+        let mut audit = Audit::new(QuestionnaireRef::new("q", "1.0.0", "sha256:0"));
+        audit.protected_item = Some("gender".into());
+        audit.groups = vec!["it's <b>".into(), "a & b".into(), "few".into()];
+        audit.referrals.push(referral);
+        audit
     }
 
     #[test]

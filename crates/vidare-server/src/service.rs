@@ -401,10 +401,7 @@ pub(crate) fn checked_result(live: &Live, lang: &str) -> Result<Option<CheckedOu
         None => (None, None),
     };
     if let Some(counterfactual) = stored {
-        return Ok(outcome.map(|outcome| CheckedOutcome {
-            outcome,
-            counterfactual,
-        }));
+        return Ok(outcome.map(|outcome| CheckedOutcome::new(outcome, counterfactual)));
     }
     if closed.purged_events > 0 {
         return Err(Problem::new(
@@ -416,10 +413,7 @@ pub(crate) fn checked_result(live: &Live, lang: &str) -> Result<Option<CheckedOu
     }
     let events: Vec<vidare::Event> = live.events.iter().map(|e| e.event.clone()).collect();
     let counterfactual = vidare::analysis::counterfactual(&live.questionnaire, &events);
-    Ok(outcome.map(|outcome| CheckedOutcome {
-        outcome,
-        counterfactual,
-    }))
+    Ok(outcome.map(|outcome| CheckedOutcome::new(outcome, counterfactual)))
 }
 
 /// The equality audit of every session of `questionnaire` in the caller's
@@ -508,30 +502,18 @@ fn recording_of(
     stored: crate::store::Stored,
 ) -> Option<(String, vidare::Recording)> {
     let row = stored.session;
-    let pinned = vidare::outcome::QuestionnaireRef {
-        id: row.questionnaire.clone(),
-        version: row.version.clone(),
-        digest: row.digest.clone(),
-    };
+    let pinned = vidare::outcome::QuestionnaireRef::new(
+        row.questionnaire.as_str(),
+        row.version.as_str(),
+        row.digest.as_str(),
+    );
     let events: Vec<vidare::recording::RecordedEvent> = stored
         .events
         .into_iter()
-        .map(|e| vidare::recording::RecordedEvent {
-            event: e.event,
-            at: None,
-        })
+        .map(|e| vidare::recording::RecordedEvent::new(e.event))
         .collect();
     let result = kept_result(q, &row, &pinned, &events)?;
-    Some((
-        row.id,
-        vidare::Recording {
-            format: vidare::recording::RECORDING_FORMAT,
-            note: None,
-            questionnaire: pinned,
-            events,
-            result,
-        },
-    ))
+    Some((row.id, vidare::Recording::new(pinned, events, result)))
 }
 
 /// What [`recording_of`] reads of a session as its result: what closing
@@ -554,16 +536,7 @@ fn kept_result(
         };
     }
     if !q.is_pinned_by(&row.digest) {
-        return Some(vidare::Outcome {
-            questionnaire: pinned.clone(),
-            language: row.language.clone(),
-            finished: false,
-            ended_by: None,
-            answers: Vec::new(),
-            derived: Vec::new(),
-            scores: Vec::new(),
-            triggers: Vec::new(),
-        });
+        return Some(vidare::Outcome::new(pinned.clone(), row.language.as_str()));
     }
     match Session::resume(q, events.iter().map(|e| e.event.clone())) {
         Ok(session) => Some(session.stored_record().into()),

@@ -13,6 +13,7 @@ use crate::value::{Response, Value};
 /// The result of a session, serialisable to JSON with a stable field order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Outcome {
     /// Which definition produced it.
     pub questionnaire: QuestionnaireRef,
@@ -34,9 +35,31 @@ pub struct Outcome {
     pub triggers: Vec<TriggerRecord>,
 }
 
+impl Outcome {
+    /// An empty result of `questionnaire` in `language`: not finished,
+    /// nothing answered, derived, scored or fired. A frontend needs one
+    /// where a session's result cannot be worked out (the server's audit,
+    /// for a session on an edited definition), and starts from it when it
+    /// builds a result by hand.
+    #[must_use]
+    pub fn new(questionnaire: QuestionnaireRef, language: impl Into<String>) -> Self {
+        Self {
+            questionnaire,
+            language: language.into(),
+            finished: false,
+            ended_by: None,
+            answers: Vec::new(),
+            derived: Vec::new(),
+            scores: Vec::new(),
+            triggers: Vec::new(),
+        }
+    }
+}
+
 /// Id, version and digest of a questionnaire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct QuestionnaireRef {
     /// Id.
     pub id: String,
@@ -46,9 +69,28 @@ pub struct QuestionnaireRef {
     pub digest: String,
 }
 
+impl QuestionnaireRef {
+    /// The pin of `id`@`version` with `digest` (`sha256:` and the hex
+    /// digits). Nothing is checked here: a pin read from storage may name
+    /// a version or a definition that is gone, and replay is what says so.
+    #[must_use]
+    pub fn new(
+        id: impl Into<String>,
+        version: impl Into<String>,
+        digest: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            version: version.into(),
+            digest: digest.into(),
+        }
+    }
+}
+
 /// A response in the result.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AnswerRecord {
     /// The item.
     pub item: String,
@@ -61,6 +103,21 @@ pub struct AnswerRecord {
         serialize_with = "crate::value::whole::value"
     )]
     pub value: Option<Value>,
+}
+
+impl AnswerRecord {
+    /// The record of a `response` (`answered`, `declined`, `dont_know` or
+    /// `skipped`) to `item`, without a value: a result leaves the value out
+    /// whenever the item's retention keeps it out, so a record starts
+    /// without one; set [`AnswerRecord::value`] to keep one.
+    #[must_use]
+    pub fn new(item: impl Into<String>, response: impl Into<String>) -> Self {
+        Self {
+            item: item.into(),
+            response: response.into(),
+            value: None,
+        }
+    }
 }
 
 /// The end condition that ended an interview early.
@@ -213,11 +270,7 @@ impl Session {
         }
         triggers.sort_by_key(|t| t.urgency);
         Outcome {
-            questionnaire: QuestionnaireRef {
-                id: c.id.clone(),
-                version: c.version.clone(),
-                digest: c.digest.clone(),
-            },
+            questionnaire: QuestionnaireRef::new(c.id.clone(), c.version.clone(), c.digest.clone()),
             language: lang.to_owned(),
             finished: self.is_finished(),
             ended_by: self.ended_by().and_then(|id| {

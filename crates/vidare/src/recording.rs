@@ -28,6 +28,7 @@ pub const RECORDING_FORMAT: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Recording {
     /// Recording format version; must be 1.
     pub format: u32,
@@ -45,6 +46,7 @@ pub struct Recording {
 /// One event of a recording, with an optional time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RecordedEvent {
     /// The event.
     #[serde(flatten)]
@@ -54,33 +56,53 @@ pub struct RecordedEvent {
     pub at: Option<String>,
 }
 
+impl RecordedEvent {
+    /// `event` without a time: the engine keeps no clock, so only a
+    /// recorder that knows when the event happened sets
+    /// [`RecordedEvent::at`].
+    #[must_use]
+    pub fn new(event: Event) -> Self {
+        Self { event, at: None }
+    }
+}
+
 impl Session {
     /// Records the session: its log and its current result.
     #[must_use]
     pub fn record(&self) -> Recording {
         let q = self.questionnaire();
-        Recording {
-            format: RECORDING_FORMAT,
-            note: None,
-            questionnaire: QuestionnaireRef {
-                id: q.id().to_owned(),
-                version: q.version().to_owned(),
-                digest: q.digest().to_owned(),
-            },
-            events: self
-                .events()
+        Recording::new(
+            QuestionnaireRef::new(q.id(), q.version(), q.digest()),
+            self.events()
                 .iter()
-                .map(|event| RecordedEvent {
-                    event: event.clone(),
-                    at: None,
-                })
+                .map(|event| RecordedEvent::new(event.clone()))
                 .collect(),
-            result: self.result(),
-        }
+            self.result(),
+        )
     }
 }
 
 impl Recording {
+    /// A recording in this crate's format ([`RECORDING_FORMAT`]), without
+    /// a note, of `events` run on `questionnaire` with the `result` they
+    /// gave. Nothing is checked against a definition here: reading and
+    /// replaying a recording does that, so a frontend may pin what it
+    /// stored (the server's audit builds one per stored session).
+    #[must_use]
+    pub fn new(
+        questionnaire: QuestionnaireRef,
+        events: Vec<RecordedEvent>,
+        result: Outcome,
+    ) -> Self {
+        Self {
+            format: RECORDING_FORMAT,
+            note: None,
+            questionnaire,
+            events,
+            result,
+        }
+    }
+
     /// The largest recording read, in bytes: a session at the server's
     /// event limit with every answer of a questionnaire at the item limit
     /// fits several times over, and reading, replaying and comparing this

@@ -67,6 +67,7 @@ const Z95: f64 = 1.959_963_984_540_054;
 /// The equality audit of a set of recorded sessions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Audit {
     /// The definition audited.
     pub questionnaire: QuestionnaireRef,
@@ -92,6 +93,7 @@ pub struct Audit {
 /// Recordings left out of the audit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LeftOut {
     /// Made on another questionnaire or version.
     pub other_questionnaire: usize,
@@ -104,6 +106,7 @@ pub struct LeftOut {
 /// The audit of one referral.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReferralAudit {
     /// The trigger.
     pub trigger: String,
@@ -117,9 +120,27 @@ pub struct ReferralAudit {
     pub levels: Vec<LevelAudit>,
 }
 
+impl ReferralAudit {
+    /// The audit of the referral `trigger` (to `refer_to`, with `urgency`)
+    /// with no need scores and no levels yet: a referral without need
+    /// scores has the one level `all`, which whoever builds the report
+    /// adds to [`ReferralAudit::levels`].
+    #[must_use]
+    pub fn new(trigger: impl Into<String>, refer_to: impl Into<String>, urgency: Urgency) -> Self {
+        Self {
+            trigger: trigger.into(),
+            refer_to: refer_to.into(),
+            urgency,
+            need_scores: Vec::new(),
+            levels: Vec::new(),
+        }
+    }
+}
+
 /// One need level of a referral.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LevelAudit {
     /// `all`, or `score: band` for each need score (`no value`, `no band`).
     pub level: String,
@@ -129,9 +150,24 @@ pub struct LevelAudit {
     pub comparisons: Vec<Comparison>,
 }
 
+impl LevelAudit {
+    /// The need level `level` (`all`, or `score: band`) with its `groups`
+    /// and no comparisons: the audit compares the groups only after it
+    /// has hidden complementary cells, which can change what is shown.
+    #[must_use]
+    pub fn new(level: impl Into<String>, groups: Vec<GroupCell>) -> Self {
+        Self {
+            level: level.into(),
+            groups,
+            comparisons: Vec::new(),
+        }
+    }
+}
+
 /// One group at one need level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GroupCell {
     /// The group.
     pub group: String,
@@ -147,6 +183,33 @@ pub struct GroupCell {
     /// Why the numbers are hidden.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppressed>,
+}
+
+impl GroupCell {
+    /// The cell of `group` with `sessions` sessions, `referred` of them
+    /// referred. A group smaller than [`MIN_GROUP`] is hidden
+    /// ([`Suppressed::Small`]): making every cell here is what keeps a
+    /// small group's numbers out of every report.
+    #[must_use]
+    pub fn new(group: impl Into<String>, sessions: usize, referred: usize) -> Self {
+        if sessions < MIN_GROUP {
+            Self {
+                group: group.into(),
+                sessions: None,
+                referred: None,
+                rate: None,
+                suppressed: Some(Suppressed::Small),
+            }
+        } else {
+            Self {
+                group: group.into(),
+                sessions: Some(sessions),
+                referred: Some(referred),
+                rate: Some(referred as f64 / sessions as f64),
+                suppressed: None,
+            }
+        }
+    }
 }
 
 /// Why a group's numbers are hidden.
@@ -165,6 +228,7 @@ pub enum Suppressed {
 /// Two groups compared at one need level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Comparison {
     /// First group.
     pub a: String,
@@ -190,6 +254,7 @@ pub struct Comparison {
 /// A difference the need level does not explain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Flag {
     /// The trigger.
     pub trigger: String,
@@ -208,6 +273,26 @@ pub struct Flag {
 }
 
 impl Audit {
+    /// The audit of `questionnaire` over no recordings, with the audit's
+    /// own smallest group ([`MIN_GROUP`]) and confidence (95%): no
+    /// protected item, groups, referrals, flags or problems. The fields are
+    /// public so that a report built by hand can be filled in from here;
+    /// the group size and confidence are fixed, so they are not arguments.
+    #[must_use]
+    pub fn new(questionnaire: QuestionnaireRef) -> Self {
+        Self {
+            questionnaire,
+            protected_item: None,
+            groups: Vec::new(),
+            min_group_size: MIN_GROUP,
+            confidence: 0.95,
+            left_out: LeftOut::default(),
+            referrals: Vec::new(),
+            flags: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
     /// Whether no difference is flagged.
     #[must_use]
     pub fn is_clean(&self) -> bool {
@@ -295,16 +380,12 @@ pub fn audit<N: AsRef<str>>(
         }
         let mut levels: Vec<LevelAudit> = cells
             .into_values()
-            .map(|(level, counts)| LevelAudit {
-                level,
-                groups: groups
-                    .iter()
-                    .map(|g| {
-                        let (n, k) = counts.get(g.as_str()).copied().unwrap_or_default();
-                        cell(g, n, k)
-                    })
-                    .collect(),
-                comparisons: Vec::new(),
+            .map(|(level, counts)| {
+                let cells = groups.iter().map(|g| {
+                    let (n, k) = counts.get(g.as_str()).copied().unwrap_or_default();
+                    GroupCell::new(g.as_str(), n, k)
+                });
+                LevelAudit::new(level, cells.collect())
             })
             .collect();
         complementary(&mut levels);
@@ -345,39 +426,17 @@ pub fn audit<N: AsRef<str>>(
         });
     }
     Audit {
-        questionnaire: QuestionnaireRef {
-            id: questionnaire.id().to_owned(),
-            version: questionnaire.version().to_owned(),
-            digest: questionnaire.digest().to_owned(),
-        },
         protected_item: item.map(|i| i.id().to_owned()),
         groups,
-        min_group_size: MIN_GROUP,
-        confidence: 0.95,
         left_out,
         referrals,
         flags,
         problems,
-    }
-}
-
-fn cell(group: &str, n: usize, k: usize) -> GroupCell {
-    if n < MIN_GROUP {
-        GroupCell {
-            group: group.to_owned(),
-            sessions: None,
-            referred: None,
-            rate: None,
-            suppressed: Some(Suppressed::Small),
-        }
-    } else {
-        GroupCell {
-            group: group.to_owned(),
-            sessions: Some(n),
-            referred: Some(k),
-            rate: Some(k as f64 / n as f64),
-            suppressed: None,
-        }
+        ..Audit::new(QuestionnaireRef::new(
+            questionnaire.id(),
+            questionnaire.version(),
+            questionnaire.digest(),
+        ))
     }
 }
 

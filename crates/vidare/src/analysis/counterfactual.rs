@@ -39,6 +39,7 @@ use crate::value::{Event, Response, Value};
 /// The result of the counterfactual check of one session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Counterfactual {
     /// What the check found, in one word.
     pub verdict: Verdict,
@@ -80,6 +81,7 @@ pub enum Verdict {
 /// The check of one protected item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ProtectedCheck {
     /// The protected item.
     pub item: String,
@@ -92,9 +94,25 @@ pub struct ProtectedCheck {
     pub differing: Vec<Variant>,
 }
 
+impl ProtectedCheck {
+    /// The check of `item`, `varied` or not, with the number of
+    /// `alternatives` tried and none differing yet: the check adds each
+    /// alternative whose replay differs as it finds it.
+    #[must_use]
+    pub fn new(item: impl Into<String>, varied: bool, alternatives: usize) -> Self {
+        Self {
+            item: item.into(),
+            varied,
+            alternatives,
+            differing: Vec::new(),
+        }
+    }
+}
+
 /// One other response to a protected item whose replay differs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Variant {
     /// The kind of response tried: `answered`, `declined`, `dont_know` or `skipped`.
     pub response: String,
@@ -113,9 +131,27 @@ pub struct Variant {
     pub unreplayable: Option<Unreplayable>,
 }
 
+impl Variant {
+    /// The alternative `response` (`answered`, `declined`, `dont_know` or
+    /// `skipped`) with no answer and no difference yet: the answer is
+    /// shown only when the item's retention keeps answers in results, and
+    /// the differences are added as the replay is compared.
+    #[must_use]
+    pub fn new(response: impl Into<String>) -> Self {
+        Self {
+            response: response.into(),
+            value: None,
+            differences: Vec::new(),
+            statistics_only: Vec::new(),
+            unreplayable: None,
+        }
+    }
+}
+
 /// One difference between the real result and a counterfactual one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Change {
     /// `finished`, `ended_by`, `answer`, `score`, `band`, `derived`,
     /// `trigger_added`, `trigger_removed` or `trigger_urgency`.
@@ -127,9 +163,28 @@ pub struct Change {
     pub description: String,
 }
 
+impl Change {
+    /// A difference of `kind` in `id`, said in `description`, which must
+    /// not quote an answer or a derived value: the report is shown to
+    /// people who may not see them.
+    #[must_use]
+    pub fn new(
+        kind: impl Into<String>,
+        id: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind: kind.into(),
+            id: id.into(),
+            description: description.into(),
+        }
+    }
+}
+
 /// An event the rewritten log no longer accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Unreplayable {
     /// Its position in the log, from 0.
     pub event: usize,
@@ -142,6 +197,7 @@ pub struct Unreplayable {
 /// A derived value or score declared `statistics_only`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct StatisticsOutput {
     /// `derived` or `score`.
     pub kind: String,
@@ -152,6 +208,21 @@ pub struct StatisticsOutput {
 }
 
 impl Counterfactual {
+    /// The report `verdict` on a session of `questionnaire` with nothing
+    /// in it yet (no protected item, no statistics-only output, no error):
+    /// the check fills these in as it runs, and a report built by hand
+    /// does the same through the public fields.
+    #[must_use]
+    pub fn new(verdict: Verdict, questionnaire: QuestionnaireRef) -> Self {
+        Self {
+            verdict,
+            questionnaire,
+            protected: Vec::new(),
+            statistics_only: Vec::new(),
+            error: None,
+        }
+    }
+
     /// Whether nothing that can steer a condition, score or referral
     /// depends on a protected item in this session: no difference at all,
     /// differences only in declared statistics-only outputs, or nothing to
@@ -231,17 +302,15 @@ pub fn check_result(questionnaire: &Questionnaire, session: &Session) -> Counter
 /// their non-answers are tried.
 #[must_use]
 pub fn counterfactual(questionnaire: &Questionnaire, events: &[Event]) -> Counterfactual {
-    let mut report = Counterfactual {
-        verdict: Verdict::NothingToVary,
-        questionnaire: QuestionnaireRef {
-            id: questionnaire.id().to_owned(),
-            version: questionnaire.version().to_owned(),
-            digest: questionnaire.digest().to_owned(),
-        },
-        protected: Vec::new(),
-        statistics_only: statistics_outputs(questionnaire),
-        error: None,
-    };
+    let mut report = Counterfactual::new(
+        Verdict::NothingToVary,
+        QuestionnaireRef::new(
+            questionnaire.id(),
+            questionnaire.version(),
+            questionnaire.digest(),
+        ),
+    );
+    report.statistics_only = statistics_outputs(questionnaire);
     let original = match Session::resume(questionnaire, events.iter().cloned()) {
         Ok(session) => session,
         Err(e) => {
@@ -263,12 +332,7 @@ pub fn counterfactual(questionnaire: &Questionnaire, events: &[Event]) -> Counte
         let id = item.id();
         let given = original.response(id).or_else(|| last_response(events, id));
         let Some(given) = given else {
-            report.protected.push(ProtectedCheck {
-                item: id.to_owned(),
-                varied: false,
-                alternatives: 0,
-                differing: Vec::new(),
-            });
+            report.protected.push(ProtectedCheck::new(id, false, 0));
             continue;
         };
         any_varied = true;
@@ -276,12 +340,7 @@ pub fn counterfactual(questionnaire: &Questionnaire, events: &[Event]) -> Counte
             .into_iter()
             .filter(|r| *r != given)
             .collect();
-        let mut check = ProtectedCheck {
-            item: id.to_owned(),
-            varied: true,
-            alternatives: alternatives.len(),
-            differing: Vec::new(),
-        };
+        let mut check = ProtectedCheck::new(id, true, alternatives.len());
         for alternative in alternatives {
             let variant = try_alternative(
                 questionnaire,
@@ -340,13 +399,8 @@ fn try_alternative(
         (Retention::Keep, Response::Answer(v)) => Some(v.clone()),
         _ => None,
     };
-    let mut variant = Variant {
-        response: alternative.kind().to_owned(),
-        value,
-        differences: Vec::new(),
-        statistics_only: Vec::new(),
-        unreplayable: None,
-    };
+    let mut variant = Variant::new(alternative.kind());
+    variant.value = value;
     match Session::resume(questionnaire, rewritten.iter().cloned()) {
         Err(e) => {
             let (event, reason) = match e {
@@ -418,11 +472,7 @@ fn to_change(difference: &Difference) -> Change {
         }
         other => other.to_string(),
     };
-    Change {
-        kind: kind.to_owned(),
-        id,
-        description,
-    }
+    Change::new(kind, id, description)
 }
 
 /// The response of the last `respond` or `change` event for `item` that
@@ -845,12 +895,27 @@ triggers:
 /// [`Outcome`] with one more field, `counterfactual`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CheckedOutcome {
     /// The result.
     #[serde(flatten)]
     pub outcome: crate::Outcome,
     /// "Would the result differ if a protected attribute were different?"
     pub counterfactual: Counterfactual,
+}
+
+impl CheckedOutcome {
+    /// `outcome` with its `counterfactual` check. The two are passed in,
+    /// not worked out, because a frontend may hold both already: the
+    /// server keeps the check made when a session closed beside its stored
+    /// record, and the log that would remake it may be gone.
+    #[must_use]
+    pub fn new(outcome: Outcome, counterfactual: Counterfactual) -> Self {
+        Self {
+            outcome,
+            counterfactual,
+        }
+    }
 }
 
 impl crate::Session {
@@ -861,9 +926,9 @@ impl crate::Session {
     /// protected-attribute rule it finds none.
     #[must_use]
     pub fn checked_result_in(&self, lang: &str) -> CheckedOutcome {
-        CheckedOutcome {
-            outcome: self.result_in(lang),
-            counterfactual: check_result(self.questionnaire(), self),
-        }
+        CheckedOutcome::new(
+            self.result_in(lang),
+            check_result(self.questionnaire(), self),
+        )
     }
 }
