@@ -258,19 +258,12 @@ fn a_key_of_megabytes_is_cut_in_the_message() {
 fn recording_json(events: usize, answers: usize) -> String {
     let q = vidare::load(VIOLENCE).unwrap();
     let mut recording = Session::new(&q).record();
-    let event = vidare::recording::RecordedEvent {
-        event: vidare::Event::Back {
-            item: "gone".into(),
-        },
-        at: None,
-    };
+    let event = vidare::recording::RecordedEvent::new(vidare::Event::Back {
+        item: "gone".into(),
+    });
     recording.events = vec![event; events];
     recording.result.answers = (0..answers)
-        .map(|i| vidare::outcome::AnswerRecord {
-            item: format!("x{i}"),
-            response: "answered".into(),
-            value: None,
-        })
+        .map(|i| vidare::outcome::AnswerRecord::new(format!("x{i}"), "answered"))
         .collect();
     recording.to_json()
 }
