@@ -8,7 +8,6 @@
 //! docs/benchmarks.md ("Hostile inputs").
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use vidare::analysis::replay_on;
 use vidare::diagnostic::render_all;
@@ -148,20 +147,16 @@ fn non_finite_numbers_are_located_errors() {
 
 /// A folder of questionnaires `<id>/1.0.0.yaml` for include tests, removed
 /// when dropped.
-struct Folder(PathBuf);
+struct Folder(tempfile::TempDir);
 
 impl Folder {
-    fn new(name: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("vidare-limits-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Folder(path)
+    fn new() -> Self {
+        Folder(tempfile::tempdir().unwrap())
     }
 
     /// Writes questionnaire `id`, which includes `includes` (if any).
     fn write(&self, id: &str, includes: Option<&str>) {
-        let dir = self.0.join(id);
+        let dir = self.0.path().join(id);
         std::fs::create_dir_all(&dir).unwrap();
         let section = match includes {
             Some(other) => format!("  - include: {other}@1.0.0\n    as: inc\n"),
@@ -176,19 +171,13 @@ impl Folder {
     }
 
     fn load(&self, id: &str) -> Result<vidare::Questionnaire, vidare::Error> {
-        Compiler::new().load(self.0.join(id).join("1.0.0.yaml"))
-    }
-}
-
-impl Drop for Folder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        Compiler::new().load(self.0.path().join(id).join("1.0.0.yaml"))
     }
 }
 
 #[test]
 fn a_two_file_include_cycle_is_a_cycle() {
-    let folder = Folder::new("cycle");
+    let folder = Folder::new();
     folder.write("first", Some("second"));
     folder.write("second", Some("first"));
     let error = folder.load("first").unwrap_err();
@@ -206,7 +195,7 @@ fn a_two_file_include_cycle_is_a_cycle() {
 
 #[test]
 fn eight_nested_includes_work_and_nine_are_a_limit() {
-    let folder = Folder::new("chain");
+    let folder = Folder::new();
     // l0 includes l1 ... includes l9, which has the items.
     for level in 0..10 {
         let next = format!("l{}", level + 1);
