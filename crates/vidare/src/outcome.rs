@@ -541,3 +541,19 @@ impl std::fmt::Debug for Evidence {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Outcome, QuestionnaireRef};
+
+    /// The server's audit reads this for an open session on an edited
+    /// definition, so its JSON is pinned.
+    #[test]
+    fn an_empty_result_is_unfinished_with_empty_lists_and_no_end() {
+        let empty = Outcome::new(QuestionnaireRef::new("q", "1.0.0", "sha256:0"), "sv");
+        assert_eq!(
+            serde_json::to_string(&empty).unwrap(),
+            r#"{"questionnaire":{"id":"q","version":"1.0.0","digest":"sha256:0"},"language":"sv","finished":false,"answers":[],"derived":[],"scores":[],"triggers":[]}"#
+        );
+    }
+}

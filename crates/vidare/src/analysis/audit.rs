@@ -667,7 +667,21 @@ fn level_of(
 
 #[cfg(test)]
 mod tests {
-    use super::{newcombe, wilson};
+    use super::{GroupCell, MIN_GROUP, Suppressed, newcombe, wilson};
+
+    #[test]
+    fn a_cell_hides_a_group_below_the_smallest_size_and_shows_one_at_it() {
+        let small = GroupCell::new("few", MIN_GROUP - 1, 1);
+        assert_eq!(
+            (small.sessions, small.referred, small.rate, small.suppressed),
+            (None, None, None, Some(Suppressed::Small))
+        );
+        let shown = GroupCell::new("enough", MIN_GROUP, 2);
+        assert_eq!(
+            (shown.sessions, shown.referred, shown.rate, shown.suppressed),
+            (Some(5), Some(2), Some(0.4), None)
+        );
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 5e-4
