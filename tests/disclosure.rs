@@ -95,14 +95,18 @@ pub(crate) struct Finished {
 }
 
 impl Finished {
-    pub(crate) fn new(q: &Questionnaire, session: Session) -> Finished {
+    /// The session's stored record, made and serialised once; an error
+    /// when it names a conversation-only item (`names_no_conversation_item`).
+    pub(crate) fn new(q: &Questionnaire, session: Session) -> Result<Finished, String> {
         let stored = session.stored_record();
-        Finished {
-            record: serde_json::to_string(&stored).expect("a stored record serialises"),
+        let record = serde_json::to_string(&stored).expect("a stored record serialises");
+        names_no_conversation_item(q, &stored, &record)?;
+        Ok(Finished {
+            record,
             acknowledged: acknowledged(q, &stored).to_string(),
             result: serde_json::to_string(&session.result()).expect("a result serialises"),
             session,
-        }
+        })
     }
 }
 
@@ -154,12 +158,14 @@ fn responses(s: &Session) -> String {
         .collect()
 }
 
-/// Checks what a stored record must never hold: the id of a
+/// Checks what a stored record (`text` is its JSON) must never hold: the id of a
 /// conversation-only item, as a JSON string anywhere in it, or such an
 /// item as trigger evidence.
-pub(crate) fn names_no_conversation_item(q: &Questionnaire, s: &Session) -> Result<(), String> {
-    let record = s.stored_record();
-    let text = serde_json::to_string(&record).expect("a stored record serialises");
+fn names_no_conversation_item(
+    q: &Questionnaire,
+    record: &StoredRecord,
+    text: &str,
+) -> Result<(), String> {
     for item in q.items() {
         if item.retention() != Retention::Conversation {
             continue;
@@ -338,10 +344,7 @@ fn stored_records_of_shipped_questionnaires_do_not_depend_on_conversation_only_a
             let sessions: Vec<Finished> = (0..VARIANTS)
                 .map(|v| {
                     let s = drive(&q, kept, base, mix(v, "variant") ^ kept);
-                    if let Err(e) = names_no_conversation_item(&q, &s) {
-                        panic!("{}: {e}", file.display());
-                    }
-                    Finished::new(&q, s)
+                    Finished::new(&q, s).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
                 })
                 .collect();
             match compare_pairs(&sessions) {

@@ -43,9 +43,7 @@ use vidare::{
     diagnostic::Code, diagnostic::Severity, format::Retention,
 };
 
-use crate::disclosure::{
-    Finished, Pairs, compare_pairs, conversation_seed, mix, names_no_conversation_item,
-};
+use crate::disclosure::{Finished, Pairs, compare_pairs, conversation_seed, mix};
 
 use drive::{
     Call, Op, SECRET, current, finish, invariants, op, perform, plan, run, snapshot, valid_value,
@@ -599,8 +597,7 @@ fn non_interference(unfinished: bool) {
                 let variant = mix(kept, &format!("variant {v}"));
                 let s = seeded_session(&q, &g, kept, (base, variant), unfinished)
                     .map_err(TestCaseError::fail)?;
-                names_no_conversation_item(&q, &s).map_err(TestCaseError::fail)?;
-                sessions.push(Finished::new(&q, s));
+                sessions.push(Finished::new(&q, s).map_err(TestCaseError::fail)?);
             }
             found.add(compare_pairs(&sessions).map_err(TestCaseError::fail)?);
         }
