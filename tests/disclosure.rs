@@ -207,7 +207,7 @@ pub(crate) fn mix(seed: u64, id: &str) -> u64 {
 /// three, so that two sessions differ in a few conversation-only answers
 /// (and agree on their acknowledged parts often enough to be compared).
 pub(crate) fn conversation_seed(base: u64, variant: u64, id: &str) -> u64 {
-    if mix(variant, id) % 2 == 0 {
+    if mix(variant, id).is_multiple_of(2) {
         variant
     } else {
         base

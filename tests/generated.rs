@@ -306,10 +306,10 @@ proptest! {
     ) {
         let q = compile(&g);
         let mut s = play(&q, &g, &ops);
-        if complete {
-            if let Err(e) = finish(&mut s, &g, pick) {
-                prop_assert!(false, "{}", e);
-            }
+        if complete
+            && let Err(e) = finish(&mut s, &g, pick)
+        {
+            prop_assert!(false, "{}", e);
         }
         let recording = s.record();
         prop_assert_eq!(&recording.result, &s.result());

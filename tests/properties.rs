@@ -65,7 +65,7 @@ fn op() -> impl Strategy<Value = Op> {
 /// A value for an item: usually valid, sometimes deliberately not.
 fn value_for(item: &vidare::questionnaire::ItemRef<'_>, pick: u16) -> Value {
     let options: Vec<String> = item.options().map(|o| o.value.to_owned()).collect();
-    if pick % 11 == 0 {
+    if pick.is_multiple_of(11) {
         // Wrong on purpose: a type no item of this kind accepts.
         return match item.kind() {
             ItemKind::YesNo => Value::Text("yes".into()),
@@ -74,7 +74,7 @@ fn value_for(item: &vidare::questionnaire::ItemRef<'_>, pick: u16) -> Value {
     }
     let (lo, hi) = item.range();
     match item.kind() {
-        ItemKind::YesNo => Value::Bool(pick % 2 == 0),
+        ItemKind::YesNo => Value::Bool(pick.is_multiple_of(2)),
         ItemKind::SingleChoice => Value::Text(options[pick as usize % options.len()].clone()),
         ItemKind::MultipleChoice => Value::List(
             options

@@ -112,14 +112,14 @@ fn valid_number(item: &ItemModel, p: usize) -> f64 {
                 }
             }
         }
-        (Some(lo), None) if p % 31 == 0 => BIG.max(lo),
+        (Some(lo), None) if p.is_multiple_of(31) => BIG.max(lo),
         (Some(lo), None) => step(lo) + (p % 50) as f64,
-        (None, Some(_)) if p % 31 == 0 => -BIG,
+        (None, Some(_)) if p.is_multiple_of(31) => -BIG,
         (None, Some(hi)) => (hi - (p % 50) as f64).floor().min(hi),
         (None, None) => match p % 31 {
             0 => BIG,
             1 => -BIG,
-            _ if !item.integer && p % 3 == 0 => (p % 40) as f64 / 4.0 - 3.0,
+            _ if !item.integer && p.is_multiple_of(3) => (p % 40) as f64 / 4.0 - 3.0,
             _ => (p % 120) as f64 - 20.0,
         },
     }

@@ -526,7 +526,7 @@ fn atom(scope: &Scope, target: u16, form: u8, pick: u16) -> Rc {
     let p = pick as usize;
     match ty {
         Ty::Bool => match form % 6 {
-            0 | 1 => Rc::IsBool(sym, p % 2 == 0, form % 6 == 0),
+            0 | 1 => Rc::IsBool(sym, p.is_multiple_of(2), form.is_multiple_of(6)),
             2 => Rc::Truthy(sym),
             3 => Rc::Not(Box::new(Rc::Truthy(sym))),
             _ => {
@@ -535,11 +535,11 @@ fn atom(scope: &Scope, target: u16, form: u8, pick: u16) -> Rc {
                     .filter(|(_, t)| matches!(t, Ty::Bool))
                     .map(|(s, _)| *s)
                     .collect();
-                Rc::SameBool(sym, pick_from(&others, p), form % 2 == 0)
+                Rc::SameBool(sym, pick_from(&others, p), form.is_multiple_of(2))
             }
         },
         Ty::Choice(values) => match form % 5 {
-            0 | 1 => Rc::IsOpt(sym, pick_from(values, p), form % 5 == 0),
+            0 | 1 => Rc::IsOpt(sym, pick_from(values, p), form.is_multiple_of(5)),
             2 => {
                 let mut chosen: Vec<String> = values
                     .iter()
@@ -561,7 +561,7 @@ fn atom(scope: &Scope, target: u16, form: u8, pick: u16) -> Rc {
                     })
                     .map(|(s, _)| *s)
                     .collect();
-                Rc::SameOpt(sym, pick_from(&others, p), form % 2 == 0)
+                Rc::SameOpt(sym, pick_from(&others, p), form.is_multiple_of(2))
             }
         },
         Ty::Set(values) => {
@@ -596,7 +596,14 @@ fn atom(scope: &Scope, target: u16, form: u8, pick: u16) -> Rc {
                 }
             }
         }
-        Ty::Opaque => Rc::State(if form % 2 == 0 { "answered" } else { "shown" }, sym),
+        Ty::Opaque => Rc::State(
+            if form.is_multiple_of(2) {
+                "answered"
+            } else {
+                "shown"
+            },
+            sym,
+        ),
         Ty::Info => Rc::State("shown", sym),
     }
 }
@@ -607,7 +614,7 @@ fn num_expr(raw: &NumRaw, scope: &Scope) -> Option<NumE> {
         .filter(|(_, t)| matches!(t, Ty::Num { .. }))
         .map(|(s, _)| *s)
         .collect();
-    if nums.is_empty() || raw.form % 6 == 0 {
+    if nums.is_empty() || raw.form.is_multiple_of(6) {
         let cs: Vec<Rc> = raw.conds.iter().filter_map(|c| resolve(c, scope)).collect();
         return (!cs.is_empty()).then_some(NumE::Count(cs));
     }
@@ -824,8 +831,8 @@ impl Decl {
     /// the parts that may be `retention: conversation`.
     fn of(bits: u8, output: bool) -> Decl {
         Decl {
-            conversation: output && bits % 4 == 0,
-            reveals: (bits >> 2) % 4 == 0,
+            conversation: output && bits.is_multiple_of(4),
+            reveals: (bits >> 2).is_multiple_of(4),
             fix_by_retention: output && bits & 0b1_0000 != 0,
         }
     }
