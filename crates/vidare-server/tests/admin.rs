@@ -42,7 +42,7 @@ async fn interview(
     variant: usize,
     limit: usize,
 ) -> (String, vidare::Session) {
-    let registry = vidare::Registry::load_dir(shipped()).unwrap();
+    let registry = common::registry(&shipped());
     let q = registry.resolve(COMPASS).unwrap();
     let mut local = vidare::Session::new(q);
     let reply = server
@@ -93,7 +93,7 @@ fn kept(session: &vidare::Session) -> vidare::Recording {
 /// referrals that are not kept after the conversation, which its last
 /// problem names (taken from `reply`, after checking it names them).
 fn as_served(mut audit: vidare::analysis::Audit, reply: &Value) -> vidare::analysis::Audit {
-    let registry = vidare::Registry::load_dir(shipped()).unwrap();
+    let registry = common::registry(&shipped());
     let q = registry.resolve(COMPASS).unwrap();
     let unstored: Vec<&str> = q
         .kept_parts()
@@ -246,7 +246,7 @@ async fn the_admin_gets_the_audit_of_every_tenants_sessions_in_three_formats() {
     assert!(!session.is_finished());
     local.push((id, kept(&session)));
 
-    let registry = vidare::Registry::load_dir(shipped()).unwrap();
+    let registry = common::registry(&shipped());
     let q = registry.resolve(COMPASS).unwrap();
     let expected = vidare::analysis::audit(q, &local, None);
     assert!(expected.is_clean());
@@ -393,7 +393,7 @@ async fn in_local_only_mode_the_audit_is_available() {
     let (_, session) = interview(&server, "", "man", 1, usize::MAX).await;
     let reply = server.get(&format!("{AUDIT}?format=json")).await;
     assert_eq!(reply.status, 200, "{reply:?}");
-    let registry = vidare::Registry::load_dir(shipped()).unwrap();
+    let registry = common::registry(&shipped());
     let q = registry.resolve(COMPASS).unwrap();
     let expected = vidare::analysis::audit(q, &[("one", kept(&session))], None);
     let expected = as_served(expected, &reply.body);
@@ -543,7 +543,7 @@ async fn results_stored_by_older_servers_are_still_read() {
         .send(Method::GET, AUDIT, Some("tok-admin-k7f2q9x4m1p8w3z6"), None)
         .await;
     assert_eq!(reply.status, 200, "{reply:?}");
-    let registry = vidare::Registry::load_dir(shipped()).unwrap();
+    let registry = common::registry(&shipped());
     let q = registry.resolve(COMPASS).unwrap();
     let expected = vidare::analysis::audit(q, &[(id, session.record())], None);
     let expected = as_served(expected, &reply.body);

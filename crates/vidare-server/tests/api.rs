@@ -32,7 +32,7 @@ async fn every_shipped_questionnaire_runs_to_the_end_with_the_core_result() {
     let server = TestServer::start(&shipped(), Access::Local).await;
     let list = server.get("/api/v1/questionnaires").await;
     assert_eq!(list.status, 200);
-    let registry = vidare::Registry::load_dir(shipped()).unwrap();
+    let registry = common::registry(&shipped());
     let specs: Vec<String> = list.body["questionnaires"]
         .as_array()
         .unwrap()
@@ -632,7 +632,7 @@ async fn closing_stores_the_result_and_deletes_conversation_answers() {
 #[tokio::test]
 async fn idle_sessions_are_closed() {
     let dir = tempfile::tempdir().unwrap();
-    let registry = vidare::Registry::load_dir(fixtures()).unwrap();
+    let registry = common::registry(&fixtures());
     let store = vidare_server::store::SqliteStore::open(dir.path().join("d.sqlite3")).unwrap();
     let state = vidare_server::AppState::new(
         registry,

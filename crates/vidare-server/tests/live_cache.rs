@@ -3,6 +3,8 @@
 //! session on behind the other's back (what a second node, an expiry or a
 //! deletion does).
 
+use crate::common;
+
 use std::path::Path;
 
 use serde_json::{Value, json};
@@ -16,8 +18,7 @@ struct Node {
 
 impl Node {
     async fn start(data: &Path) -> Node {
-        let questionnaires = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../questionnaires");
-        let registry = vidare::Registry::load_dir(questionnaires).expect("questionnaires load");
+        let registry = common::registry(&common::shipped());
         let store = SqliteStore::open(data).expect("the store opens");
         let state = AppState::new(registry, store, Access::Local, Options::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

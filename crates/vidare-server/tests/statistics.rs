@@ -21,7 +21,7 @@ const TENANT: &str = "tok-north-k7f2q9x4m1p8w3z6";
 const REPORT: &str = "/api/v1/admin/statistics?questionnaire=counted&version=1.0.0";
 
 fn questionnaires() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/statistics")
+    common::statistics_fixtures()
 }
 
 /// A server on `data` with batches of `k`, and its state (for `close_idle`).
@@ -33,7 +33,7 @@ struct Server {
 
 impl Server {
     async fn start(data: &Path, k: usize) -> Server {
-        let registry = vidare::Registry::load_dir(questionnaires()).unwrap();
+        let registry = common::registry(&questionnaires());
         let access =
             Access::from_tokens(Some(&format!("{TENANT}=north")), Some(ADMIN.into())).unwrap();
         let options = Options {
@@ -335,7 +335,7 @@ async fn a_closed_session_whose_every_part_is_kept_keeps_its_recording() {
     let recording = vidare::Recording::from_json(&reply.body.to_string(), "recording").unwrap();
     assert_eq!(recording.events.len(), 3);
     assert!(recording.events.iter().all(|e| e.at.is_some()));
-    let registry = vidare::Registry::load_dir(questionnaires()).unwrap();
+    let registry = common::registry(&questionnaires());
     let q = registry.resolve("counted@1.0.0").unwrap();
     let replayed = vidare::Session::resume(q, recording.events()).unwrap();
     assert_eq!(replayed.result(), recording.result);
