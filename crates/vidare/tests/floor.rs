@@ -8,7 +8,7 @@
 
 #![allow(missing_docs, dead_code)]
 
-#[path = "../benches/floor/mod.rs"]
+#[path = "../../vidare-benches/benches/floor/mod.rs"]
 mod floor;
 
 use floor::script::generate;

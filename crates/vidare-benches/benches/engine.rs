@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the engine: compiling questionnaires, one answer
 //! step, a whole session, and resuming a session from its log.
 //!
-//! Run with `cargo bench -p vidare --bench engine`; the figures and their
+//! Run with `cargo bench -p vidare-benches --bench engine`; the figures and their
 //! targets are kept in `docs/benchmarks.md`.
 
 // `criterion_group!` generates an undocumented public function.

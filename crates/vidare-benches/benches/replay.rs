@@ -2,7 +2,7 @@
 //! questionnaire, each rebuilt from its event log and given its result.
 //! Target: at least 100,000 sessions per second on one core.
 //!
-//! `cargo bench -p vidare --bench replay`
+//! `cargo bench -p vidare-benches --bench replay`
 
 #![allow(missing_docs)]
 

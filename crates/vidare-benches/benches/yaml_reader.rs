@@ -5,7 +5,7 @@
 //! and the same events built into a span-keeping tree that rejects
 //! duplicate keys (a stand-in for a reader without the serde layer).
 //!
-//! `cargo bench -p vidare --bench yaml_reader`; for callgrind,
+//! `cargo bench -p vidare-benches --bench yaml_reader`; for callgrind,
 //! `--profile <row> <n>` runs one row `n` times.
 
 // A bench prints its table.

@@ -8,8 +8,8 @@
 //! peak.
 //!
 //! ```sh
-//! cargo bench -p vidare --bench process              # 5 runs each, medians
-//! cargo bench -p vidare --bench process -- --runs 9
+//! cargo bench -p vidare-benches --bench process              # 5 runs each, medians
+//! cargo bench -p vidare-benches --bench process -- --runs 9
 //! ```
 //!
 //! Linux only: the peak resident set is read from `/proc/self/status`.

@@ -2,7 +2,7 @@
 //! a hand-coded floor (`benches/floor`), in one run: time per operation and
 //! heap allocations per operation, counted by a counting global allocator.
 //!
-//! `cargo bench -p vidare --bench result` prints the table kept in
+//! `cargo bench -p vidare-benches --bench result` prints the table kept in
 //! `docs/benchmarks.md`. For callgrind, `--profile <workload> <n>` runs
 //! one workload `n` times and nothing else:
 //!

@@ -20,7 +20,7 @@ fn generated_kind(index: usize) -> &'static str {
 /// and two triggers.
 pub fn generated(n: usize) -> String {
     assert!(
-        n >= 10 && n % 10 == 0,
+        n >= 10 && n.is_multiple_of(10),
         "generated questionnaires have whole sections of 10 items"
     );
     let mut y = String::with_capacity(n * 260 + 2048);
