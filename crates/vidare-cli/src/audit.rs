@@ -73,15 +73,15 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        if let Some(by) = &args.by {
-            if let Err((what, help)) = groups_by(questionnaire, by) {
-                errors += 1;
-                eprintln!(
-                    "error: {id}@{version} {what}, so its {} recording(s) were not audited; {help}",
-                    recordings.len()
-                );
-                continue;
-            }
+        if let Some(by) = &args.by
+            && let Err((what, help)) = groups_by(questionnaire, by)
+        {
+            errors += 1;
+            eprintln!(
+                "error: {id}@{version} {what}, so its {} recording(s) were not audited; {help}",
+                recordings.len()
+            );
+            continue;
         }
         let report = audit(questionnaire, recordings, args.by.as_deref());
         if args.format != AuditFormat::Markdown {

@@ -97,7 +97,7 @@ fn statistics_with_proxy(
         Some(token) => command.env("VIDARE_ADMIN_TOKEN", token),
         None => command.env_remove("VIDARE_ADMIN_TOKEN"),
     };
-    output(command.timeout(Duration::from_secs(60)))
+    output(command.timeout(Duration::from_mins(1)))
 }
 
 #[test]

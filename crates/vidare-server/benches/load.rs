@@ -555,7 +555,7 @@ async fn bench(config: Config) {
     println!("load average before: {}", load_average());
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(config.clients)
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_mins(1))
         .build()
         .expect("a client");
     let client = Arc::new(Client {

@@ -284,7 +284,7 @@ where
 fn client(base: &str, config: &Config) -> Arc<Client> {
     Arc::new(Client {
         http: reqwest::Client::builder()
-            .timeout(Duration::from_secs(120))
+            .timeout(Duration::from_mins(2))
             .build()
             .expect("a client"),
         base: base.to_owned(),
@@ -444,7 +444,7 @@ async fn bench(config: Config) {
     tokio::time::sleep(Duration::from_secs(1)).await;
     c.close(&state).await;
     let mut waited = Duration::ZERO;
-    while server.vacuums().len() < at_start.len() + 1 && waited < Duration::from_secs(600) {
+    while server.vacuums().len() < at_start.len() + 1 && waited < Duration::from_mins(10) {
         tokio::time::sleep(Duration::from_millis(100)).await;
         waited += Duration::from_millis(100);
     }

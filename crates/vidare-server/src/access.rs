@@ -214,10 +214,10 @@ impl Access {
             let detail = format!("the bearer token was valid until {day}: ask for a new one");
             return Err(Problem::unauthorized(&detail));
         }
-        if let Some(admin) = &tokens.admin {
-            if bool::from(admin.ct_eq(&presented)) {
-                found = Some(Principal::of(ADMIN_TENANT, true));
-            }
+        if let Some(admin) = &tokens.admin
+            && bool::from(admin.ct_eq(&presented))
+        {
+            found = Some(Principal::of(ADMIN_TENANT, true));
         }
         found.ok_or_else(|| Problem::unauthorized("the bearer token is not valid"))
     }
@@ -922,11 +922,7 @@ mod tests {
         let store = store();
         let access = Access::from_tokens(Some(&format!("{NORTH}=north")), None).unwrap();
         let north = access.authenticate(Some(NORTH)).unwrap();
-        let logins = Logins::new(
-            Arc::clone(&store),
-            access.clone(),
-            Duration::from_secs(3600),
-        );
+        let logins = Logins::new(Arc::clone(&store), access.clone(), Duration::from_hours(1));
         let id = logins.start(north.clone()).unwrap();
         assert_eq!(id.len(), 64);
         assert_eq!(logins.get(&id), Some(north.clone()));
@@ -944,10 +940,10 @@ mod tests {
     /// A login ends with its token's last day, however long logins last.
     #[test]
     fn a_login_ends_no_later_than_its_token() {
-        let day = Duration::from_secs(86_400);
-        // 2026-12-02T20:00:00Z.
-        let now = Duration::from_secs(1_796_169_600 + 20 * 3600);
-        let eight = Duration::from_secs(8 * 3600);
+        let day = Duration::from_hours(24);
+        // 2026-12-02T20:00:00Z: 20,789 days after 1970-01-01, and 20 hours.
+        let now = Duration::from_hours(20_789 * 24 + 20);
+        let eight = Duration::from_hours(8);
         assert_eq!(login_end(now, eight, None), "2026-12-03T04:00:00.000Z");
         assert_eq!(
             login_end(now, eight, Some("2026-12-02")),
@@ -965,7 +961,7 @@ mod tests {
         // passed (as if it passed while logged in) does not work.
         let store = store();
         let access = Access::from_tokens(Some(&format!("{NORTH}=north")), None).unwrap();
-        let logins = Logins::new(store, access, Duration::from_secs(3600));
+        let logins = Logins::new(store, access, Duration::from_hours(1));
         let mut north = Principal::of("north", false);
         north.until = Some("2000-01-01".to_owned());
         let id = logins.start(north.clone()).unwrap();
@@ -983,7 +979,7 @@ mod tests {
         let store = store();
         let both = format!("{NORTH}=north, {SOUTH}=south");
         let access = Access::from_tokens(Some(&both), Some(ROOT.to_owned())).unwrap();
-        let ttl = Duration::from_secs(3600);
+        let ttl = Duration::from_hours(1);
         let a = Logins::new(Arc::clone(&store), access.clone(), ttl);
         let b = Logins::new(Arc::clone(&store), access, ttl);
         let north = a.start(Principal::of("north", false)).unwrap();

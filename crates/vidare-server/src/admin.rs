@@ -156,9 +156,10 @@ pub(crate) async fn audit(
             p
         })?
         .clone();
-    if let Some(by) = &query.by {
-        if questionnaire.item(by).is_none() {
-            return Err(Problem::new(
+    if let Some(by) = &query.by
+        && questionnaire.item(by).is_none()
+    {
+        return Err(Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unknown-item",
                 "Unknown item",
@@ -167,7 +168,6 @@ pub(crate) async fn audit(
                 ),
             )
             .with_item(by.clone()));
-        }
     }
     let audit = service::audit(&state, &who, questionnaire, query.by).await?;
     let (content_type, body) = match format {

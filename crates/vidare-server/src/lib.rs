@@ -95,7 +95,7 @@ impl Default for Options {
             statistics_batch: NonZeroUsize::new(10).unwrap_or(NonZeroUsize::MIN),
             max_events: 10_000,
             allowed_hosts: AllowedHosts::Default,
-            login_ttl: Duration::from_secs(8 * 3600),
+            login_ttl: Duration::from_hours(8),
         }
     }
 }

@@ -258,7 +258,7 @@ fn spawn_jobs(state: &AppState, close_after_hours: u64) {
     let state = state.clone();
     let idle = Duration::from_secs(close_after_hours * 3600);
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        let mut tick = tokio::time::interval(Duration::from_mins(10));
         loop {
             tick.tick().await;
             match vidare_server::expire_logins(&state).await {

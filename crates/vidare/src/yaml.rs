@@ -188,13 +188,13 @@ pub(crate) fn parse_document(
     });
     let error = result.err().unwrap_or(error);
     let mut diagnostic = structural(&error, &path, file, limits);
-    if diagnostic.code == Code::MissingField {
-        if let Some((message, help, line, column)) = misindented(source, &diagnostic) {
-            diagnostic.message = format!("{}: {message}", diagnostic.message);
-            diagnostic.help = Some(help);
-            let written = at(file, line, column, &diagnostic.location.path);
-            diagnostic = diagnostic.with_related(written, "written here, outside the mapping");
-        }
+    if diagnostic.code == Code::MissingField
+        && let Some((message, help, line, column)) = misindented(source, &diagnostic)
+    {
+        diagnostic.message = format!("{}: {message}", diagnostic.message);
+        diagnostic.help = Some(help);
+        let written = at(file, line, column, &diagnostic.location.path);
+        diagnostic = diagnostic.with_related(written, "written here, outside the mapping");
     }
     Err(Box::new(diagnostic))
 }

@@ -35,10 +35,10 @@ pub(crate) fn parse(
             _ => Err(Refusal::UnknownCommand),
         };
     }
-    if line.is_empty() {
-        if let Some(v) = suggestion {
-            return Ok(Command::Answer(v.clone()));
-        }
+    if line.is_empty()
+        && let Some(v) = suggestion
+    {
+        return Ok(Command::Answer(v.clone()));
     }
     Ok(Command::Answer(match item.kind() {
         ItemKind::YesNo => match line.to_lowercase().as_str() {

@@ -383,10 +383,10 @@ fn typed(asking: &Asking<'_>) -> Result<Command, InquireError> {
         help = format!("{help} · {}", spelled.join(" "));
     }
     help = format!("{help} · {}", ui.typed_help);
-    if let Some(p) = show::person(asking) {
-        if let Some(words) = p.answer_words(item) {
-            help = format!("{help} · {}", p.phrase_line(&words));
-        }
+    if let Some(p) = show::person(asking)
+        && let Some(words) = p.answer_words(item)
+    {
+        help = format!("{help} · {}", p.phrase_line(&words));
     }
     // A suggestion is shown, not given: an empty line is never an answer.
     let suggested = asking

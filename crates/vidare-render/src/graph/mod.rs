@@ -551,10 +551,10 @@ impl Builder<'_> {
         // Conditions of items that read derived values or scores.
         for (to, reads) in std::mem::take(&mut self.item_reads) {
             for name in reads {
-                if let Some(&from) = self.by_id.get(&name) {
-                    if !matches!(self.g.nodes[from].shape, Shape::Question | Shape::Info) {
-                        self.g.edge(from, to, EdgeKind::Reads, Vec::new());
-                    }
+                if let Some(&from) = self.by_id.get(&name)
+                    && !matches!(self.g.nodes[from].shape, Shape::Question | Shape::Info)
+                {
+                    self.g.edge(from, to, EdgeKind::Reads, Vec::new());
                 }
             }
         }

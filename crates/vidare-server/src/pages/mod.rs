@@ -115,10 +115,10 @@ impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        if state.access().is_local() {
-            if let Ok(principal) = state.access().authenticate(None) {
-                return Ok(PageUser(principal));
-            }
+        if state.access().is_local()
+            && let Ok(principal) = state.access().authenticate(None)
+        {
+            return Ok(PageUser(principal));
         }
         if let Some(token) = bearer(parts) {
             match authenticate_request(state, &parts.extensions, Some(token)) {
@@ -395,10 +395,10 @@ async fn create(
     let person = field(&fields, "person")
         .map(str::trim)
         .filter(|p| !p.is_empty() && *p != lang);
-    if let (Some(p), Ok(q)) = (person, state.registry().resolve(spec)) {
-        if !q.languages().iter().any(|l| l == p) {
-            return see_other(&format!("/?lang={lang}&problem=unknown-person-language"));
-        }
+    if let (Some(p), Ok(q)) = (person, state.registry().resolve(spec))
+        && !q.languages().iter().any(|l| l == p)
+    {
+        return see_other(&format!("/?lang={lang}&problem=unknown-person-language"));
     }
     match service::create(&state, &who, spec, Some(lang)).await {
         Ok(live) => {

@@ -68,7 +68,7 @@ pub struct SqliteOptions {
 impl Default for SqliteOptions {
     fn default() -> Self {
         SqliteOptions {
-            vacuum_interval: Duration::from_secs(60),
+            vacuum_interval: Duration::from_mins(1),
         }
     }
 }

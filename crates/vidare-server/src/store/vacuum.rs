@@ -239,7 +239,7 @@ mod tests {
         let other = open(&path);
         other.execute_batch("BEGIN IMMEDIATE").unwrap();
 
-        let mut vacuum = Vacuum::start(Duration::from_secs(60));
+        let mut vacuum = Vacuum::start(Duration::from_mins(1));
         let started = Instant::now();
         assert_eq!(vacuum.run_if_due(&conn), Attempt::NotMade);
         assert!(started.elapsed() < Duration::from_secs(1));

@@ -231,10 +231,10 @@ fn run(conn: &Mutex<Connection>, queue: &Receiver<Box<dyn Job>>, vacuum_interval
     loop {
         // Before the next write, so that writes coming all the time do
         // not put off what is due.
-        if upkeep.wait() == Some(Duration::ZERO) {
-            if let Ok(conn) = conn.lock() {
-                upkeep.run_if_due(&conn);
-            }
+        if upkeep.wait() == Some(Duration::ZERO)
+            && let Ok(conn) = conn.lock()
+        {
+            upkeep.run_if_due(&conn);
         }
         let first = match next_job(queue, upkeep.wait()) {
             Ok(job) => job,

@@ -39,19 +39,19 @@ pub(super) fn build_scores(
                 )
                 .help = Some("list the items or expressions it is computed over".into());
             }
-            if let Some(m) = &score.min_answered {
-                if m.value > n_terms {
-                    ctx.error(
-                        Code::InvalidItem,
-                        m,
-                        &format!("{path}.min_answered"),
-                        format!(
-                            "`min_answered` is {} but the score has only {n_terms} terms",
-                            m.value
-                        ),
-                    )
-                    .help = Some(format!("use at most {n_terms}"));
-                }
+            if let Some(m) = &score.min_answered
+                && m.value > n_terms
+            {
+                ctx.error(
+                    Code::InvalidItem,
+                    m,
+                    &format!("{path}.min_answered"),
+                    format!(
+                        "`min_answered` is {} but the score has only {n_terms} terms",
+                        m.value
+                    ),
+                )
+                .help = Some(format!("use at most {n_terms}"));
             }
             let zero = ranges::ZeroPolicy {
                 declined: score

@@ -727,35 +727,35 @@ fn score_term(
 ) -> Option<CheckedTerm> {
     let ast = parse_at(ctx, at, path)?;
     let location = ctx.loc(at, path);
-    if let AstKind::Ident(name) = &ast.kind {
-        if let Some(Symbol::Item(i)) = scope.lookup(name) {
-            let item = &items[i as usize];
-            let ok = match item.kind {
-                ItemKind::Info | ItemKind::Text | ItemKind::Date => {
-                    ctx.error(
-                        Code::TypeMismatch,
-                        at,
-                        path,
-                        format!(
-                            "the {} item `{name}` has no value a score can count",
-                            item.kind.as_str()
-                        ),
-                    )
-                    .help = Some("score yes/no, choice, scale or number items".into());
-                    false
-                }
-                ItemKind::SingleChoice | ItemKind::MultipleChoice => {
-                    weights.check(ctx, i, name, &ctx.loc(at, path))
-                }
-                _ => true,
-            };
-            let span = ast.span.clone();
-            return ok.then(|| CheckedTerm {
-                term: Term::Item(i),
-                uses: uses(ctx, at, path, &[(Symbol::Item(i), span)]),
-                location,
-            });
-        }
+    if let AstKind::Ident(name) = &ast.kind
+        && let Some(Symbol::Item(i)) = scope.lookup(name)
+    {
+        let item = &items[i as usize];
+        let ok = match item.kind {
+            ItemKind::Info | ItemKind::Text | ItemKind::Date => {
+                ctx.error(
+                    Code::TypeMismatch,
+                    at,
+                    path,
+                    format!(
+                        "the {} item `{name}` has no value a score can count",
+                        item.kind.as_str()
+                    ),
+                )
+                .help = Some("score yes/no, choice, scale or number items".into());
+                false
+            }
+            ItemKind::SingleChoice | ItemKind::MultipleChoice => {
+                weights.check(ctx, i, name, &ctx.loc(at, path))
+            }
+            _ => true,
+        };
+        let span = ast.span.clone();
+        return ok.then(|| CheckedTerm {
+            term: Term::Item(i),
+            uses: uses(ctx, at, path, &[(Symbol::Item(i), span)]),
+            location,
+        });
     }
     match check::check(&ast, scope) {
         Ok(c) if matches!(c.ty, Ty::Num | Ty::Bool) => Some(CheckedTerm {

@@ -93,14 +93,14 @@ pub(crate) fn check(ast: &Ast, scope: &dyn Scope) -> Result<Checked, Vec<ExprErr
         refs: Vec::new(),
     };
     let typed = checker.expr(ast);
-    if checker.errors.is_empty() {
-        if let Some((expr, ty)) = typed {
-            return Ok(Checked {
-                expr,
-                ty,
-                refs: checker.refs,
-            });
-        }
+    if checker.errors.is_empty()
+        && let Some((expr, ty)) = typed
+    {
+        return Ok(Checked {
+            expr,
+            ty,
+            refs: checker.refs,
+        });
     }
     Err(checker.errors)
 }
@@ -691,10 +691,10 @@ impl Checker<'_> {
     }
 
     fn single_name_arg(&mut self, name: &str, args: &[Ast], whole: &Ast) -> Option<Symbol> {
-        if let [single] = args {
-            if let AstKind::Ident(id) = &single.kind {
-                return self.resolve(id, &single.span);
-            }
+        if let [single] = args
+            && let AstKind::Ident(id) = &single.kind
+        {
+            return self.resolve(id, &single.span);
         }
         self.error(
             Code::TypeMismatch,

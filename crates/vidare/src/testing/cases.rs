@@ -543,14 +543,13 @@ pub(crate) fn step_action(step: &Json) -> Result<Action, (String, String)> {
                     )),
                 },
                 item => {
-                    if matches!(value, Json::Object(_)) {
-                        if let Some(word) = did_you_mean(item, STEP_WORDS.iter().copied()) {
+                    if matches!(value, Json::Object(_))
+                        && let Some(word) = did_you_mean(item, STEP_WORDS.iter().copied()) {
                             return Err((
                                 format!("`{item}` is not a step word"),
                                 format!("did you mean `{word}`?"),
                             ));
                         }
-                    }
                     Ok(Action::Answer {
                         item: item.to_owned(),
                         value: answer(item, value)?,

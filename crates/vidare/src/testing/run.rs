@@ -322,31 +322,31 @@ fn check(q: &Questionnaire, session: &Session, case: &TestCase) -> Vec<Failure> 
         }
     }
 
-    if let Some(finished) = expect.finished {
-        if result.finished != finished {
-            failures.push(Failure::Mismatch {
-                what: "finished".into(),
-                expected: finished.to_string(),
-                actual: result.finished.to_string(),
-                note: match session.next() {
-                    crate::session::Step::Ask(item) => {
-                        Some(format!("the next question is `{}`", item.id()))
-                    }
-                    _ => None,
-                },
-            });
-        }
+    if let Some(finished) = expect.finished
+        && result.finished != finished
+    {
+        failures.push(Failure::Mismatch {
+            what: "finished".into(),
+            expected: finished.to_string(),
+            actual: result.finished.to_string(),
+            note: match session.next() {
+                crate::session::Step::Ask(item) => {
+                    Some(format!("the next question is `{}`", item.id()))
+                }
+                _ => None,
+            },
+        });
     }
 
     if let Some(ended_by) = &expect.ended_by {
-        if let Some(id) = ended_by {
-            if !c.ends.iter().any(|e| &e.id == id) {
-                failures.push(unknown(
-                    "end condition",
-                    id,
-                    &mut c.ends.iter().map(|e| e.id.as_str()),
-                ));
-            }
+        if let Some(id) = ended_by
+            && !c.ends.iter().any(|e| &e.id == id)
+        {
+            failures.push(unknown(
+                "end condition",
+                id,
+                &mut c.ends.iter().map(|e| e.id.as_str()),
+            ));
         }
         let actual = result.ended_by.as_ref().map(|e| e.id.clone());
         if &actual != ended_by {

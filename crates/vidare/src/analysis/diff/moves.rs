@@ -44,10 +44,10 @@ impl PrefixMax {
         let mut k = pos;
         let mut found: Option<(u64, usize)> = None;
         while k > 0 {
-            if let Some(entry) = self.0[k] {
-                if found.is_none_or(|f| entry.0 > f.0) {
-                    found = Some(entry);
-                }
+            if let Some(entry) = self.0[k]
+                && found.is_none_or(|f| entry.0 > f.0)
+            {
+                found = Some(entry);
             }
             k &= k - 1;
         }
