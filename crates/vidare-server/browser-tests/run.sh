@@ -28,7 +28,7 @@ PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 
 echo "== browser test"
 cd ../../..
-VIDARE_BROWSER_TESTS=1 cargo test --locked -p vidare-server --test browser -- --nocapture
+VIDARE_BROWSER_TESTS=1 cargo test --locked -p vidare-server --test server browser:: -- --nocapture
 
 echo "== review documents (vidare doc and graph of violence-seven, PNGs in target/review-artifacts/)"
 VIDARE_BROWSER_TESTS=1 cargo test --locked -p vidare-cli --test review_render -- --ignored --nocapture

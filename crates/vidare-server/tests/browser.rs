@@ -7,7 +7,7 @@
 // The script's own report is shown with the test's output.
 #![allow(clippy::print_stdout)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -3,7 +3,7 @@
 //! lost and the results equal an uninterrupted run. The logs of both runs
 //! never contain an answer.
 
-mod common;
+use crate::common;
 
 use common::child::{copy_dir, start};
 use common::{fixtures, shipped, value};

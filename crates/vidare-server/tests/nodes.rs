@@ -4,7 +4,7 @@
 //! acknowledged answer kept exactly once, and a web-page login and its
 //! form tokens work on every node (also two processes on one SQLite file).
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
