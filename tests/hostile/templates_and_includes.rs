@@ -49,15 +49,25 @@ fn a_template_expansion_bomb_is_refused_before_expanding() {
 fn many_includes_of_one_questionnaire_are_bounded() {
     // 5,000 entries (240 kB) would give 85,000 items, over `max_items`;
     // before the fix each entry read and compiled violence-seven again.
+    // `max_items` is lowered to 2,000 so that the unoptimised build expands
+    // 118 inclusions rather than 1,177 before the limit: the same path.
+    let limits = Limits {
+        max_items: 2_000,
+        ..Limits::default()
+    };
+    let compiler = Compiler::with_limits(limits).with_include_root(QUESTIONNAIRES);
     let mut source = format!("{HEAD}sections:\n");
     for j in 0..5_000 {
         let _ = writeln!(source, "  - {{ include: violence-seven@1.0.0, as: v{j} }}");
     }
-    refused(
-        &check(&source, "5,000 includes"),
+    let d = refused(
+        &timed_check(&compiler, &source, "5,000 includes"),
         Code::LimitExceeded,
         "includes",
     );
+    // At the first include over the limit: 117 of violence-seven's 17
+    // items are 1,989, the 118th crosses 2,000.
+    assert_eq!(d.location.line, line_of(&source, "as: v117 "), "{d:?}");
 }
 
 #[test]
