@@ -27,7 +27,7 @@ fn pick_variant(next: &Value, variant: usize) -> Value {
     let options = next["options"].as_array().map_or(0, Vec::len);
     match next["kind"].as_str().unwrap() {
         "single_choice" => next["options"][variant % options]["value"].clone(),
-        "yes_no" => json!(variant % 2 == 0),
+        "yes_no" => json!(variant.is_multiple_of(2)),
         _ => pick(next),
     }
 }

@@ -655,7 +655,7 @@ async fn idle_sessions_are_closed() {
         .await
         .unwrap();
     let id = created["id"].as_str().unwrap();
-    let closed = vidare_server::close_idle(&state, std::time::Duration::from_secs(3600))
+    let closed = vidare_server::close_idle(&state, std::time::Duration::from_hours(1))
         .await
         .unwrap();
     assert_eq!(closed, 0);

@@ -296,7 +296,7 @@ async fn without_the_vacuum_deleted_answers_stay_in_rebuilt_pages() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
     for _ in 0..runs {
-        let leaked = leak_run(Duration::from_secs(3600)).await;
+        let leaked = leak_run(Duration::from_hours(1)).await;
         println!(
             "{} of {} secret answers left on disk ({:?} in files {:?}), {:.1} s",
             leaked.answers.len(),
@@ -341,7 +341,7 @@ async fn leak_run(interval: Duration) -> Leaked {
         ids.push(start(&server).await);
     }
     let ids: Vec<(usize, String)> = ids.into_iter().enumerate().collect();
-    let secret = |i: usize| i % 3 != 0;
+    let secret = |i: usize| !i.is_multiple_of(3);
     let steps: Vec<&str> = ["worried", "what", "sleep", "contact"]
         .into_iter()
         .chain(std::iter::repeat_n("what", changes))

@@ -71,7 +71,7 @@ async fn a_login_ends_with_its_tokens_last_day_and_only_a_digest_is_stored() {
         return; // reads the SQLite file
     }
     let today = today();
-    let server = server(&today, Duration::from_secs(400 * 86_400)).await;
+    let server = server(&today, Duration::from_hours(400 * 24)).await;
     let mut browser = Browser::new();
     let cookie = log_in(&server, &mut browser).await;
     assert_eq!(browser.get(&server.base, "/?lang=en").await.status, 200);

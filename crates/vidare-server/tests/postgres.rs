@@ -247,7 +247,7 @@ fn idle_sessions_are_claimed_by_one_caller() {
     ids.sort_unstable();
     assert_eq!(ids, ["s0", "s1", "s2"]);
     assert!(second.is_empty(), "{second:?}");
-    assert!(a.idle(Duration::from_secs(3600)).unwrap().is_empty());
+    assert!(a.idle(Duration::from_hours(1)).unwrap().is_empty());
 }
 
 /// Logins as two nodes see them: one node's login is found by the other
