@@ -2,6 +2,7 @@
 //! on other versions, digest checks, and the impact of a changed version.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use vidare::analysis::{Difference, DigestPolicy, impact, replay, replay_on};
 use vidare::{ErrorKind, Questionnaire, Recording, Registry, Response, Session, Value};
@@ -10,8 +11,13 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The shipped questionnaires: loaded (every version compiled) once for
+/// all the tests here, each of which gets its own copy.
 fn registry() -> Registry {
-    Registry::load_dir(root().join("questionnaires")).unwrap()
+    static SHIPPED: OnceLock<Registry> = OnceLock::new();
+    SHIPPED
+        .get_or_init(|| Registry::load_dir(root().join("questionnaires")).unwrap())
+        .clone()
 }
 
 fn violence() -> Questionnaire {
@@ -347,24 +353,23 @@ fn the_recording_schema_is_committed_and_current() {
 
 #[test]
 fn a_recording_resumes_on_its_pinned_version_only() {
+    let registry = registry();
     let q = violence();
     let mut s = Session::new(&q);
     s.answer("alone", true).unwrap();
     let recording = s.record();
-    let mut resumed = recording
-        .resume(&registry(), DigestPolicy::Require)
-        .unwrap();
+    let mut resumed = recording.resume(&registry, DigestPolicy::Require).unwrap();
     resumed.answer("interpreter", "none").unwrap();
     assert_eq!(resumed.events().len(), 2);
 
     let mut tampered = recording.clone();
     tampered.questionnaire.digest = "sha256:1234".into();
     let err = tampered
-        .resume(&registry(), DigestPolicy::Require)
+        .resume(&registry, DigestPolicy::Require)
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::DigestMismatch);
-    assert!(tampered.resume(&registry(), DigestPolicy::Allow).is_ok());
-    let other = registry().resolve("boston-life-areas").unwrap().clone();
+    assert!(tampered.resume(&registry, DigestPolicy::Allow).is_ok());
+    let other = registry.resolve("boston-life-areas").unwrap().clone();
     assert_eq!(
         recording
             .resume_on(&other, DigestPolicy::Allow)
