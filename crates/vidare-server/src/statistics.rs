@@ -24,6 +24,8 @@ use std::sync::Mutex;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use vidare_render::escape::code_span;
+
 use crate::store::{StatisticsCell, StatisticsRow};
 
 /// Counts below this are not shown in reports.
@@ -218,7 +220,15 @@ impl StatisticsReport {
                 None if row.complementary => "suppressed".to_owned(),
                 None => format!("<{}", self.min_cell),
             };
-            let _ = writeln!(md, "| `{}` | `{}` | {count} |", row.item, row.response);
+            // Escaped as `vidare statistics` escapes the same cells: ids and
+            // option values come from a questionnaire file, and none of them
+            // may break the table.
+            let _ = writeln!(
+                md,
+                "| {} | {} | {count} |",
+                code_span(&row.item, true),
+                code_span(&row.response, true)
+            );
         }
         md
     }
@@ -326,5 +336,12 @@ mod tests {
         assert!(md.contains("| `smoker` | `yes` | suppressed |"), "{md}");
         assert!(md.contains("| `transport` | `bus` | 12 |"), "{md}");
         assert!(md.contains("\n## 2026-12\n"), "{md}");
+    }
+
+    #[test]
+    fn markdown_cells_hold_pipes_backticks_and_line_breaks() {
+        let rows = [row("2026-12", "route", "a|b`c\nd", 7)];
+        let md = StatisticsReport::new("counted", "1.0.0", 10, &rows).to_markdown();
+        assert!(md.contains("| `route` | ``a\\|b`c d`` | 7 |"), "{md}");
     }
 }
