@@ -14,7 +14,9 @@
 
 use std::fmt::Write as _;
 
-use vidare::analysis::audit::{Audit, Comparison, GroupCell, LevelAudit, MIN_GROUP, Suppressed};
+use vidare::analysis::audit::{
+    Audit, Comparison, GroupCell, LevelAudit, MIN_GROUP, ReferralAudit, Suppressed,
+};
 
 use crate::escape;
 
@@ -189,179 +191,20 @@ const CHAR: f64 = 6.0;
 /// is framed in red.
 #[must_use]
 pub fn svg(audit: &Audit) -> String {
-    let groups = audit.groups.len().max(1);
-    let bars = groups as f64 * (BAR + BAR_GAP) - BAR_GAP;
     let by = audit.protected_item.as_deref().unwrap_or("group");
     let title = format!("Referral rate by {by}, need level held constant");
-    let subtitle = format!(
-        "{} {} · groups under {} shown as “< {}”, “hidden” so that such a group cannot be worked out",
-        audit.questionnaire.id,
-        audit.questionnaire.version,
-        audit.min_group_size,
-        audit.min_group_size
-    );
-    let subtitle2 = "red: a difference between groups at the same need level that need does not explain (95% CI excludes 0)";
-    let mut body = String::new();
-    let mut y = MARGIN;
-    let mut width: f64 = (subtitle.chars().count().max(subtitle2.chars().count()) as f64 * CHAR)
-        .max(480.0)
-        + 2.0 * MARGIN;
-
-    let _ = writeln!(
-        body,
-        r#"<text x="{MARGIN}" y="{:.1}" font-size="16" font-weight="bold">{}</text>"#,
-        y + 14.0,
-        escape::html(&title)
-    );
-    let _ = writeln!(
-        body,
-        r##"<text x="{MARGIN}" y="{:.1}" font-size="10" fill="#444">{}</text>"##,
-        y + 30.0,
-        escape::html(&subtitle)
-    );
-    let _ = writeln!(
-        body,
-        r##"<text x="{MARGIN}" y="{:.1}" font-size="10" fill="#c00000">{}</text>"##,
-        y + 44.0,
-        escape::html(subtitle2)
-    );
-    y += 58.0;
-    // Legend.
-    let mut x = MARGIN;
-    for (g, name) in audit.groups.iter().enumerate() {
-        let _ = writeln!(
-            body,
-            r#"<rect x="{x:.1}" y="{:.1}" width="10" height="10" fill="{}"/>"#,
-            y,
-            COLOURS[g % COLOURS.len()]
-        );
-        let _ = writeln!(
-            body,
-            r#"<text x="{:.1}" y="{:.1}" font-size="10">{}</text>"#,
-            x + 14.0,
-            y + 9.0,
-            escape::html(name)
-        );
-        x += 14.0 + name.chars().count() as f64 * CHAR + 16.0;
-    }
-    y += 24.0;
-
+    let mut chart = Chart {
+        body: String::new(),
+        y: MARGIN,
+        width: 0.0,
+        bars: audit.groups.len().max(1) as f64 * (BAR + BAR_GAP) - BAR_GAP,
+    };
+    chart.header(audit, &title);
+    chart.legend(&audit.groups);
     for r in &audit.referrals {
-        let heading = format!("{} → {}", r.trigger, r.refer_to);
-        let need = if r.need_scores.is_empty() {
-            "need level: all (reads no banded score)".to_owned()
-        } else {
-            format!("need level: band of {}", r.need_scores.join(", "))
-        };
-        let _ = writeln!(
-            body,
-            r#"<text x="{MARGIN}" y="{:.1}" font-size="12" font-weight="bold">{}</text>"#,
-            y + 12.0,
-            escape::html(&heading)
-        );
-        let _ = writeln!(
-            body,
-            r##"<text x="{MARGIN}" y="{:.1}" font-size="10" fill="#444">{}</text>"##,
-            y + 26.0,
-            escape::html(&need)
-        );
-        let top = y + 40.0;
-        let bottom = top + PLOT;
-        let left = MARGIN + AXIS;
-        // Axis and grid.
-        for pct in [0u32, 25, 50, 75, 100] {
-            let gy = bottom - PLOT * f64::from(pct) / 100.0;
-            let _ = writeln!(
-                body,
-                r##"<text x="{:.1}" y="{:.1}" font-size="9" text-anchor="end" fill="#444">{pct}%</text>"##,
-                left - 4.0,
-                gy + 3.0
-            );
-            let _ = writeln!(
-                body,
-                r#"<line x1="{left:.1}" y1="{gy:.1}" x2="{{right}}" y2="{gy:.1}" stroke="{}" stroke-width="1"/>"#,
-                if pct == 0 { "#444" } else { "#ddd" }
-            );
-        }
-        let mut x = left + 10.0;
-        for level in &r.levels {
-            let flagged = level.comparisons.iter().any(|c| c.flagged);
-            let cluster = bars.max(level.level.chars().count() as f64 * CHAR);
-            let start = x + (cluster - bars) / 2.0;
-            for (g, cell) in level.groups.iter().enumerate() {
-                let bx = start + g as f64 * (BAR + BAR_GAP);
-                let cx = bx + BAR / 2.0;
-                if let Some(rate) = cell.rate {
-                    let h = PLOT * rate;
-                    let _ = writeln!(
-                        body,
-                        r#"<rect x="{bx:.1}" y="{:.1}" width="{BAR}" height="{h:.1}" fill="{}"><title>{}: {} of {} referred</title></rect>"#,
-                        bottom - h,
-                        COLOURS[g % COLOURS.len()],
-                        escape::html(&cell.group),
-                        cell.referred.unwrap_or(0),
-                        cell.sessions.unwrap_or(0)
-                    );
-                    let _ = writeln!(
-                        body,
-                        r#"<text x="{cx:.1}" y="{:.1}" font-size="9" text-anchor="middle">{}</text>"#,
-                        bottom - h - 3.0,
-                        percent(rate)
-                    );
-                } else {
-                    let text = match cell.suppressed {
-                        Some(Suppressed::Complementary) => "hidden".to_owned(),
-                        _ => format!("&lt; {MIN_GROUP}"),
-                    };
-                    let _ = writeln!(
-                        body,
-                        r##"<text x="{:.1}" y="{:.1}" font-size="9" transform="rotate(-90 {:.1} {:.1})" fill="#777">{text}</text>"##,
-                        cx + 3.0,
-                        bottom - 4.0,
-                        cx + 3.0,
-                        bottom - 4.0
-                    );
-                }
-            }
-            let colour = if flagged { "#c00000" } else { "#000" };
-            let _ = writeln!(
-                body,
-                r#"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="{colour}">{}</text>"#,
-                x + cluster / 2.0,
-                bottom + 14.0,
-                escape::html(&level.level)
-            );
-            if flagged {
-                let _ = writeln!(
-                    body,
-                    r##"<text x="{:.1}" y="{:.1}" font-size="9" text-anchor="middle" fill="#c00000">not explained by need</text>"##,
-                    x + cluster / 2.0,
-                    bottom + 26.0
-                );
-                let _ = writeln!(
-                    body,
-                    r##"<rect x="{:.1}" y="{top:.1}" width="{:.1}" height="{PLOT}" fill="none" stroke="#c00000" stroke-dasharray="4 2"/>"##,
-                    x - 4.0,
-                    cluster + 8.0
-                );
-            }
-            x += cluster + CLUSTER_GAP;
-        }
-        if r.levels.is_empty() {
-            let _ = writeln!(
-                body,
-                r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#777">no sessions</text>"##,
-                left + 10.0,
-                bottom - 4.0
-            );
-            x += 80.0;
-        }
-        let right = x - CLUSTER_GAP + 10.0;
-        width = width.max(right + MARGIN);
-        body = body.replace("{right}", &format!("{right:.1}"));
-        y = bottom + 40.0;
+        chart.referral(r);
     }
-    let height = y + MARGIN;
+    let (width, height) = (chart.width, chart.y + MARGIN);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -372,9 +215,223 @@ pub fn svg(audit: &Audit) -> String {
         out,
         r#"<rect x="0" y="0" width="{width:.0}" height="{height:.0}" fill="white"/>"#
     );
-    out.push_str(&body);
+    out.push_str(&chart.body);
     out.push_str("</svg>");
     out
+}
+
+/// The chart as it is drawn from the top down.
+struct Chart {
+    body: String,
+    /// Where the next part starts.
+    y: f64,
+    /// The widest part so far, margins included.
+    width: f64,
+    /// The width of one cluster's bars.
+    bars: f64,
+}
+
+impl Chart {
+    /// The title and the two lines that say how to read the chart.
+    fn header(&mut self, audit: &Audit, title: &str) {
+        let subtitle = format!(
+            "{} {} · groups under {} shown as “< {}”, “hidden” so that such a group cannot be worked out",
+            audit.questionnaire.id,
+            audit.questionnaire.version,
+            audit.min_group_size,
+            audit.min_group_size
+        );
+        let subtitle2 = "red: a difference between groups at the same need level that need does not explain (95% CI excludes 0)";
+        let longest = subtitle.chars().count().max(subtitle2.chars().count());
+        self.width = (longest as f64 * CHAR).max(480.0) + 2.0 * MARGIN;
+        let (body, y) = (&mut self.body, self.y);
+        let _ = writeln!(
+            body,
+            r#"<text x="{MARGIN}" y="{:.1}" font-size="16" font-weight="bold">{}</text>"#,
+            y + 14.0,
+            escape::html(title)
+        );
+        let _ = writeln!(
+            body,
+            r##"<text x="{MARGIN}" y="{:.1}" font-size="10" fill="#444">{}</text>"##,
+            y + 30.0,
+            escape::html(&subtitle)
+        );
+        let _ = writeln!(
+            body,
+            r##"<text x="{MARGIN}" y="{:.1}" font-size="10" fill="#c00000">{}</text>"##,
+            y + 44.0,
+            escape::html(subtitle2)
+        );
+        self.y += 58.0;
+    }
+
+    /// One coloured square and name per group, in a row.
+    fn legend(&mut self, groups: &[String]) {
+        let mut x = MARGIN;
+        for (g, name) in groups.iter().enumerate() {
+            let _ = writeln!(
+                self.body,
+                r#"<rect x="{x:.1}" y="{:.1}" width="10" height="10" fill="{}"/>"#,
+                self.y,
+                COLOURS[g % COLOURS.len()]
+            );
+            let _ = writeln!(
+                self.body,
+                r#"<text x="{:.1}" y="{:.1}" font-size="10">{}</text>"#,
+                x + 14.0,
+                self.y + 9.0,
+                escape::html(name)
+            );
+            x += 14.0 + name.chars().count() as f64 * CHAR + 16.0;
+        }
+        self.y += 24.0;
+    }
+
+    /// One referral: its heading, the axis, and a cluster of bars per need
+    /// level.
+    fn referral(&mut self, r: &ReferralAudit) {
+        let heading = format!("{} → {}", r.trigger, r.refer_to);
+        let need = if r.need_scores.is_empty() {
+            "need level: all (reads no banded score)".to_owned()
+        } else {
+            format!("need level: band of {}", r.need_scores.join(", "))
+        };
+        let _ = writeln!(
+            self.body,
+            r#"<text x="{MARGIN}" y="{:.1}" font-size="12" font-weight="bold">{}</text>"#,
+            self.y + 12.0,
+            escape::html(&heading)
+        );
+        let _ = writeln!(
+            self.body,
+            r##"<text x="{MARGIN}" y="{:.1}" font-size="10" fill="#444">{}</text>"##,
+            self.y + 26.0,
+            escape::html(&need)
+        );
+        let top = self.y + 40.0;
+        let left = MARGIN + AXIS;
+        let clusters: Vec<f64> = r.levels.iter().map(|l| self.cluster(l)).collect();
+        // The grid runs to the right end of the last cluster, added up as
+        // the clusters are placed below.
+        let mut end = left + 10.0;
+        for cluster in &clusters {
+            end += cluster + CLUSTER_GAP;
+        }
+        if r.levels.is_empty() {
+            end += 80.0;
+        }
+        let right = end - CLUSTER_GAP + 10.0;
+        self.axis(left, top + PLOT, right);
+        let mut x = left + 10.0;
+        for (level, cluster) in r.levels.iter().zip(clusters) {
+            self.level(level, x, cluster, top);
+            x += cluster + CLUSTER_GAP;
+        }
+        if r.levels.is_empty() {
+            let _ = writeln!(
+                self.body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#777">no sessions</text>"##,
+                left + 10.0,
+                top + PLOT - 4.0
+            );
+        }
+        self.width = self.width.max(right + MARGIN);
+        self.y = top + PLOT + 40.0;
+    }
+
+    /// The width of a level's cluster: its bars, or its label if longer.
+    fn cluster(&self, level: &LevelAudit) -> f64 {
+        self.bars.max(level.level.chars().count() as f64 * CHAR)
+    }
+
+    /// Percentages at the left and grid lines across to `right`.
+    fn axis(&mut self, left: f64, bottom: f64, right: f64) {
+        for pct in [0u32, 25, 50, 75, 100] {
+            let gy = bottom - PLOT * f64::from(pct) / 100.0;
+            let _ = writeln!(
+                self.body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="9" text-anchor="end" fill="#444">{pct}%</text>"##,
+                left - 4.0,
+                gy + 3.0
+            );
+            let _ = writeln!(
+                self.body,
+                r#"<line x1="{left:.1}" y1="{gy:.1}" x2="{right:.1}" y2="{gy:.1}" stroke="{}" stroke-width="1"/>"#,
+                if pct == 0 { "#444" } else { "#ddd" }
+            );
+        }
+    }
+
+    /// One need level's bars at `x`, its label below, and a red frame when
+    /// a difference in it is flagged.
+    fn level(&mut self, level: &LevelAudit, x: f64, cluster: f64, top: f64) {
+        let bottom = top + PLOT;
+        let start = x + (cluster - self.bars) / 2.0;
+        for (g, cell) in level.groups.iter().enumerate() {
+            self.bar(cell, g, start + g as f64 * (BAR + BAR_GAP), bottom);
+        }
+        let flagged = level.comparisons.iter().any(|c| c.flagged);
+        let colour = if flagged { "#c00000" } else { "#000" };
+        let _ = writeln!(
+            self.body,
+            r#"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="{colour}">{}</text>"#,
+            x + cluster / 2.0,
+            bottom + 14.0,
+            escape::html(&level.level)
+        );
+        if flagged {
+            let _ = writeln!(
+                self.body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="9" text-anchor="middle" fill="#c00000">not explained by need</text>"##,
+                x + cluster / 2.0,
+                bottom + 26.0
+            );
+            let _ = writeln!(
+                self.body,
+                r##"<rect x="{:.1}" y="{top:.1}" width="{:.1}" height="{PLOT}" fill="none" stroke="#c00000" stroke-dasharray="4 2"/>"##,
+                x - 4.0,
+                cluster + 8.0
+            );
+        }
+    }
+
+    /// One group's bar with its rate above, or a rotated "< 5" / "hidden"
+    /// where the group is suppressed.
+    fn bar(&mut self, cell: &GroupCell, g: usize, bx: f64, bottom: f64) {
+        let cx = bx + BAR / 2.0;
+        let Some(rate) = cell.rate else {
+            let text = match cell.suppressed {
+                Some(Suppressed::Complementary) => "hidden".to_owned(),
+                _ => format!("&lt; {MIN_GROUP}"),
+            };
+            let _ = writeln!(
+                self.body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="9" transform="rotate(-90 {:.1} {:.1})" fill="#777">{text}</text>"##,
+                cx + 3.0,
+                bottom - 4.0,
+                cx + 3.0,
+                bottom - 4.0
+            );
+            return;
+        };
+        let h = PLOT * rate;
+        let _ = writeln!(
+            self.body,
+            r#"<rect x="{bx:.1}" y="{:.1}" width="{BAR}" height="{h:.1}" fill="{}"><title>{}: {} of {} referred</title></rect>"#,
+            bottom - h,
+            COLOURS[g % COLOURS.len()],
+            escape::html(&cell.group),
+            cell.referred.unwrap_or(0),
+            cell.sessions.unwrap_or(0)
+        );
+        let _ = writeln!(
+            self.body,
+            r#"<text x="{cx:.1}" y="{:.1}" font-size="9" text-anchor="middle">{}</text>"#,
+            bottom - h - 3.0,
+            percent(rate)
+        );
+    }
 }
 
 #[cfg(test)]
@@ -416,6 +473,19 @@ mod tests {
             assert!(svg.contains(escaped), "{escaped}\n{svg}");
         }
         assert!(!svg.contains("<b>") && !svg.contains("&apos;"), "{svg}");
+    }
+
+    #[test]
+    fn a_group_name_is_drawn_as_written_whatever_it_holds() {
+        let mut audit = audit();
+        audit.groups[1] = "{right}".into();
+        audit.referrals[0].levels[0].groups[1] = GroupCell::new("{right}", 10, 2);
+        let svg = super::svg(&audit);
+        assert!(svg.contains(">{right}<"), "{svg}");
+        assert!(
+            svg.contains("<title>{right}: 2 of 10 referred</title>"),
+            "{svg}"
+        );
     }
 
     #[test]
