@@ -257,10 +257,7 @@ mod tests {
     fn tally(pairs: &[(&str, &str)]) -> Vec<vidare::stored::Tally> {
         pairs
             .iter()
-            .map(|(item, response)| vidare::stored::Tally {
-                item: (*item).into(),
-                response: (*response).into(),
-            })
+            .map(|(item, response)| vidare::stored::Tally::new(*item, *response))
             .collect()
     }
 

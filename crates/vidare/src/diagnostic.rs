@@ -147,6 +147,7 @@ impl fmt::Display for Severity {
 
 /// A place in a questionnaire file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Location {
     /// The file name given to the loader.
     pub file: String,
@@ -160,6 +161,7 @@ pub struct Location {
 
 /// A second place that belongs to a diagnostic, e.g. the first definition of a duplicate id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Related {
     /// Where.
     pub location: Location,
@@ -169,6 +171,7 @@ pub struct Related {
 
 /// One problem found while loading a questionnaire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// Stable code.
     pub code: Code,

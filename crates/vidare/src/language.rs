@@ -86,6 +86,7 @@ impl Direction {
 
 /// One declared language of a compiled questionnaire.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Language {
     pub(crate) code: String,
     pub(crate) status: Status,

@@ -216,12 +216,25 @@ impl Session {
 /// `aggregate: true` and the kind of response it got.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Tally {
     /// The question.
     pub item: String,
     /// `yes` or `no` for a yes/no question, the option value for a single
     /// choice, or `declined` or `dont_know`.
     pub response: String,
+}
+
+impl Tally {
+    /// A count of `response` to `item`, for a service that keeps or
+    /// replays tallies of its own (a session makes its own with
+    /// [`Session::tally`]).
+    pub fn new(item: impl Into<String>, response: impl Into<String>) -> Self {
+        Tally {
+            item: item.into(),
+            response: response.into(),
+        }
+    }
 }
 
 /// Names the question only: the response is the person's answer.

@@ -5,6 +5,7 @@
 
 /// A semantic version, ordered numerically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct SemVer {
     /// Breaking changes.
     pub major: u32,

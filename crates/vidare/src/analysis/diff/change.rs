@@ -192,6 +192,7 @@ pub enum ChangeKind {
 
 /// One change between two versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Change {
     /// What kind of change it is.
     pub kind: ChangeKind,

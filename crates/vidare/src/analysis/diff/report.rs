@@ -12,6 +12,7 @@ use super::change::{Bump, Change};
 /// Serialises (for the CLI's JSON) with its fields plus `required_bump`,
 /// `actual_bump` and `version_ok`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Diff {
     /// The new version's questionnaire id.
     pub id: String,
