@@ -5,7 +5,8 @@
 //! (`Questionnaire::reads`, `Questionnaire::unreachable_items`).
 
 use vidare::expr::ast::{Ast, ExprLimits};
-use vidare::format::LocalScope;
+/// What a local name stands for: the core's rule, which the compiler uses.
+pub(crate) use vidare::format::qualify;
 
 /// The syntax tree of an expression the compiler already accepted.
 pub(crate) fn parse(src: &str) -> Option<Ast> {
@@ -14,15 +15,6 @@ pub(crate) fn parse(src: &str) -> Option<Ast> {
         max_depth: usize::MAX,
     };
     vidare::expr::parse(src, limits).ok()
-}
-
-/// The full id a name stands for: inside a template instance or an
-/// included questionnaire, a local name `n` means `prefix.n`.
-pub(crate) fn qualify(name: &str, scope: Option<&LocalScope>) -> String {
-    match scope {
-        Some(s) if s.locals.contains(name) => format!("{}.{name}", s.prefix),
-        _ => name.to_owned(),
-    }
 }
 
 /// An expression's source on one line, as the author wrote it.

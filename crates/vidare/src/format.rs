@@ -278,6 +278,18 @@ pub struct LocalScope {
     pub locals: std::collections::BTreeSet<String>,
 }
 
+/// `name` as the whole questionnaire knows it: `prefix.name` when it is
+/// declared in `scope` (the template instance or inclusion an expression
+/// stands in), the name itself otherwise. The compiler resolves names this
+/// way; `diff` and the drawings of `vidare-render` show them so.
+#[must_use]
+pub fn qualify(name: &str, scope: Option<&LocalScope>) -> String {
+    match scope {
+        Some(s) if s.locals.contains(name) => format!("{}.{name}", s.prefix),
+        _ => name.to_owned(),
+    }
+}
+
 /// A further condition on an expanded section: the `when` of the `use:` or
 /// `include:` entry it came from, or an end condition of an included
 /// questionnaire, which skips the rest of the included part instead of

@@ -37,12 +37,7 @@ pub(super) fn expr(src: &str, scope: Option<&LocalScope>) -> Expr {
     Expr { canon, shown }
 }
 
-pub(super) fn qualify(name: &str, scope: Option<&LocalScope>) -> String {
-    match scope {
-        Some(s) if s.locals.contains(name) => format!("{}.{name}", s.prefix),
-        _ => name.to_owned(),
-    }
-}
+pub(super) use crate::format::qualify;
 
 /// Prints fully parenthesised, with local names qualified.
 fn canonical(ast: &Ast, scope: Option<&LocalScope>, out: &mut String) {
