@@ -50,19 +50,23 @@ impl Differ {
 
     /// The name of each referral (`referrals:`): added, removed or changed.
     fn referrals(&mut self, old: &Document, new: &Document) {
-        let names = |d: &'_ Document| d.referrals.as_ref().map(|r| r.value.clone());
-        let (old, new, id) = (names(old), names(new), new.id.value.clone());
-        let keys: BTreeSet<&String> = old.iter().chain(&new).flat_map(BTreeMap::keys).collect();
+        let (old, new, id) = (
+            referral_names(old),
+            referral_names(new),
+            new.id.value.as_str(),
+        );
+        let keys: BTreeSet<&String> = old
+            .into_iter()
+            .chain(new)
+            .flat_map(BTreeMap::keys)
+            .collect();
         for key in keys {
-            let name = |m: &Option<BTreeMap<String, Sp<Text>>>| {
-                m.as_ref().and_then(|m| m.get(key)).map(|t| t.value.clone())
-            };
             self.text(
-                (Target::Questionnaire, &id),
+                (Target::Questionnaire, id),
                 &format!("referrals.{key}"),
                 &format!("the name of referral `{key}`"),
-                name(&old).as_ref(),
-                name(&new).as_ref(),
+                referral_name(old, key),
+                referral_name(new, key),
             );
         }
     }
@@ -143,4 +147,14 @@ fn status_words(entry: &LanguageEntry) -> String {
         words.push_str(", for the person");
     }
     words
+}
+
+/// The `referrals:` of a document, if it gives them.
+fn referral_names(d: &Document) -> Option<&BTreeMap<String, Sp<Text>>> {
+    d.referrals.as_ref().map(|r| &r.value)
+}
+
+/// The name of referral `key` in `names`.
+fn referral_name<'a>(names: Option<&'a BTreeMap<String, Sp<Text>>>, key: &str) -> Option<&'a Text> {
+    names?.get(key).map(|t| &t.value)
 }
