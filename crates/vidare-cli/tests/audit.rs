@@ -226,7 +226,7 @@ fn without_the_bias_nothing_is_flagged() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("| strain: high | woman − man | +0.0 |"),
+        stdout.contains("| `strain: high` | `woman` − `man` | +0.0 |"),
         "{stdout}"
     );
 }

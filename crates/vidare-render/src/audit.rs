@@ -15,22 +15,34 @@
 use std::fmt::Write as _;
 
 use vidare::analysis::audit::{
-    Audit, Comparison, GroupCell, LevelAudit, MIN_GROUP, ReferralAudit, Suppressed,
+    Audit, Comparison, Flag, GroupCell, LevelAudit, MIN_GROUP, ReferralAudit, Suppressed,
 };
 
 use crate::escape;
 
 /// The audit as Markdown: a summary of flagged differences, then one table
-/// of rates and one of comparisons per referral.
+/// of rates and one of comparisons per referral. Names are code spans (in
+/// tables too): group names come from recordings, and no name can end a
+/// span, a cell or a line.
 #[must_use]
 pub fn markdown(audit: &Audit) -> String {
     let mut out = String::new();
+    intro(&mut out, audit);
+    flags(&mut out, &audit.flags);
+    for r in &audit.referrals {
+        referral(&mut out, r, &audit.groups);
+    }
+    out
+}
+
+/// The heading, how to read the audit, and what was left out.
+fn intro(out: &mut String, audit: &Audit) {
     let q = &audit.questionnaire;
-    let by = audit.protected_item.as_deref().unwrap_or("(none)");
+    let by = code(audit.protected_item.as_deref().unwrap_or("(none)"));
     let _ = writeln!(out, "# Equality audit: {} {}\n", q.id, q.version);
     let _ = writeln!(
         out,
-        "Referral rates by `{by}`, need held constant: within each need level (the band of \
+        "Referral rates by {by}, need held constant: within each need level (the band of \
          the scores a referral reads) sessions are compared by group. A difference is \
          flagged when its 95% confidence interval (Newcombe's hybrid score interval) \
          excludes 0, so the need level does not explain it. Groups with fewer than {} \
@@ -50,108 +62,133 @@ pub fn markdown(audit: &Audit) -> String {
     for p in &audit.problems {
         let _ = writeln!(out, "> **Note:** {p}\n");
     }
-    if audit.flags.is_empty() {
+}
+
+/// The differences the need level does not explain, or that there are none.
+fn flags(out: &mut String, flags: &[Flag]) {
+    if flags.is_empty() {
         let _ = writeln!(
             out,
             "**No difference that the need level does not explain.**\n"
         );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "**{} difference(s) that the need level does not explain:**\n",
+        flags.len()
+    );
+    for f in flags {
+        let _ = writeln!(
+            out,
+            "- {}, need level {}: {} referred more often than {}, by {:.1} \
+             percentage points (95% CI {:.1} to {:.1})",
+            code(&f.trigger),
+            code(&f.level),
+            code(&f.higher),
+            code(&f.lower),
+            f.difference * 100.0,
+            f.ci_low * 100.0,
+            f.ci_high * 100.0
+        );
+    }
+    out.push('\n');
+}
+
+/// One referral: what need level it is held at, its rates and its
+/// comparisons.
+fn referral(out: &mut String, r: &ReferralAudit, groups: &[String]) {
+    let _ = writeln!(
+        out,
+        "## {} → {} ({})\n",
+        code(&r.trigger),
+        escape::markdown(&r.refer_to),
+        r.urgency.as_str()
+    );
+    if r.need_scores.is_empty() {
+        let _ = writeln!(
+            out,
+            "Need level: `all` (the referral reads no banded score).\n"
+        );
     } else {
-        let _ = writeln!(
-            out,
-            "**{} difference(s) that the need level does not explain:**\n",
-            audit.flags.len()
-        );
-        for f in &audit.flags {
-            let _ = writeln!(
-                out,
-                "- `{}`, need level `{}`: `{}` referred more often than `{}`, by {:.1} \
-                 percentage points (95% CI {:.1} to {:.1})",
-                f.trigger,
-                f.level,
-                f.higher,
-                f.lower,
-                f.difference * 100.0,
-                f.ci_low * 100.0,
-                f.ci_high * 100.0
-            );
+        let names: Vec<String> = r.need_scores.iter().map(|s| code(s)).collect();
+        let _ = writeln!(out, "Need level: the band of {}.\n", names.join(", "));
+    }
+    if r.levels.is_empty() {
+        let _ = writeln!(out, "No sessions.\n");
+        return;
+    }
+    rates(out, &r.levels, groups);
+    comparisons(out, &r.levels);
+}
+
+/// The table of referral rates: a row per need level, a column per group.
+fn rates(out: &mut String, levels: &[LevelAudit], groups: &[String]) {
+    let _ = write!(out, "| need level |");
+    for g in groups {
+        let _ = write!(out, " {} |", cell(g));
+    }
+    out.push('\n');
+    let _ = write!(out, "|---|");
+    for _ in groups {
+        let _ = write!(out, "---:|");
+    }
+    out.push('\n');
+    for l in levels {
+        let _ = write!(out, "| {} |", cell(&l.level));
+        for c in &l.groups {
+            let _ = write!(out, " {} |", cell_text(c));
         }
         out.push('\n');
     }
-    for r in &audit.referrals {
+    out.push('\n');
+}
+
+/// The table of comparisons between groups at the same need level.
+fn comparisons(out: &mut String, levels: &[LevelAudit]) {
+    let comparisons: Vec<(&LevelAudit, &Comparison)> = levels
+        .iter()
+        .flat_map(|l| l.comparisons.iter().map(move |c| (l, c)))
+        .collect();
+    if comparisons.is_empty() {
+        let _ = writeln!(out, "No two groups large enough to compare.\n");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "| need level | groups | difference (pp) | 95% CI (pp) | ratio | |"
+    );
+    let _ = writeln!(out, "|---|---|---:|---|---:|---|");
+    for (l, c) in comparisons {
         let _ = writeln!(
             out,
-            "## `{}` → {} ({})\n",
-            r.trigger,
-            r.refer_to,
-            r.urgency.as_str()
-        );
-        if r.need_scores.is_empty() {
-            let _ = writeln!(
-                out,
-                "Need level: `all` (the referral reads no banded score).\n"
-            );
-        } else {
-            let names: Vec<String> = r.need_scores.iter().map(|s| format!("`{s}`")).collect();
-            let _ = writeln!(out, "Need level: the band of {}.\n", names.join(", "));
-        }
-        if r.levels.is_empty() {
-            let _ = writeln!(out, "No sessions.\n");
-            continue;
-        }
-        let _ = write!(out, "| need level |");
-        for g in &audit.groups {
-            let _ = write!(out, " {g} |");
-        }
-        out.push('\n');
-        let _ = write!(out, "|---|");
-        for _ in &audit.groups {
-            let _ = write!(out, "---:|");
-        }
-        out.push('\n');
-        for l in &r.levels {
-            let _ = write!(out, "| {} |", l.level);
-            for c in &l.groups {
-                let _ = write!(out, " {} |", cell_text(c));
+            "| {} | {} − {} | {} | {} to {} | {} | {} |",
+            cell(&l.level),
+            cell(&c.a),
+            cell(&c.b),
+            points(c.difference),
+            points(c.ci_low),
+            points(c.ci_high),
+            c.ratio
+                .map_or_else(|| "–".to_owned(), |r| format!("{r:.2}")),
+            if c.flagged {
+                "**not explained by need**"
+            } else {
+                ""
             }
-            out.push('\n');
-        }
-        out.push('\n');
-        let comparisons: Vec<(&LevelAudit, &Comparison)> = r
-            .levels
-            .iter()
-            .flat_map(|l| l.comparisons.iter().map(move |c| (l, c)))
-            .collect();
-        if comparisons.is_empty() {
-            let _ = writeln!(out, "No two groups large enough to compare.\n");
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "| need level | groups | difference (pp) | 95% CI (pp) | ratio | |"
         );
-        let _ = writeln!(out, "|---|---|---:|---|---:|---|");
-        for (l, c) in comparisons {
-            let _ = writeln!(
-                out,
-                "| {} | {} − {} | {} | {} to {} | {} | {} |",
-                l.level,
-                c.a,
-                c.b,
-                points(c.difference),
-                points(c.ci_low),
-                points(c.ci_high),
-                c.ratio
-                    .map_or_else(|| "–".to_owned(), |r| format!("{r:.2}")),
-                if c.flagged {
-                    "**not explained by need**"
-                } else {
-                    ""
-                }
-            );
-        }
-        out.push('\n');
     }
-    out
+    out.push('\n');
+}
+
+/// A name in a code span outside a table.
+fn code(name: &str) -> String {
+    escape::code_span(name, false)
+}
+
+/// A name in a code span in a table cell.
+fn cell(name: &str) -> String {
+    escape::code_span(name, true)
 }
 
 fn percent(rate: f64) -> String {
@@ -489,6 +526,26 @@ mod tests {
     }
 
     #[test]
+    fn names_from_recordings_cannot_break_the_markdown() {
+        let mut audit = audit();
+        audit.groups[2] = "x | `y`".into();
+        audit.referrals[0].levels[0].level = "need: *high* | 2".into();
+        let markdown = super::markdown(&audit);
+        assert!(
+            markdown.contains("| need level | `it's <b>` | `a & b` | `` x \\| `y` `` |"),
+            "{markdown}"
+        );
+        assert!(
+            markdown.contains("| `need: *high* \\| 2` | 50% (5 of 10)"),
+            "{markdown}"
+        );
+        assert!(
+            markdown.contains("## `support` → care \"now\" (soon)"),
+            "{markdown}"
+        );
+    }
+
+    #[test]
     fn the_tables_show_rates_and_hide_small_groups() {
         let markdown = super::markdown(&audit());
         assert!(
@@ -496,7 +553,7 @@ mod tests {
             "{markdown}"
         );
         assert!(
-            markdown.contains("| all | 50% (5 of 10) | 20% (2 of 10) | < 5 |"),
+            markdown.contains("| `all` | 50% (5 of 10) | 20% (2 of 10) | < 5 |"),
             "{markdown}"
         );
         assert!(markdown.contains("No two groups large enough to compare."));
