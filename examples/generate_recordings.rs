@@ -27,7 +27,9 @@ use std::path::{Path, PathBuf};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use vidare::{Registry, Response, Session, Step, Value, format::ItemKind, questionnaire::ItemRef};
+use vidare::{
+    Registry, Response, Session, SharedStr, Step, Value, format::ItemKind, questionnaire::ItemRef,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -183,7 +185,7 @@ fn change_earlier(session: &mut Session, rng: &mut ChaCha8Rng) -> Result<(), vid
 }
 
 fn value_for(item: &ItemRef<'_>, rng: &mut ChaCha8Rng) -> Value {
-    let options: Vec<String> = item.options().map(|o| o.value.to_owned()).collect();
+    let options: Vec<SharedStr> = item.options().map(|o| o.value.into()).collect();
     let (lo, hi) = item.range();
     match item.kind() {
         ItemKind::YesNo => Value::Bool(rng.random_bool(0.4)),
@@ -205,11 +207,11 @@ fn value_for(item: &ItemRef<'_>, rng: &mut ChaCha8Rng) -> Value {
             );
             Value::Number(rng.random_range(lo as i64..=hi as i64) as f64)
         }
-        ItemKind::Date => Value::Text(format!(
+        ItemKind::Date => Value::Text(SharedStr::from(format!(
             "2026-{:02}-{:02}",
             rng.random_range(1..=12),
             rng.random_range(1..=28)
-        )),
+        ))),
         ItemKind::Text | ItemKind::Info => Value::Text("(generated text)".into()),
     }
 }

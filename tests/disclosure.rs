@@ -265,11 +265,14 @@ fn response(item: &ItemRef<'_>, seed: u64) -> Response {
     let options: Vec<String> = item.options().map(|o| o.value.to_owned()).collect();
     Response::Answer(match item.kind() {
         ItemKind::YesNo => Value::Bool(rng.random_bool(0.5)),
-        ItemKind::SingleChoice => Value::Text(options[rng.random_range(0..options.len())].clone()),
+        ItemKind::SingleChoice => {
+            Value::Text(options[rng.random_range(0..options.len())].as_str().into())
+        }
         ItemKind::MultipleChoice => Value::List(
             options
                 .into_iter()
                 .filter(|_| rng.random_bool(0.4))
+                .map(Into::into)
                 .collect(),
         ),
         ItemKind::Scale | ItemKind::Number => {
@@ -292,7 +295,7 @@ fn response(item: &ItemRef<'_>, seed: u64) -> Response {
             }
         }
         ItemKind::Text => Value::Text(["ja", "some words", "åäö"][rng.random_range(0..3)].into()),
-        ItemKind::Date => Value::Text(format!(
+        ItemKind::Date => Value::from(format!(
             "20{:02}-{:02}-{:02}",
             rng.random_range(0..30),
             rng.random_range(1..=12),

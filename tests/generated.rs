@@ -336,7 +336,7 @@ proptest! {
 
         // A recording of another definition is refused unless allowed.
         let mut edited = read.clone();
-        edited.questionnaire.digest = format!("sha256:{}", "0".repeat(64));
+        edited.questionnaire.digest = format!("sha256:{}", "0".repeat(64)).into();
         let refused = edited.resume_on(&q, DigestPolicy::Require);
         prop_assert_eq!(refused.err().map(|e| e.kind()), Some(ErrorKind::DigestMismatch));
         prop_assert!(edited.resume_on(&q, DigestPolicy::Allow).is_ok());

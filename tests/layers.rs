@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 /// Bottom to top: each module and its layer.
 const LAYERS: &[(&str, u32)] = &[
     ("value", 0),
+    ("shared", 0),
     ("version", 0),
     ("error", 0),
     ("diagnostic", 0),

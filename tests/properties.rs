@@ -75,13 +75,15 @@ fn value_for(item: &vidare::questionnaire::ItemRef<'_>, pick: u16) -> Value {
     let (lo, hi) = item.range();
     match item.kind() {
         ItemKind::YesNo => Value::Bool(pick.is_multiple_of(2)),
-        ItemKind::SingleChoice => Value::Text(options[pick as usize % options.len()].clone()),
+        ItemKind::SingleChoice => {
+            Value::Text(options[pick as usize % options.len()].as_str().into())
+        }
         ItemKind::MultipleChoice => Value::List(
             options
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| pick & (1 << (i % 16)) != 0)
-                .map(|(_, o)| o.clone())
+                .map(|(_, o)| o.as_str().into())
                 .collect(),
         ),
         ItemKind::Scale | ItemKind::Number => {
@@ -89,7 +91,7 @@ fn value_for(item: &vidare::questionnaire::ItemRef<'_>, pick: u16) -> Value {
             let hi = hi.unwrap_or(lo + 100.0);
             Value::Number((lo + f64::from(pick % 7) * (hi - lo) / 6.0).round())
         }
-        ItemKind::Date => Value::Text(format!("2026-{:02}-{:02}", 1 + pick % 12, 1 + pick % 28)),
+        ItemKind::Date => Value::from(format!("2026-{:02}-{:02}", 1 + pick % 12, 1 + pick % 28)),
         ItemKind::Text | ItemKind::Info => Value::Text("some words".into()),
     }
 }
@@ -189,7 +191,7 @@ proptest! {
         let original = s.response(id).unwrap();
         let before = s.result();
         let item = q.item(id).unwrap();
-        let answered_before: Vec<String> = before.answers.iter().map(|a| a.item.clone()).collect();
+        let answered_before: Vec<String> = before.answers.iter().map(|a| a.item.to_string()).collect();
         if s.change(id, Response::Answer(value_for(&item, pick))).is_err() {
             return Ok(());
         }

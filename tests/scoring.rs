@@ -177,7 +177,12 @@ fn an_options_weight_is_a_number_in_conditions_and_unknown_without_an_answer() {
     s.answer("amount", "little").unwrap();
     s.answer("binge", "sometimes").unwrap();
     s.answer("worried", true).unwrap();
-    let fired: Vec<String> = s.result().triggers.into_iter().map(|t| t.id).collect();
+    let fired: Vec<String> = s
+        .result()
+        .triggers
+        .into_iter()
+        .map(|t| t.id.into())
+        .collect();
     assert_eq!(fired, ["binge_drinking"]);
 
     // Declined: the weight is unknown and the condition does not hold.

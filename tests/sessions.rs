@@ -25,7 +25,7 @@ fn answered_ids(session: &Session) -> Vec<String> {
         .result()
         .answers
         .into_iter()
-        .map(|a| a.item)
+        .map(|a| a.item.into())
         .collect()
 }
 
@@ -579,7 +579,10 @@ fn nothing_about_violence_is_shown_before_the_gate() {
     assert!(matches!(s.next(), Step::Ended("not_alone")));
     assert!(s.info_before("psychological").is_empty());
     let record = s.stored_record_in("en");
-    assert_eq!(record.ended_by.map(|e| e.id), Some("not_alone".to_owned()));
+    assert_eq!(
+        record.ended_by.map(|e| e.id.to_string()),
+        Some("not_alone".to_owned())
+    );
     assert_eq!(
         record
             .triggers

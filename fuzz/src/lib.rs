@@ -86,7 +86,8 @@ pub fn value_for(item: &ItemRef<'_>, b: &mut Bytes<'_>, valid: bool) -> Value {
         ItemKind::SingleChoice => Value::Text(
             options
                 .get(b.below(options.len()))
-                .map_or_else(String::new, |s| (*s).to_owned()),
+                .map_or_else(String::new, |s| (*s).to_owned())
+                .into(),
         ),
         ItemKind::MultipleChoice => {
             let mask = b.byte();
@@ -95,7 +96,7 @@ pub fn value_for(item: &ItemRef<'_>, b: &mut Bytes<'_>, valid: bool) -> Value {
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| mask & (1 << (i % 8)) != 0)
-                    .map(|(_, s)| (*s).to_owned())
+                    .map(|(_, s)| (*s).into())
                     .collect(),
             )
         }
@@ -107,8 +108,8 @@ pub fn value_for(item: &ItemRef<'_>, b: &mut Bytes<'_>, valid: bool) -> Value {
             let step = f64::from(b.byte());
             Value::Number((lo + (step % (span + 1.0))).floor().min(hi))
         }
-        ItemKind::Text => Value::Text(format!("text {}", b.text())),
-        ItemKind::Date => Value::Text(format!(
+        ItemKind::Text => Value::from(format!("text {}", b.text())),
+        ItemKind::Date => Value::from(format!(
             "20{:02}-{:02}-{:02}",
             b.below(100),
             1 + b.below(12),
@@ -134,11 +135,11 @@ pub fn any_value(item: &ItemRef<'_>, b: &mut Bytes<'_>) -> Value {
         0 => Value::Bool(b.byte() & 1 == 1),
         1 => Value::Number(b.f64()),
         2 => Value::Number(f64::from(b.byte() as i8)),
-        3 => Value::Text(pick(b)),
-        4 => Value::Text(b.text()),
+        3 => Value::from(pick(b)),
+        4 => Value::from(b.text()),
         _ => {
             let n = b.below(70);
-            Value::List((0..n).map(|_| pick(b)).collect())
+            Value::List((0..n).map(|_| pick(b).into()).collect())
         }
     }
 }

@@ -51,13 +51,13 @@ pub fn valid_value(item: &ItemModel, pick: u16) -> Value {
     let p = usize::from(pick);
     match item.kind {
         Kind::YesNo => Value::Bool(p % 2 == 0),
-        Kind::Single => Value::Text(item.options[p % item.options.len()].clone()),
+        Kind::Single => Value::Text(item.options[p % item.options.len()].as_str().into()),
         Kind::Multiple => Value::List(
             item.options
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| p & (1 << i) != 0)
-                .map(|(_, o)| o.clone())
+                .map(|(_, o)| o.as_str().into())
                 .collect(),
         ),
         Kind::Scale | Kind::Number => Value::Number(valid_number(item, p)),
@@ -70,13 +70,13 @@ pub fn valid_value(item: &ItemModel, pick: u16) -> Value {
                 "  kanske  ",
             ];
             let w = words[p % words.len()];
-            Value::Text(w.chars().take(item.max_length).collect())
+            Value::from(w.chars().take(item.max_length).collect::<String>())
         }
         Kind::Date => {
             if p % 9 == 0 {
                 Value::Text("2024-02-29".into())
             } else {
-                Value::Text(format!(
+                Value::from(format!(
                     "{:04}-{:02}-{:02}",
                     1990 + p % 40,
                     1 + p % 12,
@@ -128,19 +128,25 @@ fn valid_number(item: &ItemModel, p: usize) -> f64 {
 /// A value that does not fit the item, of the kinds of mistakes callers make.
 pub fn invalid_value(item: &ItemModel, pick: u16) -> Value {
     let p = usize::from(pick);
-    let secret = || Value::Text(format!("{SECRET}-{p}"));
+    let secret = || Value::from(format!("{SECRET}-{p}"));
     match item.kind {
         Kind::YesNo => [Value::Text("yes".into()), Value::Number(1.0), secret()][p % 3].clone(),
         Kind::Single => [
             secret(),
             Value::Bool(true),
-            Value::List(vec![item.options[0].clone()]),
+            Value::List(vec![item.options[0].as_str().into()]),
         ][p % 3]
             .clone(),
         Kind::Multiple => [
-            Value::List(vec![item.options[0].clone(), item.options[0].clone()]),
-            Value::List(vec![item.options[1].clone(), format!("{SECRET}-{p}")]),
-            Value::Text(item.options[0].clone()),
+            Value::List(vec![
+                item.options[0].as_str().into(),
+                item.options[0].as_str().into(),
+            ]),
+            Value::List(vec![
+                item.options[1].as_str().into(),
+                format!("{SECRET}-{p}").into(),
+            ]),
+            Value::Text(item.options[0].as_str().into()),
             Value::Number(0.0),
         ][p % 4]
             .clone(),
@@ -164,8 +170,8 @@ pub fn invalid_value(item: &ItemModel, pick: u16) -> Value {
         }
         Kind::Text => [
             Value::Text("   ".into()),
-            Value::Text(String::new()),
-            Value::Text(SECRET.repeat(item.max_length / SECRET.len() + 1)),
+            Value::Text("".into()),
+            Value::from(SECRET.repeat(item.max_length / SECRET.len() + 1)),
             Value::Bool(false),
         ][p % 4]
             .clone(),
@@ -179,7 +185,7 @@ pub fn invalid_value(item: &ItemModel, pick: u16) -> Value {
             "2026-01-01T00:00",
             "2026/01/01",
         ]
-        .map(|d| Value::Text(d.to_owned()))[p % 8]
+        .map(|d| Value::Text(d.into()))[p % 8]
             .clone(),
         Kind::Info => Value::Text("an info text takes no answer".into()),
     }
@@ -220,9 +226,9 @@ pub fn accepts(item: &ItemModel, response: &Response) -> bool {
     };
     match (item.kind, value) {
         (Kind::YesNo, Value::Bool(_)) => true,
-        (Kind::Single, Value::Text(t)) => item.options.contains(t),
+        (Kind::Single, Value::Text(t)) => item.options.iter().any(|o| *o == *t),
         (Kind::Multiple, Value::List(vs)) => {
-            vs.iter().all(|v| item.options.contains(v))
+            vs.iter().all(|v| item.options.iter().any(|o| *o == *v))
                 && vs.iter().enumerate().all(|(i, v)| !vs[..i].contains(v))
         }
         (Kind::Scale | Kind::Number, Value::Number(x)) => {

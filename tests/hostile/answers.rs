@@ -16,10 +16,10 @@ fn hostile_answers_are_errors_that_change_nothing() {
     let many: Vec<String> = (0..100_000).map(|i| format!("v{i}")).collect();
     let start = Instant::now();
     for value in [
-        Value::Text(huge.clone()),
+        Value::from(huge.clone()),
         Value::Text(" \t\n".into()),
         Value::Number(f64::NAN),
-        Value::List(many.clone()),
+        Value::List(many.iter().map(Into::into).collect()),
     ] {
         assert!(session.answer(&text_item, value).is_err());
     }
@@ -27,7 +27,7 @@ fn hostile_answers_are_errors_that_change_nothing() {
         Value::Number(f64::INFINITY),
         Value::Number(f64::NAN),
         Value::Number(1e308),
-        Value::Text(huge.clone()),
+        Value::from(huge.clone()),
     ] {
         assert!(
             session
@@ -41,7 +41,7 @@ fn hostile_answers_are_errors_that_change_nothing() {
     assert_eq!((session.result(), session.events().to_vec()), before);
     // The errors name the item, never the value.
     let error = session
-        .answer(&text_item, Value::Text(huge))
+        .answer(&text_item, Value::from(huge))
         .expect_err("too long");
     assert!(error.to_string().len() < 500);
 }

@@ -72,11 +72,11 @@ fn walk(q: &Questionnaire) -> serde_json::Value {
         let value = match item.kind() {
             vidare::format::ItemKind::YesNo => Value::Bool(true),
             vidare::format::ItemKind::SingleChoice => {
-                Value::Text(item.options().next().expect("options").value.to_owned())
+                Value::Text(item.options().next().expect("options").value.into())
             }
-            vidare::format::ItemKind::MultipleChoice => Value::List(vec![
-                item.options().next().expect("options").value.to_owned(),
-            ]),
+            vidare::format::ItemKind::MultipleChoice => {
+                Value::List(vec![item.options().next().expect("options").value.into()])
+            }
             vidare::format::ItemKind::Scale | vidare::format::ItemKind::Number => {
                 Value::Number(item.range().0.unwrap_or(0.0))
             }

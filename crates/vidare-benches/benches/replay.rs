@@ -39,7 +39,7 @@ fn logs(q: &Questionnaire) -> Vec<Vec<Event>> {
                     })
                 } else {
                     let options: Vec<&str> = item.options().map(|o| o.value).collect();
-                    Value::Text(options[bits % options.len()].to_owned())
+                    Value::Text(options[bits % options.len()].into())
                 };
                 bits = bits / 3 + n;
                 s.answer(&id, value).unwrap();

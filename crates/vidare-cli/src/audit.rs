@@ -38,7 +38,7 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
             Ok(recording) => {
                 let pinned = &recording.questionnaire;
                 groups
-                    .entry((pinned.id.clone(), pinned.version.clone()))
+                    .entry((pinned.id.to_string(), pinned.version.to_string()))
                     .or_default()
                     .push((crate::files::shown(file), recording));
             }

@@ -414,7 +414,7 @@ impl Said<'_> {
                     .derived
                     .iter()
                     .find(|d| d.id == e.id)
-                    .and_then(|d| d.label.clone()),
+                    .and_then(|d| d.label.as_ref().map(ToString::to_string)),
                 e.value.as_ref().map(|v| self.derived(&e.id, v)),
             ),
             "score" => {
@@ -428,7 +428,10 @@ impl Said<'_> {
                     }
                     (v, _) => v.as_ref().map(|v| value(v, self.ui)),
                 };
-                (score.and_then(|s| s.label.clone()), shown)
+                (
+                    score.and_then(|s| s.label.as_ref().map(ToString::to_string)),
+                    shown,
+                )
             }
             _ => {
                 let item = self.q.item(&e.id);
@@ -438,7 +441,7 @@ impl Said<'_> {
                     {
                         i.options()
                             .find(|opt| opt.value == o.as_str())
-                            .map_or_else(|| o.clone(), |opt| opt.label(lang).to_owned())
+                            .map_or_else(|| o.to_string(), |opt| opt.label(lang).to_owned())
                     }
                     _ => value(v, self.ui),
                 });
@@ -452,7 +455,7 @@ impl Said<'_> {
             Some(_) => self.ui.answer_kept_out.to_owned(),
             None => self.ui.unknown.to_owned(),
         });
-        format!("{}: {shown}", name.unwrap_or_else(|| e.id.clone()))
+        format!("{}: {shown}", name.unwrap_or_else(|| e.id.to_string()))
     }
 }
 

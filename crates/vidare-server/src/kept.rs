@@ -39,14 +39,14 @@ pub(crate) fn at_close(session: &Session) -> Result<serde_json::Value, serde_jso
             record: session.stored_record_in(lang),
             counterfactual: check.clone(),
         };
-        (lang, kept)
+        (lang.as_str(), kept)
     });
     serde_json::to_value(InOrder(records.collect()))
 }
 
 /// Records by language, written as a JSON object in the questionnaire's
 /// order of languages.
-struct InOrder<'a>(Vec<(&'a String, Kept)>);
+struct InOrder<'a>(Vec<(&'a str, Kept)>);
 
 impl Serialize for InOrder<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -117,7 +117,10 @@ mod tests {
                 Some(vidare::analysis::check_result(&q, &session))
             );
             let again = serde_json::to_string(&kept).unwrap();
-            assert_eq!(again, serde_json::to_string(&stored[lang]).unwrap());
+            assert_eq!(
+                again,
+                serde_json::to_string(&stored[lang.as_str()]).unwrap()
+            );
         }
         // A language the record does not have: the session's.
         let kept = read(&closed, "xx", "sv").unwrap();

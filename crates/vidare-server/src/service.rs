@@ -233,7 +233,7 @@ fn language_of(q: &Questionnaire, requested: Option<&str>) -> Result<String, Pro
                     q.languages().join(", ")
                 ),
             );
-            p.known = Some(q.languages().to_vec());
+            p.known = Some(q.languages().iter().map(ToString::to_string).collect());
             Err(p)
         }
     }

@@ -144,6 +144,7 @@ mod referral;
 mod refusal;
 pub mod registry;
 mod session;
+mod shared;
 pub mod stored;
 mod suggest;
 pub mod summary;
@@ -164,7 +165,7 @@ pub use recording::Recording;
 pub use registry::Registry;
 pub use session::{Session, Step};
 pub use stored::StoredRecord;
-pub use value::{Event, Response, Value};
+pub use value::{Event, Response, SharedStr, Value};
 
 /// The JSON Schema of the recording format.
 #[cfg(feature = "schema")]

@@ -8,7 +8,7 @@ use crate::expr::typed::{Symbol, Val};
 use crate::format::{Retention, Urgency};
 use crate::questionnaire::{Compiled, DerivedRule, Term, band_of};
 use crate::session::{Session, contribution};
-use crate::value::{Response, Value};
+use crate::value::{Response, SharedStr, Value};
 
 /// The result of a session, serialisable to JSON with a stable field order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,7 +18,7 @@ pub struct Outcome {
     /// Which definition produced it.
     pub questionnaire: QuestionnaireRef,
     /// The language of the texts below.
-    pub language: String,
+    pub language: SharedStr,
     /// Whether every shown item has a response (or an end condition held).
     pub finished: bool,
     /// The end condition that ended the interview early, if any.
@@ -42,7 +42,7 @@ impl Outcome {
     /// for a session on an edited definition), and starts from it when it
     /// builds a result by hand.
     #[must_use]
-    pub fn new(questionnaire: QuestionnaireRef, language: impl Into<String>) -> Self {
+    pub fn new(questionnaire: QuestionnaireRef, language: impl Into<SharedStr>) -> Self {
         Self {
             questionnaire,
             language: language.into(),
@@ -62,11 +62,11 @@ impl Outcome {
 #[non_exhaustive]
 pub struct QuestionnaireRef {
     /// Id.
-    pub id: String,
+    pub id: SharedStr,
     /// Semantic version.
-    pub version: String,
+    pub version: SharedStr,
     /// `sha256:` digest of the canonical definition.
-    pub digest: String,
+    pub digest: SharedStr,
 }
 
 impl QuestionnaireRef {
@@ -75,9 +75,9 @@ impl QuestionnaireRef {
     /// a version or a definition that is gone, and replay is what says so.
     #[must_use]
     pub fn new(
-        id: impl Into<String>,
-        version: impl Into<String>,
-        digest: impl Into<String>,
+        id: impl Into<SharedStr>,
+        version: impl Into<SharedStr>,
+        digest: impl Into<SharedStr>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -93,9 +93,9 @@ impl QuestionnaireRef {
 #[non_exhaustive]
 pub struct AnswerRecord {
     /// The item.
-    pub item: String,
+    pub item: SharedStr,
     /// `answered`, `declined`, `dont_know` or `skipped`.
-    pub response: String,
+    pub response: SharedStr,
     /// The answer, unless the item's retention keeps it out of the result.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -111,7 +111,7 @@ impl AnswerRecord {
     /// whenever the item's retention keeps it out, so a record starts
     /// without one; set [`AnswerRecord::value`] to keep one.
     #[must_use]
-    pub fn new(item: impl Into<String>, response: impl Into<String>) -> Self {
+    pub fn new(item: impl Into<SharedStr>, response: impl Into<SharedStr>) -> Self {
         Self {
             item: item.into(),
             response: response.into(),
@@ -126,9 +126,9 @@ impl AnswerRecord {
 #[non_exhaustive]
 pub struct EndRecord {
     /// Its id.
-    pub id: String,
+    pub id: SharedStr,
     /// What the practitioner is told.
-    pub text: String,
+    pub text: SharedStr,
 }
 
 /// A derived value in the result.
@@ -137,16 +137,16 @@ pub struct EndRecord {
 #[non_exhaustive]
 pub struct DerivedRecord {
     /// Its id.
-    pub id: String,
+    pub id: SharedStr,
     /// Its label, if it has one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub label: Option<String>,
+    pub label: Option<SharedStr>,
     /// Its value: yes/no, number, category or list of categories.
     #[serde(serialize_with = "crate::value::whole::value")]
     pub value: Option<Value>,
     /// The label of a category value.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub value_label: Option<String>,
+    pub value_label: Option<SharedStr>,
 }
 
 /// A score in the result.
@@ -155,10 +155,10 @@ pub struct DerivedRecord {
 #[non_exhaustive]
 pub struct ScoreRecord {
     /// Its id.
-    pub id: String,
+    pub id: SharedStr,
     /// Its label, if it has one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub label: Option<String>,
+    pub label: Option<SharedStr>,
     /// The value, or `null` when too few terms have one; a whole number
     /// is written as an integer (`12`), and `12.0` reads as well.
     #[serde(serialize_with = "crate::value::whole::option")]
@@ -181,9 +181,9 @@ pub struct ScoreRecord {
 #[non_exhaustive]
 pub struct BandRecord {
     /// Band id.
-    pub id: String,
+    pub id: SharedStr,
     /// Its label.
-    pub label: String,
+    pub label: SharedStr,
 }
 
 /// A fired trigger in the result.
@@ -192,13 +192,13 @@ pub struct BandRecord {
 #[non_exhaustive]
 pub struct TriggerRecord {
     /// Trigger id.
-    pub id: String,
+    pub id: SharedStr,
     /// How soon to act.
     pub urgency: Urgency,
     /// Where the person is referred.
-    pub refer_to: String,
+    pub refer_to: SharedStr,
     /// What to do.
-    pub text: String,
+    pub text: SharedStr,
     /// What made the condition true. In a [`StoredRecord`](crate::StoredRecord):
     /// every kept answer and value the condition reads, whether or not it
     /// decided the outcome, so the list itself reveals nothing.
@@ -215,12 +215,12 @@ pub struct TriggerRecord {
 #[non_exhaustive]
 pub struct Evidence {
     /// `item`, `derived` or `score`.
-    pub kind: String,
+    pub kind: SharedStr,
     /// Its id.
-    pub id: String,
+    pub id: SharedStr,
     /// For items: the kind of response.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub response: Option<String>,
+    pub response: Option<SharedStr>,
     /// The value, unless retention keeps an item's answer out of the result.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -242,11 +242,11 @@ impl Session {
     pub fn result_in(&self, lang: &str) -> Outcome {
         let q = self.questionnaire();
         let c: &Compiled = &q.inner;
-        let lang = if c.languages.iter().any(|l| l == lang) {
-            lang
-        } else {
-            &c.default_language
-        };
+        let lang = c
+            .languages
+            .iter()
+            .find(|l| *l == lang)
+            .unwrap_or(&c.default_language);
         let answers = self.counted_answers(c);
         let derived = (0..c.derived.len() as u32)
             .map(|d| self.derived_record(d, lang))
@@ -263,7 +263,7 @@ impl Session {
                 id: def.id.clone(),
                 urgency: def.urgency,
                 refer_to: def.refer_to.clone(),
-                text: def.text.get(lang).to_owned(),
+                text: def.text.get_shared(lang),
                 evidence: self.evidence(c, &def.when, &mut scratch),
                 conversation_evidence: false,
             });
@@ -271,13 +271,13 @@ impl Session {
         triggers.sort_by_key(|t| t.urgency);
         Outcome {
             questionnaire: QuestionnaireRef::new(c.id.clone(), c.version.clone(), c.digest.clone()),
-            language: lang.to_owned(),
+            language: lang.clone(),
             finished: self.is_finished(),
             ended_by: self.ended_by().and_then(|id| {
                 let end = c.ends.iter().find(|e| e.id == id)?;
                 Some(EndRecord {
-                    id: id.to_owned(),
-                    text: end.text.get(lang).to_owned(),
+                    id: end.id.clone(),
+                    text: end.text.get_shared(lang),
                 })
             }),
             answers,
@@ -294,14 +294,14 @@ impl Session {
         let v = self.derived_value(d);
         DerivedRecord {
             id: def.id.clone(),
-            label: def.label.as_ref().map(|l| l.get(lang).to_owned()),
+            label: def.label.as_ref().map(|l| l.get_shared(lang)),
             value: derived_value(c, d, v),
             value_label: match v {
                 Val::Opt(o) => def
                     .categories
                     .get(o as usize)
                     .and_then(|cat| cat.label.as_ref())
-                    .map(|l| l.get(lang).to_owned()),
+                    .map(|l| l.get_shared(lang)),
                 _ => None,
             },
         }
@@ -318,7 +318,7 @@ impl Session {
         };
         let band = value.and_then(|v| band_of(def, v)).map(|b| BandRecord {
             id: b.id.clone(),
-            label: b.label.get(lang).to_owned(),
+            label: b.label.get_shared(lang),
         });
         let default = &self.questionnaire().inner.default_language;
         let missing_reason = value.is_none().then(|| {
@@ -326,7 +326,7 @@ impl Session {
         });
         ScoreRecord {
             id: def.id.clone(),
-            label: def.label.as_ref().map(|l| l.get(lang).to_owned()),
+            label: def.label.as_ref().map(|l| l.get_shared(lang)),
             value,
             answered: sv.known,
             terms,
@@ -343,8 +343,8 @@ impl Session {
             .filter_map(|i| Some((i, self.response_ref_at(i)?)));
         let mut answers = Vec::with_capacity(counted.clone().count());
         answers.extend(counted.map(|(i, response)| AnswerRecord {
-            item: String::from(&*c.items[i as usize].id),
-            response: response.kind().to_owned(),
+            item: c.items[i as usize].id.clone().into(),
+            response: SharedStr::from_static(response.kind()),
             value: retained_value(c, i, response),
         }));
         answers
@@ -366,13 +366,13 @@ impl Session {
                     Some(item_evidence(c, i, response))
                 }
                 Symbol::Derived(d) => Some(Evidence {
-                    kind: "derived".into(),
+                    kind: SharedStr::from_static("derived"),
                     id: c.derived[d as usize].id.clone(),
                     response: None,
                     value: derived_value(c, d, self.derived_value(d)),
                 }),
                 Symbol::Score(s) => Some(Evidence {
-                    kind: "score".into(),
+                    kind: SharedStr::from_static("score"),
                     id: c.scores[s as usize].id.clone(),
                     response: None,
                     value: match self.score_value(s).value {
@@ -467,9 +467,9 @@ pub(crate) struct Scratch {
 /// form (not formatted), the response borrowed from the log.
 pub(crate) fn item_evidence(c: &Compiled, i: u32, response: &Response) -> Evidence {
     Evidence {
-        kind: "item".into(),
-        id: String::from(&*c.items[i as usize].id),
-        response: Some(response.kind().to_owned()),
+        kind: SharedStr::from_static("item"),
+        id: c.items[i as usize].id.clone().into(),
+        response: Some(SharedStr::from_static(response.kind())),
         value: retained_value(c, i, response),
     }
 }

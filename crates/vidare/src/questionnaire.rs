@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::expr::Expr;
 use crate::format::{AnsweredBy, ItemKind, Method, Retention, Urgency};
+use crate::value::SharedStr;
 
 /// A checked questionnaire, ready to run sessions on. Cheap to clone.
 ///
@@ -28,27 +29,37 @@ impl fmt::Debug for Questionnaire {
 
 /// Texts per language, in declared-language order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Texts(pub(crate) Vec<(String, String)>);
+pub(crate) struct Texts(pub(crate) Vec<(String, SharedStr)>);
 
 impl Texts {
     pub(crate) fn get(&self, lang: &str) -> &str {
+        self.shared(lang).map_or("", SharedStr::as_str)
+    }
+
+    /// The text in `lang` (the first language's if not declared), shared
+    /// rather than copied into a result.
+    pub(crate) fn get_shared(&self, lang: &str) -> SharedStr {
+        self.shared(lang).cloned().unwrap_or_default()
+    }
+
+    fn shared(&self, lang: &str) -> Option<&SharedStr> {
         self.0
             .iter()
             .find(|(l, _)| l == lang)
             .or_else(|| self.0.first())
-            .map_or("", |(_, t)| t.as_str())
+            .map(|(_, t)| t)
     }
 }
 
 pub(crate) struct Compiled {
-    pub(crate) id: String,
-    pub(crate) version: String,
+    pub(crate) id: SharedStr,
+    pub(crate) version: SharedStr,
     pub(crate) title: Texts,
-    pub(crate) languages: Vec<String>,
+    pub(crate) languages: Vec<SharedStr>,
     /// The same languages with their status and audience.
     pub(crate) language_info: Vec<crate::language::Language>,
-    pub(crate) default_language: String,
-    pub(crate) digest: String,
+    pub(crate) default_language: SharedStr,
+    pub(crate) digest: SharedStr,
     /// The digest in the form before absent fields were left out, worked
     /// out the first time a pinned digest differs from `digest`.
     pub(crate) legacy_digest: std::sync::OnceLock<String>,
@@ -144,7 +155,7 @@ impl<'q> ImageRef<'q> {
 }
 
 pub(crate) struct OptionDef {
-    pub(crate) value: String,
+    pub(crate) value: SharedStr,
     pub(crate) label: Texts,
     pub(crate) score: Option<f64>,
     pub(crate) image: Option<ImageDef>,
@@ -157,7 +168,7 @@ pub(crate) enum DerivedRule {
 }
 
 pub(crate) struct DerivedDef {
-    pub(crate) id: String,
+    pub(crate) id: SharedStr,
     pub(crate) label: Option<Texts>,
     pub(crate) rule: DerivedRule,
     /// Category values of `cases`/`flags`.
@@ -165,7 +176,7 @@ pub(crate) struct DerivedDef {
 }
 
 pub(crate) struct CategoryDef {
-    pub(crate) value: String,
+    pub(crate) value: SharedStr,
     pub(crate) label: Option<Texts>,
 }
 
@@ -177,7 +188,7 @@ pub(crate) enum Term {
 }
 
 pub(crate) struct ScoreDef {
-    pub(crate) id: String,
+    pub(crate) id: SharedStr,
     pub(crate) label: Option<Texts>,
     pub(crate) method: Method,
     pub(crate) terms: Vec<Term>,
@@ -190,22 +201,22 @@ pub(crate) struct ScoreDef {
 }
 
 pub(crate) struct BandDef {
-    pub(crate) id: String,
+    pub(crate) id: SharedStr,
     pub(crate) min: f64,
     pub(crate) max: f64,
     pub(crate) label: Texts,
 }
 
 pub(crate) struct TriggerDef {
-    pub(crate) id: String,
+    pub(crate) id: SharedStr,
     pub(crate) when: Expr,
     pub(crate) urgency: Urgency,
-    pub(crate) refer_to: String,
+    pub(crate) refer_to: SharedStr,
     pub(crate) text: Texts,
 }
 
 pub(crate) struct EndDef {
-    pub(crate) id: String,
+    pub(crate) id: SharedStr,
     pub(crate) when: Expr,
     pub(crate) text: Texts,
     /// Items from this index on are cut off when the condition holds.
@@ -293,7 +304,7 @@ impl Questionnaire {
 
     /// The codes of the declared languages, the default language first.
     #[must_use]
-    pub fn languages(&self) -> &[String] {
+    pub fn languages(&self) -> &[SharedStr] {
         &self.inner.languages
     }
 

@@ -144,8 +144,8 @@ impl Recording {
         let pinned = &self.questionnaire;
         if pinned.id != questionnaire.id() || pinned.version != questionnaire.version() {
             return Err(Error::UnknownVersion {
-                id: pinned.id.clone(),
-                version: pinned.version.clone(),
+                id: pinned.id.to_string(),
+                version: pinned.version.to_string(),
                 known: vec![format!(
                     "{}@{}",
                     questionnaire.id(),
@@ -173,9 +173,9 @@ impl Recording {
             return Ok(());
         }
         Err(Error::DigestMismatch {
-            id: pinned.id.clone(),
-            version: pinned.version.clone(),
-            recorded: pinned.digest.clone(),
+            id: pinned.id.to_string(),
+            version: pinned.version.to_string(),
+            recorded: pinned.digest.to_string(),
             actual: questionnaire.digest().to_owned(),
         })
     }

@@ -25,7 +25,7 @@ impl Questionnaire {
             .value;
         label
             .get(lang)
-            .or_else(|| label.get(&self.inner.default_language))
+            .or_else(|| label.get(self.inner.default_language.as_str()))
             .map(String::as_str)
     }
 }

@@ -977,7 +977,7 @@ mod tests {
     use super::{Compiled, Session, State};
     use crate::format::ItemKind;
     use crate::questionnaire::ItemDef;
-    use crate::value::{Response, Value, valid_date};
+    use crate::value::{Response, SharedStr, Value, valid_date};
 
     /// The state a step leaves is what evaluating every node again, in
     /// schedule order, gives: skipping the nodes whose inputs did not
@@ -1076,7 +1076,7 @@ mod tests {
         let option = |next: &mut dyn FnMut(u64) -> u64| {
             item.options
                 .get(next(item.options.len() as u64) as usize)
-                .map_or_else(String::new, |o| o.value.clone())
+                .map_or_else(SharedStr::default, |o| o.value.clone())
         };
         Response::Answer(match item.kind {
             ItemKind::YesNo => Value::Bool(next(2) == 0),
@@ -1094,8 +1094,8 @@ mod tests {
                 let high = item.max.unwrap_or(low + 10.0).floor().max(low);
                 Value::Number(low + next((high - low) as u64 + 1) as f64)
             }
-            ItemKind::Date => Value::Text("2024-02-29".to_owned()),
-            ItemKind::Text | ItemKind::Info => Value::Text("a few words".to_owned()),
+            ItemKind::Date => Value::Text(SharedStr::from_static("2024-02-29")),
+            ItemKind::Text | ItemKind::Info => Value::Text(SharedStr::from_static("a few words")),
         })
     }
 

@@ -21,7 +21,7 @@ use crate::outcome::{
 };
 use crate::questionnaire::Compiled;
 use crate::session::Session;
-use crate::value::{Response, Value};
+use crate::value::{Response, SharedStr, Value};
 
 /// The response of a stored question that is shown but not yet answered,
 /// in a record of an interview closed before its end.
@@ -50,7 +50,7 @@ pub struct StoredRecord {
     /// Which definition produced it.
     pub questionnaire: QuestionnaireRef,
     /// The language of the texts below.
-    pub language: String,
+    pub language: SharedStr,
     /// Whether every kept question that was shown has a response (or a
     /// kept end condition held).
     pub finished: bool,
@@ -81,11 +81,11 @@ impl Session {
     #[must_use]
     pub fn stored_record_in(&self, lang: &str) -> StoredRecord {
         let c: &Compiled = &self.questionnaire().inner;
-        let lang = if c.languages.iter().any(|l| l == lang) {
-            lang
-        } else {
-            &c.default_language
-        };
+        let lang = c
+            .languages
+            .iter()
+            .find(|l| *l == lang)
+            .unwrap_or(&c.default_language);
         let kept = &c.disclosure;
         let ended_by = self.stored_end(c, lang);
         StoredRecord {
@@ -94,7 +94,7 @@ impl Session {
                 version: c.version.clone(),
                 digest: c.digest.clone(),
             },
-            language: lang.to_owned(),
+            language: lang.clone(),
             finished: ended_by.is_some() || self.kept_questions_done(c),
             ended_by,
             answers: self.stored_answers(c),
@@ -124,8 +124,8 @@ impl Session {
             .map(|i| {
                 let response = self.response_ref_at(i);
                 AnswerRecord {
-                    item: String::from(&*c.items[i as usize].id),
-                    response: response.map_or(UNANSWERED, Response::kind).to_owned(),
+                    item: c.items[i as usize].id.clone().into(),
+                    response: SharedStr::from_static(response.map_or(UNANSWERED, Response::kind)),
                     value: response.and_then(|r| retained_value(c, i, r)),
                 }
             })
@@ -150,7 +150,7 @@ impl Session {
             .min_by_key(|&e| c.ends[e].position)
             .map(|e| EndRecord {
                 id: c.ends[e].id.clone(),
-                text: c.ends[e].text.get(lang).to_owned(),
+                text: c.ends[e].text.get_shared(lang),
             })
     }
 
@@ -163,7 +163,7 @@ impl Session {
                     id: def.id.clone(),
                     urgency: def.urgency,
                     refer_to: def.refer_to.clone(),
-                    text: def.text.get(lang).to_owned(),
+                    text: def.text.get_shared(lang),
                     evidence: self.stored_evidence(c, &def.when),
                     conversation_evidence: !c.disclosure.triggers[t].reveals.is_empty(),
                 }
@@ -261,7 +261,7 @@ impl Session {
                 let response = match self.response_at(i)? {
                     crate::Response::Answer(Value::Bool(true)) => "yes".to_owned(),
                     crate::Response::Answer(Value::Bool(false)) => "no".to_owned(),
-                    crate::Response::Answer(Value::Text(option)) => option,
+                    crate::Response::Answer(Value::Text(option)) => option.to_string(),
                     crate::Response::Declined => "declined".to_owned(),
                     crate::Response::DontKnow => "dont_know".to_owned(),
                     _ => return None,

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::shared::SharedStr;
+
 /// An answer value.
 ///
 /// Yes/no items take `Bool`, scales and numbers `Number`, single choice
@@ -21,9 +23,9 @@ pub enum Value {
     /// A number.
     Number(f64),
     /// An option value, a date or free text.
-    Text(String),
+    Text(SharedStr),
     /// Several option values.
-    List(Vec<String>),
+    List(Vec<SharedStr>),
 }
 
 impl std::fmt::Debug for Value {
@@ -57,19 +59,19 @@ impl From<i32> for Value {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
-        Value::Text(s.to_owned())
+        Value::Text(s.into())
     }
 }
 
 impl From<String> for Value {
     fn from(s: String) -> Self {
-        Value::Text(s)
+        Value::Text(s.into())
     }
 }
 
 impl From<Vec<&str>> for Value {
     fn from(v: Vec<&str>) -> Self {
-        Value::List(v.into_iter().map(str::to_owned).collect())
+        Value::List(v.into_iter().map(SharedStr::from).collect())
     }
 }
 

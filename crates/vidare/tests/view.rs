@@ -7,7 +7,8 @@
 #![allow(missing_docs)]
 
 use vidare::{
-    Questionnaire, Response, Session, Step, Value, format::ItemKind, questionnaire::ItemRef,
+    Questionnaire, Response, Session, SharedStr, Step, Value, format::ItemKind,
+    questionnaire::ItemRef,
 };
 
 /// A small deterministic generator (xorshift64*).
@@ -30,14 +31,14 @@ fn response(item: &ItemRef<'_>, rng: &mut Rng) -> Response {
         2 if !item.required() => return Response::Skipped,
         _ => {}
     }
-    let options: Vec<String> = item.options().map(|o| o.value.to_owned()).collect();
+    let options: Vec<SharedStr> = item.options().map(|o| o.value.into()).collect();
     let value = match item.kind() {
         ItemKind::YesNo => Value::Bool(rng.below(2) == 0),
         ItemKind::SingleChoice => {
             Value::Text(options[rng.below(options.len() as u64) as usize].clone())
         }
         ItemKind::MultipleChoice => {
-            let chosen: Vec<String> = options
+            let chosen: Vec<SharedStr> = options
                 .iter()
                 .filter(|_| rng.below(2) == 0)
                 .cloned()
@@ -102,7 +103,7 @@ fn assert_same_json(session: &Session, languages: &[String], at: &str, seen: &mu
 fn walk(q: &Questionnaire, seed: u64, seen: &mut Seen) {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let items: Vec<ItemRef<'_>> = q.items().collect();
-    let languages = q.languages().to_vec();
+    let languages: Vec<String> = q.languages().iter().map(ToString::to_string).collect();
     let mut session = Session::new(q);
     let mut answered: Vec<usize> = Vec::new();
     assert_same_json(&session, &languages, "at the start", seen);

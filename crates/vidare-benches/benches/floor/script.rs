@@ -38,7 +38,7 @@ impl Rng {
 /// A response to item `name` (the part after the area), valid for it
 /// unless `invalid`; choices lean towards the answers that open branches.
 fn response(name: &str, rng: &mut Rng, invalid: bool) -> Response {
-    let text = |s: &str| Response::Answer(Value::Text(s.to_owned()));
+    let text = |s: &str| Response::Answer(Value::Text(s.into()));
     let scale = |rng: &mut Rng| Response::Answer(Value::Number(1.0 + rng.below(5) as f64));
     if invalid {
         return match rng.below(4) {

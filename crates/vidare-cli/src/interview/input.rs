@@ -44,18 +44,18 @@ pub(crate) fn parse(
         ItemKind::YesNo => match line.to_lowercase().as_str() {
             "yes" | "y" | "ja" | "j" | "true" => Value::Bool(true),
             "no" | "n" | "nej" | "false" => Value::Bool(false),
-            _ => Value::Text(line.to_owned()),
+            _ => Value::Text(line.into()),
         },
         ItemKind::Scale | ItemKind::Number => number(line),
-        ItemKind::SingleChoice => Value::Text(option(item, line)?),
+        ItemKind::SingleChoice => Value::Text(option(item, line)?.into()),
         ItemKind::MultipleChoice => Value::List(
             line.split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(|s| option(item, s))
+                .map(|s| option(item, s).map(Into::into))
                 .collect::<Result<_, _>>()?,
         ),
-        ItemKind::Text | ItemKind::Date | ItemKind::Info => Value::Text(line.to_owned()),
+        ItemKind::Text | ItemKind::Date | ItemKind::Info => Value::Text(line.into()),
     }))
 }
 
@@ -63,7 +63,7 @@ pub(crate) fn parse(
 fn number(line: &str) -> Value {
     line.replace(',', ".")
         .parse::<f64>()
-        .map_or_else(|_| Value::Text(line.to_owned()), Value::Number)
+        .map_or_else(|_| Value::Text(line.into()), Value::Number)
 }
 
 /// An option chosen by its number in the list or by its value. A word of

@@ -513,7 +513,9 @@ fn announce(
     if now.iter().any(|id| !announced.contains(id)) {
         let outcome = session.result_in(lang);
         for trigger in &outcome.triggers {
-            if now.contains(&trigger.id) && !announced.contains(&trigger.id) {
+            if now.iter().any(|id| *id == trigger.id)
+                && !announced.iter().any(|id| *id == trigger.id)
+            {
                 write!(
                     out,
                     "{}",

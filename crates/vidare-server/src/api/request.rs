@@ -48,8 +48,8 @@ impl From<AnswerValue> for vidare::Value {
         match v {
             AnswerValue::Bool(b) => vidare::Value::Bool(b),
             AnswerValue::Number(n) => vidare::Value::Number(n),
-            AnswerValue::Text(s) => vidare::Value::Text(s),
-            AnswerValue::List(l) => vidare::Value::List(l),
+            AnswerValue::Text(s) => vidare::Value::Text(s.into()),
+            AnswerValue::List(l) => vidare::Value::List(l.into_iter().map(Into::into).collect()),
         }
     }
 }
@@ -59,8 +59,8 @@ impl From<vidare::Value> for AnswerValue {
         match v {
             vidare::Value::Bool(b) => AnswerValue::Bool(b),
             vidare::Value::Number(n) => AnswerValue::Number(n),
-            vidare::Value::Text(s) => AnswerValue::Text(s),
-            vidare::Value::List(l) => AnswerValue::List(l),
+            vidare::Value::Text(s) => AnswerValue::Text(s.into()),
+            vidare::Value::List(l) => AnswerValue::List(l.into_iter().map(Into::into).collect()),
         }
     }
 }

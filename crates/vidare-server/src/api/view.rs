@@ -25,17 +25,17 @@ fn responses_of(session: &vidare::Session) -> Vec<ResponseView> {
 
 fn trigger_view(t: vidare::outcome::TriggerRecord) -> TriggerView {
     TriggerView {
-        id: t.id,
+        id: t.id.into(),
         urgency: t.urgency.into(),
-        refer_to: t.refer_to,
-        text: t.text,
+        refer_to: t.refer_to.into(),
+        text: t.text.into(),
         evidence: t
             .evidence
             .into_iter()
             .map(|e| EvidenceView {
-                kind: e.kind,
-                id: e.id,
-                response: e.response,
+                kind: e.kind.into(),
+                id: e.id.into(),
+                response: e.response.map(Into::into),
                 value: e.value.map(Into::into),
             })
             .collect(),
@@ -125,7 +125,7 @@ pub(crate) fn state_view(live: &Live, lang: &str) -> SessionState {
         digest: live.row.digest.clone(),
         title: q.title(lang).to_owned(),
         language: lang.to_owned(),
-        languages: q.languages().to_vec(),
+        languages: q.languages().iter().map(ToString::to_string).collect(),
         events: live.row.event_count,
         status: now.status,
         ended_by: outcome.as_ref().and_then(end_view),
@@ -158,16 +158,16 @@ fn stored_responses(outcome: &vidare::Outcome) -> Vec<ResponseView> {
         .answers
         .iter()
         .map(|a| ResponseView {
-            item: a.item.clone(),
-            response: a.response.clone(),
+            item: a.item.to_string(),
+            response: a.response.to_string(),
         })
         .collect()
 }
 
 fn end_view(outcome: &vidare::Outcome) -> Option<EndView> {
     outcome.ended_by.as_ref().map(|e| EndView {
-        id: e.id.clone(),
-        text: e.text.clone(),
+        id: e.id.to_string(),
+        text: e.text.to_string(),
     })
 }
 
@@ -252,9 +252,9 @@ fn version_info(q: &vidare::Questionnaire) -> VersionInfo {
         title: q
             .languages()
             .iter()
-            .map(|l| (l.clone(), q.title(l).to_owned()))
+            .map(|l| (l.to_string(), q.title(l).to_owned()))
             .collect(),
-        languages: q.languages().to_vec(),
+        languages: q.languages().iter().map(ToString::to_string).collect(),
         default_language: q.default_language().to_owned(),
         digest: q.digest().to_owned(),
     }

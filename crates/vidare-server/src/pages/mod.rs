@@ -507,19 +507,19 @@ fn form_answer(
             None => Err("missing-answer"),
         },
         K::SingleChoice | K::Date => first
-            .map(|v| vidare::Value::Text(v.to_owned()))
+            .map(|v| vidare::Value::Text((*v).into()))
             .ok_or("missing-answer"),
         K::Text => values
             .first()
             .filter(|v| !v.trim().is_empty())
-            .map(|v| vidare::Value::Text((*v).to_owned()))
+            .map(|v| vidare::Value::Text((*v).into()))
             .ok_or("missing-answer"),
         K::MultipleChoice => {
             if values.is_empty() {
                 Err("missing-answer")
             } else {
                 Ok(vidare::Value::List(
-                    values.iter().map(|v| (*v).to_owned()).collect(),
+                    values.iter().map(|v| (*v).into()).collect(),
                 ))
             }
         }

@@ -193,7 +193,7 @@ fn offered_languages(ui: &Ui, state: &AppState) -> Vec<Offered> {
                 Some(seen) if seen.checked != Some(checked) => seen.checked = None,
                 Some(_) => {}
                 None => offered.push(Offered {
-                    code: code.clone(),
+                    code: code.to_string(),
                     checked: Some(checked),
                     missing_in: Vec::new(),
                 }),
@@ -203,7 +203,7 @@ fn offered_languages(ui: &Ui, state: &AppState) -> Vec<Offered> {
     for o in &mut offered {
         o.missing_in = newest
             .iter()
-            .filter(|q| !q.languages().contains(&o.code))
+            .filter(|q| !q.languages().iter().any(|l| *l == o.code))
             .map(|q| q.title(ui.lang).to_owned())
             .collect();
     }
@@ -766,8 +766,8 @@ fn question(
         Some(vidare::Value::Bool(true)) => vec!["yes".to_owned()],
         Some(vidare::Value::Bool(false)) => vec!["no".to_owned()],
         Some(vidare::Value::Number(n)) => vec![n.to_string()],
-        Some(vidare::Value::Text(t)) => vec![t.clone()],
-        Some(vidare::Value::List(l)) => l.clone(),
+        Some(vidare::Value::Text(t)) => vec![t.to_string()],
+        Some(vidare::Value::List(l)) => l.iter().map(ToString::to_string).collect(),
         None => Vec::new(),
     };
     let chosen = |value: &str| {
@@ -1071,24 +1071,24 @@ fn derived_value(ui: &Ui, v: &vidare::Value) -> String {
         vidare::Value::Bool(true) => ui.yes.to_owned(),
         vidare::Value::Bool(false) => ui.no.to_owned(),
         vidare::Value::Number(n) => n.to_string(),
-        vidare::Value::Text(t) => t.clone(),
+        vidare::Value::Text(t) => t.to_string(),
         vidare::Value::List(l) => l.join(", "),
     }
 }
 
 fn trigger_view(t: &vidare::outcome::TriggerRecord) -> TriggerView {
     TriggerView {
-        id: t.id.clone(),
+        id: t.id.to_string(),
         urgency: t.urgency.into(),
-        refer_to: t.refer_to.clone(),
-        text: t.text.clone(),
+        refer_to: t.refer_to.to_string(),
+        text: t.text.to_string(),
         evidence: t
             .evidence
             .iter()
             .map(|e| crate::api::EvidenceView {
-                kind: e.kind.clone(),
-                id: e.id.clone(),
-                response: e.response.clone(),
+                kind: e.kind.to_string(),
+                id: e.id.to_string(),
+                response: e.response.as_ref().map(ToString::to_string),
                 value: e.value.clone().map(Into::into),
             })
             .collect(),

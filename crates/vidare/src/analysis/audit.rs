@@ -404,7 +404,7 @@ pub fn audit<N: AsRef<str>>(
                     (-cmp.ci_high, -cmp.ci_low)
                 };
                 flags.push(Flag {
-                    trigger: trigger.id.clone(),
+                    trigger: trigger.id.to_string(),
                     level: level.level.clone(),
                     higher: higher.clone(),
                     lower: lower.clone(),
@@ -415,12 +415,12 @@ pub fn audit<N: AsRef<str>>(
             }
         }
         referrals.push(ReferralAudit {
-            trigger: trigger.id.clone(),
-            refer_to: trigger.refer_to.clone(),
+            trigger: trigger.id.to_string(),
+            refer_to: trigger.refer_to.to_string(),
             urgency: trigger.urgency,
             need_scores: need_scores
                 .iter()
-                .map(|&s| c.scores[s].id.clone())
+                .map(|&s| c.scores[s].id.to_string())
                 .collect(),
             levels,
         });
@@ -566,7 +566,7 @@ fn value_label(value: &Value) -> String {
         Value::Bool(true) => "yes".into(),
         Value::Bool(false) => "no".into(),
         Value::Number(n) => format!("{n}"),
-        Value::Text(t) => t.clone(),
+        Value::Text(t) => t.to_string(),
         Value::List(l) if l.is_empty() => "none".into(),
         Value::List(l) => l.join("+"),
     }
@@ -653,7 +653,7 @@ fn level_of(
                         .iter()
                         .position(|x| x.id == b.id)
                         .unwrap_or(def.bands.len()),
-                    b.id.clone(),
+                    b.id.to_string(),
                 ),
                 None => (def.bands.len(), "no band".to_owned()),
             },

@@ -34,7 +34,7 @@ use crate::format::{ItemKind, Retention};
 use crate::outcome::{Outcome, QuestionnaireRef};
 use crate::questionnaire::{ItemRef, Questionnaire};
 use crate::session::Session;
-use crate::value::{Event, Response, Value};
+use crate::value::{Event, Response, SharedStr, Value};
 
 /// The result of the counterfactual check of one session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -449,7 +449,7 @@ fn try_alternative(
 
 fn to_change(difference: &Difference) -> Change {
     let (kind, id) = match difference {
-        Difference::Finished { .. } => ("finished", String::new()),
+        Difference::Finished { .. } => ("finished", SharedStr::default()),
         Difference::EndedBy { before, after } => (
             "ended_by",
             after.clone().or_else(|| before.clone()).unwrap_or_default(),
@@ -501,7 +501,7 @@ fn alternatives(item: &ItemRef<'_>) -> Vec<Response> {
         }
         ItemKind::SingleChoice => {
             for o in item.options() {
-                answer(Value::Text(o.value.to_owned()));
+                answer(Value::Text(o.value.into()));
             }
         }
         ItemKind::MultipleChoice => {
@@ -513,18 +513,16 @@ fn alternatives(item: &ItemRef<'_>) -> Vec<Response> {
                             .iter()
                             .enumerate()
                             .filter(|(i, _)| mask & (1 << i) != 0)
-                            .map(|(_, v)| (*v).to_owned())
+                            .map(|(_, v)| (*v).into())
                             .collect(),
                     ));
                 }
             } else {
                 answer(Value::List(Vec::new()));
                 for v in &values {
-                    answer(Value::List(vec![(*v).to_owned()]));
+                    answer(Value::List(vec![(*v).into()]));
                 }
-                answer(Value::List(
-                    values.iter().map(|v| (*v).to_owned()).collect(),
-                ));
+                answer(Value::List(values.iter().map(|v| (*v).into()).collect()));
             }
         }
         ItemKind::Scale | ItemKind::Number => {

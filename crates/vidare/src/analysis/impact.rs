@@ -107,9 +107,9 @@ pub fn impact<'a>(
 ) -> Impact {
     let mut report = Impact {
         questionnaire: QuestionnaireRef {
-            id: new.id().to_owned(),
-            version: new.version().to_owned(),
-            digest: new.digest().to_owned(),
+            id: new.id().into(),
+            version: new.version().into(),
+            digest: new.digest().into(),
         },
         total: 0,
         unchanged: 0,
@@ -142,13 +142,13 @@ pub fn impact<'a>(
         for d in &replayed.differences {
             match d {
                 Difference::TriggerAdded { id, .. } => {
-                    triggers.entry(id.clone()).or_default().0 += 1;
+                    triggers.entry(id.to_string()).or_default().0 += 1;
                 }
                 Difference::TriggerRemoved { id, .. } => {
-                    triggers.entry(id.clone()).or_default().1 += 1;
+                    triggers.entry(id.to_string()).or_default().1 += 1;
                 }
                 Difference::Score { id, before, after } => {
-                    let entry = scores.entry(id.clone()).or_default();
+                    let entry = scores.entry(id.to_string()).or_default();
                     entry.0 += 1;
                     if let (Some(b), Some(a)) = (before, after) {
                         entry.1 += a - b;
@@ -158,7 +158,11 @@ pub fn impact<'a>(
                 }
                 Difference::Band { id, before, after } => {
                     *bands
-                        .entry((id.clone(), before.clone(), after.clone()))
+                        .entry((
+                            id.to_string(),
+                            before.as_ref().map(ToString::to_string),
+                            after.as_ref().map(ToString::to_string),
+                        ))
                         .or_default() += 1;
                 }
                 _ => {}

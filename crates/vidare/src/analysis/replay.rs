@@ -13,7 +13,7 @@ use crate::questionnaire::Questionnaire;
 use crate::recording::Recording;
 use crate::registry::Registry;
 use crate::session::Session;
-use crate::value::Value;
+use crate::value::{SharedStr, Value};
 
 pub use crate::recording::DigestPolicy;
 
@@ -62,31 +62,31 @@ pub enum Difference {
     /// The end condition that ended the interview changed.
     EndedBy {
         /// Recorded.
-        before: Option<String>,
+        before: Option<SharedStr>,
         /// Replayed.
-        after: Option<String>,
+        after: Option<SharedStr>,
     },
     /// An answer counts in one result but not the other.
     Answer {
         /// The item.
-        item: String,
+        item: SharedStr,
         /// Recorded response kind, if it counted.
-        before: Option<String>,
+        before: Option<SharedStr>,
         /// Replayed response kind, if it counts.
-        after: Option<String>,
+        after: Option<SharedStr>,
     },
     /// The recorded value of an answer is not the one its events give: the
     /// recording was edited, or holds a value the item cannot have. The
     /// values are not kept here: they are the answer.
     AnswerValue {
         /// The item.
-        item: String,
+        item: SharedStr,
     },
     /// A score's value changed. The values are used to sum up shifts and
     /// are never serialized or printed: a score of one item is its answer.
     Score {
         /// The score.
-        id: String,
+        id: SharedStr,
         /// Recorded value.
         #[serde(skip)]
         before: Option<f64>,
@@ -97,17 +97,17 @@ pub enum Difference {
     /// A score's band changed.
     Band {
         /// The score.
-        id: String,
+        id: SharedStr,
         /// Recorded band id.
-        before: Option<String>,
+        before: Option<SharedStr>,
         /// Replayed band id.
-        after: Option<String>,
+        after: Option<SharedStr>,
     },
     /// A derived value changed. The values are never serialized or
     /// printed: they can be categories read from answers.
     Derived {
         /// The derived value.
-        id: String,
+        id: SharedStr,
         /// Recorded value.
         #[serde(skip)]
         before: Option<Value>,
@@ -118,21 +118,21 @@ pub enum Difference {
     /// A trigger fires now that did not.
     TriggerAdded {
         /// The trigger.
-        id: String,
+        id: SharedStr,
         /// Its urgency.
         urgency: Urgency,
     },
     /// A trigger that fired no longer does.
     TriggerRemoved {
         /// The trigger.
-        id: String,
+        id: SharedStr,
         /// Its urgency.
         urgency: Urgency,
     },
     /// A trigger fires with another urgency.
     TriggerUrgency {
         /// The trigger.
-        id: String,
+        id: SharedStr,
         /// Recorded urgency.
         before: Urgency,
         /// Replayed urgency.
@@ -170,9 +170,9 @@ pub fn replay(
 #[must_use]
 pub fn replay_on(questionnaire: &Questionnaire, recording: &Recording) -> ReplayReport {
     let target = QuestionnaireRef {
-        id: questionnaire.id().to_owned(),
-        version: questionnaire.version().to_owned(),
-        digest: questionnaire.digest().to_owned(),
+        id: questionnaire.id().into(),
+        version: questionnaire.version().into(),
+        digest: questionnaire.digest().into(),
     };
     // Events are matched by item id; an item a later version removed has
     // nothing to match, so its events are left out and reported.
@@ -251,7 +251,7 @@ pub fn compare(before: &Outcome, after: &Outcome) -> Vec<Difference> {
         let (b, a) = (response(&rb), response(&ra));
         if b != a && listed.insert(item) {
             out.push(Difference::Answer {
-                item: item.to_owned(),
+                item: item.into(),
                 before: b,
                 after: a,
             });
@@ -375,7 +375,7 @@ fn other_values(recorded: &Outcome, replayed: &Outcome, found: &[Difference]) ->
 
 /// The entries of a list by their id: the first of each id, as a search
 /// from the front would find.
-fn by_id<T>(list: &[T], id: impl Fn(&T) -> &String) -> HashMap<&str, &T> {
+fn by_id<T>(list: &[T], id: impl Fn(&T) -> &SharedStr) -> HashMap<&str, &T> {
     let mut out = HashMap::with_capacity(list.len());
     for entry in list {
         out.entry(id(entry).as_str()).or_insert(entry);
@@ -385,9 +385,9 @@ fn by_id<T>(list: &[T], id: impl Fn(&T) -> &String) -> HashMap<&str, &T> {
 
 /// The ids of both lists, each once, in order of first appearance.
 fn union<'a>(
-    a: impl Iterator<Item = &'a String>,
-    b: impl Iterator<Item = &'a String>,
-) -> Vec<String> {
+    a: impl Iterator<Item = &'a SharedStr>,
+    b: impl Iterator<Item = &'a SharedStr>,
+) -> Vec<SharedStr> {
     let mut seen: HashSet<&str> = HashSet::new();
     a.chain(b)
         .filter(|id| seen.insert(id.as_str()))

@@ -79,7 +79,7 @@ pub(super) fn build_scores(
                 band_range::check(score, &path, &bands, range, this.whole, ctx);
             }
             ScoreDef {
-                id: score.id.value.clone(),
+                id: score.id.value.as_str().into(),
                 label: ctx.opt_texts(
                     score.label.as_ref(),
                     &format!("{path}.label"),
@@ -150,7 +150,7 @@ fn check_bands(score: &Score, path: &str, integral: bool, ctx: &mut Ctx<'_>) -> 
             .help = Some("give each band its own id".into());
         }
         out.push(BandDef {
-            id: band.id.value.clone(),
+            id: band.id.value.as_str().into(),
             min: band.min.value,
             max: band.max.value,
             label: ctx.practitioner_texts(&band.label, &format!("{bpath}.label")),

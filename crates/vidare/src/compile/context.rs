@@ -139,7 +139,7 @@ impl<'a> Ctx<'a> {
         for lang in &self.languages {
             let needed = reader == Reader::Person || !self.person_languages.contains(lang);
             match text.value.get(lang) {
-                Some(t) if !t.trim().is_empty() => out.push((lang.clone(), t.clone())),
+                Some(t) if !t.trim().is_empty() => out.push((lang.clone(), t.as_str().into())),
                 _ if needed => missing.push(lang.clone()),
                 _ => {}
             }

@@ -317,10 +317,10 @@ pub(super) fn check_all(
         trigger_at.push(ctx.loc(&trigger.when, &format!("{path}.when")));
         trigger_uses.push(when.as_ref().map(|w| w.uses.clone()).unwrap_or_default());
         triggers.push(TriggerDef {
-            id: trigger.id.value.clone(),
+            id: trigger.id.value.as_str().into(),
             when: when.map_or(Expr::Lit(Val::Unknown), |w| w.expr),
             urgency: trigger.urgency.value,
-            refer_to: trigger.refer_to.value.clone(),
+            refer_to: trigger.refer_to.value.as_str().into(),
             text: ctx.practitioner_texts(&trigger.text, &format!("{path}.text")),
         });
     }
@@ -442,7 +442,7 @@ fn check_derived(
                     symbols.derived_ty[d] = Some(c.ty);
                     all_uses[d] = uses(ctx, at, &format!("{path}.value"), &c.refs);
                     defs[d] = Some(DerivedDef {
-                        id: derived.id.value.clone(),
+                        id: derived.id.value.as_str().into(),
                         label,
                         rule: DerivedRule::Value(c.expr),
                         categories: Vec::new(),
@@ -528,7 +528,7 @@ fn check_derived(
                 rules.push((w.expr, c as u32));
             }
             categories.push(CategoryDef {
-                value: case.value.value.clone(),
+                value: case.value.value.as_str().into(),
                 label: ctx.opt_texts(
                     case.label.as_ref(),
                     &format!("{cpath}.label"),
@@ -542,7 +542,7 @@ fn check_derived(
             Reader::Practitioner,
         );
         defs[d] = Some(DerivedDef {
-            id: derived.id.value.clone(),
+            id: derived.id.value.as_str().into(),
             label,
             rule: if is_flags {
                 DerivedRule::Flags(rules)
@@ -557,7 +557,7 @@ fn check_derived(
         .enumerate()
         .map(|(d, def)| {
             def.unwrap_or_else(|| DerivedDef {
-                id: doc.derived[d].id.value.clone(),
+                id: doc.derived[d].id.value.as_str().into(),
                 label: None,
                 rule: DerivedRule::Value(Expr::Lit(Val::Unknown)),
                 categories: Vec::new(),

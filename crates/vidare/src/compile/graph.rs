@@ -241,7 +241,7 @@ pub(super) fn analyse(
         .ends
         .iter()
         .map(|e| EndDef {
-            id: e.id.clone(),
+            id: e.id.as_str().into(),
             when: e
                 .when
                 .as_ref()

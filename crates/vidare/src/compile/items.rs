@@ -361,7 +361,7 @@ fn build_options(item: &Item, path: &str, reader: Reader, ctx: &mut Ctx<'_>) -> 
             super::numbers::finite(weight, &format!("{opath}.score"), "the weight", ctx);
         }
         out.push(OptionDef {
-            value: value.clone(),
+            value: value.as_str().into(),
             label: ctx.texts(&option.label, &format!("{opath}.label"), reader),
             score: option.score.as_ref().map(|s| s.value),
             image: image(option.image.as_ref(), &opath, reader, ctx),

@@ -29,6 +29,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::format::Document;
 use crate::questionnaire::{Compiled, Questionnaire, SectionDef};
+use crate::value::SharedStr;
 use crate::yaml::{Limits, parse_document};
 use context::Ctx;
 
@@ -291,13 +292,13 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
     let ends = graph.ends;
     let flat = flatten::flatten(&items, &derived, &triggers, &ends);
     Some(Compiled {
-        id: doc.id.value.clone(),
-        version: doc.version.value.clone(),
+        id: doc.id.value.as_str().into(),
+        version: doc.version.value.as_str().into(),
         title: header.title,
-        languages: ctx.languages.clone(),
+        languages: ctx.languages.iter().map(SharedStr::from).collect(),
         language_info: ctx.language_info.clone(),
-        default_language: doc.default_language.value.clone(),
-        digest,
+        default_language: doc.default_language.value.as_str().into(),
+        digest: digest.into(),
         legacy_digest: std::sync::OnceLock::new(),
         sections,
         items,

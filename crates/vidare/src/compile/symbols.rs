@@ -80,7 +80,7 @@ impl Symbols {
             item_ids: items.iter().map(|i| i.id.to_string()).collect(),
             item_values: items
                 .iter()
-                .map(|i| i.options.iter().map(|o| o.value.clone()).collect())
+                .map(|i| i.options.iter().map(|o| o.value.to_string()).collect())
                 .collect(),
             item_weights: items.iter().map(weights).collect(),
             derived_ty,

@@ -598,15 +598,15 @@ fn to_value(value: &Json) -> Option<Value> {
     match value {
         Json::Bool(b) => Some(Value::Bool(*b)),
         Json::Number(n) => n.as_f64().map(Value::Number),
-        Json::String(s) => Some(Value::Text(s.clone())),
+        Json::String(s) => Some(Value::Text(s.as_str().into())),
         // A list answers a multiple choice, whose values are texts: `[1, 2]`
         // names the options "1" and "2".
         Json::Array(list) => list
             .iter()
             .map(|v| match v {
-                Json::String(s) => Some(s.clone()),
-                Json::Number(n) => n.as_f64().map(|x| x.to_string()),
-                Json::Bool(b) => Some(b.to_string()),
+                Json::String(s) => Some(s.as_str().into()),
+                Json::Number(n) => n.as_f64().map(|x| x.to_string().into()),
+                Json::Bool(b) => Some(b.to_string().into()),
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()

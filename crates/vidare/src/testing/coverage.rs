@@ -256,14 +256,14 @@ pub fn coverage(q: &Questionnaire, sessions: &[&Session]) -> Coverage {
         .iter()
         .enumerate()
         .map(|(t, def)| TriggerCoverage {
-            id: def.id.clone(),
+            id: def.id.to_string(),
             fired: sessions.iter().any(|s| s.is_fired(t as u32)),
         })
         .collect();
 
     Coverage {
-        questionnaire: c.id.clone(),
-        version: c.version.clone(),
+        questionnaire: c.id.to_string(),
+        version: c.version.to_string(),
         sessions: sessions.len(),
         items,
         conditions,
@@ -285,8 +285,8 @@ fn bands(q: &Questionnaire, sessions: &[&Session]) -> Vec<BandCoverage> {
         .flat_map(|(i, score)| {
             let ends = &ends;
             score.bands.iter().map(move |band| BandCoverage {
-                score: score.id.clone(),
-                band: band.id.clone(),
+                score: score.id.to_string(),
+                band: band.id.to_string(),
                 reached: ends.iter().any(|e| e[i] == Some(band.id.as_str())),
             })
         })

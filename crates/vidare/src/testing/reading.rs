@@ -19,7 +19,7 @@ pub(crate) fn by_kind(q: &Questionnaire, item: &str, value: &Value) -> Result<Va
     else {
         return Ok(value.clone());
     };
-    let text = |s: String| Value::Text(s);
+    let text = |s: String| Value::Text(s.into());
     match (def.kind, value) {
         (ItemKind::YesNo, Value::Text(s)) => yes_no(s).map(Value::Bool).ok_or_else(|| {
             format!(

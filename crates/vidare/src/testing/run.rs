@@ -348,7 +348,7 @@ fn check(q: &Questionnaire, session: &Session, case: &TestCase) -> Vec<Failure> 
                 &mut c.ends.iter().map(|e| e.id.as_str()),
             ));
         }
-        let actual = result.ended_by.as_ref().map(|e| e.id.clone());
+        let actual = result.ended_by.as_ref().map(|e| e.id.to_string());
         if &actual != ended_by {
             let show =
                 |e: &Option<String>| e.clone().unwrap_or_else(|| "null (not ended early)".into());
@@ -386,7 +386,7 @@ fn check(q: &Questionnaire, session: &Session, case: &TestCase) -> Vec<Failure> 
             failures.push(unknown("score", id, &mut q.score_ids()));
             continue;
         };
-        let actual = score.band.as_ref().map(|b| b.id.clone());
+        let actual = score.band.as_ref().map(|b| b.id.to_string());
         if &actual != expected {
             let def = c.scores.iter().find(|s| &s.id == id);
             let note = match (expected, def) {
@@ -449,7 +449,7 @@ fn check(q: &Questionnaire, session: &Session, case: &TestCase) -> Vec<Failure> 
         }
     }
     if let Some(expected) = &expect.fired {
-        let actual: Vec<String> = result.triggers.iter().map(|t| t.id.clone()).collect();
+        let actual: Vec<String> = result.triggers.iter().map(|t| t.id.to_string()).collect();
         failures.extend(super::fired::check(q, expected, &actual));
     }
     failures

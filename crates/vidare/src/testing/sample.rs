@@ -3,7 +3,7 @@
 
 use crate::format::ItemKind;
 use crate::questionnaire::ItemRef;
-use crate::value::Value;
+use crate::value::{SharedStr, Value};
 
 /// An answer `item` accepts: yes to yes/no items, the first option of a
 /// choice (alone, for multiple choice), the lowest value a scale or number
@@ -25,14 +25,14 @@ use crate::value::Value;
 /// ```
 #[must_use]
 pub fn sample_answer(item: &ItemRef<'_>) -> Option<Value> {
-    let first = || item.options().next().map(|o| o.value.to_owned());
+    let first = || item.options().next().map(|o| SharedStr::from(o.value));
     Some(match item.kind() {
         ItemKind::YesNo => Value::Bool(true),
         ItemKind::SingleChoice => Value::Text(first()?),
         ItemKind::MultipleChoice => Value::List(vec![first()?]),
         ItemKind::Scale | ItemKind::Number => Value::Number(lowest(item)),
-        ItemKind::Text => Value::Text("a few words".to_owned()),
-        ItemKind::Date => Value::Text("2026-01-31".to_owned()),
+        ItemKind::Text => Value::Text(SharedStr::from_static("a few words")),
+        ItemKind::Date => Value::Text(SharedStr::from_static("2026-01-31")),
         ItemKind::Info => return None,
     })
 }

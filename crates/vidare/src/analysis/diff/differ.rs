@@ -24,7 +24,7 @@ impl Differ {
                 .languages()
                 .iter()
                 .filter(|l| new.languages().contains(l))
-                .cloned()
+                .map(ToString::to_string)
                 .collect(),
             counted: BTreeSet::new(),
         }
