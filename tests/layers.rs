@@ -30,6 +30,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("session", 5),
     ("summary", 5),
     ("outcome", 6),
+    ("evidence", 6),
     ("view", 6),
     ("stored", 6),
     ("registry", 7),

@@ -130,6 +130,7 @@ mod compile;
 pub mod diagnostic;
 mod digest;
 mod error;
+mod evidence;
 pub mod expr;
 pub mod files;
 pub mod format;

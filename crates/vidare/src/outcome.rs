@@ -1,8 +1,11 @@
 //! The result of a session: answers that count (within their retention),
 //! derived values, scores with bands, and fired triggers with evidence.
 
+use std::cell::Cell;
+
 use serde::{Deserialize, Serialize};
 
+pub use crate::evidence::EvidenceList;
 use crate::expr::eval::{eval, explain};
 use crate::expr::typed::{Symbol, Val};
 use crate::format::{Retention, Urgency};
@@ -202,7 +205,7 @@ pub struct TriggerRecord {
     /// What made the condition true. In a [`StoredRecord`](crate::StoredRecord):
     /// every kept answer and value the condition reads, whether or not it
     /// decided the outcome, so the list itself reveals nothing.
-    pub evidence: Vec<Evidence>,
+    pub evidence: EvidenceList,
     /// In a stored record: the condition also read answers used only in
     /// the conversation, which are not named. Always `false` in a result.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
@@ -254,21 +257,7 @@ impl Session {
         let scores = (0..c.scores.len() as u32)
             .map(|s| self.score_record(s, lang))
             .collect();
-        let fired = (0..c.triggers.len() as u32).filter(|&t| self.is_fired(t));
-        let mut triggers: Vec<TriggerRecord> = Vec::with_capacity(fired.clone().count());
-        let mut scratch = Scratch::default();
-        for t in fired {
-            let def = &c.triggers[t as usize];
-            triggers.push(TriggerRecord {
-                id: def.id.clone(),
-                urgency: def.urgency,
-                refer_to: def.refer_to.clone(),
-                text: def.text.get_shared(lang),
-                evidence: self.evidence(c, &def.when, &mut scratch),
-                conversation_evidence: false,
-            });
-        }
-        triggers.sort_by_key(|t| t.urgency);
+        let triggers = with_scratch(|scratch| self.fired_records(c, lang, scratch));
         Outcome {
             questionnaire: QuestionnaireRef::new(c.id.clone(), c.version.clone(), c.digest.clone()),
             language: lang.clone(),
@@ -335,6 +324,32 @@ impl Session {
         }
     }
 
+    /// The fired triggers, most urgent first, with their evidence in one
+    /// buffer that all of them share.
+    fn fired_records(&self, c: &Compiled, lang: &str, scratch: &mut Scratch) -> Vec<TriggerRecord> {
+        let fired = (0..c.triggers.len() as u32).filter(|&t| self.is_fired(t));
+        for t in fired.clone() {
+            let when = &c.triggers[t as usize].when;
+            self.evidence(c, when, scratch);
+            scratch.ends.push(scratch.evidence.len() as u32);
+        }
+        let lists = EvidenceList::split(&scratch.evidence, &scratch.ends);
+        let mut triggers: Vec<TriggerRecord> = Vec::with_capacity(scratch.ends.len());
+        triggers.extend(fired.zip(lists).map(|(t, evidence)| {
+            let def = &c.triggers[t as usize];
+            TriggerRecord {
+                id: def.id.clone(),
+                urgency: def.urgency,
+                refer_to: def.refer_to.clone(),
+                text: def.text.get_shared(lang),
+                evidence,
+                conversation_evidence: false,
+            }
+        }));
+        triggers.sort_by_key(|t| t.urgency);
+        triggers
+    }
+
     /// Responses to shown items in document order, in a list of exactly
     /// their number.
     fn counted_answers(&self, c: &Compiled) -> Vec<AnswerRecord> {
@@ -351,37 +366,33 @@ impl Session {
     }
 
     /// The items, derived values and scores that decided a condition, with
-    /// derived values and scores followed down to the items they read.
-    fn evidence(
-        &self,
-        c: &Compiled,
-        when: &crate::expr::Expr,
-        scratch: &mut Scratch,
-    ) -> Vec<Evidence> {
-        self.evidence_symbols(c, when, scratch)
-            .iter()
-            .filter_map(|&symbol| match symbol {
-                Symbol::Item(i) => {
-                    let response = self.response_ref_at(i).filter(|_| self.visible_at(i))?;
-                    Some(item_evidence(c, i, response))
-                }
-                Symbol::Derived(d) => Some(Evidence {
-                    kind: SharedStr::from_static("derived"),
-                    id: c.derived[d as usize].id.clone(),
-                    response: None,
-                    value: derived_value(c, d, self.derived_value(d)),
-                }),
-                Symbol::Score(s) => Some(Evidence {
-                    kind: SharedStr::from_static("score"),
-                    id: c.scores[s as usize].id.clone(),
-                    response: None,
-                    value: match self.score_value(s).value {
-                        Val::Num(n) => Some(Value::Number(n)),
-                        _ => None,
-                    },
-                }),
-            })
-            .collect()
+    /// derived values and scores followed down to the items they read,
+    /// added to `scratch.evidence`.
+    fn evidence(&self, c: &Compiled, when: &crate::expr::Expr, scratch: &mut Scratch) {
+        let mut evidence = std::mem::take(&mut scratch.evidence);
+        let symbols = self.evidence_symbols(c, when, scratch);
+        evidence.extend(symbols.iter().filter_map(|&symbol| match symbol {
+            Symbol::Item(i) => {
+                let response = self.response_ref_at(i).filter(|_| self.visible_at(i))?;
+                Some(item_evidence(c, i, response))
+            }
+            Symbol::Derived(d) => Some(Evidence {
+                kind: SharedStr::from_static("derived"),
+                id: c.derived[d as usize].id.clone(),
+                response: None,
+                value: derived_value(c, d, self.derived_value(d)),
+            }),
+            Symbol::Score(s) => Some(Evidence {
+                kind: SharedStr::from_static("score"),
+                id: c.scores[s as usize].id.clone(),
+                response: None,
+                value: match self.score_value(s).value {
+                    Val::Num(n) => Some(Value::Number(n)),
+                    _ => None,
+                },
+            }),
+        }));
+        scratch.evidence = evidence;
     }
 
     /// The symbols of a condition's evidence: items in document order
@@ -396,6 +407,7 @@ impl Session {
             pending,
             tested,
             seen,
+            ..
         } = scratch;
         pending.clear();
         tested.clear();
@@ -455,12 +467,36 @@ impl Session {
     }
 }
 
-/// Lists reused for the evidence of every trigger of one result.
+/// Lists reused for the evidence of every trigger of one result, and
+/// from one result to the next on the same thread.
 #[derive(Default)]
 pub(crate) struct Scratch {
     pending: Vec<Symbol>,
     tested: Vec<(Symbol, u32)>,
     seen: Vec<Symbol>,
+    /// The evidence of all fired triggers, one after the other.
+    evidence: Vec<Evidence>,
+    /// Where each trigger's evidence ends in `evidence`.
+    ends: Vec<u32>,
+}
+
+thread_local! {
+    /// Kept between results so that a result allocates none of its work
+    /// lists once the thread has made one.
+    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's work lists (empty ones if a result is being
+/// built further up the stack), and empties them afterwards: the evidence
+/// holds answers, which must not outlive the result.
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    let mut scratch = SCRATCH.try_with(Cell::take).unwrap_or_default();
+    let out = f(&mut scratch);
+    scratch.evidence.clear();
+    scratch.ends.clear();
+    // Fails only while the thread is shutting down; the lists are dropped.
+    let _ = SCRATCH.try_with(|cell| cell.set(scratch));
+    out
 }
 
 /// An item's response as evidence; the id is copied from the compiled
@@ -489,14 +525,18 @@ pub(crate) fn derived_value(c: &Compiled, d: u32, v: Val) -> Option<Value> {
         Val::Opt(o) => categories
             .get(o as usize)
             .map(|c| Value::Text(c.value.clone())),
-        Val::Set(mask) => Some(Value::List(
-            categories
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| mask & (1 << i) != 0)
-                .map(|(_, c)| c.value.clone())
-                .collect(),
-        )),
+        Val::Set(mask) => {
+            // Sized once: collecting from a filter would grow the list.
+            let mut list = Vec::with_capacity(mask.count_ones() as usize);
+            list.extend(
+                categories
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, c)| c.value.clone()),
+            );
+            Some(Value::List(list))
+        }
         Val::Unknown | Val::Opaque => None,
     }
 }

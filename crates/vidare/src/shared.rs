@@ -244,7 +244,10 @@ mod tests {
         assert_eq!("q1", a);
         assert_eq!(a, String::from("q1"));
         assert_eq!(SharedStr::from_static("q1"), a);
-        let (low, high) = (SharedStr::from(String::from("a")), SharedStr::from_static("b"));
+        let (low, high) = (
+            SharedStr::from(String::from("a")),
+            SharedStr::from_static("b"),
+        );
         assert!(low < high);
         let set: std::collections::BTreeSet<SharedStr> = [a].into();
         assert!(set.contains("q1"));

@@ -164,7 +164,7 @@ impl Session {
                     urgency: def.urgency,
                     refer_to: def.refer_to.clone(),
                     text: def.text.get_shared(lang),
-                    evidence: self.stored_evidence(c, &def.when),
+                    evidence: self.stored_evidence(c, &def.when).into(),
                     conversation_evidence: !c.disclosure.triggers[t].reveals.is_empty(),
                 }
             })

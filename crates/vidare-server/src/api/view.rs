@@ -31,12 +31,12 @@ fn trigger_view(t: vidare::outcome::TriggerRecord) -> TriggerView {
         text: t.text.into(),
         evidence: t
             .evidence
-            .into_iter()
+            .iter()
             .map(|e| EvidenceView {
-                kind: e.kind.into(),
-                id: e.id.into(),
-                response: e.response.map(Into::into),
-                value: e.value.map(Into::into),
+                kind: e.kind.to_string(),
+                id: e.id.to_string(),
+                response: e.response.as_ref().map(ToString::to_string),
+                value: e.value.clone().map(Into::into),
             })
             .collect(),
     }
