@@ -584,7 +584,29 @@ impl std::fmt::Debug for Evidence {
 
 #[cfg(test)]
 mod tests {
-    use super::{Outcome, QuestionnaireRef};
+    use super::{Outcome, QuestionnaireRef, SCRATCH};
+    use crate::{Session, load};
+
+    /// The work lists outlive the result on purpose, but the evidence in
+    /// them holds answers, which must go with the result.
+    #[test]
+    fn no_evidence_stays_behind_on_the_thread_after_a_result() {
+        let q = load(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../questionnaires/violence-seven/1.0.0.yaml"
+        ))
+        .unwrap();
+        let mut session = Session::new(&q);
+        session.answer("alone", true).unwrap();
+        session.answer("interpreter", "none").unwrap();
+        session.answer("psychological", true).unwrap();
+        session.answer("psychological_when", "ongoing").unwrap();
+        let result = session.result();
+        assert!(result.triggers.iter().any(|t| !t.evidence.is_empty()));
+        let left = SCRATCH.take();
+        assert!(left.evidence.is_empty() && left.ends.is_empty());
+        assert!(left.evidence.capacity() > 0, "the buffer is kept for the next result");
+    }
 
     /// The server's audit reads this for an open session on an edited
     /// definition, so its JSON is pinned.
