@@ -605,7 +605,10 @@ mod tests {
         assert!(result.triggers.iter().any(|t| !t.evidence.is_empty()));
         let left = SCRATCH.take();
         assert!(left.evidence.is_empty() && left.ends.is_empty());
-        assert!(left.evidence.capacity() > 0, "the buffer is kept for the next result");
+        assert!(
+            left.evidence.capacity() > 0,
+            "the buffer is kept for the next result"
+        );
     }
 
     /// The server's audit reads this for an open session on an edited
