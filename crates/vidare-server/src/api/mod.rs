@@ -28,7 +28,7 @@ pub use response::{
     QuestionnaireInfo, QuestionnaireList, RecordingDoc, ResponseView, ScaleLabel, SessionList,
     SessionState, SessionSummary, Status, TriggerUrgency, TriggerView, VersionInfo,
 };
-pub(crate) use view::{questionnaire_list, state_view};
+pub(crate) use view::{questionnaire_list, state_view, trigger_view};
 
 use crate::AppState;
 

@@ -23,12 +23,13 @@ fn responses_of(session: &vidare::Session) -> Vec<ResponseView> {
         .collect()
 }
 
-fn trigger_view(t: vidare::outcome::TriggerRecord) -> TriggerView {
+/// A fired trigger as the API and the pages show it.
+pub(crate) fn trigger_view(t: &vidare::outcome::TriggerRecord) -> TriggerView {
     TriggerView {
-        id: t.id.into(),
+        id: t.id.to_string(),
         urgency: t.urgency.into(),
-        refer_to: t.refer_to.into(),
-        text: t.text.into(),
+        refer_to: t.refer_to.to_string(),
+        text: t.text.to_string(),
         evidence: t
             .evidence
             .iter()
@@ -147,7 +148,6 @@ fn immediate_triggers(outcome: &vidare::Outcome) -> Vec<TriggerView> {
         .triggers
         .iter()
         .filter(|t| t.urgency == vidare::format::Urgency::Immediate)
-        .cloned()
         .map(trigger_view)
         .collect()
 }

@@ -951,7 +951,7 @@ pub(crate) fn result(
                         div class={ "urgency urgency-" (format!("{urgency:?}").to_lowercase()) } {
                             h3 { (title) }
                             @for t in group {
-                                @let view = trigger_view(t);
+                                @let view = crate::api::trigger_view(t);
                                 div.trigger data-trigger=(t.id) {
                                     p.trigger-text lang=(own.code) dir=(own.dir) { (t.text) }
                                     p.refer { (ui.refer_to) ": " (referral(q, own, &t.refer_to)) }
@@ -1073,24 +1073,5 @@ fn derived_value(ui: &Ui, v: &vidare::Value) -> String {
         vidare::Value::Number(n) => n.to_string(),
         vidare::Value::Text(t) => t.to_string(),
         vidare::Value::List(l) => l.join(", "),
-    }
-}
-
-fn trigger_view(t: &vidare::outcome::TriggerRecord) -> TriggerView {
-    TriggerView {
-        id: t.id.to_string(),
-        urgency: t.urgency.into(),
-        refer_to: t.refer_to.to_string(),
-        text: t.text.to_string(),
-        evidence: t
-            .evidence
-            .iter()
-            .map(|e| crate::api::EvidenceView {
-                kind: e.kind.to_string(),
-                id: e.id.to_string(),
-                response: e.response.as_ref().map(ToString::to_string),
-                value: e.value.clone().map(Into::into),
-            })
-            .collect(),
     }
 }
