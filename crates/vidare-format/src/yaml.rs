@@ -74,7 +74,10 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Sp<T> {
 ///
 /// Structural problems stop parsing, so at most one diagnostic comes back;
 /// the semantic checks that follow report everything at once.
-pub(crate) fn parse_document(
+///
+/// Not generic, so that the reader is generated once, in this crate.
+#[doc(hidden)]
+pub fn parse_document(
     source: &str,
     file: &str,
     limits: &Limits,
@@ -561,7 +564,8 @@ fn deepest_point(source: &str, limit: usize) -> (u32, u32) {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(source: &str, offset: usize) -> (u32, u32) {
+#[doc(hidden)]
+pub fn line_col(source: &str, offset: usize) -> (u32, u32) {
     let before = &source[..offset.min(source.len())];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
