@@ -127,13 +127,16 @@
 
 pub mod analysis;
 mod compile;
+pub mod diagnostic;
 mod digest;
 mod error;
 mod evidence;
 pub mod expr;
 pub mod files;
+pub mod format;
 mod kept;
 pub mod language;
+mod limits;
 pub mod outcome;
 pub mod phrases;
 pub mod questionnaire;
@@ -144,19 +147,14 @@ pub mod registry;
 mod session;
 mod shared;
 pub mod stored;
+mod suggest;
 pub mod summary;
 pub mod testing;
 mod value;
 mod version;
 pub mod view;
 pub mod wording;
-
-// The format, its YAML reader, diagnostics, "did you mean" and the limits
-// are the bottom layer, in their own crate (crates/vidare-format) so that
-// the reader is generated once there. Re-exported under their old paths,
-// public and internal alike.
-pub use vidare_format::{diagnostic, format};
-use vidare_format::{limits, suggest, yaml};
+mod yaml;
 
 pub use compile::{Compiler, compile, load};
 pub use diagnostic::Diagnostic;

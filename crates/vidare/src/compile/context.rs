@@ -85,7 +85,12 @@ impl<'a> Ctx<'a> {
     }
 
     pub(crate) fn loc_at(&self, line: u32, column: u32, path: &str) -> Location {
-        Location::new(self.file.to_owned(), line, column, path.to_owned())
+        Location {
+            file: self.file.to_owned(),
+            line,
+            column,
+            path: path.to_owned(),
+        }
     }
 
     pub(crate) fn report(&mut self, diagnostic: Diagnostic) {

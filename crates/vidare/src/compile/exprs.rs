@@ -513,10 +513,10 @@ fn check_derived(
                     format!("the value `{}` appears twice", case.value.value),
                 )
                 .related
-                .push(crate::diagnostic::Related::new(
-                    related,
-                    "first used here".into(),
-                ));
+                .push(crate::diagnostic::Related {
+                    location: related,
+                    message: "first used here".into(),
+                });
             }
             if let Some(w) = condition(
                 ctx,
@@ -836,10 +836,10 @@ impl<'d> Weights<'d> {
                 ),
             );
             diagnostic.help = Some("give every option of a scored item a `score` weight".into());
-            diagnostic.related.push(crate::diagnostic::Related::new(
-                term.clone(),
-                "scored here".into(),
-            ));
+            diagnostic.related.push(crate::diagnostic::Related {
+                location: term.clone(),
+                message: "scored here".into(),
+            });
         }
         self.reported.insert(i);
         complete

@@ -76,10 +76,10 @@ pub(super) fn check_unique(doc: &Document, ctx: &mut Ctx<'_>) {
             );
             d.help =
                 Some("ids must be unique in the whole questionnaire; rename one of them".into());
-            d.related.push(crate::diagnostic::Related::new(
-                related,
-                format!("first used here by {}", article(prev_what)),
-            ));
+            d.related.push(crate::diagnostic::Related {
+                location: related,
+                message: format!("first used here by {}", article(prev_what)),
+            });
         } else {
             first.insert((namespace, &id.value), (id, path, what));
         }

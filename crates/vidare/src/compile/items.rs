@@ -350,10 +350,10 @@ fn build_options(item: &Item, path: &str, reader: Reader, ctx: &mut Ctx<'_>) -> 
                 ),
             );
             d.help = Some("each option needs its own value".into());
-            d.related.push(crate::diagnostic::Related::new(
-                related,
-                "first used here".into(),
-            ));
+            d.related.push(crate::diagnostic::Related {
+                location: related,
+                message: "first used here".into(),
+            });
         } else {
             seen.insert(value, o);
         }

@@ -106,7 +106,12 @@ impl Compiler {
         if bytes.len() > self.limits.max_file_bytes {
             let d = Diagnostic::new(
                 crate::diagnostic::Code::LimitExceeded,
-                crate::diagnostic::Location::new(name.clone(), 1, 1, String::new()),
+                crate::diagnostic::Location {
+                    file: name.clone(),
+                    line: 1,
+                    column: 1,
+                    path: String::new(),
+                },
                 format!("the file is larger than the limit of {} bytes", self.limits.max_file_bytes),
             )
             .with_help("split the questionnaire, or raise `Limits::max_file_bytes` if it is really this large");
@@ -124,7 +129,12 @@ impl Compiler {
                 let (line, column) = crate::yaml::line_col(&valid, offset);
                 let d = Diagnostic::new(
                     crate::diagnostic::Code::YamlSyntax,
-                    crate::diagnostic::Location::new(name.clone(), line, column, String::new()),
+                    crate::diagnostic::Location {
+                        file: name.clone(),
+                        line,
+                        column,
+                        path: String::new(),
+                    },
                     "the file is not valid UTF-8",
                 )
                 .with_help("save the file as UTF-8 text");

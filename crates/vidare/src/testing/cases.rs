@@ -678,7 +678,12 @@ fn expect(raw: RawExpect) -> Result<Expect, (String, String)> {
 }
 
 fn at(file: &str, line: u32, column: u32, path: &str) -> Location {
-    Location::new(file.to_owned(), line, column, path.to_owned())
+    Location {
+        file: file.to_owned(),
+        line,
+        column,
+        path: path.to_owned(),
+    }
 }
 
 fn invalid(file: &str, source: &str, diagnostic: Diagnostic) -> Error {

@@ -159,20 +159,6 @@ pub struct Location {
     pub path: String,
 }
 
-impl Location {
-    /// A location; only the engine makes them.
-    #[doc(hidden)]
-    #[must_use]
-    pub fn new(file: String, line: u32, column: u32, path: String) -> Self {
-        Location {
-            file,
-            line,
-            column,
-            path,
-        }
-    }
-}
-
 /// A second place that belongs to a diagnostic, e.g. the first definition of a duplicate id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -181,15 +167,6 @@ pub struct Related {
     pub location: Location,
     /// What is there.
     pub message: String,
-}
-
-impl Related {
-    /// A related place; only the engine makes them.
-    #[doc(hidden)]
-    #[must_use]
-    pub fn new(location: Location, message: String) -> Self {
-        Related { location, message }
-    }
 }
 
 /// One problem found while loading a questionnaire.
@@ -308,8 +285,7 @@ impl Diagnostic {
     /// Cuts the message, help and notes to [`MAX_MESSAGE_CHARS`]: a message
     /// that quotes a value of the file (a key, a name) could otherwise be
     /// megabytes long.
-    #[doc(hidden)]
-    pub fn cut_long_texts(&mut self) {
+    pub(crate) fn cut_long_texts(&mut self) {
         cut(&mut self.message);
         if let Some(help) = &mut self.help {
             cut(help);
@@ -369,8 +345,7 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// character other than a tab or a line break, or a Unicode line or
 /// paragraph separator.
 #[must_use]
-#[doc(hidden)]
-pub fn is_escaped(c: char) -> bool {
+pub(crate) fn is_escaped(c: char) -> bool {
     c != '\t' && c != '\n' && (c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
 }
 
@@ -465,8 +440,7 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
     serde_json::to_string_pretty(diagnostics).unwrap_or_else(|_| "[]".to_owned())
 }
 
-#[doc(hidden)]
-pub use crate::suggest::did_you_mean;
+pub(crate) use crate::suggest::did_you_mean;
 
 #[cfg(test)]
 mod tests {

@@ -74,10 +74,7 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Sp<T> {
 ///
 /// Structural problems stop parsing, so at most one diagnostic comes back;
 /// the semantic checks that follow report everything at once.
-///
-/// Not generic, so that the reader is generated once, in this crate.
-#[doc(hidden)]
-pub fn parse_document(
+pub(crate) fn parse_document(
     source: &str,
     file: &str,
     limits: &Limits,
@@ -564,8 +561,7 @@ fn deepest_point(source: &str, limit: usize) -> (u32, u32) {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-#[doc(hidden)]
-pub fn line_col(source: &str, offset: usize) -> (u32, u32) {
+pub(crate) fn line_col(source: &str, offset: usize) -> (u32, u32) {
     let before = &source[..offset.min(source.len())];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);

@@ -28,13 +28,13 @@ thread_local! {
 /// Gives the compile under way a fresh budget until it is dropped, when the
 /// budget before it is restored (included files compile inside it and
 /// share it).
-pub struct CompileBudget {
+pub(crate) struct CompileBudget {
     before: u64,
 }
 
 impl CompileBudget {
     /// Starts a budget, unless a compile on this thread already has one.
-    pub fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let before = LEFT.get();
         if before == u64::MAX {
             LEFT.set(COMPILE_BUDGET);
@@ -51,14 +51,14 @@ impl Drop for CompileBudget {
 
 /// Whether a suggestion may still be looked for: callers that must build
 /// the list of candidates first ask this before they build it.
-pub fn suggestions_left() -> bool {
+pub(crate) fn suggestions_left() -> bool {
     LEFT.get() > 0
 }
 
 /// Ranks `candidates` by similarity to `name` and returns the best one
 /// above the threshold clap uses (Jaro-Winkler > 0.8), looking no further
 /// than the budgets allow.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
