@@ -433,6 +433,25 @@ fn earlier_answer(session: &vidare::Session, item: &str) -> Option<vidare::Value
         })
 }
 
+/// The interview the browser's cookie names, or the page to show instead:
+/// none is open, it is gone (the cookie is then forgotten), or it could
+/// not be read.
+async fn open_interview(
+    state: &AppState,
+    who: &Principal,
+    headers: &HeaderMap,
+    q: &PageQuery,
+) -> Result<service::Live, Response> {
+    let Some(id) = guard::interview(headers) else {
+        return Err(no_interview(page_lang(q)));
+    };
+    match service::load(state, who, &id).await {
+        Ok(live) => Ok(live),
+        Err(p) if p.status == 404 => Err(guard::forget_interview(no_interview(page_lang(q)))),
+        Err(p) => Err(problem_page(&p, page_lang(q))),
+    }
+}
+
 async fn interview_page(
     State(state): State<AppState>,
     PageUser(who): PageUser,
@@ -440,13 +459,9 @@ async fn interview_page(
     headers: HeaderMap,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let Some(id) = guard::interview(&headers) else {
-        return no_interview(page_lang(&q));
-    };
-    let live = match service::load(&state, &who, &id).await {
+    let live = match open_interview(&state, &who, &headers, &q).await {
         Ok(live) => live,
-        Err(p) if p.status == 404 => return guard::forget_interview(no_interview(page_lang(&q))),
-        Err(p) => return problem_page(&p, page_lang(&q)),
+        Err(page) => return page,
     };
     let lang = live.language(q.lang.as_deref());
     let Some(session) = &live.session else {
@@ -600,13 +615,9 @@ async fn result_page(
     headers: HeaderMap,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let Some(id) = guard::interview(&headers) else {
-        return no_interview(page_lang(&q));
-    };
-    let live = match service::load(&state, &who, &id).await {
+    let live = match open_interview(&state, &who, &headers, &q).await {
         Ok(live) => live,
-        Err(p) if p.status == 404 => return guard::forget_interview(no_interview(page_lang(&q))),
-        Err(p) => return problem_page(&p, page_lang(&q)),
+        Err(page) => return page,
     };
     let lang = live.language(q.lang.as_deref());
     let view = crate::api::state_view(&live, &lang);
