@@ -108,12 +108,6 @@ impl From<Arc<str>> for SharedStr {
     }
 }
 
-impl From<&SharedStr> for SharedStr {
-    fn from(s: &SharedStr) -> Self {
-        s.clone()
-    }
-}
-
 impl From<SharedStr> for String {
     fn from(s: SharedStr) -> Self {
         s.as_str().to_owned()
