@@ -296,6 +296,31 @@ fn an_include_in_other_languages_is_refused_at_the_include() {
     );
 }
 
+/// Ids an include brings in that clash (the same sections included twice,
+/// or an id of this file under the prefix) are reported at the `include:`
+/// entries of this file: the included file's own lines mean nothing here.
+#[test]
+fn a_clash_with_included_ids_points_at_the_include_entries() {
+    let outer = "format: 1\nid: outer\nversion: 1.0.0\ntitle: {en: Outer, sv: Yttre}\nlanguages: [en, sv]\ndefault_language: en\nsections:\n  - include: inner@1.0.0\n    as: inn\n    sections: [s1]\n  - include: inner@1.0.0\n    as: inn\n";
+    let dir = folder_with(&[("inner/1.0.0.yaml", INNER), ("outer/1.0.0.yaml", outer)]);
+    let err = vidare::load(dir.path().join("outer/1.0.0.yaml")).unwrap_err();
+    let clashes: Vec<_> = err
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == Code::DuplicateId)
+        .collect();
+    // The second entry includes every section: `s1` and its two items again.
+    let ids: Vec<&str> = clashes
+        .iter()
+        .filter_map(|d| d.message.split('`').nth(1))
+        .collect();
+    assert_eq!(ids, ["inn.s1", "inn.a", "inn.b"], "{}", err.render());
+    for d in clashes {
+        assert_eq!((d.location.line, d.location.column), (11, 14), "{d}");
+        assert_eq!(d.related[0].location.line, 8, "{d}");
+    }
+}
+
 #[test]
 fn fields_an_entry_does_not_use_are_reported() {
     let source = fixture("areas.yaml").replace(

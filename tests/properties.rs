@@ -214,19 +214,24 @@ fn shipped_sources() -> &'static [String] {
     static ALL: OnceLock<Vec<String>> = OnceLock::new();
     ALL.get_or_init(|| {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("questionnaires");
-        let mut out = Vec::new();
+        // Sorted: a failing seed must pick the same file on every machine.
+        let mut files = Vec::new();
         for dir in std::fs::read_dir(root).unwrap() {
             let dir = dir.unwrap().path();
             if dir.is_dir() {
                 for f in std::fs::read_dir(&dir).unwrap() {
                     let f = f.unwrap().path();
                     if f.extension().is_some_and(|e| e == "yaml") {
-                        out.push(std::fs::read_to_string(f).unwrap());
+                        files.push(f);
                     }
                 }
             }
         }
-        out
+        files.sort();
+        files
+            .into_iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect()
     })
 }
 

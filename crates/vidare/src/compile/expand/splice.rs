@@ -48,16 +48,36 @@ pub(super) fn splice(
     if !within_text_budget(bytes, spec, path, ctx) {
         return;
     }
+    let first_new = out.sections.len();
     copy_sections(&chosen, section, &guards, (prefix, &scope), out);
+    for s in &mut out.sections[first_new..] {
+        at_entry(&mut s.id, spec);
+        s.items.iter_mut().for_each(|i| at_entry(&mut i.id, spec));
+    }
     for d in parts.derived {
-        out.derived.push(d.prefixed(prefix, &scope));
+        let mut part = d.prefixed(prefix, &scope);
+        at_entry(&mut part.id, spec);
+        out.derived.push(part);
     }
     for s in parts.scores {
-        out.scores.push(s.prefixed(prefix, &scope));
+        let mut part = s.prefixed(prefix, &scope);
+        at_entry(&mut part.id, spec);
+        out.scores.push(part);
     }
     for t in triggers {
-        out.triggers.push(t.prefixed(prefix, &scope));
+        let mut part = t.prefixed(prefix, &scope);
+        at_entry(&mut part.id, spec);
+        out.triggers.push(part);
     }
+}
+
+/// Points an included id at the `include:` entry. Its own position is in
+/// the included file, but a clash with another id (the same questionnaire
+/// included twice, or an id of this file) is fixed here, and a position of
+/// another file would point at an unrelated line of this one.
+fn at_entry(id: &mut Sp<String>, entry: &Sp<String>) {
+    id.line = entry.line;
+    id.column = entry.column;
 }
 
 /// The bytes of text an include copies, language by language.
