@@ -140,7 +140,7 @@ fn snapshot(s: &Session) -> (String, Option<String>, (usize, usize), usize) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(config(300))]
 
     #[test]
     fn random_sessions_keep_every_invariant(which in any::<usize>(), ops in prop::collection::vec(op(), 0..60)) {
@@ -208,6 +208,16 @@ proptest! {
             prop_assert_eq!(s.result(), before);
         }
     }
+}
+
+/// `cases` cases, or as many as `PROPTEST_CASES` says (for a longer run).
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(cases),
+    )
 }
 
 fn shipped_sources() -> &'static [String] {
@@ -298,7 +308,7 @@ fn apply_edit(source: &str, edit: &Edit) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(config(300))]
 
     /// Loading never panics: an edited file compiles or yields diagnostics
     /// that point inside the file.

@@ -34,9 +34,9 @@ pub(crate) struct Ctx<'a> {
     /// it has been crossed and reported.
     pub(crate) expanded_bytes: usize,
     pub(crate) diagnostics: Vec<Diagnostic>,
-    /// The prefix of each `include:` and where its entry is written: spans
-    /// inside an included file point into that file, not this one.
-    pub(crate) includes: Vec<(String, u32, u32)>,
+    /// The prefix of each `include:`. The ids of included parts point at
+    /// their entry; their other spans point into the included file.
+    pub(crate) includes: Vec<String>,
     /// Byte offset where each line starts, for turning positions around.
     line_starts: Vec<usize>,
 }

@@ -339,16 +339,20 @@ fn names(all: &Declarations<'_>, reveals: &Revealed) -> String {
 }
 
 impl Declared<'_> {
-    /// Where it is written: its id, or for a part of an included
-    /// questionnaire, the `include:` entry that brought it in.
+    /// Where it is written: `at`, or for a part of an included
+    /// questionnaire, the `include:` entry that brought it in, where its id
+    /// points (`at` is a position in the other file). The prefix alone
+    /// cannot tell which entry: one questionnaire may be included twice
+    /// under the same prefix.
     fn location<T>(&self, ctx: &Ctx<'_>, at: &Sp<T>, field: &str) -> Location {
         let path = format!("{}.{field}", self.path);
         let included = self
             .scope
-            .and_then(|scope| ctx.includes.iter().find(|(p, _, _)| *p == scope.prefix));
-        match included {
-            Some((_, line, column)) => ctx.loc_at(*line, *column, &path),
-            None => ctx.loc(at, &path),
+            .is_some_and(|scope| ctx.includes.contains(&scope.prefix));
+        if included {
+            ctx.loc(self.id, &path)
+        } else {
+            ctx.loc(at, &path)
         }
     }
 }

@@ -28,8 +28,7 @@ pub(super) fn splice(
     out: &mut Document,
 ) {
     let prefix = &alias.value;
-    ctx.includes
-        .push((prefix.clone(), alias.line, alias.column));
+    ctx.includes.push(prefix.clone());
     let chosen = chosen_sections(section, included, spec, path, ctx);
     let parts = Parts::available(&chosen, included, ctx);
     let scope = Arc::new(LocalScope {
