@@ -3,7 +3,7 @@
 //! core's; this module only lays them out.
 //!
 //! ```
-//! # let q = vidare::compile(include_str!("../../../tests/equality/audit.yaml"), "audit.yaml").unwrap();
+//! # let q = vidare::compile(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/equality/audit.yaml")), "audit.yaml").unwrap();
 //! let recordings: Vec<(String, vidare::Recording)> = Vec::new();
 //! let audit = vidare::analysis::audit(&q, &recordings, None);
 //! let markdown = vidare_render::audit::markdown(&audit);

@@ -9,7 +9,7 @@
 //! does no I/O: every function takes core values and returns text.
 //!
 //! ```
-//! # let source = include_str!("../../../questionnaires/violence-seven/2.0.0.yaml");
+//! # let source = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../questionnaires/violence-seven/2.0.0.yaml"));
 //! let q = vidare::compile(source, "2.0.0.yaml").unwrap();
 //! let review = vidare_render::doc::markdown(&q, "en");
 //! let flow = vidare_render::graph::mermaid(&q, "en");

@@ -7,7 +7,7 @@
 //! Markdown ([`markdown`]) or as a standalone HTML page ([`html`]).
 //!
 //! ```
-//! # let source = include_str!("../../../../questionnaires/violence-seven/2.0.0.yaml");
+//! # let source = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../questionnaires/violence-seven/2.0.0.yaml"));
 //! let q = vidare::compile(source, "2.0.0.yaml").unwrap();
 //! let markdown = vidare_render::doc::markdown(&q, "en");
 //! assert!(markdown.contains("## Summary"));

@@ -14,7 +14,7 @@
 //! - Items the compiler found can never be shown (warning V023) are marked.
 //!
 //! ```
-//! # let source = include_str!("../../../../questionnaires/violence-seven/2.0.0.yaml");
+//! # let source = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../questionnaires/violence-seven/2.0.0.yaml"));
 //! let q = vidare::compile(source, "2.0.0.yaml").unwrap();
 //! assert!(vidare_render::graph::mermaid(&q, "en").contains("\nflowchart TB\n"));
 //! assert!(vidare_render::graph::dot(&q, "en").starts_with("digraph"));
