@@ -11,7 +11,8 @@
 //!     target/release/deps/result-<hash> --profile result 1000
 //! ```
 
-// The floor's accessors are used by `tests/floor.rs`, not all of them here.
+// The floor's accessors are used by
+// `crates/vidare/tests/integration/floor.rs`, not all of them here.
 // A bench prints its table.
 #![allow(missing_docs, dead_code, clippy::print_stdout)]
 

@@ -2,8 +2,8 @@
 //! discarding of hidden answers (with cascades), derived values, scores and
 //! triggers as the engine, written as plain Rust for this one
 //! questionnaire. It is the floor the engine is compared with in
-//! `benches/result.rs`; `tests/floor.rs` checks on generated sessions that
-//! it gives what the engine gives.
+//! `benches/result.rs`; `crates/vidare/tests/integration/floor.rs` checks
+//! on generated sessions that it gives what the engine gives.
 //!
 //! Ids cross the boundary as strings (`"living.situation"`), as they do for
 //! the engine; inside, everything is an index.

@@ -4,8 +4,6 @@
 //! skips and changes of earlier answers included), in every declared
 //! language and in an undeclared one.
 
-#![allow(missing_docs)]
-
 use vidare::{
     Questionnaire, Response, Session, SharedStr, Step, Value, format::ItemKind,
     questionnaire::ItemRef,

@@ -2,8 +2,6 @@
 //! texts the person sees, its status and direction reach the compiled
 //! questionnaire, and a plain code keeps its digest however it is spelt.
 
-#![allow(missing_docs)]
-
 use vidare::language::{Audience, Direction, Status, direction};
 use vidare::{Compiler, diagnostic::Code};
 

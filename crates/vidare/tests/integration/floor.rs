@@ -6,13 +6,8 @@
 //! and the fired triggers in the result's order. So the engine/floor ratio
 //! in `benches/result.rs` compares the same work.
 
-#![allow(missing_docs, dead_code)]
-
-#[path = "../../vidare-benches/benches/floor/mod.rs"]
-mod floor;
-
-use floor::script::generate;
-use floor::{AREAS, Boston, ITEMS, TRIGGERS};
+use crate::bench_floor::script::generate;
+use crate::bench_floor::{AREAS, Boston, ITEMS, TRIGGERS};
 use vidare::{Outcome, Questionnaire, Session, Step, Value};
 
 const BOSTON: &str = concat!(
