@@ -141,8 +141,7 @@ fn the_view_serialises_as_the_result_on_every_shipped_questionnaire() {
         }
     }
     let files = paths.len();
-    // One thread per questionnaire: the walks share nothing, and this
-    // binary has no other test to run beside it.
+    // One thread per questionnaire: the walks share nothing.
     let mut seen = Seen::default();
     std::thread::scope(|scope| {
         let walks: Vec<_> = paths
