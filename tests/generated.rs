@@ -50,14 +50,17 @@ use drive::{
 };
 use model::{Generated, ItemModel, PartModel, Protected, questionnaire};
 
-/// `cases` cases, or as many as `PROPTEST_CASES` says (for a longer run).
-fn config(cases: u32) -> ProptestConfig {
+/// `cases` cases, or as many as `PROPTEST_CASES` says (for a longer run);
+/// rejected cases may be as many as the cases, and a failure is shrunk
+/// for longer than proptest's default.
+pub(crate) fn config(cases: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(cases);
     ProptestConfig {
         cases,
+        max_global_rejects: cases.max(1024),
         max_shrink_iters: 4096,
         ..ProptestConfig::default()
     }

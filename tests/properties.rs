@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use crate::generated::config;
 use proptest::prelude::*;
 use vidare::{Questionnaire, Response, Session, Step, Value, format::ItemKind};
 
@@ -207,21 +208,6 @@ proptest! {
         } else {
             prop_assert_eq!(s.result(), before);
         }
-    }
-}
-
-/// `cases` cases, or as many as `PROPTEST_CASES` says (for a longer run).
-/// Rejected cases (a session with nothing answered to change) may be as
-/// many as the cases: about one in ten is.
-fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(cases);
-    ProptestConfig {
-        cases,
-        max_global_rejects: cases.max(1024),
-        ..ProptestConfig::default()
     }
 }
 
