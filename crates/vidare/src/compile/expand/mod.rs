@@ -2,7 +2,9 @@
 //! questionnaire) into plain sections, before anything else is checked.
 //!
 //! Expanded parts keep the positions of what they were made from, so a
-//! diagnostic inside a template points at the template's line. Ids inside
+//! diagnostic inside a template points at the template's line. The ids of
+//! included parts point at their `include:` entry instead: their own
+//! positions are lines of another file. Ids inside
 //! an instance get its key as prefix (`working.need_for_change`), and names
 //! in its expressions resolve to the instance's own ids first.
 
