@@ -333,7 +333,7 @@ impl Session {
             self.evidence(c, when, scratch);
             scratch.ends.push(scratch.evidence.len() as u32);
         }
-        let lists = EvidenceList::split(&scratch.evidence, &scratch.ends);
+        let lists = EvidenceList::split(&mut scratch.evidence, &scratch.ends);
         let mut triggers: Vec<TriggerRecord> = Vec::with_capacity(scratch.ends.len());
         triggers.extend(fired.zip(lists).map(|(t, evidence)| {
             let def = &c.triggers[t as usize];
@@ -350,13 +350,12 @@ impl Session {
         triggers
     }
 
-    /// Responses to shown items in document order, in a list of exactly
-    /// their number.
+    /// Responses to shown items in document order, in a list sized once.
     fn counted_answers(&self, c: &Compiled) -> Vec<AnswerRecord> {
         let counted = (0..c.items.len() as u32)
             .filter(|&i| self.visible_at(i))
             .filter_map(|i| Some((i, self.response_ref_at(i)?)));
-        let mut answers = Vec::with_capacity(counted.clone().count());
+        let mut answers = Vec::with_capacity(self.shown_with_response());
         answers.extend(counted.map(|(i, response)| AnswerRecord {
             item: c.items[i as usize].id.clone().into(),
             response: SharedStr::from_static(response.kind()),

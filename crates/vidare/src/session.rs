@@ -569,6 +569,17 @@ impl Session {
     pub(crate) fn visible_at(&self, i: u32) -> bool {
         self.st.visible[i as usize]
     }
+
+    /// How many shown items have a response, read from the state alone
+    /// (without the log): the size of a result's list of answers.
+    pub(crate) fn shown_with_response(&self) -> usize {
+        self.st
+            .visible
+            .iter()
+            .zip(&self.st.resp)
+            .filter(|(shown, resp)| **shown && !matches!(resp, Resp::None))
+            .count()
+    }
 }
 
 impl State {
