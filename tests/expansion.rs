@@ -321,6 +321,32 @@ fn a_clash_with_included_ids_points_at_the_include_entries() {
     }
 }
 
+/// A warning about a part an include brought in points at the entry that
+/// brought it, even when another entry includes the same questionnaire
+/// under the same prefix: here every V030 warning is about the violence
+/// questions, which only the second entry (line 14) includes.
+#[test]
+fn a_warning_about_an_included_part_points_at_its_own_entry() {
+    let violence =
+        std::fs::read_to_string(root().join("questionnaires/violence-seven/1.0.0.yaml")).unwrap();
+    let outer = "format: 1\nid: outer\nversion: 1.0.0\ntitle: {en: Outer, sv: Yttre}\nlanguages: [sv, en]\ndefault_language: en\nsections:\n  - include: violence-seven@1.0.0\n    as: violence\n    sections: [framing]\n  - id: between\n    items:\n      - {id: sleep, kind: yes_no, text: {en: Sleep, sv: Sömn}}\n  - include: violence-seven@1.0.0\n    as: violence\n    sections: [violence]\n";
+    let dir = folder_with(&[
+        ("violence-seven/1.0.0.yaml", &violence),
+        ("outer/1.0.0.yaml", outer),
+    ]);
+    let q = vidare::load(dir.path().join("outer/1.0.0.yaml"))
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    let warnings: Vec<_> = q
+        .warnings()
+        .iter()
+        .filter(|d| d.code == Code::UndeclaredDisclosureLegacy)
+        .collect();
+    assert!(warnings.len() >= 5, "{warnings:#?}");
+    for d in warnings {
+        assert_eq!((d.location.line, d.location.column), (14, 14), "{d}");
+    }
+}
+
 #[test]
 fn fields_an_entry_does_not_use_are_reported() {
     let source = fixture("areas.yaml").replace(

@@ -4,9 +4,9 @@
 //! Expanded parts keep the positions of what they were made from, so a
 //! diagnostic inside a template points at the template's line. The ids of
 //! included parts point at their `include:` entry instead: their own
-//! positions are lines of another file. Ids inside
-//! an instance get its key as prefix (`working.need_for_change`), and names
-//! in its expressions resolve to the instance's own ids first.
+//! positions are lines of another file. Ids inside an instance get its key
+//! as prefix (`working.need_for_change`), and names in its expressions
+//! resolve to the instance's own ids first.
 
 //! - [`templates`]: `use:` entries, one section per key; [`fill`] fills
 //!   the `{name}` placeholders of their texts;
