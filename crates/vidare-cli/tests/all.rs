@@ -1,9 +1,10 @@
 //! The `vidare` command's integration tests, one module per command or
 //! area, in one binary: a binary per file linked the CLI's test
-//! dependencies fifteen times. The pseudo-terminal test (`terminal`,
-//! timing-sensitive) and the Chromium rendering test (`review_render`,
-//! run by `crates/vidare-server/browser-tests/run.sh`) keep binaries of
-//! their own.
+//! dependencies fifteen times. The Chromium rendering test
+//! (`review_render`, run by `crates/vidare-server/browser-tests/run.sh`)
+//! keeps a binary of its own. The pseudo-terminal tests wait for each
+//! prompt to be drawn instead of sleeping, so they run here beside the
+//! others.
 
 mod common;
 
@@ -20,5 +21,6 @@ mod plan;
 mod replay;
 mod scripted;
 mod statistics;
+mod terminal;
 mod test_command;
 mod writes;
