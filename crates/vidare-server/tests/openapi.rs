@@ -72,9 +72,14 @@ fn collect_refs(v: &serde_json::Value, out: &mut Vec<String>) {
 #[tokio::test]
 async fn the_server_serves_the_document() {
     let server = common::TestServer::start(&common::fixtures(), vidare_server::Access::Local).await;
-    let reply = server.get("/openapi.json").await;
-    assert_eq!(reply.status, 200);
-    assert_eq!(reply.body, vidare_server::openapi_json());
+    // Built once and served from then on: the second answer is the same
+    // document, still JSON.
+    for _ in 0..2 {
+        let reply = server.get("/openapi.json").await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.content_type, "application/json");
+        assert_eq!(reply.body, vidare_server::openapi_json());
+    }
 }
 
 /// A request the server refused: the operation it reached (method and
