@@ -12,12 +12,16 @@
 //! - **Connections** are limited to [`Limits::max_connections`], below the
 //!   process's file limit (see [`connections_allowed`]): a semaphore is
 //!   taken on accept. When every permit is taken, the connection that has
-//!   waited longest without a request in progress is closed to make room
-//!   (one that never sent a complete request first, then the longest idle
-//!   keep-alive one), so the slow clients that fill the limit make room for
-//!   a new one instead of leaving it in the listen backlog until their
-//!   timeouts. Only when every connection is in a request does the new one
-//!   wait for a permit.
+//!   kept the server waiting on its client longest is closed to make room:
+//!   one that has not sent a complete head (since it was accepted), an
+//!   idle keep-alive one (since its last request), or one whose request
+//!   body is still arriving (since the body started). So the slow clients
+//!   that fill the limit make room for a new one instead of leaving it in
+//!   the listen backlog until their timeouts, and a new connection is the
+//!   last one chosen. A request whose body has not fully arrived has not
+//!   been acted on, so closing it loses nothing that was accepted. Only
+//!   when every connection is in a request whose body has arrived does the
+//!   new one wait for a permit.
 //! - **Shutdown** stops accepting, closes every connection without a
 //!   request in progress (also ones part-way through a head), lets the
 //!   requests in progress finish, and after [`Limits::shutdown_timeout`]
@@ -173,7 +177,12 @@ fn spawn_connection(
     let service = hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
         let guard = Busy::enter(&busy);
         let app = app.clone();
-        let mut request = request.map(Body::new);
+        let mut request = if http_body::Body::is_end_stream(request.body()) {
+            request.map(Body::new)
+        } else {
+            let arriving = Arriving::enter(&busy);
+            request.map(|body| Body::new(UntilEnd::new(body, arriving)))
+        };
         // As `into_make_service_with_connect_info` would: failed
         // logins are throttled by the client's address.
         request.extensions_mut().insert(ConnectInfo(peer));
@@ -284,8 +293,10 @@ async fn deadlines(
 struct Slot {
     /// Requests in progress.
     busy: AtomicUsize,
-    /// Whether it has sent a complete request head.
-    served: AtomicBool,
+    /// Of those, requests whose body has not arrived to its end.
+    arriving: AtomicUsize,
+    /// When the oldest of those started, as `idle_since`.
+    arriving_since: AtomicU64,
     /// When it last finished a request (or was accepted), in milliseconds
     /// since the server started.
     idle_since: AtomicU64,
@@ -297,7 +308,6 @@ struct Busy(Arc<Slot>);
 impl Busy {
     fn enter(slot: &Arc<Slot>) -> Busy {
         slot.busy.fetch_add(1, Ordering::AcqRel);
-        slot.served.store(true, Ordering::Release);
         Busy(Arc::clone(slot))
     }
 }
@@ -306,6 +316,67 @@ impl Drop for Busy {
     fn drop(&mut self) {
         self.0.idle_since.store(millis(), Ordering::Release);
         self.0.busy.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Marks a request's body as still arriving, until its end or until it
+/// is dropped unread.
+struct Arriving(Arc<Slot>);
+
+impl Arriving {
+    fn enter(slot: &Arc<Slot>) -> Arriving {
+        if slot.arriving.fetch_add(1, Ordering::AcqRel) == 0 {
+            slot.arriving_since.store(millis(), Ordering::Release);
+        }
+        Arriving(Arc::clone(slot))
+    }
+}
+
+impl Drop for Arriving {
+    fn drop(&mut self) {
+        self.0.arriving.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A request body that holds an [`Arriving`] mark until its last frame
+/// (or an error) has been read.
+struct UntilEnd<B> {
+    body: B,
+    arriving: Option<Arriving>,
+}
+
+impl<B> UntilEnd<B> {
+    fn new(body: B, arriving: Arriving) -> Self {
+        Self {
+            body,
+            arriving: Some(arriving),
+        }
+    }
+}
+
+impl<B: http_body::Body + Unpin> http_body::Body for UntilEnd<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let polled = std::pin::Pin::new(&mut self.body).poll_frame(cx);
+        if matches!(polled, std::task::Poll::Ready(None | Some(Err(_))))
+            || self.body.is_end_stream()
+        {
+            self.arriving = None;
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
     }
 }
 
@@ -336,7 +407,8 @@ impl Open {
     fn add(&self) -> (u64, Arc<Slot>, oneshot::Receiver<()>) {
         let slot = Arc::new(Slot {
             busy: AtomicUsize::new(0),
-            served: AtomicBool::new(false),
+            arriving: AtomicUsize::new(0),
+            arriving_since: AtomicU64::new(0),
             idle_since: AtomicU64::new(millis()),
         });
         let (evict, evicted) = oneshot::channel();
@@ -387,10 +459,11 @@ impl Open {
         idle.len()
     }
 
-    /// Closes the connection that has waited longest without a request in
-    /// progress: first those that never sent a complete head, oldest first,
-    /// then idle keep-alive ones, longest idle first. `false` when every
-    /// connection is in a request.
+    /// Closes the connection that has kept the server waiting on its
+    /// client longest (see [`waiting_since`]; the one accepted first on a
+    /// tie). A new connection, whose head the server has not read yet, is
+    /// thus the last one chosen. `false` when every connection is in a
+    /// request whose body has arrived.
     fn evict_one(&self) -> bool {
         let mut inner = self
             .inner
@@ -399,20 +472,9 @@ impl Open {
         let victim = inner
             .slots
             .iter()
-            .filter(|(_, (slot, _))| slot.busy.load(Ordering::Acquire) == 0)
-            .min_by_key(|(id, (slot, _))| {
-                let served = slot.served.load(Ordering::Acquire);
-                // Never served: by accept order; served: by idle time.
-                (
-                    served,
-                    if served {
-                        slot.idle_since.load(Ordering::Acquire)
-                    } else {
-                        **id
-                    },
-                )
-            })
-            .map(|(id, _)| *id);
+            .filter_map(|(id, (slot, _))| Some((waiting_since(slot)?, *id)))
+            .min()
+            .map(|(_, id)| id);
         match victim.and_then(|id| inner.slots.remove(&id)) {
             Some((_, evict)) => {
                 let _ = evict.send(());
@@ -421,6 +483,21 @@ impl Open {
             None => false,
         }
     }
+}
+
+/// Since when a connection has kept the server waiting on its client, in
+/// milliseconds since the server started, or `None` while it is in a
+/// request whose body has arrived (the server is working for it): since
+/// it was accepted, while it has not sent a complete head; since its last
+/// request, while it is an idle keep-alive one; since its body started,
+/// while that body is still arriving.
+fn waiting_since(slot: &Slot) -> Option<u64> {
+    let busy = slot.busy.load(Ordering::Acquire);
+    if busy == 0 {
+        return Some(slot.idle_since.load(Ordering::Acquire));
+    }
+    (slot.arriving.load(Ordering::Acquire) >= busy)
+        .then(|| slot.arriving_since.load(Ordering::Acquire))
 }
 
 /// Counts connections closed to make room, for a log line at most every
@@ -449,7 +526,7 @@ impl Pressure {
             limit,
             closed = self.evicted,
             waited = self.waited,
-            "the connection limit is reached: connections without a request in progress are closed to make room for new ones"
+            "the connection limit is reached: the connections that have kept it waiting on their clients longest are closed to make room for new ones"
         );
         self.last = Some(Instant::now());
         self.evicted = 0;
@@ -470,25 +547,74 @@ mod tests {
     }
 
     #[test]
-    fn the_connection_to_close_is_the_longest_waiting_without_a_request() {
+    fn the_connection_to_close_is_the_one_waiting_longest_on_its_client() {
         let open = Open::default();
         let (a, slot_a, mut gone_a) = open.add();
         let (_, slot_b, mut gone_b) = open.add();
-        let (_, _slot_c, mut gone_c) = open.add();
-        // `a` is in a request, `b` has finished one: `c` never sent a head
-        // and goes first, then `b`; `a` is never closed.
+        let (_, slot_c, mut gone_c) = open.add();
+        let (_, slot_d, mut gone_d) = open.add();
+        let (_, slot_e, mut gone_e) = open.add();
+        // `a` is in a request whose body has arrived, and is never closed.
+        // `b` has sent no head since 5 ms, `c` has been idle since 3 ms,
+        // `d`'s body has been arriving since 4 ms, and `e` has just been
+        // accepted (at 9 ms): `c`, `d`, `b`, then `e`.
         let guard = Busy::enter(&slot_a);
-        drop(Busy::enter(&slot_b));
-        assert!(open.evict_one());
-        assert!(gone_c.try_recv().is_ok());
-        assert!(open.evict_one());
-        assert!(gone_b.try_recv().is_ok());
+        drop(Arriving::enter(&slot_a));
+        slot_b.idle_since.store(5, Ordering::Release);
+        drop(Busy::enter(&slot_c));
+        slot_c.idle_since.store(3, Ordering::Release);
+        let _d = (Busy::enter(&slot_d), Arriving::enter(&slot_d));
+        slot_d.arriving_since.store(4, Ordering::Release);
+        slot_e.idle_since.store(9, Ordering::Release);
+        for gone in [&mut gone_c, &mut gone_d, &mut gone_b, &mut gone_e] {
+            assert!(open.evict_one());
+            assert!(gone.try_recv().is_ok());
+        }
         assert!(!open.evict_one());
         assert!(gone_a.try_recv().is_err());
         drop(guard);
         assert!(open.evict_one());
         assert!(gone_a.try_recv().is_ok());
         open.remove(a);
+    }
+
+    /// A body of `n` one-byte parts.
+    struct Parts(u8);
+
+    impl http_body::Body for Parts {
+        type Data = axum::body::Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+            let left = self.0.checked_sub(1);
+            self.0 = left.unwrap_or(0);
+            let part = || Ok(http_body::Frame::data(axum::body::Bytes::from_static(b"x")));
+            std::task::Poll::Ready(left.map(|_| part()))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_read_to_its_end_is_no_longer_arriving() {
+        let open = Open::default();
+        let (_, slot, _gone) = open.add();
+        let _busy = Busy::enter(&slot);
+        let mut body = UntilEnd::new(Parts(2), Arriving::enter(&slot));
+        let first = body.frame().await;
+        assert!(first.is_some());
+        assert_eq!(slot.arriving.load(Ordering::Acquire), 1);
+        assert!(waiting_since(&slot).is_some());
+        while body.frame().await.is_some() {}
+        assert_eq!(slot.arriving.load(Ordering::Acquire), 0);
+        assert_eq!(waiting_since(&slot), None);
+        // Dropped unread, a body stops arriving too.
+        drop(UntilEnd::new(
+            http_body_util::Empty::<axum::body::Bytes>::new(),
+            Arriving::enter(&slot),
+        ));
+        assert_eq!(slot.arriving.load(Ordering::Acquire), 0);
     }
 
     #[test]

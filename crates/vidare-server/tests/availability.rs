@@ -321,6 +321,91 @@ async fn slow_clients_do_not_starve_the_server_and_sigterm_still_ends_it() {
     );
 }
 
+/// One client that sends its request body slowly, for `until`: a
+/// complete head of a form post to `/login` (which needs no token and
+/// reads its body), then one byte of the 8,192 it announced every second,
+/// never pausing long enough for the body deadline. When the server
+/// closes the connection it connects again after a second.
+async fn trickle(addr: SocketAddr, until: Instant, closed: Arc<AtomicUsize>) {
+    let head = format!(
+        "POST /login HTTP/1.1\r\nHost: {addr}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: 8192\r\n\r\n"
+    );
+    while Instant::now() < until {
+        let Ok(stream) = tokio::net::TcpStream::connect(addr).await else {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            continue;
+        };
+        let (mut read, mut write) = stream.into_split();
+        let mut sent = write.write_all(head.as_bytes()).await.is_ok();
+        let mut buf = [0u8; 256];
+        while sent && Instant::now() < until {
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(1)) => {
+                    sent = write.write_all(b"a").await.is_ok();
+                }
+                _ = read.read(&mut buf) => sent = false,
+            }
+        }
+        if !sent {
+            closed.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+}
+
+/// With 256 open files (192 connections), 300 clients that send their
+/// request bodies a byte a second do not keep a normal request from being
+/// answered within 2 s. Their requests are in progress, so until
+/// 2026-12-03 none of them was closed to make room: every connection was
+/// taken until the bodies' 30 s request deadline, and a new client waited
+/// in the listen backlog (slowhttptest's slow-body run on `/login` kept
+/// health checks unanswered for 10 s). A request whose body has not fully
+/// arrived has not been acted on, so it is closed to make room, the one
+/// that has been arriving longest first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_bodies_do_not_starve_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.sqlite3");
+    let server = spawn(with_file_limit(256, &args(&data, &[])));
+    let addr = server.addr();
+    let start = Instant::now();
+    let until = start + Duration::from_secs(4);
+    let closed = Arc::new(AtomicUsize::new(0));
+    let attackers: Vec<_> = (0..300)
+        .map(|_| tokio::spawn(trickle(addr, until, Arc::clone(&closed))))
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let client = fresh_client();
+    let mut answered = 0;
+    while start.elapsed() < Duration::from_secs(3) {
+        let sent = Instant::now();
+        let response = client
+            .get(format!("{}/api/v1/questionnaires", server.base))
+            .send()
+            .await;
+        let took = sent.elapsed();
+        let status = response.as_ref().map(reqwest::Response::status);
+        assert!(
+            matches!(status, Ok(s) if s.as_u16() == 200) && took < Duration::from_secs(2),
+            "a normal request at {:?} got {status:?} after {took:?}",
+            start.elapsed()
+        );
+        answered += 1;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    for attacker in attackers {
+        attacker.abort();
+    }
+    let log = server.finish();
+    assert!(answered >= 10, "{answered}");
+    assert!(log.contains("max_connections=192"), "{log}");
+    assert!(log.contains("the connection limit is reached"), "{log}");
+    assert!(closed.load(Ordering::Relaxed) > 0);
+}
+
 /// A request head sent too slowly is cut off; a body that pauses gets 408
 /// `body-timeout`, one that trickles past the request deadline 408
 /// `request-timeout`. The three clients run at the same time, each on a
