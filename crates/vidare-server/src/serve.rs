@@ -245,14 +245,28 @@ async fn accept_failed(e: &std::io::Error) {
     tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
+/// The most a request body may hold: axum's default limit, which the
+/// extractors apply while they read.
+pub const MAX_BODY_BYTES: u64 = 2 * 1024 * 1024;
+
 /// The body and whole-request deadlines: the body is read through
 /// tower-http's [`TimeoutBody`]; a body that pauses too long, or a request
-/// not answered in time, is answered with a 408 problem.
+/// not answered in time, is answered with a 408 problem. A body announced
+/// larger than [`MAX_BODY_BYTES`] is refused with 413 at once, before any
+/// of it is read: the extractors would only find out after reading 2 MB,
+/// or after the body deadline if the client never sends that much.
 async fn deadlines(
     State((body, whole)): State<(Duration, Duration)>,
     request: Request,
     next: Next,
 ) -> Response {
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > MAX_BODY_BYTES) {
+        return Problem::body_too_large().into_response();
+    }
     let stalled = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stalled);
     let request = request.map(|b| {
