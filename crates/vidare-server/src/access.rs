@@ -426,6 +426,10 @@ const THROTTLE_BURST: f64 = 10.0;
 const THROTTLE_REFILL: Duration = Duration::from_secs(6);
 /// Clients remembered at most; beyond this, new ones share one bucket.
 const THROTTLE_CLIENTS: usize = 100_000;
+/// How often a full table is searched for clients to forget at most: the
+/// search reads every entry under the lock that every authentication
+/// takes, so a stream of failures from new addresses must not repeat it.
+const THROTTLE_PRUNE_EVERY: Duration = Duration::from_secs(1);
 
 /// A client whose address is not known (the service was not served with
 /// `ConnectInfo<SocketAddr>`), and the shared bucket when too many
@@ -440,6 +444,8 @@ const UNKNOWN_CLIENT: IpAddr = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
 #[derive(Debug, Default)]
 pub(crate) struct Throttle {
     clients: Mutex<HashMap<IpAddr, Bucket>>,
+    /// When the full table was last searched for clients to forget.
+    pruned: Mutex<Option<Instant>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -480,7 +486,11 @@ impl Throttle {
         let mut clients = lock(&self.clients);
         let mut key = client;
         if !clients.contains_key(&client) && clients.len() >= THROTTLE_CLIENTS {
-            clients.retain(|_, b| b.refilled(now) < THROTTLE_BURST);
+            let mut pruned = lock(&self.pruned);
+            if pruned.is_none_or(|at| now.duration_since(at) >= THROTTLE_PRUNE_EVERY) {
+                clients.retain(|_, b| b.refilled(now) < THROTTLE_BURST);
+                *pruned = Some(now);
+            }
             if clients.len() >= THROTTLE_CLIENTS {
                 key = UNKNOWN_CLIENT;
             }
@@ -895,6 +905,42 @@ mod tests {
         assert!(throttle.check(client).is_ok());
         throttle.fail(client);
         assert!(throttle.check(client).is_err());
+    }
+
+    #[test]
+    fn a_full_throttle_is_searched_for_clients_to_forget_at_most_once_a_second() {
+        let throttle = Throttle::default();
+        // Clients whose buckets are full again: forgotten when searched.
+        let fill = || {
+            let mut clients = lock(&throttle.clients);
+            let full = Bucket {
+                left: THROTTLE_BURST,
+                at: Instant::now(),
+            };
+            for i in 0..u32::try_from(THROTTLE_CLIENTS).unwrap() {
+                clients.insert(IpAddr::V4(i.into()), full);
+            }
+        };
+        let len = || lock(&throttle.clients).len();
+        let known = |addr: &str| lock(&throttle.clients).contains_key(&addr.parse().unwrap());
+        fill();
+        throttle.fail("192.0.2.1".parse().unwrap());
+        assert_eq!(len(), 1);
+        assert!(known("192.0.2.1"));
+        // Full again within the second: a new client shares the bucket of
+        // unknown clients, and nothing is searched or forgotten.
+        fill();
+        throttle.fail("192.0.2.2".parse().unwrap());
+        assert!(!known("192.0.2.2"));
+        assert!(lock(&throttle.clients).contains_key(&UNKNOWN_CLIENT));
+        assert_eq!(len(), THROTTLE_CLIENTS + 2);
+        // As if the second had passed: searched again.
+        *lock(&throttle.pruned) = None;
+        throttle.fail("192.0.2.3".parse().unwrap());
+        assert!(known("192.0.2.3"));
+        // The full buckets are gone; the two that failed stay.
+        assert_eq!(len(), 3);
+        assert!(known("192.0.2.1"));
     }
 
     #[test]
