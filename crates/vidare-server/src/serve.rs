@@ -116,10 +116,13 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let app = app.layer(axum::middleware::from_fn_with_state(
-        (limits.body_timeout, limits.request_timeout),
-        deadlines,
-    ));
+    let body_limit = usize::try_from(MAX_BODY_BYTES).unwrap_or(usize::MAX);
+    let app = app
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            (limits.body_timeout, limits.request_timeout),
+            deadlines,
+        ));
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let open = Arc::new(Open::default());
     let graceful = GracefulShutdown::new();
@@ -245,8 +248,9 @@ async fn accept_failed(e: &std::io::Error) {
     tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
-/// The most a request body may hold: axum's default limit, which the
-/// extractors apply while they read.
+/// The most a request body may hold: the extractors stop reading beyond
+/// it (set as axum's body limit in [`serve`]), and a larger
+/// `Content-Length` is refused before reading.
 pub const MAX_BODY_BYTES: u64 = 2 * 1024 * 1024;
 
 /// The body and whole-request deadlines: the body is read through
