@@ -218,27 +218,31 @@ fn fresh_client() -> reqwest::Client {
         .expect("a client")
 }
 
-/// One slow client for `until`: it sends a request line and then one
-/// header line every second, never the end of the head. When the server
-/// closes the connection it connects again after a second.
-async fn drip(addr: SocketAddr, until: Instant, closed: Arc<AtomicUsize>) {
+/// One slow client for `until`: it sends `head`, then `next(n)` every
+/// second (n = 1, 2, ...), never what would complete the request. When
+/// the server closes the connection (or answers) it connects again after
+/// a second, and counts the close in `closed`.
+async fn slow_client(
+    addr: SocketAddr,
+    until: Instant,
+    closed: Arc<AtomicUsize>,
+    head: String,
+    next: impl Fn(u32) -> String,
+) {
     while Instant::now() < until {
         let Ok(stream) = tokio::net::TcpStream::connect(addr).await else {
             tokio::time::sleep(Duration::from_millis(200)).await;
             continue;
         };
         let (mut read, mut write) = stream.into_split();
-        let mut sent = write
-            .write_all(b"GET /api/v1/questionnaires HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-            .await
-            .is_ok();
+        let mut sent = write.write_all(head.as_bytes()).await.is_ok();
         let mut n = 0;
         let mut buf = [0u8; 256];
         while sent && Instant::now() < until {
             tokio::select! {
                 () = tokio::time::sleep(Duration::from_secs(1)) => {
                     n += 1;
-                    sent = write.write_all(format!("X-Drip-{n}: {n}\r\n").as_bytes()).await.is_ok();
+                    sent = write.write_all(next(n).as_bytes()).await.is_ok();
                 }
                 // Whatever the server sends, or its close, ends this one.
                 _ = read.read(&mut buf) => sent = false,
@@ -249,6 +253,54 @@ async fn drip(addr: SocketAddr, until: Instant, closed: Arc<AtomicUsize>) {
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }
+}
+
+/// A slow head: a request line, then one header line a second, never the
+/// end of the head.
+async fn drip(addr: SocketAddr, until: Instant, closed: Arc<AtomicUsize>) {
+    let head = "GET /api/v1/questionnaires HTTP/1.1\r\nHost: 127.0.0.1\r\n".to_owned();
+    slow_client(addr, until, closed, head, |n| {
+        format!("X-Drip-{n}: {n}\r\n")
+    })
+    .await;
+}
+
+/// A slow body: a complete head of a form post to `/login` (which needs
+/// no token and reads its body), then one byte of the 8,192 it announced
+/// a second, never pausing long enough for the body deadline.
+async fn trickle(addr: SocketAddr, until: Instant, closed: Arc<AtomicUsize>) {
+    let head = format!(
+        "POST /login HTTP/1.1\r\nHost: {addr}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: 8192\r\n\r\n"
+    );
+    slow_client(addr, until, closed, head, |_| "a".to_owned()).await;
+}
+
+/// Sends a normal request on a new connection every 0.15 s until `end`
+/// (counted from `start`), asserting that each is answered with 200
+/// within 2 s; returns how many were sent and the slowest answer.
+async fn normal_requests(base: &str, start: Instant, end: Duration) -> (u32, Duration) {
+    let client = fresh_client();
+    let (mut answered, mut slowest) = (0, Duration::ZERO);
+    while start.elapsed() < end {
+        let sent = Instant::now();
+        let response = client
+            .get(format!("{base}/api/v1/questionnaires"))
+            .send()
+            .await;
+        let took = sent.elapsed();
+        slowest = slowest.max(took);
+        let status = response.as_ref().map(reqwest::Response::status);
+        assert!(
+            matches!(status, Ok(s) if s.as_u16() == 200) && took < Duration::from_secs(2),
+            "a normal request at {:?} got {status:?} after {took:?}",
+            start.elapsed()
+        );
+        answered += 1;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    (answered, slowest)
 }
 
 /// The acceptance test of issue 14: with 256 open files, 300 clients that
@@ -279,25 +331,8 @@ async fn slow_clients_do_not_starve_the_server_and_sigterm_still_ends_it() {
         .collect();
     tokio::time::sleep(Duration::from_millis(500)).await;
 
-    let client = fresh_client();
-    let (mut answered, mut slowest) = (0, Duration::ZERO);
-    while start.elapsed() < Duration::from_millis(4500) {
-        let sent = Instant::now();
-        let response = client
-            .get(format!("{}/api/v1/questionnaires", server.base))
-            .send()
-            .await;
-        let took = sent.elapsed();
-        slowest = slowest.max(took);
-        let status = response.as_ref().map(reqwest::Response::status);
-        assert!(
-            matches!(status, Ok(s) if s.as_u16() == 200) && took < Duration::from_secs(2),
-            "a normal request at {:?} got {status:?} after {took:?}",
-            start.elapsed()
-        );
-        answered += 1;
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
+    let (answered, slowest) =
+        normal_requests(&server.base, start, Duration::from_millis(4500)).await;
     assert!(answered >= 15, "{answered}");
 
     // SIGTERM while the slow clients go on: the process ends within the
@@ -319,40 +354,6 @@ async fn slow_clients_do_not_starve_the_server_and_sigterm_still_ends_it() {
         "{answered} normal requests, the slowest {slowest:?}; slow connections closed by the server: {}; SIGTERM took {took:?}",
         closed.load(Ordering::Relaxed)
     );
-}
-
-/// One client that sends its request body slowly, for `until`: a
-/// complete head of a form post to `/login` (which needs no token and
-/// reads its body), then one byte of the 8,192 it announced every second,
-/// never pausing long enough for the body deadline. When the server
-/// closes the connection it connects again after a second.
-async fn trickle(addr: SocketAddr, until: Instant, closed: Arc<AtomicUsize>) {
-    let head = format!(
-        "POST /login HTTP/1.1\r\nHost: {addr}\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\n\
-         Content-Length: 8192\r\n\r\n"
-    );
-    while Instant::now() < until {
-        let Ok(stream) = tokio::net::TcpStream::connect(addr).await else {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            continue;
-        };
-        let (mut read, mut write) = stream.into_split();
-        let mut sent = write.write_all(head.as_bytes()).await.is_ok();
-        let mut buf = [0u8; 256];
-        while sent && Instant::now() < until {
-            tokio::select! {
-                () = tokio::time::sleep(Duration::from_secs(1)) => {
-                    sent = write.write_all(b"a").await.is_ok();
-                }
-                _ = read.read(&mut buf) => sent = false,
-            }
-        }
-        if !sent {
-            closed.fetch_add(1, Ordering::Relaxed);
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
-    }
 }
 
 /// With 256 open files (192 connections), 300 clients that send their
@@ -378,24 +379,7 @@ async fn slow_bodies_do_not_starve_the_server() {
         .collect();
     tokio::time::sleep(Duration::from_millis(500)).await;
 
-    let client = fresh_client();
-    let mut answered = 0;
-    while start.elapsed() < Duration::from_secs(3) {
-        let sent = Instant::now();
-        let response = client
-            .get(format!("{}/api/v1/questionnaires", server.base))
-            .send()
-            .await;
-        let took = sent.elapsed();
-        let status = response.as_ref().map(reqwest::Response::status);
-        assert!(
-            matches!(status, Ok(s) if s.as_u16() == 200) && took < Duration::from_secs(2),
-            "a normal request at {:?} got {status:?} after {took:?}",
-            start.elapsed()
-        );
-        answered += 1;
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
+    let (answered, _) = normal_requests(&server.base, start, Duration::from_secs(3)).await;
     for attacker in attackers {
         attacker.abort();
     }
