@@ -51,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert!(matches!(session.next(), Step::Complete));
     println!(
         "{}",
-        serde_json::to_string_pretty(&session.result_in("en"))?
+        serde_json::to_string_pretty(&session.result_in("en").into_outcome())?
     );
     Ok(())
 }

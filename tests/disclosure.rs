@@ -104,7 +104,8 @@ impl Finished {
         Ok(Finished {
             record,
             acknowledged: acknowledged(q, &stored).to_string(),
-            result: serde_json::to_string(&session.result()).expect("a result serialises"),
+            result: serde_json::to_string(&session.result().into_outcome())
+                .expect("a result serialises"),
             session,
         })
     }

@@ -383,7 +383,14 @@ fn a_biased_statistics_only_score_shows_up_in_the_counterfactual() {
         "{text}"
     );
     // A man with the same answers gets the same referral.
-    assert!(session.result().triggers.iter().any(|t| t.id == "support"));
+    assert!(
+        session
+            .result()
+            .into_outcome()
+            .triggers
+            .iter()
+            .any(|t| t.id == "support")
+    );
 }
 
 // ------------------------------------------------------------------ audit

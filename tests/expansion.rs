@@ -78,7 +78,7 @@ fn names_inside_an_instance_mean_the_instance_own_items() {
     s.answer("working.satisfaction", 4).unwrap();
     s.answer("working.wants_change", true).unwrap();
     s.answer("working.need", 4).unwrap();
-    let result = s.result_in("en");
+    let result = s.result_in("en").into_outcome();
     let strategy = |id: &str| {
         result
             .derived
@@ -193,7 +193,7 @@ fn an_included_end_condition_skips_only_the_included_part() {
     assert!(!s.is_shown("violence.psychological"));
     s.answer("done", true).unwrap();
     assert!(matches!(s.next(), Step::Complete));
-    let result = s.result();
+    let result = s.result().into_outcome();
     assert_eq!(result.ended_by, None);
     assert_eq!(result.triggers[0].id, "violence.ask_again_alone");
     // Changing the answer opens the included part again.

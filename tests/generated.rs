@@ -290,8 +290,8 @@ proptest! {
         prop_assert_eq!(&events[..], s.events(), "the log changed through JSON: {} became {}", json, serde_json::to_string(&events).unwrap());
         let resumed = Session::resume(&q, events).unwrap();
         prop_assert_eq!(
-            serde_json::to_string(&resumed.result()).unwrap(),
-            serde_json::to_string(&s.result()).unwrap()
+            serde_json::to_string(&resumed.result().into_outcome()).unwrap(),
+            serde_json::to_string(&s.result().into_outcome()).unwrap()
         );
         prop_assert_eq!(snapshot(&resumed, &g), snapshot(&s, &g));
     }
@@ -315,7 +315,7 @@ proptest! {
             prop_assert!(false, "{}", e);
         }
         let recording = s.record();
-        prop_assert_eq!(&recording.result, &s.result());
+        prop_assert_eq!(&recording.result, &s.result().into_outcome());
         prop_assert_eq!(recording.events().collect::<Vec<_>>(), s.events().to_vec());
         prop_assert_eq!(recording.questionnaire.digest.as_str(), q.digest());
 
@@ -420,7 +420,7 @@ fn blind(s: &Session, g: &Generated) -> drive::Snapshot {
             .iter()
             .any(|(k, i)| *k == kind && i == id)
     };
-    let mut result = s.result();
+    let mut result = s.result().into_outcome();
     result.answers.retain(|a| &a.item != p);
     result.derived.retain(|d| !statistics("derived", &d.id));
     result.scores.retain(|d| !statistics("score", &d.id));
@@ -654,7 +654,7 @@ fn a_recorded_mean_of_one_eleventh_replays_equal() {
     for i in 1..=11 {
         s.answer(&format!("q{i}"), i == 1).unwrap();
     }
-    assert_eq!(s.result().scores[0].value, Some(1.0 / 11.0));
+    assert_eq!(s.result().into_outcome().scores[0].value, Some(1.0 / 11.0));
     let recording = s.record();
     let read = Recording::from_json(&recording.to_json(), "known.json").unwrap();
     let report = replay_on(&q, &read);
@@ -701,7 +701,7 @@ fn a_score_too_large_to_represent_has_no_value() {
     let mut s = Session::new(&q);
     s.answer("a", 1.5e308).unwrap();
     s.answer("b", 1.5e308).unwrap();
-    let score = &s.result().scores[0];
+    let score = &s.result().into_outcome().scores[0];
     assert!(
         score.value.is_none_or(f64::is_finite),
         "the score is {:?}",

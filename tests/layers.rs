@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("summary", 5),
     ("outcome", 6),
     ("evidence", 6),
+    ("session_result", 6),
     ("view", 6),
     ("stored", 6),
     ("registry", 7),

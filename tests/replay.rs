@@ -104,7 +104,7 @@ fn a_recording_replays_to_the_same_result_in_json_and_yaml() {
         serde_json::to_string(&{
             let mut s = Session::new(&q);
             s.answer("alone", false).unwrap();
-            s.result()
+            s.result().into_outcome()
         })
         .unwrap()
     );

@@ -86,12 +86,12 @@ fn screen() -> vidare::Questionnaire {
 }
 
 fn score(session: &Session, id: &str) -> Option<f64> {
-    let result = session.result();
+    let result = session.result().into_outcome();
     result.scores.iter().find(|s| s.id == id).unwrap().value
 }
 
 fn derived(session: &Session, id: &str) -> Option<Value> {
-    let result = session.result();
+    let result = session.result().into_outcome();
     result
         .derived
         .iter()
@@ -116,7 +116,7 @@ fn items_a_rule_skipped_count_as_zero_and_declined_ones_stay_missing() {
     s.decline("often").unwrap();
     s.answer("worried", false).unwrap();
     assert_eq!(score(&s, "total"), None);
-    let result = s.result();
+    let result = s.result().into_outcome();
     let total = result.scores.iter().find(|t| t.id == "total").unwrap();
     assert_eq!(total.answered, 0);
 
@@ -179,6 +179,7 @@ fn an_options_weight_is_a_number_in_conditions_and_unknown_without_an_answer() {
     s.answer("worried", true).unwrap();
     let fired: Vec<String> = s
         .result()
+        .into_outcome()
         .triggers
         .into_iter()
         .map(|t| t.id.into())
@@ -191,7 +192,7 @@ fn an_options_weight_is_a_number_in_conditions_and_unknown_without_an_answer() {
     s.answer("amount", "little").unwrap();
     s.decline("binge").unwrap();
     s.answer("worried", true).unwrap();
-    assert!(s.result().triggers.is_empty());
+    assert!(s.result().into_outcome().triggers.is_empty());
 }
 
 /// The codes and messages `SCREEN` gives with `from` replaced by `to`.
@@ -256,7 +257,7 @@ fn whole_totals_are_integers_in_results_and_stored_records_and_older_ones_still_
     s.decline("amount").unwrap();
     s.answer("binge", "often").unwrap();
     s.answer("worried", true).unwrap();
-    let result = serde_json::to_value(s.result()).unwrap();
+    let result = serde_json::to_value(s.result().into_outcome()).unwrap();
     let score = |id: &str| {
         result["scores"]
             .as_array()
@@ -268,7 +269,7 @@ fn whole_totals_are_integers_in_results_and_stored_records_and_older_ones_still_
     };
     assert_eq!(score("part"), "7");
     assert_eq!(score("total"), "null");
-    let text = serde_json::to_string(&s.result()).unwrap();
+    let text = serde_json::to_string(&s.result().into_outcome()).unwrap();
     assert!(
         text.contains(r#""value":11"#),
         "prorated 10.5 rounds to 11: {text}"
@@ -282,7 +283,7 @@ fn whole_totals_are_integers_in_results_and_stored_records_and_older_ones_still_
     let older = text.replace(r#""value":7,"#, r#""value":7.0,"#);
     assert_ne!(older, text);
     let read: vidare::Outcome = serde_json::from_str(&older).unwrap();
-    assert_eq!(read, s.result());
+    assert_eq!(read, s.result().into_outcome());
 }
 
 /// The fenced YAML block of `doc` whose text contains `marker`.
@@ -383,7 +384,7 @@ fn an_item_a_rule_may_skip_can_count_zero_in_the_possible_range() {
     let mut s = Session::new(&zero);
     s.answer("a", 1).unwrap();
     assert_eq!(score(&s, "total"), Some(1.0));
-    assert!(s.result().scores[0].band.is_none());
+    assert!(s.result().into_outcome().scores[0].band.is_none());
 }
 
 #[test]

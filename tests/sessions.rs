@@ -23,6 +23,7 @@ fn current(session: &Session) -> Option<String> {
 fn answered_ids(session: &Session) -> Vec<String> {
     session
         .result()
+        .into_outcome()
         .answers
         .into_iter()
         .map(|a| a.item.into())
@@ -94,7 +95,7 @@ fn declined_and_dont_know_follow_each_scores_policy() {
     s.answer("a", 4).unwrap();
     s.decline("b").unwrap();
     s.dont_know("c").unwrap();
-    let result = s.result();
+    let result = s.result().into_outcome();
     let total = &result.scores[0];
     // Only `a` counts for the sum: declined and "don't know" are missing.
     assert_eq!(total.value, None);
@@ -109,7 +110,7 @@ fn declined_and_dont_know_follow_each_scores_policy() {
     assert_eq!(mean.value, None);
 
     s.change("c", Response::Answer(Value::Number(3.0))).unwrap();
-    let result = s.result();
+    let result = s.result().into_outcome();
     assert_eq!(result.scores[0].value, Some(7.0));
     assert_eq!(result.scores[0].band.as_ref().unwrap().id, "high");
     assert_eq!(result.scores[1].value, Some(7.0 / 3.0));
@@ -182,7 +183,7 @@ fn not_alone_ends_early_and_says_to_ask_again() {
     s.change("alone", Response::Answer(true.into())).unwrap();
     assert!(!s.is_finished());
     s.change("alone", Response::Answer(false.into())).unwrap();
-    let result = s.result_in("en");
+    let result = s.result_in("en").into_outcome();
     assert_eq!(result.ended_by.as_ref().unwrap().id, "not_alone");
     assert_eq!(result.triggers.len(), 1);
     assert_eq!(result.triggers[0].id, "ask_again_alone");
@@ -194,14 +195,14 @@ fn not_alone_ends_early_and_says_to_ask_again() {
     s.answer("alone", true).unwrap();
     s.answer("interpreter", "relative").unwrap();
     assert!(matches!(s.next(), Step::Ended("not_alone")));
-    assert_eq!(s.result().triggers[0].id, "ask_again_alone");
+    assert_eq!(s.result().into_outcome().triggers[0].id, "ask_again_alone");
 
     // Going back reopens the interview.
     s.back().unwrap();
     assert_eq!(current(&s).as_deref(), Some("interpreter"));
     s.answer("interpreter", "professional").unwrap();
     assert_eq!(current(&s).as_deref(), Some("psychological"));
-    assert!(s.result().triggers.is_empty());
+    assert!(s.result().into_outcome().triggers.is_empty());
 }
 
 #[test]
@@ -229,7 +230,7 @@ fn immediate_triggers_fire_mid_session_with_evidence() {
     );
     s.answer("children", true).unwrap();
     s.answer("children_when", "last_year").unwrap();
-    let result = s.result_in("en");
+    let result = s.result_in("en").into_outcome();
     let ids: Vec<&str> = result.triggers.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(ids, ["ongoing_violence", "children_exposed"]);
     let children = &result.triggers[1];
@@ -271,7 +272,7 @@ fn categories_allow_several_paths_at_once() {
     s.answer("ongoing", false).unwrap();
     s.answer("children", false).unwrap();
     assert!(matches!(s.next(), Step::Complete));
-    let result = s.result();
+    let result = s.result().into_outcome();
     let category = result.derived.iter().find(|d| d.id == "category").unwrap();
     assert_eq!(
         category.value,
@@ -291,7 +292,7 @@ fn categories_allow_several_paths_at_once() {
         let id = item.id().to_owned();
         none.answer(&id, false).unwrap();
     }
-    let result = none.result();
+    let result = none.result().into_outcome();
     assert!(result.triggers.is_empty());
     let category = result.derived.iter().find(|d| d.id == "category").unwrap();
     assert_eq!(
@@ -306,7 +307,7 @@ fn bad_input_is_a_typed_error_and_leaves_the_session_unchanged() {
     let q = violence();
     let mut s = Session::new(&q);
     s.answer("alone", true).unwrap();
-    let before = s.result();
+    let before = s.result().into_outcome();
     let events = s.events().len();
     let cases: Vec<(Result<(), vidare::Error>, ErrorKind, &str)> = vec![
         (
@@ -372,7 +373,7 @@ fn bad_input_is_a_typed_error_and_leaves_the_session_unchanged() {
     assert!(s.answer("interpreter", 7).is_err());
     assert!(s.answer("psychological", true).is_err());
     assert_eq!(s.events().len(), events);
-    assert_eq!(s.result(), before);
+    assert_eq!(s.result().into_outcome(), before);
     assert_eq!(current(&s).as_deref(), Some("interpreter"));
 }
 
@@ -415,7 +416,7 @@ sections:
     for text in [
         format!("{s:?}"),
         format!("{:?}", s.events()),
-        format!("{:?}", s.result()),
+        format!("{:?}", s.result().into_outcome()),
         format!("{err} {err:?} {err_age} {err_age:?}"),
     ] {
         assert!(!text.contains("Kalle"), "leaked: {text}");
@@ -427,7 +428,7 @@ sections:
     );
     // The result, which the caller asked for, does hold the text.
     assert_eq!(
-        s.result().answers[0].value,
+        s.result().into_outcome().answers[0].value,
         Some(Value::Text(secret.into()))
     );
 }
@@ -448,7 +449,7 @@ fn back_withdraws_the_previous_response() {
     assert_eq!(current(&s).as_deref(), Some("physical"));
     assert_eq!(s.progress(), (3, 9));
     let resumed = Session::resume(&q, s.events().to_vec()).unwrap();
-    assert_eq!(resumed.result(), s.result());
+    assert_eq!(resumed.result().into_outcome(), s.result().into_outcome());
     assert_eq!(current(&resumed), current(&s));
 }
 
@@ -486,7 +487,10 @@ fn events_round_trip_through_json() {
         r#"[{"event":"respond","item":"alone","response":{"answer":true}},{"event":"respond","item":"interpreter","response":{"answer":"none"}},{"event":"respond","item":"psychological","response":"declined"},{"event":"change","item":"interpreter","response":{"answer":"professional"}}]"#
     );
     let events: Vec<vidare::Event> = serde_json::from_str(&json).unwrap();
-    assert_eq!(Session::resume(&q, events).unwrap().result(), s.result());
+    assert_eq!(
+        Session::resume(&q, events).unwrap().result().into_outcome(),
+        s.result().into_outcome()
+    );
 }
 
 #[test]
@@ -515,7 +519,7 @@ fn a_checked_result_says_gender_would_not_change_it() {
         s.answer(&id, value).unwrap();
         n += 1;
     }
-    let plain = s.result_in("en");
+    let plain = s.result_in("en").into_outcome();
     assert!(
         serde_json::to_value(&plain)
             .unwrap()
@@ -632,7 +636,7 @@ scores:
     .unwrap();
     let mut s = Session::new(&q);
     s.answer("worry", "much").unwrap();
-    let result = s.result();
+    let result = s.result().into_outcome();
     // The result holds what the answers made, as the caller asked.
     assert_eq!(
         result.derived[0].value_label.as_deref(),

@@ -63,7 +63,7 @@ fn unquoted_option_values_that_yaml_would_read_as_numbers_or_no_name_the_option(
             "      asked: [size, alone, many, age]\n",
         );
         assert!(report.passed(), "{written}: {report}");
-        let answer = report.session.result().answers;
+        let answer = report.session.result().into_outcome().answers;
         let json = serde_json::to_string(&answer).unwrap();
         assert!(json.contains(&format!("\"{option}\"")), "{written}: {json}");
     }

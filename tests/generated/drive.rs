@@ -329,7 +329,7 @@ pub struct Snapshot {
 
 pub fn snapshot(s: &Session, g: &Generated) -> Snapshot {
     Snapshot {
-        result: serde_json::to_string(&s.result()).expect("a result serialises"),
+        result: serde_json::to_string(&s.result().into_outcome()).expect("a result serialises"),
         next: match s.next() {
             Step::Ask(item) => Some(item.id().to_owned()),
             Step::Complete => None,
@@ -496,14 +496,14 @@ pub fn invariants(s: &Session, g: &Generated) -> Result<(), String> {
         "immediate() lists a trigger that is not firing now"
     );
 
-    let result = s.result();
+    let result = s.result().into_outcome();
     // Another language changes texts only; an undeclared one gives the default.
     let other = if g.default_language == "sv" {
         "en"
     } else {
         "sv"
     };
-    let translated = s.result_in(other);
+    let translated = s.result_in(other).into_outcome();
     ensure!(
         translated.language == other,
         "result_in({other}) is in {}",
@@ -514,7 +514,7 @@ pub fn invariants(s: &Session, g: &Generated) -> Result<(), String> {
         "the result in {other} differs in substance"
     );
     ensure!(
-        s.result_in("xx") == result,
+        s.result_in("xx").into_outcome() == result,
         "an undeclared language does not give the default"
     );
     ensure!(

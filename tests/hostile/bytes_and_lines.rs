@@ -85,7 +85,7 @@ fn walk(q: &Questionnaire) -> serde_json::Value {
         };
         session.answer(&id, value).expect("a valid answer");
     }
-    serde_json::to_value(session.result()).expect("serialises")
+    serde_json::to_value(session.result().into_outcome()).expect("serialises")
 }
 
 #[test]

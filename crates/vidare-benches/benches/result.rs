@@ -27,7 +27,7 @@ use floor::Boston;
 use floor::script::{Event, generate};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 use vidare::testing::sample_answer;
-use vidare::{Questionnaire, Session, Step, questionnaire::ItemRef};
+use vidare::{Questionnaire, Session, SessionResult, Step, questionnaire::ItemRef};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -79,10 +79,28 @@ fn floor_session(script: &[Event]) -> Boston {
     b
 }
 
+/// What an embedder that needs scores, bands and triggers reads of a
+/// result: every score's value and band and the fired triggers.
+fn read(result: &SessionResult) -> usize {
+    let scores: f64 = result.scores().filter_map(|s| s.value).sum();
+    let bands = result.scores().filter(|s| s.band.is_some()).count();
+    result.fired().count() + bands + scores.to_bits() as usize
+}
+
+/// The full record: every answer, derived value, score and trigger.
+fn record(result: SessionResult) -> usize {
+    let outcome = result.into_outcome();
+    outcome.answers.len() + outcome.derived.len() + outcome.triggers.len()
+}
+
 #[inline(never)]
 fn workload_result(session: &Session) -> usize {
-    let outcome = black_box(session).result();
-    outcome.answers.len() + outcome.triggers.len()
+    read(&black_box(session).result())
+}
+
+#[inline(never)]
+fn workload_outcome(session: &Session) -> usize {
+    record(black_box(session).result())
 }
 
 #[inline(never)]
@@ -93,11 +111,10 @@ fn workload_json(session: &Session, buffer: &mut Vec<u8>) -> usize {
 }
 
 #[inline(never)]
-fn workload_view_json(session: &Session, buffer: &mut Vec<u8>) -> usize {
+fn workload_outcome_json(session: &Session, buffer: &mut Vec<u8>) -> usize {
     buffer.clear();
-    let lang = session.questionnaire().default_language();
-    serde_json::to_writer(&mut *buffer, &black_box(session).result_view_in(lang))
-        .expect("serialises");
+    let outcome = black_box(session).result().into_outcome();
+    serde_json::to_writer(&mut *buffer, &outcome).expect("serialises");
     buffer.len()
 }
 
@@ -105,14 +122,29 @@ fn workload_view_json(session: &Session, buffer: &mut Vec<u8>) -> usize {
 fn workload_full_session(q: &Questionnaire, items: &[ItemRef<'_>]) -> usize {
     let mut session = Session::new(black_box(q));
     answer_all(&mut session, items);
-    session.result().answers.len()
+    read(&session.result())
+}
+
+#[inline(never)]
+fn workload_full_session_outcome(q: &Questionnaire, items: &[ItemRef<'_>]) -> usize {
+    let mut session = Session::new(black_box(q));
+    answer_all(&mut session, items);
+    record(session.result())
 }
 
 #[inline(never)]
 fn workload_engine_sessions(q: &Questionnaire, scripts: &[Vec<Event>]) -> usize {
     scripts
         .iter()
-        .map(|s| engine_session(q, black_box(s)).result().triggers.len())
+        .map(|s| read(&engine_session(q, black_box(s)).result()))
+        .sum()
+}
+
+#[inline(never)]
+fn workload_engine_outcome(q: &Questionnaire, scripts: &[Vec<Event>]) -> usize {
+    scripts
+        .iter()
+        .map(|s| record(engine_session(q, black_box(s)).result()))
         .sum()
 }
 
@@ -182,10 +214,13 @@ fn main() {
         for _ in 0..n {
             black_box(match args[at + 1].as_str() {
                 "result" => workload_result(&finished),
+                "outcome" => workload_outcome(&finished),
                 "json" => workload_json(&finished, &mut buffer),
-                "view-json" => workload_view_json(&finished, &mut buffer),
+                "outcome-json" => workload_outcome_json(&finished, &mut buffer),
                 "full-session" => workload_full_session(&q, &items),
+                "full-session-outcome" => workload_full_session_outcome(&q, &items),
                 "engine" => workload_engine_sessions(&q, &scripts),
+                "engine-outcome" => workload_engine_outcome(&q, &scripts),
                 "engine-lean" => workload_engine_lean(&q, &scripts),
                 "floor" => workload_floor_sessions(&scripts),
                 other => panic!("no workload {other}"),
@@ -200,22 +235,37 @@ fn main() {
 
     let rows = [
         (
-            "result() on a finished session",
+            "result() on a finished session, scores, bands, fired read",
             measure(rounds(2000), || workload_result(&finished)),
             1.0,
         ),
         (
-            "full-session (new, 50 sample answers, result)",
+            "result().into_outcome(): the full record",
+            measure(rounds(2000), || workload_outcome(&finished)),
+            1.0,
+        ),
+        (
+            "full-session (new, 50 sample answers, result() read)",
             measure(rounds(500), || workload_full_session(&q, &items)),
             1.0,
         ),
         (
-            "engine: generated session + result()",
+            "full-session with the full record",
+            measure(rounds(500), || workload_full_session_outcome(&q, &items)),
+            1.0,
+        ),
+        (
+            "engine: generated session + result(), scores, bands, fired",
             measure(rounds(4), || workload_engine_sessions(&q, &scripts)),
             n,
         ),
         (
-            "engine: generated session + scores, bands, fired",
+            "engine: generated session + the full record",
+            measure(rounds(4), || workload_engine_outcome(&q, &scripts)),
+            n,
+        ),
+        (
+            "engine: generated session + scores, bands, fired (no result)",
             measure(rounds(4), || workload_engine_lean(&q, &scripts)),
             n,
         ),
@@ -230,8 +280,10 @@ fn main() {
             1.0,
         ),
         (
-            "result_view_in() written as JSON (the same bytes)",
-            measure(rounds(2000), || workload_view_json(&finished, &mut buffer)),
+            "the full record written as JSON (the same bytes)",
+            measure(rounds(2000), || {
+                workload_outcome_json(&finished, &mut buffer)
+            }),
             1.0,
         ),
     ];
@@ -241,10 +293,10 @@ fn main() {
     for (name, (ns, allocs), per) in &rows {
         println!("| {name} | {:.0} | {:.1} |", ns / per, allocs / per);
     }
-    let floor_ns = rows[4].1.0;
+    let floor_ns = rows[7].1.0;
     println!(
-        "engine/floor: {:.2}× with result(), {:.2}× with the accessors",
-        rows[2].1.0 / floor_ns,
-        rows[3].1.0 / floor_ns
+        "engine/floor: {:.2}× with result(), {:.2}× with the full record",
+        rows[4].1.0 / floor_ns,
+        rows[5].1.0 / floor_ns
     );
 }

@@ -39,7 +39,7 @@ impl Live {
     /// closed (`None` when what is stored does not read).
     pub fn result(&self, lang: &str) -> Option<vidare::Outcome> {
         match &self.session {
-            Some(session) => Some(session.result_in(lang)),
+            Some(session) => Some(session.result_in(lang).into_outcome()),
             None => self.kept(lang).map(|kept| kept.record.into()),
         }
     }

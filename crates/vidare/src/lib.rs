@@ -21,8 +21,10 @@
 //!     let id = item.id().to_owned();
 //!     session.answer(&id, false)?;
 //! }
+//! // Taking the result copies nothing; its full record is built when read.
 //! let result = session.result();
-//! let trigger = &result.triggers[0];
+//! assert!(result.is_finished());
+//! let trigger = &result.outcome().triggers[0];
 //! assert_eq!(trigger.id, "ongoing_violence");
 //! assert!(trigger.evidence.iter().any(|e| e.id == "psychological_when"));
 //! # Ok(())
@@ -109,7 +111,9 @@
 //! - `docs/format.md`: the questionnaire format, every field, and the expression language.
 //! - [`Compiler`]: limits, and all diagnostics at once with [`Compiler::check`].
 //! - [`Session`]: answering, declining, changing, going back, resuming from a log.
-//! - [`Outcome`]: the result for the conversation.
+//! - [`SessionResult`]: the result for the conversation, a snapshot that
+//!   reads scores and triggers and writes JSON without building the full
+//!   [`Outcome`].
 //! - [`StoredRecord`]: what may be kept afterwards; [`Questionnaire::kept_parts`]
 //!   says what each kept part may reveal.
 //!
@@ -145,6 +149,7 @@ mod referral;
 mod refusal;
 pub mod registry;
 mod session;
+mod session_result;
 mod shared;
 pub mod stored;
 mod suggest;
@@ -165,6 +170,7 @@ pub use questionnaire::Questionnaire;
 pub use recording::Recording;
 pub use registry::Registry;
 pub use session::{Session, Step};
+pub use session_result::SessionResult;
 pub use stored::StoredRecord;
 pub use value::{Event, Response, SharedStr, Value};
 

@@ -234,21 +234,14 @@ pub struct Evidence {
 }
 
 impl Session {
-    /// The result in the questionnaire's default language.
-    #[must_use]
-    pub fn result(&self) -> Outcome {
-        self.result_in(self.questionnaire().default_language())
-    }
-
-    /// The result with texts in `lang` (the default language if not declared).
-    #[must_use]
-    pub fn result_in(&self, lang: &str) -> Outcome {
-        let q = self.questionnaire();
-        let c: &Compiled = &q.inner;
+    /// The full record of the result with texts in `lang`, a declared
+    /// language; [`Session::result`] takes a snapshot that builds it.
+    pub(crate) fn outcome_in(&self, lang: &str) -> Outcome {
+        let c: &Compiled = &self.questionnaire().inner;
         let lang = c
             .languages
             .iter()
-            .find(|l| *l == lang)
+            .find(|l| **l == *lang)
             .unwrap_or(&c.default_language);
         let answers = self.counted_answers(c);
         let derived = (0..c.derived.len() as u32)
@@ -600,7 +593,7 @@ mod tests {
         session.answer("interpreter", "none").unwrap();
         session.answer("psychological", true).unwrap();
         session.answer("psychological_when", "ongoing").unwrap();
-        let result = session.result();
+        let result = session.result().into_outcome();
         assert!(result.triggers.iter().any(|t| !t.evidence.is_empty()));
         let left = SCRATCH.take();
         assert!(left.evidence.is_empty() && left.ends.is_empty());

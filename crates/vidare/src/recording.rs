@@ -77,7 +77,7 @@ impl Session {
                 .iter()
                 .map(|event| RecordedEvent::new(event.clone()))
                 .collect(),
-            self.result(),
+            self.result().into_outcome(),
         )
     }
 }

@@ -4,6 +4,7 @@
 //! re-evaluating only the nodes the changed item can affect.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::error::Error;
 use crate::expr::eval::{Env, eval};
@@ -60,6 +61,14 @@ pub enum Step<'q> {
 /// ```
 #[derive(Clone)]
 pub struct Session {
+    /// Shared with the results taken from it (`Session::result`), which
+    /// are snapshots: a step copies it only while such a result is alive.
+    inner: Arc<Inner>,
+}
+
+/// The questionnaire, the log and the state computed from it.
+#[derive(Clone)]
+struct Inner {
     q: Questionnaire,
     events: Vec<Event>,
     st: State,
@@ -91,9 +100,9 @@ pub(crate) struct State {
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session")
-            .field("questionnaire", &self.q.id())
-            .field("version", &self.q.version())
-            .field("events", &self.events.len())
+            .field("questionnaire", &self.inner.q.id())
+            .field("version", &self.inner.q.version())
+            .field("events", &self.inner.events.len())
             .finish_non_exhaustive()
     }
 }
@@ -101,12 +110,12 @@ impl fmt::Debug for Session {
 impl Env for Session {
     #[inline]
     fn value(&self, symbol: Symbol) -> Val {
-        self.st.value(symbol)
+        self.inner.st.value(symbol)
     }
 
     #[inline]
     fn state(&self, test: StateTest, item: u32) -> bool {
-        self.st.state(test, item)
+        self.inner.st.state(test, item)
     }
 }
 
@@ -150,9 +159,11 @@ impl Session {
             .downcast_ref::<State>()
             .map_or_else(|| State::initial(c), State::clone);
         Session {
-            q: questionnaire.clone(),
-            events: Vec::new(),
-            st,
+            inner: Arc::new(Inner {
+                q: questionnaire.clone(),
+                events: Vec::new(),
+                st,
+            }),
         }
     }
 
@@ -178,21 +189,21 @@ impl Session {
     /// The questionnaire the session runs.
     #[must_use]
     pub fn questionnaire(&self) -> &Questionnaire {
-        &self.q
+        &self.inner.q
     }
 
     /// The log so far.
     #[must_use]
     pub fn events(&self) -> &[Event] {
-        &self.events
+        &self.inner.events
     }
 
     /// What comes next: the first shown item without a response, or the end.
     #[must_use]
     pub fn next(&self) -> Step<'_> {
-        let n = self.q.inner.items.len() as u32;
-        if self.st.cursor < n {
-            return Step::Ask(self.q.item_at(self.st.cursor));
+        let n = self.inner.q.inner.items.len() as u32;
+        if self.inner.st.cursor < n {
+            return Step::Ask(self.inner.q.item_at(self.inner.st.cursor));
         }
         match self.ended_by() {
             Some(id) => Step::Ended(id),
@@ -203,10 +214,10 @@ impl Session {
     /// The id of the end condition that ended the interview, if one did.
     #[must_use]
     pub fn ended_by(&self) -> Option<&str> {
-        let c = &self.q.inner;
+        let c = &self.inner.q.inner;
         c.ends
             .iter()
-            .zip(&self.st.ends)
+            .zip(&self.inner.st.ends)
             .filter(|(_, holds)| **holds)
             .min_by_key(|(e, _)| e.position)
             .map(|(e, _)| e.id.as_str())
@@ -215,37 +226,39 @@ impl Session {
     /// Whether nothing is left to ask.
     #[must_use]
     pub fn is_finished(&self) -> bool {
-        self.st.cursor as usize >= self.q.inner.items.len()
+        self.inner.st.cursor as usize >= self.inner.q.inner.items.len()
     }
 
     /// Information texts shown since the previous question and before `item`.
     pub fn info_before(&self, item: &str) -> Vec<ItemRef<'_>> {
-        let Some(&end) = self.q.inner.item_index.get(item) else {
+        let Some(&end) = self.inner.q.inner.item_index.get(item) else {
             return Vec::new();
         };
-        let items = &self.q.inner.items;
+        let items = &self.inner.q.inner.items;
         let mut start = end as usize;
-        while start > 0 && (items[start - 1].kind == ItemKind::Info || !self.st.visible[start - 1])
+        while start > 0
+            && (items[start - 1].kind == ItemKind::Info || !self.inner.st.visible[start - 1])
         {
             start -= 1;
         }
         (start..end as usize)
-            .filter(|&i| self.st.visible[i] && items[i].kind == ItemKind::Info)
-            .map(|i| self.q.item_at(i as u32))
+            .filter(|&i| self.inner.st.visible[i] && items[i].kind == ItemKind::Info)
+            .map(|i| self.inner.q.item_at(i as u32))
             .collect()
     }
 
     /// Information texts after the last shown question (e.g. a closing text).
     pub fn closing_info(&self) -> Vec<ItemRef<'_>> {
-        let items = &self.q.inner.items;
+        let items = &self.inner.q.inner.items;
         let mut start = items.len();
-        while start > 0 && (items[start - 1].kind == ItemKind::Info || !self.st.visible[start - 1])
+        while start > 0
+            && (items[start - 1].kind == ItemKind::Info || !self.inner.st.visible[start - 1])
         {
             start -= 1;
         }
         (start..items.len())
-            .filter(|&i| self.st.visible[i] && items[i].kind == ItemKind::Info)
-            .map(|i| self.q.item_at(i as u32))
+            .filter(|&i| self.inner.st.visible[i] && items[i].kind == ItemKind::Info)
+            .map(|i| self.inner.q.item_at(i as u32))
             .collect()
     }
 
@@ -253,13 +266,13 @@ impl Session {
     /// about n". The total can change as answers open or close branches.
     #[must_use]
     pub fn progress(&self) -> (usize, usize) {
-        let items = &self.q.inner.items;
+        let items = &self.inner.q.inner.items;
         let mut done = 0;
         let mut total = 0;
         for (i, item) in items.iter().enumerate() {
-            if item.kind != ItemKind::Info && self.st.visible[i] {
+            if item.kind != ItemKind::Info && self.inner.st.visible[i] {
                 total += 1;
-                if self.st.resp[i] != Resp::None {
+                if self.inner.st.resp[i] != Resp::None {
                     done += 1;
                 }
             }
@@ -270,18 +283,19 @@ impl Session {
     /// Whether the item is shown now.
     #[must_use]
     pub fn is_shown(&self, item: &str) -> bool {
-        self.q
+        self.inner
+            .q
             .inner
             .item_index
             .get(item)
-            .is_some_and(|&i| self.st.visible[i as usize])
+            .is_some_and(|&i| self.inner.st.visible[i as usize])
     }
 
     /// The response to an item that counts now (shown items only).
     #[must_use]
     pub fn response(&self, item: &str) -> Option<Response> {
-        let &i = self.q.inner.item_index.get(item)?;
-        if !self.st.visible[i as usize] {
+        let &i = self.inner.q.inner.item_index.get(item)?;
+        if !self.inner.st.visible[i as usize] {
             return None;
         }
         self.response_at(i)
@@ -297,16 +311,16 @@ impl Session {
     /// questionnaire's order, as `(item id, response)`: what the result's
     /// `answers` lists, without building the result.
     pub fn responses(&self) -> impl Iterator<Item = (&str, &Response)> {
-        let c = &self.q.inner;
+        let c = &self.inner.q.inner;
         (0..c.items.len() as u32)
             .filter(|&i| self.visible_at(i))
             .filter_map(move |i| Some((&*c.items[i as usize].id, self.response_ref_at(i)?)))
     }
 
     pub(crate) fn response_ref_at(&self, i: u32) -> Option<&Response> {
-        match self.st.resp[i as usize] {
+        match self.inner.st.resp[i as usize] {
             Resp::None => None,
-            Resp::Answer(_, event) => match &self.events[event as usize] {
+            Resp::Answer(_, event) => match &self.inner.events[event as usize] {
                 Event::Respond { response, .. } | Event::Change { response, .. } => Some(response),
                 Event::Back { .. } => None,
             },
@@ -320,14 +334,14 @@ impl Session {
     /// value as `suggested`, if that value is known now.
     #[must_use]
     pub fn suggestion(&self, item: &str) -> Option<Value> {
-        let &i = self.q.inner.item_index.get(item)?;
-        let def = &self.q.inner.items[i as usize];
+        let &i = self.inner.q.inner.item_index.get(item)?;
+        let def = &self.inner.q.inner.items[i as usize];
         let d = def.suggested?;
-        match self.st.derived[d as usize] {
+        match self.inner.st.derived[d as usize] {
             Val::Bool(b) => Some(Value::Bool(b)),
             Val::Num(n) => Some(Value::Number(n)),
             Val::Opt(o) => Some(Value::Text(
-                self.q.inner.derived[d as usize]
+                self.inner.q.inner.derived[d as usize]
                     .categories
                     .get(o as usize)?
                     .value
@@ -339,11 +353,12 @@ impl Session {
 
     /// Ids of the triggers whose condition holds now, in document order.
     pub fn fired(&self) -> impl Iterator<Item = (&str, Urgency)> {
-        self.q
+        self.inner
+            .q
             .inner
             .triggers
             .iter()
-            .zip(&self.st.fired)
+            .zip(&self.inner.st.fired)
             .filter(|(_, f)| **f)
             .map(|(t, _)| (t.id.as_str(), t.urgency))
     }
@@ -395,7 +410,7 @@ impl Session {
     /// As [`Session::answer`].
     pub fn respond(&mut self, item: &str, response: Response) -> Result<(), Error> {
         let index = self.index_of(item)?;
-        let id = self.q.inner.items[index as usize].id.clone();
+        let id = self.inner.q.inner.items[index as usize].id.clone();
         self.apply_at(index, Event::Respond { item: id, response })
     }
 
@@ -408,7 +423,7 @@ impl Session {
     /// response does not fit it. The session is unchanged.
     pub fn change(&mut self, item: &str, response: Response) -> Result<(), Error> {
         let index = self.index_of(item)?;
-        let id = self.q.inner.items[index as usize].id.clone();
+        let id = self.inner.q.inner.items[index as usize].id.clone();
         self.apply_at(index, Event::Change { item: id, response })
     }
 
@@ -418,11 +433,11 @@ impl Session {
     /// # Errors
     /// [`Error::NothingToGoBack`] at the first question.
     pub fn back(&mut self) -> Result<(), Error> {
-        let items = &self.q.inner.items;
-        let upto = (self.st.cursor as usize).min(items.len());
+        let items = &self.inner.q.inner.items;
+        let upto = (self.inner.st.cursor as usize).min(items.len());
         let previous = (0..upto)
             .rev()
-            .find(|&i| self.st.visible[i] && self.st.resp[i] != Resp::None)
+            .find(|&i| self.inner.st.visible[i] && self.inner.st.resp[i] != Resp::None)
             .ok_or(Error::NothingToGoBack)?;
         let id = items[previous].id.clone();
         self.apply_at(previous as u32, Event::Back { item: id })
@@ -437,13 +452,14 @@ impl Session {
     fn index_of(&self, item: &str) -> Result<u32, Error> {
         // Most steps answer the item being asked: comparing its id costs
         // less than hashing (ids are unique, so the answer is the same).
-        let items = &self.q.inner.items;
-        if let Some(current) = items.get(self.st.cursor as usize)
+        let items = &self.inner.q.inner.items;
+        if let Some(current) = items.get(self.inner.st.cursor as usize)
             && *current.id == *item
         {
-            return Ok(self.st.cursor);
+            return Ok(self.inner.st.cursor);
         }
-        self.q
+        self.inner
+            .q
             .inner
             .item_index
             .get(item)
@@ -455,128 +471,102 @@ impl Session {
 
     /// Applies an event for the item at `index`, which the caller looked up.
     fn apply_at(&mut self, index: u32, event: Event) -> Result<(), Error> {
-        let c: &Compiled = &self.q.inner;
+        let new = self.check(index, &event)?;
+        // Copies the session only if a result taken from it is alive.
+        let Inner { q, events, st } = Arc::make_mut(&mut self.inner);
+        let c: &Compiled = &q.inner;
+        if events.capacity() == 0 {
+            // About one event per item, in one allocation rather than
+            // five doublings; a long questionnaire's log still grows.
+            events.reserve_exact(c.items.len().clamp(8, 64));
+        }
+        events.push(event);
+        st.resp[index as usize] = new;
+        st.settle(c, index);
+        Ok(())
+    }
+
+    /// The response `event` gives the item at `index`, resolved, or why
+    /// the event cannot be applied now.
+    fn check(&self, index: u32, event: &Event) -> Result<Resp, Error> {
+        let Inner { q, events, st } = &*self.inner;
+        let c: &Compiled = &q.inner;
         let i = index as usize;
         let def = &c.items[i];
+        let item = || def.id.to_string();
         if def.kind == ItemKind::Info {
-            return Err(Error::NotAQuestion {
-                item: def.id.to_string(),
-            });
+            return Err(Error::NotAQuestion { item: item() });
         }
-        let event_index = self.events.len() as u32;
-        let new = match &event {
+        let answered = st.visible[i] && st.resp[i] != Resp::None;
+        let event_index = events.len() as u32;
+        match event {
             Event::Respond { response, .. } => {
                 // Already answered comes first, also after the last item:
                 // callers turn it into a change, and a late change must not
                 // be lost as "finished".
-                if self.st.visible[i] && self.st.resp[i] != Resp::None {
-                    return Err(Error::AlreadyAnswered {
-                        item: def.id.to_string(),
-                    });
+                if answered {
+                    return Err(Error::AlreadyAnswered { item: item() });
                 }
-                if self.st.cursor as usize >= c.items.len() {
+                if st.cursor as usize >= c.items.len() {
                     return Err(Error::Finished);
                 }
-                if !self.st.visible[i] {
-                    return Err(Error::Hidden {
-                        item: def.id.to_string(),
-                    });
+                if !st.visible[i] {
+                    return Err(Error::Hidden { item: item() });
                 }
-                if index != self.st.cursor {
+                if index != st.cursor {
                     return Err(Error::NotCurrent {
-                        item: def.id.to_string(),
-                        current: Some(c.items[self.st.cursor as usize].id.to_string()),
+                        item: item(),
+                        current: Some(c.items[st.cursor as usize].id.to_string()),
                     });
                 }
-                resolve(def, response, event_index)?
+                resolve(def, response, event_index)
             }
             Event::Change { response, .. } => {
-                if !self.st.visible[i] {
-                    return Err(Error::Hidden {
-                        item: def.id.to_string(),
-                    });
+                if !st.visible[i] {
+                    return Err(Error::Hidden { item: item() });
                 }
-                if self.st.resp[i] == Resp::None {
-                    return Err(Error::NotAnswered {
-                        item: def.id.to_string(),
-                    });
+                if !answered {
+                    return Err(Error::NotAnswered { item: item() });
                 }
-                resolve(def, response, event_index)?
+                resolve(def, response, event_index)
             }
-            Event::Back { .. } => {
-                if !self.st.visible[i] || self.st.resp[i] == Resp::None {
-                    return Err(Error::NothingToGoBack);
-                }
-                Resp::None
-            }
-        };
-        if self.events.capacity() == 0 {
-            // About one event per item, in one allocation rather than
-            // five doublings; a long questionnaire's log still grows.
-            self.events.reserve_exact(c.items.len().clamp(8, 64));
+            Event::Back { .. } if answered => Ok(Resp::None),
+            Event::Back { .. } => Err(Error::NothingToGoBack),
         }
-        self.events.push(event);
-        self.st.resp[i] = new;
-        // Only what reads a changed value is evaluated again; the
-        // affected list is in schedule order, so every input of a node is
-        // settled before the node is reached.
-        let schedule = &c.schedule;
-        self.st.mark_readers(schedule, schedule.item_slot[i]);
-        // The first item whose visibility or response changed.
-        let mut first_changed = index;
-        for &slot in &schedule.affected_by_item[i] {
-            let dirty = &mut self.st.dirty[slot as usize];
-            if *dirty {
-                *dirty = false;
-                let node = schedule.order[slot as usize];
-                if self.st.evaluate(c, node) {
-                    self.st.mark_readers(schedule, slot);
-                    if let Node::Item(k) = node {
-                        first_changed = first_changed.min(k);
-                    }
-                }
-            }
-        }
-        // The cursor is the first shown item without a response; items
-        // before `first_changed` are as they were, so it stays unless it
-        // is at or after that item.
-        if self.st.cursor >= first_changed {
-            self.st.cursor = self.st.find_next(c, first_changed);
-        }
-        Ok(())
     }
 
     pub(crate) fn state(&self) -> &State {
-        &self.st
+        &self.inner.st
     }
 
     pub(crate) fn derived_value(&self, d: u32) -> Val {
-        self.st.derived[d as usize]
+        self.inner.st.derived[d as usize]
     }
 
     pub(crate) fn score_value(&self, s: u32) -> ScoreVal {
-        self.st.scores[s as usize]
+        self.inner.st.scores[s as usize]
     }
 
     pub(crate) fn is_fired(&self, t: u32) -> bool {
-        self.st.fired[t as usize]
+        self.inner.st.fired[t as usize]
     }
 
     pub(crate) fn end_holds(&self, e: u32) -> bool {
-        self.st.ends[e as usize]
+        self.inner.st.ends[e as usize]
     }
 
     pub(crate) fn visible_at(&self, i: u32) -> bool {
-        self.st.visible[i as usize]
+        self.inner.st.visible[i as usize]
     }
 
     /// How many shown items have a response, read from the state alone
     /// (without the log): the size of a result's list of answers.
     pub(crate) fn shown_with_response(&self) -> usize {
-        self.st
+        self.inner
+            .st
             .visible
             .iter()
-            .zip(&self.st.resp)
+            .zip(&self.inner.st.resp)
             .filter(|(shown, resp)| **shown && !matches!(resp, Resp::None))
             .count()
     }
@@ -608,6 +598,38 @@ impl State {
         }
         st.cursor = st.find_next(c, 0);
         st
+    }
+
+    /// Evaluates again what reads the item at `index`, whose response just
+    /// changed, and moves the cursor.
+    fn settle(&mut self, c: &Compiled, index: u32) {
+        // Only what reads a changed value is evaluated again; the
+        // affected list is in schedule order, so every input of a node is
+        // settled before the node is reached.
+        let schedule = &c.schedule;
+        let i = index as usize;
+        self.mark_readers(schedule, schedule.item_slot[i]);
+        // The first item whose visibility or response changed.
+        let mut first_changed = index;
+        for &slot in &schedule.affected_by_item[i] {
+            let dirty = &mut self.dirty[slot as usize];
+            if *dirty {
+                *dirty = false;
+                let node = schedule.order[slot as usize];
+                if self.evaluate(c, node) {
+                    self.mark_readers(schedule, slot);
+                    if let Node::Item(k) = node {
+                        first_changed = first_changed.min(k);
+                    }
+                }
+            }
+        }
+        // The cursor is the first shown item without a response; items
+        // before `first_changed` are as they were, so it stays unless it
+        // is at or after that item.
+        if self.cursor >= first_changed {
+            self.cursor = self.find_next(c, first_changed);
+        }
     }
 
     #[inline]
@@ -1028,12 +1050,12 @@ mod tests {
             let c: &Compiled = &q.inner;
             for _ in 0..60 {
                 let mut s = Session::new(&q);
-                assert!(settled(c, &s.st), "a new session");
+                assert!(settled(c, &s.inner.st), "a new session");
                 for _ in 0..120 {
-                    let visible_before = s.st.visible.iter().filter(|v| **v).count();
+                    let visible_before = s.inner.st.visible.iter().filter(|v| **v).count();
                     let op = next(10);
-                    let ok = if op < 7 || s.events.is_empty() {
-                        let Some(item) = c.items.get(s.st.cursor as usize) else {
+                    let ok = if op < 7 || s.events().is_empty() {
+                        let Some(item) = c.items.get(s.inner.st.cursor as usize) else {
                             break;
                         };
                         let response = response_for(item, &mut next);
@@ -1049,13 +1071,13 @@ mod tests {
                     };
                     if ok {
                         accepted += 1;
-                        let visible = s.st.visible.iter().filter(|v| **v).count();
+                        let visible = s.inner.st.visible.iter().filter(|v| **v).count();
                         hidden_again += usize::from(visible < visible_before);
                         assert!(
-                            settled(c, &s.st),
+                            settled(c, &s.inner.st),
                             "{} after {} events",
                             path.display(),
-                            s.events.len()
+                            s.events().len()
                         );
                     }
                 }

@@ -1,5 +1,5 @@
 //! The result as a view over the session: it serialises to exactly the
-//! JSON of [`Session::result`], reading the session and its questionnaire
+//! JSON of the result's [`Outcome`](crate::Outcome), reading the session and its questionnaire
 //! as it writes, so that nothing is copied first. For embedders that send
 //! or store the result as JSON.
 
@@ -22,7 +22,8 @@ use crate::value::{Response, Value};
 /// let mut session = vidare::Session::new(&q);
 /// session.answer("alone", true)?;
 /// let json = serde_json::to_string(&session.result_view_in("en")).expect("serialises");
-/// assert_eq!(json, serde_json::to_string(&session.result_in("en")).expect("serialises"));
+/// let outcome = session.result_in("en").into_outcome();
+/// assert_eq!(json, serde_json::to_string(&outcome).expect("serialises"));
 /// # Ok(())
 /// # }
 /// ```

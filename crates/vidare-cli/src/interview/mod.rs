@@ -511,7 +511,7 @@ fn announce(
 ) -> anyhow::Result<()> {
     let now: Vec<String> = session.immediate().map(str::to_owned).collect();
     if now.iter().any(|id| !announced.contains(id)) {
-        let outcome = session.result_in(lang);
+        let outcome = session.result_in(lang).into_outcome();
         for trigger in &outcome.triggers {
             if now.iter().any(|id| *id == trigger.id)
                 && !announced.iter().any(|id| *id == trigger.id)

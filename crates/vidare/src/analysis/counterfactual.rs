@@ -319,7 +319,7 @@ pub fn counterfactual(questionnaire: &Questionnaire, events: &[Event]) -> Counte
             return report;
         }
     };
-    let before = original.result();
+    let before = original.result().into_outcome();
     let statistics: Vec<(&str, &str)> = report
         .statistics_only
         .iter()
@@ -417,7 +417,7 @@ fn try_alternative(
             });
         }
         Ok(session) => {
-            let after = session.result();
+            let after = session.result().into_outcome();
             for difference in compare(before, &after) {
                 // The protected item's own response is what was varied.
                 if matches!(&difference, Difference::Answer { item: i, .. } if i == id) {
@@ -925,7 +925,7 @@ impl crate::Session {
     #[must_use]
     pub fn checked_result_in(&self, lang: &str) -> CheckedOutcome {
         CheckedOutcome::new(
-            self.result_in(lang),
+            self.result_in(lang).into_outcome(),
             check_result(self.questionnaire(), self),
         )
     }

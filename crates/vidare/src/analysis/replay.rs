@@ -204,7 +204,7 @@ pub fn replay_on(questionnaire: &Questionnaire, recording: &Recording) -> Replay
             };
         }
     }
-    let outcome = session.result_in(&recording.result.language);
+    let outcome = session.result_in(&recording.result.language).into_outcome();
     let mut differences = compare(&recording.result, &outcome);
     differences.extend(other_values(&recording.result, &outcome, &differences));
     ReplayReport {

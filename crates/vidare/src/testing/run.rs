@@ -292,7 +292,7 @@ fn gave(error: &crate::Error, given: &str) -> String {
 /// Compares every expectation of `case` with the session's state.
 fn check(q: &Questionnaire, session: &Session, case: &TestCase) -> Vec<Failure> {
     let expect = &case.expect;
-    let result: Outcome = session.result();
+    let result: Outcome = session.result().into_outcome();
     let c = &q.inner;
     let mut failures = Vec::new();
     let unknown =

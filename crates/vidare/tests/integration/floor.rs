@@ -44,7 +44,7 @@ fn assert_same(session: &Session, b: &Boston, at: &str) {
         "next, {at}"
     );
     assert_eq!(session.is_finished(), b.is_finished(), "finished, {at}");
-    let outcome = session.result();
+    let outcome = session.result().into_outcome();
     for (a, area) in AREAS.iter().enumerate() {
         for (i, item) in ITEMS.iter().enumerate() {
             let id = format!("{area}.{item}");

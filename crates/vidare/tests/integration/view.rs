@@ -1,12 +1,13 @@
-//! `Session::result_view_in` serialises to the same JSON as
-//! `Session::result_in`, byte for byte, on every shipped questionnaire,
-//! after every event of generated sessions (declines, "don't know",
-//! skips and changes of earlier answers included), in every declared
-//! language and in an undeclared one.
+//! `Session::result_view_in` and the result itself serialise to the same
+//! JSON as the result's `Outcome`, byte for byte, on every shipped
+//! questionnaire, after every event of generated sessions (declines,
+//! "don't know", skips and changes of earlier answers included), in every
+//! declared language and in an undeclared one. A result kept while the
+//! session goes on still reads as it did when it was taken.
 
 use vidare::{
-    Questionnaire, Response, Session, SharedStr, Step, Value, format::ItemKind,
-    questionnaire::ItemRef,
+    Outcome, Questionnaire, Response, Session, SessionResult, SharedStr, Step, Value,
+    format::ItemKind, questionnaire::ItemRef,
 };
 
 /// A small deterministic generator (xorshift64*).
@@ -85,7 +86,8 @@ impl Seen {
 fn assert_same_json(session: &Session, languages: &[String], at: &str, seen: &mut Seen) {
     let mut viewed = String::new();
     for lang in languages.iter().map(String::as_str).chain(["xx"]) {
-        let built = serde_json::to_string(&session.result_in(lang)).expect("serialises");
+        let built =
+            serde_json::to_string(&session.result_in(lang).into_outcome()).expect("serialises");
         viewed = serde_json::to_string(&session.result_view_in(lang)).expect("serialises");
         assert!(built == viewed, "{at}, {lang}:\n{built}\n{viewed}");
     }
@@ -105,6 +107,10 @@ fn walk(q: &Questionnaire, seed: u64, seen: &mut Seen) {
     let mut session = Session::new(q);
     let mut answered: Vec<usize> = Vec::new();
     assert_same_json(&session, &languages, "at the start", seen);
+    // Results taken along the way (in every eighth walk, which is enough
+    // to cover them), with their record when taken.
+    let keep = seed.is_multiple_of(8);
+    let mut kept: Vec<(SessionResult, Outcome)> = Vec::new();
     for n in 0..300 {
         let Step::Ask(item) = session.next() else {
             break;
@@ -124,6 +130,52 @@ fn walk(q: &Questionnaire, seed: u64, seen: &mut Seen) {
         }
         let at = format!("{} seed {seed} event {n}", q.id());
         assert_same_json(&session, &languages, &at, seen);
+        if keep {
+            kept.push((session.result(), session.result().into_outcome()));
+        }
+    }
+    for (taken, (result, then)) in kept.iter().enumerate() {
+        assert_reads_as(
+            result,
+            then,
+            &format!("{} seed {seed}, result {taken}", q.id()),
+        );
+    }
+}
+
+/// `result` reads, writes and builds as `then`, the record built when it
+/// was taken.
+fn assert_reads_as(result: &SessionResult, then: &Outcome, at: &str) {
+    let json = serde_json::to_string(then).expect("serialises");
+    assert_eq!(
+        serde_json::to_string(result).expect("serialises"),
+        json,
+        "{at}"
+    );
+    assert_eq!(result.outcome(), then, "{at}");
+    assert_eq!(result.is_finished(), then.finished, "{at}");
+    assert_eq!(
+        result.ended_by(),
+        then.ended_by.as_ref().map(|e| e.id.as_str()),
+        "{at}"
+    );
+    let mut fired: Vec<&str> = result.fired().map(|(id, _)| id).collect();
+    let mut listed: Vec<&str> = then.triggers.iter().map(|t| t.id.as_str()).collect();
+    fired.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(fired, listed, "{at}");
+    for (score, record) in result.scores().zip(&then.scores) {
+        assert_eq!(score.id, record.id, "{at}");
+        assert_eq!(
+            score.value.map(f64::to_bits),
+            record.value.map(f64::to_bits),
+            "{at}"
+        );
+        assert_eq!(
+            score.band,
+            record.band.as_ref().map(|b| b.id.as_str()),
+            "{at}"
+        );
     }
 }
 
