@@ -409,3 +409,33 @@ fn every_shipped_language_has_the_engine_phrases() {
         }
     }
 }
+
+/// The newest version of every shipped questionnaire names each place it
+/// refers to in Swedish and English, so the practitioner never reads a
+/// bare key such as `study-counselling`.
+#[test]
+fn the_newest_versions_name_every_referral_in_swedish_and_english() {
+    let registry = vidare::Registry::load_dir(questionnaires()).unwrap();
+    let ids: Vec<String> = registry.ids().map(str::to_owned).collect();
+    assert!(ids.len() >= 4, "{ids:?}");
+    for id in &ids {
+        let q = registry.latest(id).unwrap();
+        let document = q.document();
+        let names = &document.referrals.as_ref().expect("`referrals:`").value;
+        assert!(!document.triggers.is_empty(), "{id}");
+        for trigger in &document.triggers {
+            let key = trigger.refer_to.value.as_str();
+            for lang in ["sv", "en"] {
+                // Read from the map itself: `referral_label` would fall
+                // back to the default language.
+                let name = names.get(key).and_then(|texts| texts.value.get(lang));
+                assert!(
+                    name.is_some_and(|n| !n.trim().is_empty() && n != key),
+                    "{id} {}: `{key}` has no name in {lang}",
+                    q.version()
+                );
+            }
+            assert_ne!(q.referral_label(key, "sv"), Some(key), "{id}");
+        }
+    }
+}

@@ -26,7 +26,8 @@ fn a_questionnaire_folder_means_its_versions() {
         stdout,
         "questionnaires/boston-life-areas/1.0.0.yaml: ok (boston-life-areas 1.0.0)\n\
          questionnaires/boston-life-areas/2.0.0.yaml: ok (boston-life-areas 2.0.0)\n\
-         checked 2 files: 0 error(s), 0 warning(s)\n"
+         questionnaires/boston-life-areas/2.1.0.yaml: ok (boston-life-areas 2.1.0)\n\
+         checked 3 files: 0 error(s), 0 warning(s)\n"
     );
 }
 

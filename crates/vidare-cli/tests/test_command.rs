@@ -12,7 +12,7 @@ fn the_shipped_questionnaires_pass_with_complete_coverage() {
     assert_eq!(stderr, "");
     assert!(!stdout.contains("FAIL"), "{stdout}");
     assert!(
-        stdout.ends_with("coverage complete for 11 of 11 questionnaire version(s)\n"),
+        stdout.ends_with("coverage complete for 14 of 14 questionnaire version(s)\n"),
         "{stdout}"
     );
     insta::assert_snapshot!(stdout);

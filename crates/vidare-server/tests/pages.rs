@@ -248,8 +248,9 @@ async fn the_start_page_offers_the_newest_versions() {
     );
     for (id, newest, older) in [
         ("violence-seven", "2.2.0", ["1.0.0", "2.1.0"]),
-        ("boston-life-areas", "2.0.0", ["1.0.0", "1.0.0"]),
-        ("gender-equality-compass", "2.1.0", ["1.0.0", "2.0.0"]),
+        ("boston-life-areas", "2.1.0", ["1.0.0", "2.0.0"]),
+        ("gender-equality-compass", "2.2.0", ["2.0.0", "2.1.0"]),
+        ("safety-plan", "1.2.0", ["1.0.0", "1.1.0"]),
     ] {
         let newest = format!(r#"name="questionnaire" value="{id}@{newest}""#);
         assert!(start.html.contains(&newest), "{id}: {}", start.html);
