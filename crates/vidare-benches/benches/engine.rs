@@ -278,7 +278,7 @@ fn benches_full_session(c: &mut Criterion) {
             b.iter(|| {
                 let mut session = Session::new(black_box(&q));
                 answer_all(&mut session, &items);
-                session.result().into_outcome()
+                session.result()
             });
         });
     }
@@ -298,7 +298,7 @@ fn benches_full_session(c: &mut Criterion) {
             b.iter(|| {
                 let mut session = Session::new(black_box(&q));
                 answer_all(&mut session, &items);
-                session.result().into_outcome()
+                session.result()
             });
         });
     }

@@ -157,7 +157,7 @@ fn child(case: &str) {
     let interview_us = micros(t);
 
     let t = Instant::now();
-    let json = serde_json::to_string(&session.result().into_outcome()).expect("serialises");
+    let json = serde_json::to_string(&session.result()).expect("serialises");
     let result_us = micros(t);
     std::hint::black_box(json);
 

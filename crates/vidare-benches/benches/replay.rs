@@ -61,7 +61,7 @@ fn replay(c: &mut Criterion) {
         b.iter(|| {
             for events in &logs {
                 let session = Session::resume(&q, events.iter().cloned()).unwrap();
-                black_box(session.result().into_outcome());
+                black_box(session.result());
             }
         });
     });
