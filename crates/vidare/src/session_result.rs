@@ -215,6 +215,24 @@ mod tests {
         assert_eq!(session.result_in("en").outcome().language, "en");
     }
 
+    /// A service hands results to other threads and keeps them in
+    /// caches: a result must not borrow from the session or tie it to a
+    /// thread.
+    #[test]
+    fn a_result_can_leave_its_thread_and_outlive_its_session() {
+        fn owned_and_shareable<T: Send + Sync + 'static>(_: &T) {}
+        let q = violence_seven();
+        let mut session = Session::new(&q);
+        session.answer("alone", true).unwrap();
+        let result = session.result();
+        owned_and_shareable(&result);
+        drop(session);
+        let finished = std::thread::spawn(move || result.is_finished())
+            .join()
+            .unwrap();
+        assert!(!finished);
+    }
+
     #[test]
     fn debug_names_the_result_without_its_answers() {
         let q = violence_seven();
