@@ -59,6 +59,9 @@ pub enum Step<'q> {
 /// # Ok(())
 /// # }
 /// ```
+///
+/// Cloning a session, like taking its [`result`](Session::result), shares
+/// its log and state; the first step of either copy copies them.
 #[derive(Clone)]
 pub struct Session {
     /// Shared with the results taken from it (`Session::result`), which
