@@ -234,15 +234,11 @@ pub struct Evidence {
 }
 
 impl Session {
-    /// The full record of the result with texts in `lang`, a declared
-    /// language; [`Session::result`] takes a snapshot that builds it.
-    pub(crate) fn outcome_in(&self, lang: &str) -> Outcome {
+    /// The full record of the result with texts in `lang`, one of the
+    /// questionnaire's languages (the snapshot of [`Session::result`] has
+    /// chosen it, and builds the record).
+    pub(crate) fn outcome_in(&self, lang: &SharedStr) -> Outcome {
         let c: &Compiled = &self.questionnaire().inner;
-        let lang = c
-            .languages
-            .iter()
-            .find(|l| **l == *lang)
-            .unwrap_or(&c.default_language);
         let answers = self.counted_answers(c);
         let derived = (0..c.derived.len() as u32)
             .map(|d| self.derived_record(d, lang))

@@ -1143,6 +1143,30 @@ mod tests {
         })
     }
 
+    /// A clone shares the log and state until one of the two takes a
+    /// step; from then on each has its own.
+    #[test]
+    fn a_clone_and_its_original_go_their_own_ways() {
+        let q = crate::load(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../questionnaires/violence-seven/2.0.0.yaml"
+        ))
+        .unwrap();
+        let mut original = Session::new(&q);
+        original.answer("alone", true).unwrap();
+        let mut copy = original.clone();
+        assert!(std::sync::Arc::ptr_eq(&original.inner, &copy.inner));
+        copy.answer("interpreter", "none").unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&original.inner, &copy.inner));
+        original.answer("interpreter", "agency").unwrap();
+        assert_eq!(original.events().len(), 2);
+        assert_eq!(copy.events().len(), 2);
+        let chosen = |s: &Session| s.response("interpreter");
+        assert_eq!(chosen(&original), Some(Response::Answer("agency".into())));
+        assert_eq!(chosen(&copy), Some(Response::Answer("none".into())));
+        assert_eq!(original.inner.st.cursor, copy.inner.st.cursor);
+    }
+
     #[test]
     fn whole_numbers_as_fract_tells_them() {
         for n in [

@@ -10,6 +10,7 @@ use crate::format::Urgency;
 use crate::outcome::Outcome;
 use crate::session::Session;
 use crate::summary::ScoreView;
+use crate::value::SharedStr;
 use crate::view::ResultView;
 
 /// The result of a session at the moment it was taken, in one language.
@@ -119,8 +120,10 @@ impl SessionResult {
     /// their evidence and texts. Built on the first call and kept.
     #[must_use]
     pub fn outcome(&self) -> &Outcome {
-        self.outcome
-            .get_or_init(|| self.session.outcome_in(self.language()))
+        self.outcome.get_or_init(|| {
+            let language = language_of(&self.session, self.language);
+            self.session.outcome_in(language)
+        })
     }
 
     /// The full record, built now unless [`SessionResult::outcome`] was
@@ -147,7 +150,7 @@ impl SessionResult {
 
 /// The language at `index` among the session's questionnaire's
 /// languages; the default language for `None`.
-fn language_of(session: &Session, index: Option<usize>) -> &str {
+fn language_of(session: &Session, index: Option<usize>) -> &SharedStr {
     let c = &session.questionnaire().inner;
     index.map_or(&c.default_language, |l| &c.languages[l])
 }

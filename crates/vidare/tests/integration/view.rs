@@ -153,6 +153,7 @@ fn assert_reads_as(result: &SessionResult, then: &Outcome, at: &str) {
         "{at}"
     );
     assert_eq!(result.outcome(), then, "{at}");
+    assert!(*result == *then, "{at}: a result compares with the record");
     assert_eq!(result.is_finished(), then.finished, "{at}");
     assert_eq!(
         result.ended_by(),
