@@ -699,6 +699,30 @@ pub(crate) fn band_of(def: &ScoreDef, v: f64) -> Option<&BandDef> {
     def.bands.iter().rev().find(|b| b.min <= v && v <= b.max)
 }
 
+/// The flags (of derived values with `flags:`) that read each schedule
+/// position. A list of flags usually has one flag per item it summarises,
+/// and a step changes one of those items: only the flags whose inputs
+/// changed are evaluated again.
+#[derive(Debug, Default)]
+pub(crate) struct FlagReaders {
+    /// The flags reading position `s` are
+    /// `readers[start[s]..start[s + 1]]`, as (derived value, flag).
+    pub(crate) start: Vec<u32>,
+    pub(crate) readers: Vec<(u32, u32)>,
+    /// Per derived value, its flags that read something without a
+    /// position (none in a compiled questionnaire): evaluated every time.
+    pub(crate) always: Vec<u64>,
+}
+
+impl FlagReaders {
+    /// The flags reading position `slot`.
+    #[inline]
+    pub(crate) fn of(&self, slot: u32) -> &[(u32, u32)] {
+        let s = slot as usize;
+        &self.readers[self.start[s] as usize..self.start[s + 1] as usize]
+    }
+}
+
 /// Each condition's program, by the position of the condition.
 #[derive(Debug, Default)]
 pub(crate) struct Flat {
@@ -707,6 +731,8 @@ pub(crate) struct Flat {
     pub(crate) item_when: Vec<Option<crate::expr::program::Prog>>,
     /// Per derived value, its expression or one program per case or flag.
     pub(crate) derived: Vec<Vec<crate::expr::program::Prog>>,
+    /// Which flags read which schedule positions.
+    pub(crate) flags: FlagReaders,
     pub(crate) triggers: Vec<crate::expr::program::Prog>,
     pub(crate) ends: Vec<crate::expr::program::Prog>,
 }

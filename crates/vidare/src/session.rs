@@ -92,11 +92,22 @@ pub(crate) struct State {
     dirty: Vec<bool>,
 
     derived: Vec<Val>,
+    /// Per derived value: its flags' last values (for `flags:` rules).
+    flags: Vec<FlagBits>,
     scores: Vec<ScoreVal>,
     fired: Vec<bool>,
     ends: Vec<bool>,
     end_cut: u32,
     cursor: u32,
+}
+
+/// The flags of one derived value, one bit per flag.
+#[derive(Clone, Copy, Default, PartialEq, Debug)]
+struct FlagBits {
+    holds: u64,
+    unknown: u64,
+    /// An input changed since the flag was last evaluated.
+    stale: u64,
 }
 
 /// Debug shows the shape of the session, never its answers.
@@ -584,6 +595,7 @@ impl State {
             ruled_out: vec![false; c.items.len()],
             dirty: vec![false; c.schedule.order.len()],
             derived: vec![Val::Unknown; c.derived.len()],
+            flags: vec![FlagBits::default(); c.derived.len()],
             scores: vec![
                 ScoreVal {
                     value: Val::Unknown,
@@ -596,6 +608,7 @@ impl State {
             end_cut: c.items.len() as u32,
             cursor: 0,
         };
+        st.mark_all_flags_stale();
         for &node in &c.schedule.order {
             st.evaluate(c, node);
         }
@@ -611,7 +624,7 @@ impl State {
         // settled before the node is reached.
         let schedule = &c.schedule;
         let i = index as usize;
-        self.mark_readers(schedule, schedule.item_slot[i]);
+        self.mark_readers(c, schedule.item_slot[i]);
         // The first item whose visibility or response changed.
         let mut first_changed = index;
         for &slot in &schedule.affected_by_item[i] {
@@ -620,7 +633,7 @@ impl State {
                 *dirty = false;
                 let node = schedule.order[slot as usize];
                 if self.evaluate(c, node) {
-                    self.mark_readers(schedule, slot);
+                    self.mark_readers(c, slot);
                     if let Node::Item(k) = node {
                         first_changed = first_changed.min(k);
                     }
@@ -635,10 +648,54 @@ impl State {
         }
     }
 
+    /// Marks what reads position `slot`, whose output changed: the nodes,
+    /// and the flags among them.
     #[inline]
-    fn mark_readers(&mut self, schedule: &crate::questionnaire::Schedule, slot: u32) {
-        for &r in schedule.readers(slot) {
+    fn mark_readers(&mut self, c: &Compiled, slot: u32) {
+        for &r in c.schedule.readers(slot) {
             self.dirty[r as usize] = true;
+        }
+        for &(d, k) in c.flat.flags.of(slot) {
+            self.flags[d as usize].stale |= 1 << k;
+        }
+    }
+
+    /// Every flag is evaluated when its derived value is next evaluated.
+    fn mark_all_flags_stale(&mut self) {
+        for bits in &mut self.flags {
+            bits.stale = u64::MAX;
+        }
+    }
+
+    /// The set of flags whose conditions hold, unknown while none holds
+    /// and one cannot be decided yet. Only a flag whose inputs changed is
+    /// evaluated again; the others keep their last value.
+    fn flags_value(&mut self, c: &Compiled, d: u32, flags: &[(crate::expr::Expr, u32)]) -> Val {
+        let flat = &c.flat;
+        let progs = &flat.derived[d as usize];
+        let mut bits = self.flags[d as usize];
+        let mut stale = bits.stale | flat.flags.always[d as usize];
+        while stale != 0 {
+            let k = stale.trailing_zeros() as usize;
+            stale &= stale - 1;
+            let Some((when, bit)) = flags.get(k) else {
+                break;
+            };
+            let mask = 1 << bit;
+            bits.holds &= !mask;
+            bits.unknown &= !mask;
+            match flat.programs.eval(progs[k], when, self) {
+                Val::Bool(true) => bits.holds |= mask,
+                Val::Bool(false) => {}
+                _ => bits.unknown |= mask,
+            }
+        }
+        bits.stale = 0;
+        self.flags[d as usize] = bits;
+        if bits.holds == 0 && bits.unknown != 0 {
+            Val::Unknown
+        } else {
+            Val::Set(bits.holds)
         }
     }
 
@@ -694,22 +751,7 @@ impl State {
                     DerivedRule::Cases(cases) => {
                         first_case(cases, |k, when| programs.eval(progs[k], when, self))
                     }
-                    DerivedRule::Flags(flags) => {
-                        let mut set = 0u64;
-                        let mut all_known = true;
-                        for ((w, v), &prog) in flags.iter().zip(progs) {
-                            match programs.eval(prog, w, self) {
-                                Val::Bool(true) => set |= 1 << v,
-                                Val::Bool(false) => {}
-                                _ => all_known = false,
-                            }
-                        }
-                        if set == 0 && !all_known {
-                            Val::Unknown
-                        } else {
-                            Val::Set(set)
-                        }
-                    }
+                    DerivedRule::Flags(flags) => self.flags_value(c, d, flags),
                 };
                 let old = std::mem::replace(&mut self.derived[d as usize], value);
                 !same(old, value)
@@ -1092,6 +1134,7 @@ mod tests {
     /// Whether evaluating every node again leaves `st` as it is.
     fn settled(c: &Compiled, st: &State) -> bool {
         let mut full = st.clone();
+        full.mark_all_flags_stale();
         for &node in &c.schedule.order {
             full.evaluate(c, node);
         }
@@ -1101,6 +1144,7 @@ mod tests {
             && full.dirty.iter().all(|d| !d)
             && st.dirty.iter().all(|d| !d)
             && full.derived == st.derived
+            && full.flags == st.flags
             && full.scores == st.scores
             && full.fired == st.fired
             && full.ends == st.ends
