@@ -699,27 +699,34 @@ pub(crate) fn band_of(def: &ScoreDef, v: f64) -> Option<&BandDef> {
     def.bands.iter().rev().find(|b| b.min <= v && v <= b.max)
 }
 
-/// The flags (of derived values with `flags:`) that read each schedule
-/// position. A list of flags usually has one flag per item it summarises,
-/// and a step changes one of those items: only the flags whose inputs
-/// changed are evaluated again.
+/// One list per schedule position, kept in one allocation.
 #[derive(Debug, Default)]
-pub(crate) struct FlagReaders {
-    /// The flags reading position `s` are
-    /// `readers[start[s]..start[s + 1]]`, as (derived value, flag).
-    pub(crate) start: Vec<u32>,
-    pub(crate) readers: Vec<(u32, u32)>,
-    /// Per derived value, its flags that read something without a
-    /// position (none in a compiled questionnaire): evaluated every time.
-    pub(crate) always: Vec<u64>,
+pub(crate) struct PerSlot<T> {
+    /// The list of position `s` is `entries[start[s]..start[s + 1]]`.
+    start: Vec<u32>,
+    entries: Vec<T>,
 }
 
-impl FlagReaders {
-    /// The flags reading position `slot`.
+impl<T: PartialEq> PerSlot<T> {
+    /// The lists, one per position in order, without repeats next to
+    /// each other.
+    pub(crate) fn new(lists: Vec<Vec<T>>) -> Self {
+        let mut start = Vec::with_capacity(lists.len() + 1);
+        let mut entries = Vec::new();
+        start.push(0);
+        for mut list in lists {
+            list.dedup();
+            entries.extend(list);
+            start.push(entries.len() as u32);
+        }
+        PerSlot { start, entries }
+    }
+
+    /// The list of position `slot`.
     #[inline]
-    pub(crate) fn of(&self, slot: u32) -> &[(u32, u32)] {
+    pub(crate) fn of(&self, slot: u32) -> &[T] {
         let s = slot as usize;
-        &self.readers[self.start[s] as usize..self.start[s + 1] as usize]
+        &self.entries[self.start[s] as usize..self.start[s + 1] as usize]
     }
 }
 
@@ -731,8 +738,17 @@ pub(crate) struct Flat {
     pub(crate) item_when: Vec<Option<crate::expr::program::Prog>>,
     /// Per derived value, its expression or one program per case or flag.
     pub(crate) derived: Vec<Vec<crate::expr::program::Prog>>,
-    /// Which flags read which schedule positions.
-    pub(crate) flags: FlagReaders,
+    /// Per schedule position, the flags that read it, as (derived value,
+    /// flag). A list of flags usually has one flag per item it
+    /// summarises, and a step changes one of those items: only the flags
+    /// whose inputs changed are evaluated again.
+    pub(crate) flag_readers: PerSlot<(u32, u32)>,
+    /// Per item's schedule position, the positions that read more of the
+    /// item than its value: whether it is shown or answered, declined or
+    /// ruled out (`answered(x)`, a score term). When only that changed,
+    /// as for an item a step shows without an answer, only these are
+    /// evaluated again; the rest read the same value as before.
+    pub(crate) state_readers: PerSlot<u32>,
     pub(crate) triggers: Vec<crate::expr::program::Prog>,
     pub(crate) ends: Vec<crate::expr::program::Prog>,
 }

@@ -110,6 +110,18 @@ struct FlagBits {
     stale: u64,
 }
 
+/// What a node's evaluation changed, for its readers.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Change {
+    Nothing,
+    /// An item's state (shown, ruled out, its response) changed, but not
+    /// the value an expression reads: as for an item shown without an
+    /// answer.
+    State,
+    /// The value changed (for an item, its state too).
+    Value,
+}
+
 /// Debug shows the shape of the session, never its answers.
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -624,7 +636,7 @@ impl State {
         // settled before the node is reached.
         let schedule = &c.schedule;
         let i = index as usize;
-        self.mark_readers(c, schedule.item_slot[i]);
+        self.mark_readers(c, schedule.item_slot[i], Change::Value);
         // The first item whose visibility or response changed.
         let mut first_changed = index;
         for &slot in &schedule.affected_by_item[i] {
@@ -632,8 +644,9 @@ impl State {
             if *dirty {
                 *dirty = false;
                 let node = schedule.order[slot as usize];
-                if self.evaluate(c, node) {
-                    self.mark_readers(c, slot);
+                let change = self.evaluate(c, node);
+                if change != Change::Nothing {
+                    self.mark_readers(c, slot, change);
                     if let Node::Item(k) = node {
                         first_changed = first_changed.min(k);
                     }
@@ -648,14 +661,20 @@ impl State {
         }
     }
 
-    /// Marks what reads position `slot`, whose output changed: the nodes,
-    /// and the flags among them.
+    /// Marks what reads position `slot`, whose output changed: the nodes
+    /// (only those reading an item's state when only that changed), and
+    /// the flags among them (all of them: a flag marked but not evaluated
+    /// in this step is evaluated with its derived value's next change).
     #[inline]
-    fn mark_readers(&mut self, c: &Compiled, slot: u32) {
-        for &r in c.schedule.readers(slot) {
+    fn mark_readers(&mut self, c: &Compiled, slot: u32, change: Change) {
+        let readers = match change {
+            Change::State => c.flat.state_readers.of(slot),
+            Change::Value | Change::Nothing => c.schedule.readers(slot),
+        };
+        for &r in readers {
             self.dirty[r as usize] = true;
         }
-        for &(d, k) in c.flat.flags.of(slot) {
+        for &(d, k) in c.flat.flag_readers.of(slot) {
             self.flags[d as usize].stale |= 1 << k;
         }
     }
@@ -674,7 +693,7 @@ impl State {
         let flat = &c.flat;
         let progs = &flat.derived[d as usize];
         let mut bits = self.flags[d as usize];
-        let mut stale = bits.stale | flat.flags.always[d as usize];
+        let mut stale = bits.stale;
         while stale != 0 {
             let k = stale.trailing_zeros() as usize;
             stale &= stale - 1;
@@ -708,12 +727,12 @@ impl State {
             .unwrap_or(items.len()) as u32
     }
 
-    /// Evaluates one node; whether what its readers see changed. Inlined
+    /// Evaluates one node; what changed of what its readers see. Inlined
     /// into the step's loop: a call per node cost more than most nodes
     /// (callgrind, `benches/result.rs`).
     #[allow(clippy::inline_always)]
     #[inline(always)]
-    fn evaluate(&mut self, c: &Compiled, node: Node) -> bool {
+    fn evaluate(&mut self, c: &Compiled, node: Node) -> Change {
         let flat = &c.flat;
         let programs = &flat.programs;
         match node {
@@ -733,6 +752,7 @@ impl State {
                 };
                 let shown = condition.is_true();
                 let ruled_out = condition == Val::Bool(false);
+                let value = self.value(Symbol::Item(i as u32));
                 let mut changed = self.visible[i] != shown || self.ruled_out[i] != ruled_out;
                 if !shown && self.resp[i] != Resp::None {
                     // A hidden item's answer is stale: if the item is shown
@@ -742,7 +762,13 @@ impl State {
                 }
                 self.visible[i] = shown;
                 self.ruled_out[i] = ruled_out;
-                changed
+                if !changed {
+                    Change::Nothing
+                } else if same(value, self.value(Symbol::Item(i as u32))) {
+                    Change::State
+                } else {
+                    Change::Value
+                }
             }
             Node::Derived(d) => {
                 let progs = &flat.derived[d as usize];
@@ -754,12 +780,13 @@ impl State {
                     DerivedRule::Flags(flags) => self.flags_value(c, d, flags),
                 };
                 let old = std::mem::replace(&mut self.derived[d as usize], value);
-                !same(old, value)
+                Change::from(!same(old, value))
             }
             Node::Score(s) => {
                 let value = score(&c.scores[s as usize], &c.items, self);
                 let old = std::mem::replace(&mut self.scores[s as usize], value);
-                old.known != value.known || !same(old.value, value.value)
+                // Expressions read a score's value, not how many terms count.
+                Change::from(!same(old.value, value.value))
             }
             Node::Trigger(t) => {
                 self.fired[t as usize] = programs
@@ -770,7 +797,7 @@ impl State {
                     )
                     .is_true();
                 // Nothing reads a trigger.
-                false
+                Change::Nothing
             }
             Node::End(e) => {
                 let holds = programs
@@ -785,8 +812,18 @@ impl State {
                     .map(|(end, _)| end.position)
                     .min()
                     .unwrap_or(c.items.len() as u32);
-                old != holds
+                Change::from(old != holds)
             }
+        }
+    }
+}
+
+impl From<bool> for Change {
+    fn from(changed: bool) -> Change {
+        if changed {
+            Change::Value
+        } else {
+            Change::Nothing
         }
     }
 }
@@ -1134,6 +1171,9 @@ mod tests {
     /// Whether evaluating every node again leaves `st` as it is.
     fn settled(c: &Compiled, st: &State) -> bool {
         let mut full = st.clone();
+        // Every flag is evaluated again. Between steps a flag may stay
+        // marked: its input's state changed, but its derived value reads
+        // only the input's value, which did not.
         full.mark_all_flags_stale();
         for &node in &c.schedule.order {
             full.evaluate(c, node);
@@ -1144,7 +1184,11 @@ mod tests {
             && full.dirty.iter().all(|d| !d)
             && st.dirty.iter().all(|d| !d)
             && full.derived == st.derived
-            && full.flags == st.flags
+            && full
+                .flags
+                .iter()
+                .zip(&st.flags)
+                .all(|(a, b)| a.holds == b.holds && a.unknown == b.unknown)
             && full.scores == st.scores
             && full.fired == st.fired
             && full.ends == st.ends

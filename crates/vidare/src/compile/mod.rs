@@ -290,7 +290,16 @@ fn build(doc: &Document, ctx: &mut Ctx<'_>) -> Option<Compiled> {
         derived, triggers, ..
     } = checked;
     let ends = graph.ends;
-    let flat = flatten::flatten(&items, &derived, &triggers, &ends, &graph.schedule);
+    let flat = flatten::flatten(
+        &flatten::Parts {
+            items: &items,
+            derived: &derived,
+            scores: &scores,
+            triggers: &triggers,
+            ends: &ends,
+        },
+        &graph.schedule,
+    );
     Some(Compiled {
         id: doc.id.value.as_str().into(),
         version: doc.version.value.as_str().into(),

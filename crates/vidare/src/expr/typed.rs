@@ -184,6 +184,36 @@ impl Expr {
         }
     }
 
+    /// The items whose state the expression tests (`answered(x)`,
+    /// `declined(x)`, …), not only their value.
+    pub(crate) fn state_tests(&self, out: &mut Vec<u32>) {
+        if let Expr::State(_, i) = self {
+            out.push(*i);
+        }
+        self.for_each_operand(|e| e.state_tests(out));
+    }
+
+    /// Calls `f` with each operand.
+    fn for_each_operand(&self, mut f: impl FnMut(&Expr)) {
+        match self {
+            Expr::Lit(_) | Expr::Sym(_) | Expr::State(..) | Expr::Known(_) | Expr::SymIs { .. } => {
+            }
+            Expr::Not(e)
+            | Expr::Neg(e)
+            | Expr::OneOf(e, _)
+            | Expr::Has(e, _)
+            | Expr::NumIn(e, _)
+            | Expr::Translate(e, _)
+            | Expr::Round(_, e)
+            | Expr::Weigh(e, _) => f(e),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+                f(a);
+                f(b);
+            }
+            Expr::Count(args) => args.iter().for_each(f),
+        }
+    }
+
     /// Every symbol the expression reads, in order of appearance.
     pub(crate) fn symbols(&self, out: &mut Vec<Symbol>) {
         match self {
