@@ -478,9 +478,11 @@ impl Session {
     fn index_of(&self, item: &str) -> Result<u32, Error> {
         // Most steps answer the item being asked: comparing its id costs
         // less than hashing (ids are unique, so the answer is the same).
+        // A caller that passes the id `next()` gave shares its bytes.
         let items = &self.inner.q.inner.items;
         if let Some(current) = items.get(self.inner.st.cursor as usize)
-            && *current.id == *item
+            && (std::ptr::eq(current.id.as_ptr(), item.as_ptr()) && current.id.len() == item.len()
+                || *current.id == *item)
         {
             return Ok(self.inner.st.cursor);
         }
@@ -665,7 +667,8 @@ impl State {
     /// (only those reading an item's state when only that changed), and
     /// the flags among them (all of them: a flag marked but not evaluated
     /// in this step is evaluated with its derived value's next change).
-    #[inline]
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     fn mark_readers(&mut self, c: &Compiled, slot: u32, change: Change) {
         let readers = match change {
             Change::State => c.flat.state_readers.of(slot),
