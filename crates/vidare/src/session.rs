@@ -1122,6 +1122,15 @@ mod tests {
             }
         }
         assert!(files.len() >= 7, "{} files", files.len());
+        let mut questionnaires: Vec<(String, crate::Questionnaire)> = files
+            .iter()
+            .map(|path| {
+                let q = crate::load(path).expect("a shipped questionnaire compiles");
+                (path.display().to_string(), q)
+            })
+            .collect();
+        let q = crate::compile(STATE_READERS, "state-readers.yaml").expect("compiles");
+        questionnaires.push(("state-readers.yaml".into(), q));
         let mut rng = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = move |n: u64| {
             rng ^= rng >> 12;
@@ -1130,11 +1139,10 @@ mod tests {
             (rng.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) % n.max(1)
         };
         let (mut accepted, mut changes, mut hidden_again) = (0, 0, 0);
-        for path in &files {
-            let q = crate::load(path).expect("a shipped questionnaire compiles");
+        for (path, q) in &questionnaires {
             let c: &Compiled = &q.inner;
             for _ in 0..60 {
-                let mut s = Session::new(&q);
+                let mut s = Session::new(q);
                 assert!(settled(c, &s.inner.st), "a new session");
                 for _ in 0..120 {
                     let visible_before = s.inner.st.visible.iter().filter(|v| **v).count();
@@ -1161,7 +1169,7 @@ mod tests {
                         assert!(
                             settled(c, &s.inner.st),
                             "{} after {} events",
-                            path.display(),
+                            path,
                             s.events().len()
                         );
                     }
@@ -1170,6 +1178,90 @@ mod tests {
         }
         assert!(accepted > 10_000 && changes > 500 && hidden_again > 400);
     }
+
+    /// Nodes that read whether an item is shown, answered or declined, not
+    /// only its value: an item a step shows or hides without an answer
+    /// changes only that, and only these nodes are evaluated again
+    /// (`Change::State`). Item conditions, flags, cases, a trigger and
+    /// scores that count missing answers as 0 each read such a state.
+    const STATE_READERS: &str = r"
+format: 2
+id: state-readers
+version: 1.0.0
+title: { en: State readers }
+languages: [en]
+default_language: en
+sections:
+  - id: main
+    items:
+      - id: gate
+        kind: yes_no
+        allow_decline: true
+        text: { en: Gate }
+      - id: a
+        kind: scale
+        min: 0
+        max: 3
+        allow_decline: true
+        allow_dont_know: true
+        when: gate == true
+        text: { en: A }
+      - id: b
+        kind: single_choice
+        allow_decline: true
+        when: gate == true
+        text: { en: B }
+        options:
+          - { value: x, label: { en: X }, score: 1 }
+          - { value: y, label: { en: Y }, score: 2 }
+      - id: c
+        kind: yes_no
+        when: shown(a) && !answered(b)
+        text: { en: C }
+      - id: d
+        kind: yes_no
+        allow_decline: true
+        when: declined(a) || a >= 2
+        text: { en: D }
+derived:
+  - id: marks
+    flags:
+      - value: a_answered
+        when: answered(a)
+      - value: b_declined
+        when: declined(b)
+      - value: a_low
+        when: a <= 1
+  - id: kind
+    cases:
+      - value: waiting
+        when: shown(b) && !answered(b)
+      - value: low
+        when: a <= 1
+      - value: high
+        when: a >= 2
+scores:
+  - id: zeroed
+    method: sum
+    over: [a, b]
+    declined: zero
+    dont_know: zero
+    hidden: zero
+  - id: counted
+    method: count
+    over: [a, b, d]
+    hidden: zero
+    min_answered: 1
+  - id: plain
+    method: sum
+    over: [a, b]
+triggers:
+  - id: follow
+    when: declined(d) || answered(c) || shown(b)
+    urgency: routine
+    refer_to: follow-up
+    text: { en: Follow up. }
+";
 
     /// Whether evaluating every node again leaves `st` as it is.
     fn settled(c: &Compiled, st: &State) -> bool {
