@@ -12,12 +12,12 @@
 #![allow(missing_docs, clippy::print_stdout)]
 
 mod common;
+mod yaml_tree;
 
-use std::borrow::Cow;
 use std::hint::black_box;
 use std::time::Instant;
 
-use granit_parser::{Event, Parser, Span};
+use granit_parser::Parser;
 use vidare::{Compiler, Limits};
 
 /// The options `yaml::parse_document` reads with: its budget, duplicate
@@ -39,76 +39,6 @@ fn options() -> serde_saphyr::Options {
     options
 }
 
-/// A YAML node with the line and column where it starts.
-enum Node<'a> {
-    Scalar(Cow<'a, str>, usize, usize),
-    Seq(Vec<Node<'a>>),
-    Map(Vec<(Cow<'a, str>, usize, usize, Node<'a>)>),
-}
-
-type Events<'a> = Parser<'a, granit_parser::StrInput<'a>>;
-
-fn next<'a>(events: &mut Events<'a>) -> Result<(Event<'a>, Span), String> {
-    match events.next() {
-        Some(Ok(pair)) => Ok(pair),
-        Some(Err(e)) => Err(e.to_string()),
-        None => Err("the document ends early".into()),
-    }
-}
-
-/// Builds the node that starts with `event`, refusing duplicate keys.
-fn node<'a>(
-    events: &mut Events<'a>,
-    event: Event<'a>,
-    span: Span,
-    depth: usize,
-) -> Result<Node<'a>, String> {
-    if depth > 64 {
-        return Err("too deep".into());
-    }
-    match event {
-        Event::Scalar(text, ..) => Ok(Node::Scalar(text, span.start.line(), span.start.col())),
-        Event::SequenceStart(..) => {
-            let mut items = Vec::new();
-            loop {
-                match next(events)? {
-                    (Event::SequenceEnd, _) => return Ok(Node::Seq(items)),
-                    (e, s) => items.push(node(events, e, s, depth + 1)?),
-                }
-            }
-        }
-        Event::MappingStart(..) => {
-            let mut entries: Vec<(Cow<'a, str>, usize, usize, Node<'a>)> = Vec::new();
-            loop {
-                let (key, at) = match next(events)? {
-                    (Event::MappingEnd, _) => return Ok(Node::Map(entries)),
-                    (Event::Scalar(key, ..), at) => (key, at),
-                    _ => return Err("a key that is not a scalar".into()),
-                };
-                if entries.iter().any(|(k, ..)| *k == key) {
-                    return Err(format!("duplicate key at line {}", at.start.line()));
-                }
-                let (e, s) = next(events)?;
-                let value = node(events, e, s, depth + 1)?;
-                entries.push((key, at.start.line(), at.start.col(), value));
-            }
-        }
-        _ => Err("an event this reader does not take".into()),
-    }
-}
-
-/// Reads every part of the tree, so that none of it is optimised away.
-fn weight(node: &Node<'_>) -> usize {
-    match node {
-        Node::Scalar(text, line, column) => text.len() + line + column,
-        Node::Seq(items) => items.iter().map(weight).sum(),
-        Node::Map(entries) => entries
-            .iter()
-            .map(|(key, line, column, value)| key.len() + line + column + weight(value))
-            .sum(),
-    }
-}
-
 #[inline(never)]
 fn row_events(source: &str) -> usize {
     let mut lines = 0;
@@ -121,15 +51,14 @@ fn row_events(source: &str) -> usize {
 
 #[inline(never)]
 fn row_tree(source: &str) -> usize {
-    let mut events = Parser::new_from_str(source);
-    loop {
-        match next(&mut events).expect("reads") {
-            (Event::StreamStart | Event::DocumentStart(..), _) => {}
-            (e, s) => {
-                return weight(&node(&mut events, e, s, 0).expect("a tree"));
-            }
-        }
-    }
+    yaml_tree::weight(&yaml_tree::read(source).expect("a tree"))
+}
+
+#[inline(never)]
+fn row_tree_document(source: &str) -> usize {
+    let tree = yaml_tree::read(source).expect("a tree");
+    let document: vidare::format::Document = yaml_tree::from_tree(&tree).expect("the document");
+    document.sections.len()
 }
 
 #[inline(never)]
@@ -171,10 +100,38 @@ fn measure(f: impl Fn() -> usize) -> (f64, f64) {
     (times[15], times[0])
 }
 
+/// The tree reader fills the document types exactly as serde-saphyr does,
+/// lines and columns included (`Sp`'s `Debug` shows them), on the
+/// generated file and every shipped questionnaire file, so the
+/// "tree-document" row does the reader's whole job.
+fn same_documents(generated: &str) {
+    same_document(generated);
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../../questionnaires");
+    let mut files = 0;
+    for dir in std::fs::read_dir(shipped).expect("the questionnaires") {
+        for file in std::fs::read_dir(dir.expect("an entry").path()).expect("a directory") {
+            let path = file.expect("an entry").path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                same_document(&std::fs::read_to_string(&path).expect("a file"));
+                files += 1;
+            }
+        }
+    }
+    assert!(files >= 7, "only {files} questionnaire files found");
+}
+
+fn same_document(source: &str) {
+    let tree = yaml_tree::read(source).expect("a tree");
+    let ours: vidare::format::Document = yaml_tree::from_tree(&tree).expect("the document");
+    let theirs: vidare::format::Document =
+        serde_saphyr::from_str_with_options(source, options()).expect("reads");
+    assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let source = common::generated(1000);
-    let rows: [Row; 5] = [
+    let rows: [Row; 6] = [
         (
             "events",
             "granit-parser events with spans, nothing kept",
@@ -184,6 +141,11 @@ fn main() {
             "tree",
             "the same events into a span-keeping tree, duplicate keys refused",
             row_tree,
+        ),
+        (
+            "tree-document",
+            "the tree, then the document types filled from it (spans included)",
+            row_tree_document,
         ),
         ("ignored", "serde-saphyr into `IgnoredAny`", row_ignored),
         (
@@ -205,6 +167,7 @@ fn main() {
         return;
     }
     if args.iter().any(|a| a == "--test") {
+        same_documents(&source);
         for (_, _, f) in rows {
             black_box(f(&source));
         }
