@@ -2,11 +2,13 @@
 //! types (as `yaml::parse_document` does) against the rest of the compile,
 //! and what reading from the parser's event stream could save: the bare
 //! granit-parser event stream with spans (the parser under serde-saphyr),
-//! and the same events built into a span-keeping tree that rejects
-//! duplicate keys (a stand-in for a reader without the serde layer).
+//! the same events built into a span-keeping tree that rejects duplicate
+//! keys, and the document types filled from that tree (a reader without
+//! the serde layer, `yaml_tree`).
 //!
-//! `cargo bench -p vidare-benches --bench yaml_reader`; for callgrind,
-//! `--profile <row> <n>` runs one row `n` times.
+//! `cargo bench -p vidare-benches --bench yaml_reader`; `-- --test` also
+//! checks that the tree reader fills the same documents as serde-saphyr;
+//! for callgrind, `--profile <row> <n>` runs one row `n` times.
 
 // A bench prints its table.
 #![allow(missing_docs, clippy::print_stdout)]
