@@ -29,7 +29,13 @@ pub(crate) fn legacy(doc: &Document) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    format!("sha256:{:x}", Sha256::digest(bytes))
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(7 + 64);
+    text.push_str("sha256:");
+    for byte in Sha256::digest(bytes) {
+        let _ = write!(text, "{byte:02x}");
+    }
+    text
 }
 
 /// `value` as compact JSON without its absent fields, written in one pass:
