@@ -13,7 +13,9 @@
 //! `VIDARE_LOG` (`info`, the server's default; the log goes to a file),
 //! `--questionnaire id@version`, `--server PATH` to measure another build,
 //! `--no-close` to leave every interview open (the shape measured before
-//! closes were part of the benchmark).
+//! closes were part of the benchmark), `--token` to give the server one
+//! tenant's token and send it with every request (without it the server
+//! runs local-only, with no token to check).
 //!
 //! It starts the server **binary** (`vidare-server`, built by Cargo for this
 //! bench) on a random loopback port with a fresh data file on disk (WAL,
@@ -64,6 +66,8 @@ struct Config {
     server: Option<PathBuf>,
     /// Whether a finished interview is closed.
     close: bool,
+    /// Whether the server has a tenant's token and every request sends it.
+    token: bool,
 }
 
 impl Config {
@@ -77,6 +81,7 @@ impl Config {
             questionnaire: "violence-seven@1.0.0".to_owned(),
             server: None,
             close: true,
+            token: false,
         };
         let args: Vec<String> = std::env::args().skip(1).collect();
         let mut i = 0;
@@ -102,6 +107,11 @@ impl Config {
                     i += 1;
                     continue;
                 }
+                "--token" => {
+                    c.token = true;
+                    i += 1;
+                    continue;
+                }
                 "--log" => c.log = value.clone().expect("--log needs a filter"),
                 "--server" => c.server = Some(value.clone().expect("--server needs a path").into()),
                 "--questionnaire" => {
@@ -118,6 +128,11 @@ impl Config {
         c
     }
 }
+
+/// The tenant's token `--token` gives the server and sends (a fixed test
+/// value: the server only listens on loopback here).
+const TOKEN: &str = "load-bench-token-0123456789abcdef0123456789abcdef";
+const TOKENS: &str = "load-bench-token-0123456789abcdef0123456789abcdef=bench";
 
 /// The server binary as a child process.
 struct Server {
@@ -141,6 +156,7 @@ impl Server {
             .arg(questionnaires)
             .env("VIDARE_LOG", &config.log)
             .env_remove("VIDARE_TOKENS")
+            .envs(config.token.then_some(("VIDARE_TOKENS", TOKENS)))
             .env_remove("VIDARE_TOKENS_FILE")
             .env_remove("VIDARE_ADMIN_TOKEN")
             .stdout(Stdio::piped())
@@ -553,7 +569,16 @@ async fn bench(config: Config) {
         config.log
     );
     println!("load average before: {}", load_average());
+    let mut headers = reqwest::header::HeaderMap::new();
+    if config.token {
+        let bearer = format!("Bearer {TOKEN}");
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            bearer.parse().expect("a header"),
+        );
+    }
     let http = reqwest::Client::builder()
+        .default_headers(headers)
         .pool_max_idle_per_host(config.clients)
         .timeout(Duration::from_mins(1))
         .build()
