@@ -154,34 +154,12 @@ impl Expr {
     /// The (set, value) pairs tested with `"value" in set`: evidence for
     /// such a test is what made that one value hold, not the whole set.
     pub(crate) fn set_tests(&self, out: &mut Vec<(Symbol, u32)>) {
-        match self {
-            Expr::Has(e, i) => {
-                if let Expr::Sym(s) = **e {
-                    out.push((s, *i));
-                }
-                e.set_tests(out);
-            }
-            Expr::Not(e)
-            | Expr::Neg(e)
-            | Expr::OneOf(e, _)
-            | Expr::NumIn(e, _)
-            | Expr::Translate(e, _)
-            | Expr::Round(_, e)
-            | Expr::Weigh(e, _) => {
-                e.set_tests(out);
-            }
-            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
-                a.set_tests(out);
-                b.set_tests(out);
-            }
-            Expr::Count(args) => {
-                for a in args {
-                    a.set_tests(out);
-                }
-            }
-            Expr::Lit(_) | Expr::Sym(_) | Expr::State(..) | Expr::Known(_) | Expr::SymIs { .. } => {
-            }
+        if let Expr::Has(e, i) = self
+            && let Expr::Sym(s) = **e
+        {
+            out.push((s, *i));
         }
+        self.for_each_operand(|e| e.set_tests(out));
     }
 
     /// The items whose state the expression tests (`answered(x)`,
@@ -217,28 +195,10 @@ impl Expr {
     /// Every symbol the expression reads, in order of appearance.
     pub(crate) fn symbols(&self, out: &mut Vec<Symbol>) {
         match self {
-            Expr::Lit(_) => {}
             Expr::Sym(s) | Expr::Known(s) | Expr::SymIs { symbol: s, .. } => out.push(*s),
             Expr::State(_, i) => out.push(Symbol::Item(*i)),
-            Expr::Not(e)
-            | Expr::Neg(e)
-            | Expr::OneOf(e, _)
-            | Expr::Has(e, _)
-            | Expr::NumIn(e, _)
-            | Expr::Translate(e, _)
-            | Expr::Round(_, e)
-            | Expr::Weigh(e, _) => {
-                e.symbols(out);
-            }
-            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
-                a.symbols(out);
-                b.symbols(out);
-            }
-            Expr::Count(args) => {
-                for a in args {
-                    a.symbols(out);
-                }
-            }
+            _ => {}
         }
+        self.for_each_operand(|e| e.symbols(out));
     }
 }
